@@ -1,0 +1,61 @@
+"""imbalance: classification on imbalanced data.
+
+One planner turns class counts and a strategy into target counts; every backend carries out
+that same plan. ``import imbalance`` never imports torch or pyspark.
+"""
+
+from imbalance._validation import (
+    ImbalanceError,
+    InputError,
+    InputTypeError,
+    LabelError,
+    StrategyError,
+)
+from imbalance.planner import Plan, plan, plan_from_counts
+from imbalance.resample import (
+    over_sample,
+    resample,
+    resample_counts,
+    resample_indices,
+    under_sample,
+)
+from imbalance.weights import class_weights, pos_weight, sample_weights
+
+__version__ = "0.1.0"
+
+# The estimators import scikit-learn (~0.7 s); load them on first use so that the command
+# line and the plain functions start fast.
+_LAZY = {"UnderSampler": "imbalance.samplers", "OverSampler": "imbalance.samplers"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'imbalance' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])
+
+__all__ = [
+    "ImbalanceError",
+    "InputError",
+    "InputTypeError",
+    "LabelError",
+    "StrategyError",
+    "Plan",
+    "plan",
+    "plan_from_counts",
+    "resample",
+    "resample_counts",
+    "resample_indices",
+    "under_sample",
+    "over_sample",
+    "UnderSampler",
+    "OverSampler",
+    "class_weights",
+    "sample_weights",
+    "pos_weight",
+]

@@ -1,0 +1,3 @@
+from imbalance.cli import main
+
+raise SystemExit(main())

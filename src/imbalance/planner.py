@@ -1,0 +1,246 @@
+"""The planner: class counts + a strategy -> the target count of every class.
+
+Pure: no data beyond the counts, no randomness. Every backend (numpy and pandas
+resampling, row counts, torch samplers, Spark) carries out the plan it returns.
+
+One meaning everywhere: a class's *target* is its row count **after** resampling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Union
+
+import numpy as np
+
+from imbalance._validation import (
+    InputTypeError,
+    StrategyError,
+    check_ratio,
+    encode_labels,
+    to_python,
+)
+
+__all__ = ["Plan", "plan", "plan_from_counts", "Strategy"]
+
+Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
+
+_NAMED = ("under", "over")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Plan:
+    """The target row count of every class, before anything is resampled.
+
+    Attributes
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The classes, sorted.
+    counts : dict
+        Class -> row count before resampling, in class order.
+    targets : dict
+        Class -> row count after resampling, in class order.
+    strategy : str
+        ``"under"``, ``"over"``, ``"dict"`` or ``"callable"``.
+    ratio : float or None
+        The ratio used by ``"under"``/``"over"``; None for explicit targets.
+    """
+
+    classes: np.ndarray
+    counts: dict
+    targets: dict
+    strategy: str
+    ratio: float | None = None
+
+    @property
+    def count_array(self) -> np.ndarray:
+        """Counts before, as an int64 array in class order."""
+        return np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
+
+    @property
+    def target_array(self) -> np.ndarray:
+        """Counts after, as an int64 array in class order."""
+        return np.fromiter(self.targets.values(), dtype=np.int64, count=len(self.targets))
+
+    @property
+    def n_before(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def n_after(self) -> int:
+        return sum(self.targets.values())
+
+    @property
+    def imbalance_ratio(self) -> float:
+        """Largest / smallest class count after resampling."""
+        return max(self.targets.values()) / min(self.targets.values())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self.targets == other.targets and self.counts == other.counts
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        head = f"Plan(strategy={self.strategy!r}" + (
+            f", ratio={self.ratio:g})" if self.ratio is not None else ")"
+        )
+        names = [str(c) for c in self.counts] + ["total"]
+        before = [*self.counts.values(), self.n_before]
+        after = [*self.targets.values(), self.n_after]
+        width = max(5, *(len(s) for s in names))
+        num = max(6, *(len(str(v)) for v in before + after))
+        lines = [head, f"  {'class':<{width}}  {'before':>{num}}  {'after':>{num}}  {'change':>{num + 1}}"]
+        for name, b, a in zip(names, before, after):
+            lines.append(f"  {name:<{width}}  {b:>{num}}  {a:>{num}}  {a - b:>+{num + 1}}")
+        return "\n".join(lines)
+
+
+def plan(y: Any, strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+    """Plan how many rows each class should have after resampling.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels (numpy, pandas Series, list). Two or more classes, no missing values.
+    strategy : {"under", "over"}, dict or callable, default="under"
+        - ``"under"``: keep the smallest class; cap every other class at
+          :math:`\\lfloor r \\cdot n_{min} \\rfloor` rows.
+        - ``"over"``: keep the largest class; raise every other class to at least
+          :math:`\\lceil n_{max} / r \\rceil` rows.
+        - dict ``{class: target}``: the row count after resampling of each listed class;
+          classes not listed keep their count.
+        - callable ``f(counts) -> {class: target}``, given ``{class: count}`` in class order.
+    ratio : float, default=1.0
+        :math:`r \\ge 1`, the largest class count divided by the smallest class count after
+        resampling (``ratio=3``: three majority rows per minority row). Only for
+        ``"under"``/``"over"``.
+
+    Returns
+    -------
+    Plan
+
+    Notes
+    -----
+    Rounding: ``under`` rounds the cap down and ``over`` rounds the floor up, so the realized
+    ratio never exceeds ``ratio``. The ratio is read as the decimal number it prints as
+    (``1.1`` is exactly 11/10), so ``ratio * n`` suffers no binary rounding.
+
+    Examples
+    --------
+    >>> import imbalance
+    >>> imbalance.plan([0] * 90 + [1] * 10, "under", ratio=3).targets
+    {0: 30, 1: 10}
+    """
+    labels = encode_labels(y)
+    counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
+    return _plan(labels.classes, counts, strategy, ratio)
+
+
+def plan_from_counts(counts: Mapping[Any, int], strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+    """Plan from class counts alone (e.g. from a Spark aggregation).
+
+    Parameters
+    ----------
+    counts : mapping
+        Class -> row count (positive ints). Classes are sorted.
+    strategy, ratio
+        As in :func:`plan`.
+    """
+    if not isinstance(counts, Mapping):
+        raise InputTypeError(f"counts must be a mapping class -> count, got {type(counts).__name__}.")
+    if len(counts) < 2:
+        raise StrategyError(
+            f"counts has {len(counts)} class(es); imbalance handling needs at least 2 classes."
+        )
+    try:
+        keys = sorted(counts)
+    except TypeError as exc:
+        raise InputTypeError(f"class labels must be mutually comparable to sort them: {exc}") from None
+    checked = {}
+    for key in keys:
+        value = counts[key]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise StrategyError(f"count of class {key!r} must be a positive int, got {value!r}.")
+        checked[to_python(key)] = int(value)
+    return _plan(np.array(list(checked)), checked, strategy, ratio)
+
+
+def _plan(classes: np.ndarray, counts: dict, strategy: Strategy, ratio: float) -> Plan:
+    count_array = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    if isinstance(strategy, str):
+        if strategy not in _NAMED:
+            raise StrategyError(
+                f"unknown strategy {strategy!r}; use 'under', 'over', a dict {{class: count after}} "
+                "or a callable."
+            )
+        r = check_ratio(ratio)
+        target_array = _named_targets(strategy, count_array, r)
+        name, used_ratio = strategy, r
+    elif isinstance(strategy, Mapping) or callable(strategy):
+        if ratio != 1.0:
+            raise StrategyError(
+                "ratio only applies to 'under' and 'over'; explicit targets already fix every "
+                "class's count. Drop ratio or use a named strategy."
+            )
+        if isinstance(strategy, Mapping):
+            explicit, name = strategy, "dict"
+        else:
+            explicit, name = strategy(dict(counts)), "callable"
+            if not isinstance(explicit, Mapping):
+                raise StrategyError(
+                    f"the strategy callable must return a dict {{class: count after}}, "
+                    f"got {type(explicit).__name__}."
+                )
+        target_array = _explicit_targets(explicit, counts)
+        used_ratio = None
+    else:
+        raise InputTypeError(
+            f"strategy must be 'under', 'over', a dict or a callable, got {type(strategy).__name__}."
+        )
+    targets = {c: int(t) for c, t in zip(counts, target_array)}
+    return Plan(
+        classes=classes,
+        counts=dict(counts),
+        targets=targets,
+        strategy=name,
+        ratio=used_ratio,
+    )
+
+
+def _named_targets(strategy: str, counts: np.ndarray, ratio: float) -> np.ndarray:
+    # The ratio as the decimal it prints as, so that 1.1 * 10 is 11, not 11.000000000000002.
+    exact = Fraction(repr(ratio))
+    if strategy == "under":
+        cap = math.floor(exact * int(counts.min()))
+        return np.minimum(counts, cap)
+    floor = math.ceil(int(counts.max()) / exact)
+    return np.maximum(counts, floor)
+
+
+def _explicit_targets(explicit: Mapping, counts: dict) -> np.ndarray:
+    lookup = {}
+    for key in counts:
+        lookup[key] = key
+        lookup.setdefault(str(key), key)  # lets a CLI or JSON pass classes as strings
+    targets = dict(counts)
+    for key, value in explicit.items():
+        known = lookup.get(to_python(key))
+        if known is None:
+            shown = ", ".join(repr(c) for c in counts)
+            raise StrategyError(f"unknown class {key!r} in the targets; the classes are {shown}.")
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise StrategyError(
+                f"target for class {key!r} must be an int (rows after resampling), got {value!r}."
+            )
+        if value < 1:
+            raise StrategyError(
+                f"target for class {key!r} must be >= 1 row, got {value}; to drop a class, "
+                "filter its rows out before resampling."
+            )
+        targets[known] = int(value)
+    return np.fromiter(targets.values(), dtype=np.int64, count=len(targets))

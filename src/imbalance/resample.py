@@ -1,0 +1,306 @@
+"""Random under- and over-sampling of numpy arrays and pandas tables, to the planner's plan.
+
+The backend is thin: draw row positions that meet the plan exactly from a seeded generator,
+then touch the table once with a single ``take``.
+
+Row order of every result: the kept original rows in their original order, then (when a
+class is over-sampled) the extra draws, class by class in class order, each in random order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imbalance._validation import (
+    EncodedLabels,
+    InputError,
+    InputTypeError,
+    check_random_state,
+    check_same_length,
+    encode_labels,
+    to_python,
+)
+from imbalance.planner import Plan, Strategy, _plan
+
+__all__ = [
+    "resample",
+    "resample_indices",
+    "resample_counts",
+    "under_sample",
+    "over_sample",
+    "take_rows",
+]
+
+# Above this many classes to draw from, one stable sort of the codes beats a scan per class.
+_SCAN_PER_CLASS_LIMIT = 4
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Row positions that carry out a plan.
+
+    ``kept`` is None when every original row is kept (no class was under-sampled), otherwise
+    the sorted positions of the kept rows. Each over-sampled class contributes a pair
+    ``(positions, picks)``: its rows' positions and the draws with replacement into them.
+    """
+
+    n_samples: int
+    kept: np.ndarray | None
+    over: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+
+    @cached_property
+    def extra(self) -> np.ndarray:
+        """Positions drawn again for over-sampled classes, class by class."""
+        if not self.over:
+            return np.empty(0, dtype=np.intp)
+        return np.concatenate([positions[picks] for positions, picks in self.over])
+
+    @cached_property
+    def indices(self) -> np.ndarray:
+        kept = np.arange(self.n_samples) if self.kept is None else self.kept
+        return np.concatenate([kept, self.extra]) if self.over else kept
+
+    def counts(self) -> np.ndarray:
+        """How many times each original row appears in the result."""
+        if self.kept is None:
+            counts = np.ones(self.n_samples, dtype=np.int64)
+        else:
+            counts = np.zeros(self.n_samples, dtype=np.int64)
+            counts[self.kept] = 1
+        for positions, picks in self.over:
+            # Count within the class (few bins, cache-resident), then scatter once.
+            counts[positions] += np.bincount(picks, minlength=positions.size)
+        return counts
+
+
+def _class_positions(codes: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> dict[int, np.ndarray]:
+    """Row positions of each class code in ``wanted``, each sorted."""
+    if wanted.size <= _SCAN_PER_CLASS_LIMIT:
+        return {int(c): np.flatnonzero(codes == c) for c in wanted}
+    # Stable sort of small-int codes is a radix sort: one O(n) pass for every class at once.
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(counts)
+    return {int(c): order[ends[c] - counts[c] : ends[c]] for c in wanted}
+
+
+def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Draw:
+    """Draw the row positions that give every class exactly its planned count.
+
+    Classes whose target is below their count are sampled without replacement; classes whose
+    target is above it keep every row and draw the rest with replacement.
+    """
+    counts = labels.counts
+    targets = plan.target_array
+    under = np.flatnonzero(targets < counts)
+    over = np.flatnonzero(targets > counts)
+    positions = _class_positions(labels.codes, counts, np.concatenate([under, over]))
+
+    kept = None
+    if under.size:
+        keep_whole_class = targets >= counts
+        mask = keep_whole_class[labels.codes]
+        for c in under:
+            chosen = rng.choice(counts[c], size=targets[c], replace=False)
+            mask[positions[int(c)][chosen]] = True
+        kept = np.flatnonzero(mask)
+
+    drawn_again = tuple(
+        (positions[int(c)], rng.integers(0, counts[c], size=targets[c] - counts[c])) for c in over
+    )
+    return Draw(n_samples=labels.n_samples, kept=kept, over=drawn_again)
+
+
+def _labels_and_plan(y: Any, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:
+    labels = encode_labels(y)
+    counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
+    return labels, _plan(labels.classes, counts, strategy, ratio)
+
+
+def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:
+    """Rows of ``data`` at the given positions, keeping its type.
+
+    numpy stays numpy (dtype kept), pandas stays pandas (index, dtypes, column order kept, so
+    every row traces back to its source), scipy sparse stays sparse, a list stays a list.
+    """
+    draw = draw_or_indices if isinstance(draw_or_indices, Draw) else None
+    indices = draw.indices if draw is not None else np.asarray(draw_or_indices)
+    if isinstance(data, (pd.DataFrame, pd.Series)):
+        return data.take(indices)
+    if isinstance(data, np.ndarray):
+        if draw is not None and draw.kept is None and draw.over:
+            # Every original row is kept: copy the array once, then gather only the extra rows.
+            extra = draw.extra
+            n = data.shape[0]
+            out = np.empty((n + extra.size, *data.shape[1:]), dtype=data.dtype)
+            out[:n] = data
+            # mode="wrap" skips np.take's buffered bounds check; the positions are valid.
+            np.take(data, extra, axis=0, out=out[n:], mode="wrap")
+            return out
+        return data.take(indices, axis=0)
+    if hasattr(data, "tocsr") and hasattr(data, "format"):  # scipy.sparse, not imported here
+        fmt = data.format
+        rows = (data if fmt in ("csr", "csc", "lil") else data.tocsr())[indices]
+        return rows.asformat(fmt)
+    if isinstance(data, list):
+        return [data[i] for i in indices.tolist()]
+    if isinstance(data, tuple):
+        return tuple(data[i] for i in indices.tolist())
+    return np.asarray(data).take(indices, axis=0)
+
+
+def resample_indices(
+    y: Any, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: Any = None
+) -> np.ndarray:
+    """Positions of the rows that carry out the plan, as an int array.
+
+    ``X[resample_indices(y, ...)]`` is :func:`resample`'s result. Order: kept original rows
+    in original order, then extra draws (class by class, random order within a class).
+
+    Parameters are as in :func:`resample`.
+    """
+    labels, plan = _labels_and_plan(y, strategy, ratio)
+    return draw_rows(labels, plan, check_random_state(random_state)).indices
+
+
+def resample_counts(
+    y: Any, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: Any = None
+) -> np.ndarray:
+    """How many times each row counts after resampling, without copying any table.
+
+    ``counts[i]`` is how often row ``i`` appears in :func:`resample`'s result with the same
+    arguments and seed (0 for a dropped row, 1 + its extra draws for an over-sampled one).
+    Pass it as ``sample_weight`` to train on the resampled data without building it.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), int64
+    """
+    labels, plan = _labels_and_plan(y, strategy, ratio)
+    return draw_rows(labels, plan, check_random_state(random_state)).counts()
+
+
+def resample(
+    X: Any,
+    y: Any,
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    random_state: Any = None,
+    aligned: Mapping[str, Any] | Sequence[Any] | None = None,
+) -> tuple:
+    r"""Randomly under- or over-sample rows so every class meets the plan exactly.
+
+    Under-sampled classes are drawn without replacement; over-sampled classes keep every
+    original row and add draws with replacement. Resample only the training part of a split:
+    see :class:`imbalance.UnderSampler` for use inside a pipeline.
+
+    Parameters
+    ----------
+    X : ndarray, DataFrame, sparse matrix or list, of n_samples rows
+        Features. The type is kept (a DataFrame keeps its index, so rows trace back).
+    y : array-like of shape (n_samples,)
+        Class labels.
+    strategy : {"under", "over"}, dict or callable, default="under"
+        See :func:`imbalance.plan`: a class's target is its row count after resampling.
+    ratio : float, default=1.0
+        Largest class / smallest class after resampling, for ``"under"`` and ``"over"``.
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.
+    aligned : dict or sequence of arrays, optional
+        Other per-row arrays (``sample_weight``, ``groups``, ...) to resample the same way;
+        returned in the same container.
+
+    Returns
+    -------
+    X_res, y_res : same types as X and y
+    aligned_res : same container as ``aligned``, only when ``aligned`` is given
+
+    Examples
+    --------
+    >>> import numpy as np, imbalance
+    >>> X, y = np.arange(20).reshape(10, 2), np.array([0] * 8 + [1] * 2)
+    >>> X_res, y_res = imbalance.resample(X, y, "under", ratio=2, random_state=0)
+    >>> np.bincount(y_res).tolist()
+    [4, 2]
+    """
+    labels, plan = _labels_and_plan(y, strategy, ratio)
+    n = labels.n_samples
+    check_same_length(n, X=X)
+    if isinstance(aligned, Mapping):
+        check_same_length(n, **{str(k): v for k, v in aligned.items()})
+    elif aligned is not None:
+        if isinstance(aligned, (str, bytes)) or not isinstance(aligned, Sequence):
+            raise InputTypeError(
+                "aligned must be a dict or a list of per-row arrays, e.g. "
+                "aligned={'sample_weight': w}."
+            )
+        check_same_length(n, **{f"aligned[{i}]": v for i, v in enumerate(aligned)})
+
+    draw = draw_rows(labels, plan, check_random_state(random_state))
+    X_res, y_res = take_rows(X, draw), take_rows(y, draw)
+    if aligned is None:
+        return X_res, y_res
+    if isinstance(aligned, Mapping):
+        return X_res, y_res, {k: take_rows(v, draw) for k, v in aligned.items()}
+    return X_res, y_res, type(aligned)(take_rows(v, draw) for v in aligned)
+
+
+def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise InputTypeError(
+            f"expected a pandas DataFrame with a label column, got {type(df).__name__}; "
+            "for arrays use imbalance.resample(X, y, ...)."
+        )
+    if target not in df.columns:
+        shown = ", ".join(map(str, df.columns[:20])) + (", ..." if df.shape[1] > 20 else "")
+        raise InputError(f"label column {target!r} is not in the DataFrame; its columns are: {shown}.")
+    labels, plan = _labels_and_plan(df[target], strategy, ratio)
+    return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
+
+
+def under_sample(
+    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
+) -> pd.DataFrame:
+    """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
+
+    Rows are drawn without replacement; the index is kept and the input is not modified.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table, with a label column.
+    target : str, default="LABEL"
+        The label column.
+    ratio : float, default=1.0
+        Rows of each larger class per row of the smallest (``ratio=3``: at most 3:1).
+    random_state : int, numpy Generator or None
+        Same seed, same rows.
+
+    Examples
+    --------
+    >>> from imbalance.datasets import load_churn
+    >>> import imbalance
+    >>> small = imbalance.under_sample(load_churn(), target="LABEL", ratio=3, random_state=0)
+    >>> small["LABEL"].value_counts().sort_index().tolist()
+    [2121, 707]
+    """
+    return _table_resample(df, target, "under", ratio, random_state)
+
+
+def over_sample(
+    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
+) -> pd.DataFrame:
+    """Over-sample a table: keep the largest class, raise the others to ``largest / ratio``.
+
+    Every original row is kept (first, in order) and extra rows are drawn with replacement;
+    their index labels repeat the source rows' labels. The input is not modified.
+
+    Parameters are as in :func:`under_sample`.
+    """
+    return _table_resample(df, target, "over", ratio, random_state)

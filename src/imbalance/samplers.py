@@ -1,0 +1,229 @@
+"""Samplers with scikit-learn / imbalanced-learn manners.
+
+``fit_resample`` validates once and plans through the planner; each sampler only says which
+direction it may move a class. They work as steps of ``imblearn.pipeline.Pipeline``, which
+calls ``fit_resample`` on training data only, so validation folds are never resampled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils import InputTags, Tags, TargetTags
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from imbalance._validation import (
+    EncodedLabels,
+    LabelError,
+    StrategyError,
+    check_random_state,
+    check_same_length,
+    encode_labels,
+    to_python,
+)
+from imbalance.planner import Plan, _plan
+from imbalance.resample import draw_rows, take_rows
+
+__all__ = ["UnderSampler", "OverSampler"]
+
+
+# Tags in the shape imbalanced-learn's estimator checks read (``input_tags.dataframe``,
+# ``sampler_tags.sample_indices``), without importing imbalanced-learn at run time.
+@dataclass(slots=True)
+class SamplerInputTags(InputTags):
+    dataframe: bool = True
+
+
+@dataclass(slots=True)
+class SamplerTags:
+    sample_indices: bool = True
+
+
+@dataclass(slots=True)
+class SamplerEstimatorTags(Tags):
+    sampler_tags: SamplerTags = field(default_factory=SamplerTags)
+
+
+def _decode_one_vs_all(y: Any) -> tuple[Any, bool]:
+    """A one-hot (n, K) target as class codes; multilabel targets are refused."""
+    arr = np.asarray(y)
+    if arr.ndim != 2 or arr.shape[1] < 2:
+        return y, False
+    if arr.dtype.kind in "biuf" and np.isin(arr, (0, 1)).all() and (arr.sum(axis=1) == 1).all():
+        return arr.argmax(axis=1), True
+    raise LabelError(
+        "Multilabel and multioutput targets are not supported: y has several columns that are "
+        "not a one-hot encoding of one class per row. Pass a 1-D class array."
+    )
+
+
+class _BaseRandomSampler(BaseEstimator):
+    """Shared ``fit``/``fit_resample`` of the random samplers.
+
+    Subclasses set ``_strategy`` ("under" or "over"), the only thing that differs.
+    """
+
+    _strategy: str
+
+    def __init__(
+        self,
+        *,
+        ratio: float = 1.0,
+        targets: Mapping[Any, int] | Callable[[dict], Mapping[Any, int]] | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.ratio = ratio
+        self.targets = targets
+        self.random_state = random_state
+
+    def _plan(self, labels: EncodedLabels) -> Plan:
+        counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
+        if self.targets is None:
+            return _plan(labels.classes, counts, self._strategy, self.ratio)
+        plan = _plan(labels.classes, counts, self.targets, 1.0)
+        wrong = [
+            (c, plan.targets[c], n)
+            for c, n in counts.items()
+            if (plan.targets[c] > n if self._strategy == "under" else plan.targets[c] < n)
+        ]
+        if wrong:
+            c, t, n = wrong[0]
+            verb, other = ("remove", "OverSampler") if self._strategy == "under" else ("add", "UnderSampler")
+            raise StrategyError(
+                f"{type(self).__name__} can only {verb} rows, but the target for class {c!r} is "
+                f"{t} and it has {n}. Use {other}, or imbalance.resample(X, y, targets) to move "
+                "classes both ways."
+            )
+        return plan
+
+    def _fit(self, X: Any, y: Any) -> tuple[EncodedLabels, Any]:
+        codes_source, _ = _decode_one_vs_all(y)
+        labels = encode_labels(codes_source)
+        check_same_length(labels.n_samples, X=X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+        self.plan_ = self._plan(labels)
+        self.sampling_strategy_ = dict(self.plan_.targets)
+        return labels, codes_source
+
+    def fit(self, X: Any, y: Any) -> "_BaseRandomSampler":
+        """Check the data and compute :attr:`plan_` without drawing any row."""
+        self._fit(X, y)
+        return self
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Resample ``X`` and ``y`` to the plan.
+
+        Parameters
+        ----------
+        X : ndarray, DataFrame, sparse matrix or list of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), or a one-hot (n_samples, n_classes) array
+
+        Returns
+        -------
+        X_res, y_res : same types as X and y
+            A DataFrame keeps its columns, dtypes and index; ``y`` keeps its dtype.
+        """
+        labels, _ = self._fit(X, y)
+        draw = draw_rows(labels, self.plan_, check_random_state(self.random_state))
+        self.sample_indices_ = draw.indices
+        return take_rows(X, draw), take_rows(y, draw)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Feature names after resampling: the input's, unchanged."""
+        check_is_fitted(self, "n_features_in_")
+        names = getattr(self, "feature_names_in_", None)
+        if input_features is None:
+            if names is not None:
+                return np.asarray(names, dtype=object)
+            return np.asarray([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+        input_features = np.asarray(input_features, dtype=object)
+        if names is not None and not np.array_equal(input_features, names):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if len(input_features) != self.n_features_in_:
+            raise ValueError(
+                f"input_features should have length equal to number of features "
+                f"({self.n_features_in_}), got {len(input_features)}"
+            )
+        return input_features
+
+    def __sklearn_tags__(self) -> SamplerEstimatorTags:
+        base = super().__sklearn_tags__()
+        return SamplerEstimatorTags(
+            estimator_type="sampler",
+            target_tags=TargetTags(required=True),
+            input_tags=SamplerInputTags(
+                two_d_array=True, sparse=True, string=True, allow_nan=True, dataframe=True
+            ),
+            non_deterministic=base.non_deterministic,
+        )
+
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    ratio : float, default=1.0
+        Largest class count / smallest class count after resampling, >= 1.
+    targets : dict or callable, default=None
+        Explicit row counts after resampling, ``{class: count}`` (unlisted classes keep their
+        count), or ``f(counts) -> {class: count}``. Overrides ``ratio``.
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.
+
+    Attributes
+    ----------
+    plan_ : Plan
+        Counts before and after, per class.
+    sampling_strategy_ : dict
+        Class -> row count after resampling (``plan_.targets``; named as in imbalanced-learn,
+        but always meaning the count after).
+    sample_indices_ : ndarray of shape (n_samples_res,)
+        Positions in the input of the rows returned by the last ``fit_resample``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, only when X is a DataFrame with string column names
+"""
+
+
+class UnderSampler(_BaseRandomSampler):
+    __doc__ = (
+        """Randomly under-sample every class above ``ratio`` times the smallest one.
+
+    Rows are drawn without replacement, so the result is a subset of the input: kept rows in
+    their original order. Each class ends with exactly
+    :math:`\\min(n_c, \\lfloor r \\cdot n_{min} \\rfloor)` rows.
+"""
+        + _PARAMS_DOC
+        + """
+    Examples
+    --------
+    >>> from imbalance import UnderSampler
+    >>> X, y = [[0], [1], [2], [3], [4], [5]], [0, 0, 0, 0, 1, 1]
+    >>> UnderSampler(random_state=0).fit_resample(X, y)[1]
+    [0, 0, 1, 1]
+"""
+    )
+    _strategy = "under"
+
+
+class OverSampler(_BaseRandomSampler):
+    __doc__ = (
+        """Randomly over-sample every class below ``largest / ratio`` rows.
+
+    Every original row is kept (first, in order); extra rows are drawn with replacement. Each
+    class ends with exactly :math:`\\max(n_c, \\lceil n_{max} / r \\rceil)` rows.
+"""
+        + _PARAMS_DOC
+        + """
+    Examples
+    --------
+    >>> from imbalance import OverSampler
+    >>> X, y = [[0], [1], [2], [3], [4]], [0, 0, 0, 0, 1]
+    >>> OverSampler(random_state=0).fit_resample(X, y)[1]
+    [0, 0, 0, 0, 1, 1, 1, 1]
+"""
+    )
+    _strategy = "over"

@@ -1,0 +1,140 @@
+"""The command line, run as a user runs it: a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbalance.datasets import load_churn
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "imbalance", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "100"},
+    )
+
+
+@pytest.fixture(scope="module")
+def churn_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "churn.csv"
+    load_churn().to_csv(path, index=False)
+    return path
+
+
+def test_inspect_demo_needs_no_arguments():
+    result = run("inspect")
+    assert result.returncode == 0, result.stderr
+    assert "4,293" in result.stdout and "707" in result.stdout
+    assert "6.07:1" in result.stdout
+
+
+def test_inspect_json_on_a_file(churn_csv):
+    result = run("inspect", churn_csv, "--target", "LABEL", "--json")
+    data = json.loads(result.stdout)
+    assert data["rows"] == 5000 and data["classes"] == {"0": 4293, "1": 707}
+    assert data["imbalance_ratio"] == pytest.approx(4293 / 707)
+
+
+def test_plan_under_over_and_targets(churn_csv):
+    under = json.loads(run("plan", churn_csv, "--under", "3", "--json").stdout)
+    assert under["after"] == {"0": 2121, "1": 707}
+    over = json.loads(run("plan", "--over", "--json").stdout)
+    assert over["after"] == {"0": 4293, "1": 4293}
+    explicit = json.loads(run("plan", "--targets", "0=1000,1=900", "--json").stdout)
+    assert explicit["after"] == {"0": 1000, "1": 900}
+    text = run("plan", "--under", "2").stdout
+    assert text.startswith("Plan(strategy='under', ratio=2)")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz", ".parquet"])
+def test_resample_writes_exact_counts_and_is_reproducible(churn_csv, tmp_path, suffix):
+    out = tmp_path / f"out{suffix}"
+    result = run("resample", churn_csv, "--under", "3", "-o", out, "--seed", "4", "--source-column", "source_row")
+    assert result.returncode == 0, result.stderr
+    df = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out)
+    assert df["LABEL"].value_counts().to_dict() == {0: 2121, 1: 707}
+    source = load_churn()
+    # every written row is its source row, column for column
+    np.testing.assert_allclose(
+        df["total_day_minutes"].to_numpy(), source["total_day_minutes"].to_numpy()[df["source_row"]]
+    )
+    assert list(df.columns) == ["source_row", *source.columns]
+    again = tmp_path / f"again{suffix}"
+    run("resample", churn_csv, "--under", "3", "-o", again, "--seed", "4", "--source-column", "source_row")
+    read = pd.read_parquet if suffix == ".parquet" else pd.read_csv
+    pd.testing.assert_frame_equal(read(out), read(again))
+
+
+def test_resample_parquet_in_keeps_categories(tmp_path):
+    src = tmp_path / "in.parquet"
+    load_churn().to_parquet(src)
+    out = tmp_path / "out.parquet"
+    assert run("resample", src, "--over", "-o", out).returncode == 0
+    df = pd.read_parquet(out)
+    assert isinstance(df["state"].dtype, pd.CategoricalDtype)
+    assert df["LABEL"].value_counts().to_dict() == {0: 4293, 1: 4293}
+
+
+def test_weights_json():
+    data = json.loads(run("weights", "--scheme", "balanced").stdout)
+    assert data == pytest.approx({"0": 5000 / (2 * 4293), "1": 5000 / (2 * 707)})
+    data = json.loads(run("weights", "--scheme", "effective", "--beta", "0.99", "--normalize", "classes").stdout)
+    assert sum(data.values()) == pytest.approx(2)
+
+
+def test_progress_is_shown_when_asked(churn_csv):
+    result = run("inspect", churn_csv, "--progress")
+    assert result.returncode == 0
+    assert "reading churn.csv" in result.stderr
+
+
+def write(path, text):
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make_args, words",
+    [
+        (lambda d: ["inspect", d / "missing.csv"], "file not found"),
+        (lambda d: ["inspect", write(d / "data.xlsx", "x")], "cannot tell the format"),
+        (lambda d: ["inspect", write(d / "bad.parquet", "not parquet")], "could not read"),
+        (lambda d: ["inspect", write(d / "t.csv", "a,b\n1,2\n")], "label column 'LABEL' is not in"),
+        (lambda d: ["inspect", write(d / "t.csv", "LABEL,b\n1,2\n1,3\n")], "only one class"),
+        (lambda d: ["inspect", write(d / "t.csv", "LABEL,b\n1,2\n,3\n0,4\n")], "missing label"),
+        (lambda d: ["inspect", write(d / "t.csv", "LABEL,b\n")], "has no rows"),
+        (lambda d: ["inspect", write(d / "t.csv", "")], "is empty"),
+        (lambda d: ["plan", "--targets", "5=10"], "unknown class '5'"),
+        (lambda d: ["plan", "--under", "0.5"], "ratio must be >= 1"),
+        (lambda d: ["plan", "--under", "abc"], "ratio must be a number"),
+        (lambda d: ["plan"], "one of the arguments --under --over --targets is required"),
+        (lambda d: ["resample", "--under", "-o", d / "out.xlsx"], "cannot tell the format"),
+        (lambda d: ["resample", "--under", "-o", d / "nowhere" / "out.csv"], "does not exist"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, make_args, words):
+    result = run(*make_args(tmp_path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_resample_leaves_no_file(tmp_path):
+    bad = write(tmp_path / "t.csv", "LABEL,b\n1,2\n1,3\n")
+    out = tmp_path / "out.csv"
+    assert run("resample", bad, "--under", "-o", out).returncode == 2
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_existing_output_survives_a_failed_run(tmp_path):
+    out = write(tmp_path / "out.csv", "keep me\n")
+    assert run("resample", "--targets", "9=1", "-o", out).returncode == 2
+    assert out.read_text() == "keep me\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -1,0 +1,39 @@
+import subprocess
+import sys
+
+import pandas as pd
+
+import imbalance
+from imbalance.datasets import CHURN_PATH, load_churn
+
+
+def test_import_does_not_pull_torch_or_pyspark():
+    code = "import sys, imbalance, imbalance.cli; print(sorted(m for m in ('torch', 'pyspark') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_churn_demo_is_the_documented_table():
+    df = load_churn()
+    assert df.shape == (5000, 20)
+    assert df["LABEL"].dtype == "int8"
+    assert df["LABEL"].value_counts().to_dict() == {0: 4293, 1: 707}
+    assert isinstance(df["state"].dtype, pd.CategoricalDtype)
+    assert not df.isna().any().any()
+    X, y = load_churn(return_X_y=True)
+    assert "LABEL" not in X.columns and y.name == "LABEL"
+    assert CHURN_PATH.name == "churn.csv.gz"
+
+
+def test_bundled_data_is_small_and_has_its_source():
+    import importlib.resources as r
+
+    data = r.files("imbalance.datasets").joinpath("data")
+    assert len(data.joinpath("churn.csv.gz").read_bytes()) <= 1_000_000
+    source = data.joinpath("SOURCE.md").read_text()
+    assert "MIT" in source and "modeldata" in source
+
+
+def test_public_names():
+    for name in imbalance.__all__:
+        assert hasattr(imbalance, name)
