@@ -119,6 +119,9 @@ def test_labels_of_many_kinds():
     assert plan(np.array([10**12, 5, 5], dtype=np.int64), "over").targets == {5: 2, 10**12: 2}
     assert plan(np.array([2.0, 1.0, 1.0]), "over").targets == {1.0: 2, 2.0: 2}
     assert plan(np.array([[0], [1], [1]]), "under").targets == {0: 1, 1: 1}
+    # small signed ints are widened before shifting: no overflow
+    assert plan(np.array([-100, 100, 100], dtype=np.int8), "over").targets == {-100: 2, 100: 2}
+    assert plan(np.array([3, 3, 5], dtype=np.uint8), "under").targets == {3: 1, 5: 1}
 
 
 @given(counts=counts_st, ratio=ratio_st)

@@ -9,6 +9,7 @@ from imbalance._validation import (
     InputError,
     InputTypeError,
     LabelError,
+    ParameterError,
     StrategyError,
 )
 from imbalance.planner import Plan, plan, plan_from_counts
@@ -19,7 +20,7 @@ from imbalance.resample import (
     resample_indices,
     under_sample,
 )
-from imbalance.weights import class_weights, pos_weight, sample_weights
+from imbalance.weights import class_weights, pos_weight, sample_weights, weights_from_counts
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "LabelError",
+    "ParameterError",
     "StrategyError",
     "Plan",
     "plan",
@@ -58,4 +60,5 @@ __all__ = [
     "class_weights",
     "sample_weights",
     "pos_weight",
+    "weights_from_counts",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "StrategyError",
     "InputError",
     "InputTypeError",
+    "ParameterError",
     "EncodedLabels",
     "encode_labels",
     "check_ratio",
@@ -42,6 +43,10 @@ class StrategyError(ImbalanceError, ValueError):
 
 class InputError(ImbalanceError, ValueError):
     """The data is not usable (empty, misaligned, missing column, ...)."""
+
+
+class ParameterError(ImbalanceError, ValueError):
+    """A parameter is outside its valid range (a negative gamma, an unknown reduction, ...)."""
 
 
 class InputTypeError(ImbalanceError, TypeError):
@@ -146,15 +151,18 @@ def encode_labels(y: Any, *, name: str = "y", min_classes: int = 2) -> EncodedLa
         classes = present.astype(bool)
         codes = arr if present.size == 2 else np.zeros(n, dtype=np.uint8)
         counts = counts_all[present]
-    elif arr.dtype.kind in "iu" and (span := int(arr.max()) - int(arr.min())) <= max(4 * n, 1024):
-        low = arr.min()
-        shifted = (arr - low).astype(np.intp, copy=False)
-        counts_all = np.bincount(shifted, minlength=span + 1)
+    elif arr.dtype.kind in "iu" and int(arr.max()) - int(arr.min()) <= max(4 * n, 1024):
+        low, high = int(arr.min()), int(arr.max())
+        # Small non-negative labels index the tables directly (no copy); others are shifted,
+        # widened first so that e.g. int8 labels from -100 to 100 cannot overflow.
+        offset = 0 if low >= 0 and high <= max(4 * n, 1024) else low
+        shifted = arr if offset == 0 else arr.astype(np.intp) - offset
+        counts_all = np.bincount(shifted, minlength=high - offset + 1)
         present = np.flatnonzero(counts_all)
-        lookup = np.zeros(span + 1, dtype=_code_dtype(present.size))
+        lookup = np.zeros(counts_all.size, dtype=_code_dtype(present.size))
         lookup[present] = np.arange(present.size, dtype=lookup.dtype)
         codes = lookup[shifted]
-        classes = (present + low).astype(arr.dtype)
+        classes = (present + offset).astype(arr.dtype)
         counts = counts_all[present]
     else:
         codes, classes = pd.factorize(arr, sort=True)

@@ -19,14 +19,34 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["class_weights", "sample_weights", "pos_weight", "SCHEMES"]
+__all__ = ["class_weights", "sample_weights", "pos_weight", "weights_from_counts", "SCHEMES"]
 
 Scheme = Literal["inverse", "balanced", "sqrt", "effective"]
 Normalize = Union[bool, Literal["rows", "classes"]]
 SCHEMES = ("inverse", "balanced", "sqrt", "effective")
 
 
-def _weights_from_counts(counts: np.ndarray, scheme: str, beta: float, normalize: Normalize) -> np.ndarray:
+def weights_from_counts(
+    counts: Any, scheme: Scheme = "inverse", *, beta: float = 0.999, normalize: Normalize = False
+) -> np.ndarray:
+    """Class weights from class counts alone, in the order given (see :func:`class_weights`).
+
+    For backends that count classes themselves (torch losses from ``class_counts``, Spark).
+
+    Parameters
+    ----------
+    counts : array-like of shape (n_classes,)
+        Positive row counts.
+    scheme, beta, normalize
+        As in :func:`class_weights`.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,), float64
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.size == 0 or counts.dtype.kind not in "iuf" or not (counts > 0).all():
+        raise InputError(f"class counts must be a non-empty 1-D array of positive numbers, got {counts!r}.")
     if scheme not in SCHEMES:
         raise StrategyError(f"unknown weight scheme {scheme!r}; use one of {', '.join(SCHEMES)}.")
     if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating)) or not 0 <= beta < 1:
@@ -102,7 +122,7 @@ def class_weights(
     {0: 0.6666666666666666, 1: 2.0}
     """
     labels = encode_labels(y, min_classes=1)
-    w = _weights_from_counts(labels.counts, scheme, beta, normalize)
+    w = weights_from_counts(labels.counts, scheme, beta=beta, normalize=normalize)
     return {to_python(c): float(v) for c, v in zip(labels.classes, w)}
 
 
@@ -123,7 +143,7 @@ def sample_weights(
         A pandas Series with ``y``'s index when ``y`` is a Series.
     """
     labels = encode_labels(y, min_classes=1)
-    w = _weights_from_counts(labels.counts, scheme, beta, normalize)[labels.codes]
+    w = weights_from_counts(labels.counts, scheme, beta=beta, normalize=normalize)[labels.codes]
     if isinstance(y, pd.Series):
         return pd.Series(w, index=y.index, name="weight")
     return w

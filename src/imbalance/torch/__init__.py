@@ -1,0 +1,53 @@
+"""PyTorch parts of imbalance: losses built for imbalance and weight tensors.
+
+Needs the ``torch`` extra (``pip install torch`` first, then ``pip install imbalance[torch]``).
+"""
+
+try:
+    import torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without torch
+    raise ImportError(
+        "imbalance.torch needs PyTorch, which is not installed: install torch, then "
+        "`pip install 'imbalance[torch]'`."
+    ) from exc
+
+from imbalance.torch.functional import (
+    adjust_logits,
+    asymmetric_loss,
+    class_balanced_loss,
+    drw_weights,
+    ldam_loss,
+    ldam_margins,
+    logit_adjusted_loss,
+    sigmoid_focal_loss,
+    softmax_focal_loss,
+)
+from imbalance.torch.losses import (
+    AsymmetricLoss,
+    ClassBalancedLoss,
+    LDAMLoss,
+    LogitAdjustedLoss,
+    SigmoidFocalLoss,
+    SoftmaxFocalLoss,
+)
+from imbalance.torch.weights import torch_class_weights, torch_pos_weight
+
+__all__ = [
+    "sigmoid_focal_loss",
+    "SigmoidFocalLoss",
+    "softmax_focal_loss",
+    "SoftmaxFocalLoss",
+    "class_balanced_loss",
+    "ClassBalancedLoss",
+    "logit_adjusted_loss",
+    "LogitAdjustedLoss",
+    "adjust_logits",
+    "ldam_loss",
+    "LDAMLoss",
+    "ldam_margins",
+    "drw_weights",
+    "asymmetric_loss",
+    "AsymmetricLoss",
+    "torch_class_weights",
+    "torch_pos_weight",
+]

@@ -1,0 +1,635 @@
+r"""Losses for imbalanced classification, as functions of logits.
+
+Every loss here takes logits (never probabilities), has ``reduction="none"|"mean"|"sum"`` and
+a module twin in :mod:`imbalance.torch.losses`. Half-precision inputs (float16, bfloat16) are
+computed in float32 and the loss is returned in the input's dtype, as autocast does for
+``binary_cross_entropy_with_logits``.
+
+Shapes: ``N`` rows, ``C`` classes or labels, optional extra dimensions ``d1, ...`` (pixels).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Union
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from imbalance._validation import InputError, ParameterError
+from imbalance.weights import weights_from_counts
+
+__all__ = [
+    "sigmoid_focal_loss",
+    "softmax_focal_loss",
+    "class_balanced_loss",
+    "logit_adjusted_loss",
+    "adjust_logits",
+    "ldam_loss",
+    "ldam_margins",
+    "drw_weights",
+    "asymmetric_loss",
+]
+
+Reduction = Literal["none", "mean", "sum"]
+TensorLike = Union[Tensor, Sequence[float], np.ndarray]
+_REDUCTIONS = ("none", "mean", "sum")
+_CB_KINDS = ("softmax", "sigmoid", "focal")
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ParameterError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}.")
+
+
+def _check_non_negative(name: str, value: float) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
+        raise ParameterError(f"{name} must be a number >= 0, got {value!r}.")
+
+
+def _check_logits(input: Tensor) -> None:
+    if not isinstance(input, Tensor):
+        raise InputError(f"input must be a tensor of logits, got {type(input).__name__}.")
+    if not input.is_floating_point():
+        raise InputError(f"input must hold float logits, got dtype {input.dtype}.")
+
+
+def _check_class_targets(input: Tensor, target: Tensor, ignore_index: int | None) -> None:
+    """Class-index targets: shape (N, d1, ...) for input (N, C, d1, ...), values in [0, C)."""
+    _check_logits(input)
+    if input.dim() < 2:
+        raise InputError(
+            f"input must have shape (N, C) or (N, C, d1, ...), got {tuple(input.shape)}; "
+            "add a batch dimension with input.unsqueeze(0)."
+        )
+    expected = (input.shape[0], *input.shape[2:])
+    if target.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
+        raise InputError(f"target must hold class indices (an integer tensor), got dtype {target.dtype}.")
+    if tuple(target.shape) != expected:
+        raise InputError(
+            f"target has shape {tuple(target.shape)} but input {tuple(input.shape)} needs "
+            f"{expected} (one class index per row)."
+        )
+    if target.numel():
+        valid = target if ignore_index is None else target[target != ignore_index]
+        if valid.numel() and (bool(valid.min() < 0) or bool(valid.max() >= input.shape[1])):
+            raise InputError(
+                f"target holds class indices outside [0, {input.shape[1]}): min {int(valid.min())}, "
+                f"max {int(valid.max())}."
+            )
+
+
+def _check_same_shape(input: Tensor, target: Tensor) -> None:
+    _check_logits(input)
+    if input.shape != target.shape:
+        raise InputError(
+            f"target has shape {tuple(target.shape)} but input has {tuple(input.shape)}; "
+            "binary and multi-label losses need one target per logit."
+        )
+
+
+def _as_tensor(value: TensorLike, like: Tensor, name: str) -> Tensor:
+    tensor = torch.as_tensor(value, dtype=like.dtype, device=like.device)
+    if tensor.dim() > 1:
+        raise InputError(f"{name} must be a scalar or a 1-D tensor with one value per class.")
+    return tensor
+
+
+def _per_class(tensor: Tensor, input: Tensor, name: str) -> Tensor:
+    """A (C,) tensor shaped to broadcast along dim 1 of ``input`` (N, C, d1, ...)."""
+    if tensor.dim() == 0:
+        return tensor
+    channels = input.shape[1] if input.dim() >= 2 else 1
+    if tensor.numel() != channels:
+        raise InputError(f"{name} has {tensor.numel()} values but input has {channels} classes.")
+    return tensor.view(channels, *([1] * (input.dim() - 2))) if input.dim() >= 2 else tensor
+
+
+def _compute_dtype(input: Tensor) -> torch.dtype:
+    return torch.float32 if input.dtype in (torch.float16, torch.bfloat16) else input.dtype
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _modulating(one_minus_p: Tensor, gamma: float) -> Tensor:
+    """(1 - p)^gamma, with the base kept above 0 so that gamma < 1 has a finite gradient."""
+    if gamma == 0:
+        return torch.ones_like(one_minus_p)
+    if gamma == 1:
+        return one_minus_p
+    if gamma == 2:
+        return one_minus_p * one_minus_p
+    return one_minus_p.clamp_min(torch.finfo(one_minus_p.dtype).tiny).pow(gamma)
+
+
+def _class_counts(class_counts: TensorLike, name: str = "class_counts") -> np.ndarray:
+    counts = class_counts.detach().cpu().numpy() if isinstance(class_counts, Tensor) else np.asarray(class_counts)
+    if counts.ndim != 1 or counts.size < 2 or not np.all(counts > 0):
+        raise InputError(f"{name} must be a 1-D sequence of positive counts, one per class, got {counts!r}.")
+    return counts.astype(np.float64)
+
+
+# ----------------------------------------------------------------------------- focal
+
+
+def sigmoid_focal_loss(
+    input: Tensor,
+    target: Tensor,
+    *,
+    alpha: float | TensorLike | None = None,
+    gamma: float = 2.0,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Focal loss for binary and multi-label targets (Lin et al., ICCV 2017).
+
+    .. math::
+
+        \mathrm{FL}(x, y) = -\alpha_t\,(1 - p_t)^\gamma \log p_t, \qquad
+        p = \sigma(x),\; p_t = p\,y + (1 - p)(1 - y),\;
+        \alpha_t = \alpha\,y + (1 - \alpha)(1 - y)
+
+    computed as :math:`\alpha_t (1 - p_t)^\gamma \cdot \mathrm{BCE}(x, y)` with the cross
+    entropy from logits and :math:`1 - p_t = y\,\sigma(-x) + (1 - y)\,\sigma(x)`, so that it
+    stays exact and finite at logits of :math:`\pm 100` in float32. For hard targets this is
+    torchvision's ``sigmoid_focal_loss``; soft targets :math:`y \in [0, 1]` use the same
+    formula. :math:`\gamma = 0` and no ``alpha`` give ``binary_cross_entropy_with_logits``.
+
+    Multi-label: ``"mean"`` averages over all :math:`N \cdot C` elements. The Human Protein
+    Atlas Kaggle variant sums over the :math:`C` labels before averaging over rows, so it
+    equals :math:`C` times this ``"mean"`` (use ``"sum"`` / N to get it).
+
+    Parameters
+    ----------
+    input : Tensor of shape (N,), (N, C) or (N, C, d1, ...)
+        Logits.
+    target : Tensor of the same shape
+        Targets in [0, 1] (0/1, or soft).
+    alpha : float or Tensor of shape (C,), optional
+        Weight of the positive class, :math:`1 - \alpha` for the negative one; per label when
+        a tensor. The paper uses 0.25. None: no weighting.
+    gamma : float, default=2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    reduction : {"none", "mean", "sum"}, default="mean"
+
+    Returns
+    -------
+    Tensor
+        Scalar, or the shape of ``input`` for ``"none"``; in ``input``'s dtype.
+    """
+    _check_same_shape(input, target)
+    _check_non_negative("gamma", gamma)
+    _check_reduction(reduction)
+    dtype = _compute_dtype(input)
+    x = input if input.dtype == dtype else input.to(dtype)
+    y = target if target.dtype == dtype else target.to(dtype)
+    alpha_t = None
+    if isinstance(alpha, (int, float)):
+        alpha_t = y.mul(2 * alpha - 1).add_(1 - alpha)  # alpha y + (1 - alpha)(1 - y)
+    elif alpha is not None:
+        a = _per_class(_as_tensor(alpha, x, "alpha"), x, "alpha")
+        alpha_t = (2 * a - 1) * y + (1 - a)
+    loss = _SigmoidFocal.apply(x, y, float(gamma), alpha_t, reduction)
+    return loss if loss.dtype == input.dtype else loss.to(input.dtype)
+
+
+class _SigmoidFocal(torch.autograd.Function):
+    r"""Element-wise sigmoid focal loss with a hand-written gradient.
+
+    One pass of a few element-wise kernels each way instead of autograd's graph of about
+    twenty: this is what keeps it within 2x of ``BCEWithLogitsLoss`` (see
+    ``benchmarks/bench_losses.py``). Writing :math:`s = \sigma(x)`, :math:`\bar s = \sigma(-x)`:
+
+    .. math::
+
+        u &= 1 - p_t = y \bar s + (1 - y) s, \qquad
+        \mathrm{ce} = \max(x, 0) - x y + \log(1 + e^{-|x|}) \\
+        \frac{\partial \mathrm{ce}}{\partial x} &= s - y, \qquad
+        \frac{\partial u}{\partial x} = (1 - 2y)\, s \bar s, \qquad
+        \frac{\partial \ell}{\partial x} = \alpha_t \left(\gamma u^{\gamma - 1}
+        \frac{\partial u}{\partial x} \mathrm{ce} + u^\gamma (s - y)\right)
+
+    ``lerp`` picks :math:`\bar s` or :math:`s` (and :math:`-\bar s` or :math:`s` for
+    :math:`s - y`) exactly when targets are 0/1, so nothing cancels at confident logits.
+    """
+
+    # The gradient is computed in the forward pass, in five buffers updated in place: at these
+    # sizes each fresh tensor costs more than the arithmetic done in it, and the backward pass
+    # is then one multiplication.
+
+    @staticmethod
+    def forward(ctx, x: Tensor, y: Tensor, gamma: float, alpha_t: Tensor | None, reduction: str) -> Tensor:
+        s = torch.sigmoid(x)
+        s_bar = torch.neg(x).sigmoid_()
+        u = torch.lerp(s, s_bar, y)  # 1 - p_t
+        # ce = max(x, 0) - x y + log(1 + exp(-|x|)), in this order so that nothing cancels;
+        # log(1 + exp(-|x|)) = -log(1 - sigma(-|x|)), and sigma(-|x|) = min(s, s_bar) <= 1/2.
+        ce = x.clamp_min(0).addcmul_(x, y, value=-1)
+        out = torch.minimum(s, s_bar).neg_().log1p_()
+        ce.sub_(out)
+        # out <- (1 - p_t)^gamma; u <- u^(gamma - 1), needed for the gradient only
+        need_grad = ctx.needs_input_grad[0]
+        if gamma == 0:
+            out.fill_(1)
+        elif gamma == 1:
+            out.copy_(u)
+            if need_grad:
+                u.fill_(1)
+        elif gamma == 2:
+            torch.mul(u, u, out=out)
+        else:
+            # the base kept above 0 so that gamma < 1 has a finite gradient
+            torch.clamp_min(u, torch.finfo(u.dtype).tiny, out=out).pow_(gamma)
+            if need_grad:
+                torch.div(out, u.clamp_min_(torch.finfo(u.dtype).tiny), out=u)
+
+        ctx.set_materialize_grads(False)
+        if need_grad:
+            # d/dx [(1 - p_t)^gamma ce] = (1 - p_t)^gamma (s - y) + gamma u^(gamma-1) du/dx ce,
+            # du/dx = (1 - 2y) s s_bar; s - y = lerp(s, -s_bar, y) is exact for 0/1 targets.
+            u.mul_(s).mul_(s_bar).addcmul_(u, y, value=-2)
+            grad = s.lerp_(s_bar.neg_(), y).mul_(out).addcmul_(u, ce, value=gamma)
+            if alpha_t is not None:
+                grad.mul_(alpha_t)
+            if reduction == "mean":
+                # reduced here, so autograd never materialises the mean's expanded gradient
+                grad.div_(max(x.numel(), 1))
+            ctx.save_for_backward(grad)
+        loss = out.mul_(ce)
+        if alpha_t is not None:
+            loss.mul_(alpha_t)
+        return _reduce(loss, reduction)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_output: Tensor | None):
+        if grad_output is None:
+            return None, None, None, None, None
+        (grad,) = ctx.saved_tensors
+        return grad * grad_output, None, None, None, None
+
+
+def softmax_focal_loss(
+    input: Tensor,
+    target: Tensor,
+    *,
+    alpha: TensorLike | None = None,
+    gamma: float = 2.0,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Focal loss for multi-class targets, with per-class weights.
+
+    With :math:`p = \mathrm{softmax}(x)`, class weights :math:`\alpha_c` and the target
+    distribution :math:`q = (1 - \varepsilon)\,\mathrm{onehot}(y) + \varepsilon / C`:
+
+    .. math::
+
+        \ell(x, y) = -\sum_c \alpha_c\, q_c\, (1 - p_c)^\gamma \log p_c
+        \;\overset{\varepsilon = 0}{=}\; -\alpha_y (1 - p_y)^\gamma \log p_y
+
+    :math:`p_y` is always the softmax probability of the true class: the weights scale the
+    loss, they never enter :math:`p_t`. ``"mean"`` divides by :math:`\sum_i \alpha_{y_i}` over
+    the rows not ignored, as ``cross_entropy(weight=...)`` does, so :math:`\gamma = 0` gives
+    exactly ``F.cross_entropy(input, target, weight=alpha, ignore_index=...,
+    label_smoothing=...)``.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) or (N, C, d1, ...)
+        Logits.
+    target : Tensor of shape (N,) or (N, d1, ...)
+        Class indices in [0, C), or ``ignore_index``.
+    alpha : Tensor of shape (C,), optional
+        Class weights (e.g. :func:`imbalance.torch.torch_class_weights`).
+    gamma : float, default=2.0
+    ignore_index : int, default=-100
+        Rows with this target add nothing to the loss nor to the mean's denominator.
+    label_smoothing : float in [0, 1], default=0.0
+    reduction : {"none", "mean", "sum"}, default="mean"
+    """
+    _check_class_targets(input, target, ignore_index)
+    _check_non_negative("gamma", gamma)
+    _check_reduction(reduction)
+    if not 0 <= label_smoothing <= 1:
+        raise ParameterError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}.")
+    x = input.to(_compute_dtype(input))
+    num_classes = x.shape[1]
+    valid = target != ignore_index
+    safe_target = torch.where(valid, target, torch.zeros_like(target)).long().unsqueeze(1)
+    log_p = F.log_softmax(x, dim=1)
+    weight = None
+    if alpha is not None:
+        weight = _as_tensor(alpha, x, "alpha")
+        if weight.dim() != 1 or weight.numel() != num_classes:
+            raise InputError(f"alpha must have one weight per class ({num_classes}), got shape {tuple(weight.shape)}.")
+
+    row_weight = weight[safe_target.squeeze(1)] if weight is not None else None
+    if label_smoothing == 0:
+        log_p_y = log_p.gather(1, safe_target).squeeze(1)
+        # 1 - p_y = -expm1(log p_y): exact even when p_y is within float epsilon of 1.
+        loss = -_modulating(-torch.expm1(log_p_y), gamma) * log_p_y
+        if row_weight is not None:
+            loss = loss * row_weight
+    else:
+        term = _modulating(-torch.expm1(log_p), gamma) * log_p
+        if weight is not None:
+            term = term * _per_class(weight, x, "alpha")
+        true = term.gather(1, safe_target).squeeze(1)
+        loss = -((1 - label_smoothing) * true + (label_smoothing / num_classes) * term.sum(1))
+    loss = loss * valid
+    if reduction == "mean":
+        # As cross_entropy(weight=...): divide by the total weight of the rows not ignored.
+        denominator = (row_weight * valid).sum() if row_weight is not None else valid.sum()
+        return (loss.sum() / denominator).to(input.dtype)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+# ----------------------------------------------------------------------------- class-balanced
+
+
+def class_balanced_loss(
+    input: Tensor,
+    target: Tensor,
+    class_counts: TensorLike,
+    *,
+    beta: float = 0.9999,
+    loss: Literal["softmax", "sigmoid", "focal"] = "softmax",
+    gamma: float = 2.0,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Class-balanced loss (Cui et al., CVPR 2019).
+
+    Each row's loss is weighted by the inverse effective number of its class,
+
+    .. math::
+
+        w_c = \frac{1 - \beta}{1 - \beta^{n_c}} \cdot \frac{C}{\sum_k \frac{1 - \beta}{1 - \beta^{n_k}}},
+        \qquad \mathrm{CB}(x, y) = w_y\, \ell(x, y)
+
+    (weights normalised to sum to :math:`C`, as in the paper; they are
+    :func:`imbalance.class_weights` with ``scheme="effective", normalize="classes"``). The base
+    loss :math:`\ell` is softmax cross entropy (``"softmax"``), or binary cross entropy
+    (``"sigmoid"``) or sigmoid focal loss (``"focal"``) on the one-hot targets, summed over
+    the :math:`C` classes. All terms are computed from logits, so the loss stays finite for
+    logits far below -88 in float32, where the reference implementation overflows.
+    ``"mean"`` averages the weighted row losses over the :math:`N` rows.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C)
+        Logits.
+    target : Tensor of shape (N,)
+        Class indices.
+    class_counts : sequence of shape (C,)
+        Training rows per class.
+    beta : float in [0, 1), default=0.9999
+    loss : {"softmax", "sigmoid", "focal"}, default="softmax"
+    gamma : float, default=2.0
+        Only for ``"focal"``.
+    reduction : {"none", "mean", "sum"}, default="mean"
+        ``"none"`` returns shape (N,).
+    """
+    counts = _class_counts(class_counts)
+    weight = torch.as_tensor(
+        weights_from_counts(counts, "effective", beta=beta, normalize="classes"),
+        dtype=_compute_dtype(input) if input.is_floating_point() else torch.float32,
+        device=input.device,
+    )
+    return _class_balanced(input, target, weight, loss, gamma, reduction)
+
+
+def _class_balanced(input: Tensor, target: Tensor, weight: Tensor, kind: str, gamma: float, reduction: str) -> Tensor:
+    _check_class_targets(input, target, None)
+    _check_reduction(reduction)
+    if input.dim() != 2 or weight.numel() != input.shape[1]:
+        raise InputError(
+            f"input must have shape (N, C) with C = {weight.numel()} classes (one per count), "
+            f"got {tuple(input.shape)}."
+        )
+    if kind not in _CB_KINDS:
+        raise ParameterError(f"loss must be one of {', '.join(_CB_KINDS)}, got {kind!r}.")
+    x = input.to(_compute_dtype(input))
+    target = target.long()
+    if kind == "softmax":
+        per_row = F.cross_entropy(x, target, reduction="none")
+    else:
+        onehot = F.one_hot(target, x.shape[1]).to(x.dtype)
+        focus = gamma if kind == "focal" else 0.0
+        per_row = sigmoid_focal_loss(x, onehot, gamma=focus, reduction="none").sum(1)
+    return _reduce(per_row * weight.to(x.dtype)[target], reduction).to(input.dtype)
+
+
+# ----------------------------------------------------------------------------- logit adjustment
+
+
+def _log_prior(class_prior: TensorLike, like: Tensor) -> Tensor:
+    prior = _class_counts(class_prior, "class_prior")
+    return torch.as_tensor(np.log(prior / prior.sum()), dtype=_compute_dtype(like), device=like.device)
+
+
+def logit_adjusted_loss(
+    input: Tensor,
+    target: Tensor,
+    class_prior: TensorLike,
+    *,
+    tau: float = 1.0,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Logit-adjusted softmax cross entropy (Menon et al., ICLR 2021).
+
+    .. math::
+
+        \ell(x, y) = -\log \frac{e^{x_y + \tau \log \pi_y}}{\sum_c e^{x_c + \tau \log \pi_c}}
+
+    with class priors :math:`\pi` (training class frequencies). With :math:`\tau = 1` this is
+    Balanced Softmax (Ren et al., NeurIPS 2020), :math:`-\log(n_y e^{x_y} / \sum_c n_c
+    e^{x_c})`. At test time use the raw logits: the adjustment is only in the loss. For a
+    model trained with plain cross entropy, :func:`adjust_logits` applies the post-hoc
+    correction instead.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) or (N, C, d1, ...)
+    target : Tensor of shape (N,) or (N, d1, ...)
+    class_prior : sequence of shape (C,)
+        Class frequencies or counts (normalised here; only ratios matter).
+    tau : float, default=1.0
+    weight, ignore_index, reduction
+        As in ``torch.nn.functional.cross_entropy``.
+    """
+    _check_non_negative("tau", tau)
+    return _logit_adjusted(input, target, _log_prior(class_prior, input), tau, weight, ignore_index, reduction)
+
+
+def _logit_adjusted(input, target, log_prior, tau, weight, ignore_index, reduction) -> Tensor:
+    _check_class_targets(input, target, ignore_index)
+    _check_reduction(reduction)
+    x = input.to(_compute_dtype(input))
+    shift = _per_class(log_prior.to(x.dtype), x, "class_prior")
+    loss = F.cross_entropy(x + tau * shift, target.long(), weight=None if weight is None else weight.to(x.dtype),
+                           ignore_index=ignore_index, reduction=reduction)
+    return loss.to(input.dtype)
+
+
+def adjust_logits(logits: Tensor, class_prior: TensorLike, *, tau: float = 1.0) -> Tensor:
+    r"""Post-hoc logit adjustment (Menon et al., ICLR 2021): :math:`x_c - \tau \log \pi_c`.
+
+    Turns the logits of a model trained on imbalanced data (plain cross entropy) into logits
+    whose argmax targets the balanced error. ``class_prior`` holds the training class
+    frequencies or counts; classes are along dim 1 (or the only dim for a (C,) tensor).
+    """
+    _check_logits(logits)
+    _check_non_negative("tau", tau)
+    log_prior = _log_prior(class_prior, logits).to(logits.dtype)
+    if logits.dim() == 1:
+        return logits - tau * log_prior
+    return logits - tau * _per_class(log_prior, logits, "class_prior")
+
+
+# ----------------------------------------------------------------------------- LDAM
+
+
+def ldam_margins(class_counts: TensorLike, *, max_margin: float = 0.5) -> Tensor:
+    r"""LDAM margins :math:`\Delta_c \propto n_c^{-1/4}`, scaled so the largest is ``max_margin``."""
+    counts = _class_counts(class_counts)
+    if not max_margin > 0:
+        raise ParameterError(f"max_margin must be > 0, got {max_margin!r}.")
+    margins = counts ** -0.25
+    return torch.as_tensor(margins * (max_margin / margins.max()), dtype=torch.float32)
+
+
+def ldam_loss(
+    input: Tensor,
+    target: Tensor,
+    class_counts: TensorLike,
+    *,
+    max_margin: float = 0.5,
+    s: float = 30.0,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Label-distribution-aware margin loss (Cao et al., NeurIPS 2019).
+
+    .. math::
+
+        \ell(x, y) = -\log \frac{e^{s (x_y - \Delta_y)}}{e^{s (x_y - \Delta_y)} + \sum_{c \ne y} e^{s x_c}},
+        \qquad \Delta_c = \frac{K}{n_c^{1/4}}
+
+    with :math:`K` chosen so that :math:`\max_c \Delta_c` is ``max_margin``. The paper feeds
+    normalised (cosine) logits in [-1, 1] and scales them by :math:`s`. Pair it with deferred
+    re-weighting: pass ``weight=drw_weights(class_counts, epoch, start_epoch=...)``.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C)
+    target : Tensor of shape (N,)
+    class_counts : sequence of shape (C,)
+    max_margin : float, default=0.5
+    s : float, default=30.0
+    weight, ignore_index, reduction
+        As in ``torch.nn.functional.cross_entropy``.
+    """
+    margins = ldam_margins(class_counts, max_margin=max_margin).to(input.device)
+    return _ldam(input, target, margins, s, weight, ignore_index, reduction)
+
+
+def _ldam(input, target, margins, s, weight, ignore_index, reduction) -> Tensor:
+    _check_class_targets(input, target, ignore_index)
+    _check_reduction(reduction)
+    if margins.numel() != input.shape[1]:
+        raise InputError(f"class_counts has {margins.numel()} classes but input has {input.shape[1]}.")
+    x = input.to(_compute_dtype(input))
+    valid = target != ignore_index
+    safe = torch.where(valid, target, torch.zeros_like(target)).long()
+    margin_y = (margins.to(x.dtype)[safe] * valid).unsqueeze(1)
+    shifted = x.scatter_add(1, safe.unsqueeze(1), -margin_y)
+    loss = F.cross_entropy(s * shifted, target.long(), weight=None if weight is None else weight.to(x.dtype),
+                           ignore_index=ignore_index, reduction=reduction)
+    return loss.to(input.dtype)
+
+
+def drw_weights(
+    class_counts: TensorLike, epoch: int, *, start_epoch: int, beta: float = 0.9999
+) -> Tensor:
+    r"""Deferred re-weighting (Cao et al., NeurIPS 2019): class weights for an epoch.
+
+    Ones before ``start_epoch`` (learn features on the natural distribution), then the
+    class-balanced weights :math:`(1 - \beta)/(1 - \beta^{n_c})`, normalised to sum to
+    :math:`C`. Pass the result as ``weight=`` to :func:`ldam_loss` or ``cross_entropy``.
+
+    Returns
+    -------
+    Tensor of shape (C,), float32
+    """
+    counts = _class_counts(class_counts)
+    if epoch < start_epoch:
+        return torch.ones(counts.size, dtype=torch.float32)
+    return torch.as_tensor(weights_from_counts(counts, "effective", beta=beta, normalize="classes"), dtype=torch.float32)
+
+
+# ----------------------------------------------------------------------------- asymmetric
+
+
+def asymmetric_loss(
+    input: Tensor,
+    target: Tensor,
+    *,
+    gamma_neg: float = 4.0,
+    gamma_pos: float = 1.0,
+    clip: float = 0.05,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Asymmetric loss for multi-label classification (Ridnik et al., ICCV 2021).
+
+    .. math::
+
+        \ell = -y\,(1 - p)^{\gamma_+} \log p - (1 - y)\, p_m^{\gamma_-} \log(1 - p_m),
+        \qquad p = \sigma(x),\; p_m = \max(p - m, 0)
+
+    The probability margin :math:`m` (``clip``) discards easy negatives entirely. Logs come
+    from logits (:math:`\log p = \log\sigma(x)`, :math:`1 - p_m = \min(\sigma(-x) + m, 1)`),
+    so no epsilon clamp is needed. The reference implementation sums over all elements: that
+    is ``reduction="sum"``.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) (or any shape)
+        Logits.
+    target : Tensor of the same shape
+        Targets in [0, 1].
+    gamma_neg, gamma_pos : float, default=4.0 and 1.0
+    clip : float in [0, 1), default=0.05
+    reduction : {"none", "mean", "sum"}, default="mean"
+    """
+    _check_same_shape(input, target)
+    _check_non_negative("gamma_neg", gamma_neg)
+    _check_non_negative("gamma_pos", gamma_pos)
+    if not 0 <= clip < 1:
+        raise ParameterError(f"clip must be in [0, 1), got {clip!r}.")
+    _check_reduction(reduction)
+    x = input.to(_compute_dtype(input))
+    y = target.to(x.dtype)
+    p, q = torch.sigmoid(x), torch.sigmoid(-x)  # q = 1 - p, exact for large x
+    positive = _modulating(q, gamma_pos) * F.logsigmoid(x)
+    if clip > 0:
+        one_minus_pm = (q + clip).clamp_max(1.0)
+        negative = _modulating(1 - one_minus_pm, gamma_neg) * torch.log(one_minus_pm)
+    else:
+        negative = _modulating(p, gamma_neg) * F.logsigmoid(-x)
+    loss = -(y * positive + (1 - y) * negative)
+    return _reduce(loss, reduction).to(input.dtype)
