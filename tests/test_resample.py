@@ -30,7 +30,10 @@ def bincount_dict(y):
 @given(y=labelled_rows(), strategy=strategy_st, ratio=ratio_st, seed=st.integers(0, 2**32 - 1))
 def test_realized_counts_equal_the_plan(y, strategy, ratio, seed):
     X = np.arange(y.size)  # each row is its own position
+    y_before, X_before = y.copy(), X.copy()
     X_res, y_res = imbalance.resample(X, y, strategy, ratio=ratio, random_state=seed)
+    np.testing.assert_array_equal(y, y_before)  # inputs never mutated
+    np.testing.assert_array_equal(X, X_before)
     assert bincount_dict(y_res) == plan(y, strategy, ratio=ratio).targets
     np.testing.assert_array_equal(y[X_res], y_res)  # labels travel with their rows
     if strategy == "under":

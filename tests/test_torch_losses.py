@@ -404,3 +404,22 @@ def test_sigmoid_focal_hand_written_gradient(gamma, soft):
     y = torch.rand(5, 4, generator=g, dtype=torch.float64) if soft else bits(5, 4)
     alpha = torch.tensor([0.2, 0.4, 0.6, 0.8], dtype=torch.float64)
     assert gradcheck(lambda inp: it.sigmoid_focal_loss(inp, y, gamma=gamma, alpha=alpha, reduction="none"), (x,))
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.0, 3.3])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_softmax_focal_hand_written_gradient(gamma, reduction):
+    x = randn(4, 3, 2, scale=2.0)  # (N, C, d)
+    t = classes(4, 3, 2)
+    t[0, 1] = -100
+    alpha = torch.tensor([0.5, 2.0, 1.0], dtype=torch.float64)
+    fn = lambda inp: it.softmax_focal_loss(inp, t, alpha=alpha, gamma=gamma, reduction=reduction)  # noqa: E731
+    assert gradcheck(fn, (x,))
+
+
+def test_softmax_focal_gradient_when_p_y_is_one():
+    x = torch.tensor([[50.0, -50.0, -50.0]], requires_grad=True)  # p_y == 1 in float32
+    for gamma in (0.5, 2.0):
+        x.grad = None
+        it.softmax_focal_loss(x, torch.tensor([0]), gamma=gamma).backward()
+        assert torch.isfinite(x.grad).all() and x.grad.abs().max() < 1e-6

@@ -328,7 +328,6 @@ def softmax_focal_loss(
     num_classes = x.shape[1]
     valid = target != ignore_index
     safe_target = torch.where(valid, target, torch.zeros_like(target)).long().unsqueeze(1)
-    log_p = F.log_softmax(x, dim=1)
     weight = None
     if alpha is not None:
         weight = _as_tensor(alpha, x, "alpha")
@@ -337,12 +336,13 @@ def softmax_focal_loss(
 
     row_weight = weight[safe_target.squeeze(1)] if weight is not None else None
     if label_smoothing == 0:
-        log_p_y = log_p.gather(1, safe_target).squeeze(1)
-        # 1 - p_y = -expm1(log p_y): exact even when p_y is within float epsilon of 1.
-        loss = -_modulating(-torch.expm1(log_p_y), gamma) * log_p_y
-        if row_weight is not None:
-            loss = loss * row_weight
+        scale = row_weight * valid if row_weight is not None else valid.to(x.dtype)
+        if reduction == "mean":
+            scale = scale / scale.sum()
+        loss = _SoftmaxFocal.apply(x, safe_target, scale, float(gamma))
+        return _reduce(loss, "sum" if reduction == "mean" else reduction).to(input.dtype)
     else:
+        log_p = F.log_softmax(x, dim=1)
         term = _modulating(-torch.expm1(log_p), gamma) * log_p
         if weight is not None:
             term = term * _per_class(weight, x, "alpha")
@@ -354,6 +354,51 @@ def softmax_focal_loss(
         denominator = (row_weight * valid).sum() if row_weight is not None else valid.sum()
         return (loss.sum() / denominator).to(input.dtype)
     return _reduce(loss, reduction).to(input.dtype)
+
+
+class _SoftmaxFocal(torch.autograd.Function):
+    r"""Per-row softmax focal loss :math:`-c_i (1 - p_y)^\gamma \log p_y` with a hand-written gradient.
+
+    ``scale`` :math:`c_i` carries the class weight, the ignore mask and the mean's
+    denominator. With :math:`\ell = \log p_y` and :math:`u = 1 - p_y`, the gradient flows only
+    through :math:`\ell`, and :math:`\partial \ell / \partial x = \mathrm{onehot}(y) - p`:
+
+    .. math::
+
+        \frac{\partial L}{\partial \ell} = -c \left(u^\gamma - \gamma\, p_y\, u^{\gamma}
+        \frac{\ell}{u}\right), \qquad
+        \frac{\partial L}{\partial x} = \frac{\partial L}{\partial \ell}
+        \left(\mathrm{onehot}(y) - p\right)
+
+    The backward pass is one exp, one multiply and one scatter over (N, C): cheaper than
+    autograd's gather + log-softmax backward, and than cross entropy's own backward.
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor, target: Tensor, scale: Tensor, gamma: float) -> Tensor:
+        log_p = F.log_softmax(x, dim=1)
+        log_p_y = log_p.gather(1, target).squeeze(1)
+        # 1 - p_y = -expm1(log p_y): exact even when p_y is within float epsilon of 1.
+        u = -torch.expm1(log_p_y)
+        modulating = _modulating(u, gamma)
+        loss = -scale * modulating * log_p_y
+        if ctx.needs_input_grad[0]:
+            d_loss = modulating
+            if gamma != 0:
+                # l / u -> -1 as u -> 0; u is clamped so that u = 0 (p_y = 1 exactly) gives 0.
+                ratio = log_p_y / u.clamp_min(torch.finfo(u.dtype).tiny)
+                d_loss = modulating - gamma * (1 - u) * modulating * ratio
+            ctx.save_for_backward(log_p, target, -scale * d_loss)
+        return loss
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_output: Tensor):
+        log_p, target, d_loss = ctx.saved_tensors  # d_loss = dL/d log p_y per row
+        coef = (d_loss * grad_output).unsqueeze(1)
+        grad = torch.exp(log_p).mul_(-coef)
+        grad.scatter_add_(1, target, coef)
+        return grad, None, None, None
 
 
 # ----------------------------------------------------------------------------- class-balanced
