@@ -163,3 +163,34 @@ def test_dict_targets_are_taken_as_given(counts, data):
     targets = {c: data.draw(st.integers(1, 5000)) for c in chosen}
     p = plan_from_counts(counts, targets)
     assert p.targets == {c: targets.get(c, n) for c, n in sorted(counts.items())}
+
+
+@given(counts=counts_st, q=st.floats(0.0, 1.0), total=st.integers(10, 5000))
+def test_power_strategy_sums_exactly_and_follows_the_shares(counts, q, total):
+    n = np.array([counts[k] for k in sorted(counts)], dtype=float)
+    if total < len(counts) * 2:
+        return
+    try:
+        p = plan_from_counts(counts, imbalance.power(q, total))
+    except StrategyError:
+        return  # too few rows for a class: refused with a clear error
+    t = p.target_array
+    assert t.sum() == total
+    exact = n**q / (n**q).sum() * total
+    assert np.all(np.abs(t - exact) < 1)
+
+
+def test_power_extremes():
+    y = [0] * 90 + [1] * 10
+    assert plan(y, imbalance.power(1.0)).targets == {0: 90, 1: 10}
+    assert plan(y, imbalance.power(0.0)).targets == {0: 50, 1: 50}
+    assert plan(y, imbalance.power(0.5)).targets == {0: 75, 1: 25}
+    with pytest.raises(StrategyError, match="too few"):
+        plan(y, imbalance.power(0.0, total=1))
+    with pytest.raises(StrategyError, match="q must be"):
+        imbalance.power(float("nan"))
+
+
+def test_apportion_is_exact():
+    np.testing.assert_array_equal(imbalance.apportion([1, 1, 1], 10), [4, 3, 3])
+    assert imbalance.apportion([5, 3, 2], 7).sum() == 7

@@ -12,7 +12,7 @@ from imbalance._validation import (
     ParameterError,
     StrategyError,
 )
-from imbalance.planner import Plan, plan, plan_from_counts
+from imbalance.planner import Plan, apportion, plan, plan_from_counts, power
 from imbalance.resample import (
     over_sample,
     resample,
@@ -50,6 +50,8 @@ __all__ = [
     "Plan",
     "plan",
     "plan_from_counts",
+    "power",
+    "apportion",
     "resample",
     "resample_counts",
     "resample_indices",

@@ -24,7 +24,7 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["Plan", "plan", "plan_from_counts", "Strategy"]
+__all__ = ["Plan", "plan", "plan_from_counts", "power", "apportion", "Strategy"]
 
 Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 
@@ -244,3 +244,53 @@ def _explicit_targets(explicit: Mapping, counts: dict) -> np.ndarray:
             )
         targets[known] = int(value)
     return np.fromiter(targets.values(), dtype=np.int64, count=len(targets))
+
+
+def apportion(weights: Any, total: int) -> np.ndarray:
+    """Split ``total`` rows among classes in proportion to ``weights``, exactly.
+
+    Largest-remainder (Hamilton) rounding: every class gets the floor of its exact share,
+    and the rows left go to the largest fractional parts (ties to the lower class index), so
+    the counts sum to ``total`` and each is within one row of its exact share.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    exact = w / w.sum() * total
+    counts = np.floor(exact).astype(np.int64)
+    left = int(total - counts.sum())
+    if left:
+        order = np.argsort(-(exact - counts), kind="stable")
+        counts[order[:left]] += 1
+    return counts
+
+
+def power(q: float, total: int | None = None) -> Callable[[dict], dict]:
+    r"""Strategy giving class :math:`c` a share :math:`\propto n_c^q` of ``total`` rows.
+
+    ``q=1`` keeps the class proportions (instance-balanced), ``q=0.5`` is square-root
+    sampling, ``q=0`` gives every class the same count (class-balanced). ``total`` defaults to
+    the number of rows. Rounded with :func:`apportion`, so the targets sum to ``total`` exactly.
+
+    Examples
+    --------
+    >>> import imbalance
+    >>> imbalance.plan([0] * 90 + [1] * 10, imbalance.power(0.0)).targets
+    {0: 50, 1: 50}
+    """
+    if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q):
+        raise StrategyError(f"q must be a finite number (1: as is, 0.5: square root, 0: balanced), got {q!r}.")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, (int, np.integer)) or total < 1):
+        raise StrategyError(f"total must be a positive int, got {total!r}.")
+
+    def targets(counts: dict) -> dict:
+        n = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        size = int(n.sum()) if total is None else int(total)
+        shares = apportion(n**q, size)
+        if (shares < 1).any():
+            raise StrategyError(
+                f"{size} rows are too few to give each of {len(counts)} classes at least one row "
+                f"with q={q}; raise the number of samples."
+            )
+        return dict(zip(counts, shares.tolist()))
+
+    targets.__name__ = f"power(q={q})"
+    return targets

@@ -1,4 +1,4 @@
-"""PyTorch parts of imbalance: losses built for imbalance and weight tensors.
+"""PyTorch parts of imbalance: losses built for imbalance, weight tensors, and samplers.
 
 Needs the ``torch`` extra (``pip install torch`` first, then ``pip install imbalance[torch]``).
 """
@@ -30,6 +30,12 @@ from imbalance.torch.losses import (
     SigmoidFocalLoss,
     SoftmaxFocalLoss,
 )
+from imbalance.torch.labels import read_labels
+from imbalance.torch.samplers import (
+    ClassBalancedSampler,
+    MultilabelBalancedSampler,
+    StratifiedBatchSampler,
+)
 from imbalance.torch.weights import torch_class_weights, torch_pos_weight
 
 __all__ = [
@@ -50,4 +56,8 @@ __all__ = [
     "AsymmetricLoss",
     "torch_class_weights",
     "torch_pos_weight",
+    "read_labels",
+    "ClassBalancedSampler",
+    "StratifiedBatchSampler",
+    "MultilabelBalancedSampler",
 ]

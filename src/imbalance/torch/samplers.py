@@ -1,0 +1,462 @@
+"""Samplers that carry out the plan at load time: exact per-class counts every epoch, under DDP too.
+
+Every sampler reads labels through :func:`imbalance.torch.labels.read_labels`, builds one epoch
+plan from ``(seed, epoch)`` (the same on every rank), then hands each rank its shard, padded
+as ``DistributedSampler`` does (or trimmed with ``drop_last``). Epoch plans are built with
+numpy in O(N) and handed out through one ``tolist()``, never one tensor element at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import length_hint
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+from torch.utils.data import Sampler
+
+from imbalance._validation import InputError, ParameterError, encode_labels, to_python
+from imbalance.planner import Plan, Strategy, _plan, apportion, power
+from imbalance.torch.labels import read_labels
+
+__all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler"]
+
+
+def _world(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
+    """num_replicas and rank, defaulting to torch.distributed's when it is initialised."""
+    initialised = torch.distributed.is_available() and torch.distributed.is_initialized()
+    if num_replicas is None:
+        num_replicas = torch.distributed.get_world_size() if initialised else 1
+    if rank is None:
+        rank = torch.distributed.get_rank() if initialised else 0
+    if num_replicas < 1 or not 0 <= rank < num_replicas:
+        raise ParameterError(f"rank must be in [0, num_replicas); got rank={rank}, num_replicas={num_replicas}.")
+    return int(num_replicas), int(rank)
+
+
+def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """Row positions of every class, from one stable (radix, for small codes) sort."""
+    # int64 on purpose: numpy shuffles 8-byte items faster than 4-byte ones, and the
+    # epoch's shuffle is the largest cost of a pass.
+    order = np.argsort(codes, kind="stable").astype(np.int64, copy=False)
+    ends = np.cumsum(counts)
+    return [order[end - n : end] for end, n in zip(ends, counts)]
+
+
+def _draw_class(rows: np.ndarray, target: int, replacement: bool, rng: np.random.Generator) -> np.ndarray:
+    """``target`` positions from one class's rows."""
+    n = rows.size
+    if replacement:
+        return rows[rng.integers(0, n, size=target)]
+    whole, rest = divmod(target, n)
+    # Without replacement as far as possible: every row `whole` times, then a random subset.
+    parts = [rows] * whole
+    if rest:
+        parts.append(rows[rng.choice(n, size=rest, replace=False, shuffle=False)])
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+class _EpochSampler:
+    """Seed, epoch, DDP sharding and resumable iteration, shared by every sampler here."""
+
+    def _init_epochs(self, num_replicas, rank, seed, generator, shuffle, drop_last) -> None:
+        self.num_replicas, self.rank = _world(num_replicas, rank)
+        if generator is not None:
+            seed = generator.initial_seed()
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ParameterError(f"seed must be a non-negative int, got {seed!r}.")
+        self.seed = int(seed)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.epoch = 0
+        self._resume_at = 0
+        self._iterator: Iterator | None = None
+        self._iterator_size = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Use this epoch's plan for the next pass (call it every epoch under DDP).
+
+        Without calls to ``set_epoch``, each pass moves on to the next epoch by itself, so
+        passes differ and the sequence is still fixed by ``seed``.
+        """
+        self.epoch = int(epoch)
+        self._resume_at = 0
+
+    def _rng(self) -> np.random.Generator:
+        return np.random.default_rng([self.seed, self.epoch])
+
+    def _shard_size(self, total: int) -> int:
+        if self.drop_last:
+            return total // self.num_replicas
+        return math.ceil(total / self.num_replicas)
+
+    def _shard(self, items: np.ndarray) -> np.ndarray:
+        """This rank's part: every num_replicas-th item, after padding or trimming."""
+        per_rank = self._shard_size(len(items))
+        total = per_rank * self.num_replicas
+        if total > len(items):  # pad with the plan's first items, as DistributedSampler does
+            items = np.concatenate([items, np.resize(items, (total - len(items), *items.shape[1:]))])
+        return items[:total][self.rank :: self.num_replicas]
+
+    def _start(self, items: list) -> Iterator:
+        """Iterate over this pass, resuming mid-epoch after load_state_dict."""
+        start, self._resume_at = self._resume_at, 0
+        self._pass_epoch, self._pass_start = self.epoch, start
+        self._iterator = iter(items[start:] if start else items)
+        self._iterator_size = len(items) - start
+        self.epoch += 1  # the next pass uses the next epoch unless set_epoch says otherwise
+        return self._iterator
+
+    def state_dict(self) -> dict:
+        """Where the current pass stands: ``load_state_dict`` on a fresh sampler continues it."""
+        if self._iterator is None:
+            return {"seed": self.seed, "epoch": self.epoch, "num_yielded": self._resume_at}
+        yielded = self._pass_start + self._iterator_size - length_hint(self._iterator)
+        return {"seed": self.seed, "epoch": self._pass_epoch, "num_yielded": int(yielded)}
+
+    def load_state_dict(self, state: dict) -> None:
+        if state.get("seed", self.seed) != self.seed:
+            raise ParameterError(
+                f"the state was saved with seed {state['seed']} but this sampler has seed {self.seed}."
+            )
+        self.epoch = int(state["epoch"])
+        self._resume_at = int(state.get("num_yielded", 0))
+        self._iterator = None
+
+
+class ClassBalancedSampler(_EpochSampler, Sampler[int]):
+    r"""Draw every epoch exactly the plan's number of rows per class, shuffled.
+
+    Parameters
+    ----------
+    labels : array-like, Tensor, Series or Dataset
+        Class labels of the dataset's items, or the dataset itself (its labels are read from
+        ``Subset``/``ConcatDataset``, ``targets``, ``labels`` or ``get_labels()``; items are
+        never loaded).
+    strategy : {"over", "under", "power"}, dict or callable, default="over"
+        As in :func:`imbalance.plan` (a class's target is its count per epoch). ``"power"``
+        gives class :math:`c` a share :math:`\propto n_c^q` of ``num_samples``.
+    ratio : float, default=1.0
+        Largest / smallest class per epoch, for ``"over"``/``"under"``.
+    q : float, optional
+        Exponent of ``"power"``: 1 instance-balanced, 0.5 square-root, 0 class-balanced.
+    num_samples : int, optional
+        Rows per epoch. Default: the plan's total (the dataset's size for ``"power"``).
+        With another strategy the plan is rescaled to this size (largest remainder).
+    replacement : bool, default=False
+        False: a class drawn ``t`` times from ``n`` rows repeats every row ``t // n`` times and
+        adds a random subset of ``t % n`` (an under-sampled class is a random subset). True:
+        ``t`` independent draws with replacement.
+    num_replicas, rank : int, optional
+        For DDP; default from ``torch.distributed`` when it is initialised.
+    seed : int, default=0
+        The epoch plan depends only on ``(seed, epoch)``, the same on every rank.
+    generator : torch.Generator, optional
+        Its ``initial_seed()`` replaces ``seed``.
+    shuffle : bool, default=True
+        Shuffle the epoch; when False, rows come class by class.
+    drop_last : bool, default=False
+        Trim the epoch to a multiple of ``num_replicas`` instead of padding it.
+
+    Attributes
+    ----------
+    plan_ : Plan
+        Per-class counts before and per epoch.
+
+    Examples
+    --------
+    >>> sampler = ClassBalancedSampler(train_labels, strategy="over", seed=0)
+    >>> loader = DataLoader(train_set, batch_size=64, sampler=sampler, num_workers=2)
+    >>> for epoch in range(10):
+    ...     sampler.set_epoch(epoch)
+    ...     for x, y in loader: ...
+    """
+
+    def __init__(
+        self,
+        labels: Any = None,
+        *,
+        dataset: Any = None,
+        strategy: Strategy = "over",
+        ratio: float = 1.0,
+        q: float | None = None,
+        num_samples: int | None = None,
+        replacement: bool = False,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        seed: int = 0,
+        generator: torch.Generator | None = None,
+        shuffle: bool = True,
+        drop_last: bool = False,
+    ) -> None:
+        if isinstance(labels, torch.utils.data.Dataset):
+            labels, dataset = None, labels
+        values = read_labels(dataset, labels)
+        encoded = encode_labels(values, name="labels")
+        counts = {to_python(c): int(n) for c, n in zip(encoded.classes, encoded.counts)}
+        if num_samples is not None and (isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 1):
+            raise ParameterError(f"num_samples must be a positive int, got {num_samples!r}.")
+        if strategy == "power":
+            if q is None:
+                raise ParameterError("strategy='power' needs q (1: as is, 0.5: square root, 0: balanced).")
+            plan = _plan(encoded.classes, counts, power(q, num_samples), 1.0)
+        else:
+            if q is not None:
+                raise ParameterError("q only applies to strategy='power'.")
+            plan = _plan(encoded.classes, counts, strategy, ratio)
+            if num_samples is not None and num_samples != plan.n_after:
+                scaled = apportion(plan.target_array, num_samples)
+                plan = _plan(encoded.classes, counts, dict(zip(plan.targets, scaled.tolist())), 1.0)
+        self.plan_: Plan = plan
+        self.replacement = bool(replacement)
+        self._rows = _class_rows(encoded.codes, encoded.counts)
+        self._targets = plan.target_array.tolist()
+        self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
+
+    def epoch_indices(self) -> np.ndarray:
+        """The whole epoch plan (all ranks) for the current epoch, as an int array."""
+        rng = self._rng()
+        parts = [_draw_class(rows, t, self.replacement, rng) for rows, t in zip(self._rows, self._targets)]
+        indices = np.concatenate(parts)
+        if self.shuffle:
+            rng.shuffle(indices)
+        return indices
+
+    def __iter__(self) -> Iterator[int]:
+        return self._start(self._shard(self.epoch_indices()).tolist())
+
+    def __len__(self) -> int:
+        return self._shard_size(self.plan_.n_after)
+
+
+class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
+    r"""Batches that each hold the dataset's class proportions, or equal per-class quotas.
+
+    ``balanced=False``: every row appears exactly once per epoch (with ``drop_last=False``),
+    and every batch of size :math:`B` holds :math:`\lfloor B n_c / N \rfloor` or
+    :math:`\lceil B n_c / N \rceil` rows of class :math:`c` (the last, smaller batch likewise
+    for its size). The per-batch quotas are rounded so that column totals are exact: each
+    batch takes the floors, and the remaining rows are dealt out by McNaughton's wrap-around
+    rule, which never gives one class two extras in a batch.
+
+    ``balanced=True``: each batch holds :math:`B / K` rows of every class (:math:`\lfloor B/K
+    \rfloor` or :math:`\lceil B/K \rceil`, rotating), drawn without replacement within a class
+    until it runs out, then from a fresh shuffle of it; ``num_batches`` per epoch (default
+    :math:`\lceil N / B \rceil`).
+
+    Parameters
+    ----------
+    labels : array-like, Tensor, Series or Dataset
+    batch_size : int
+    balanced : bool, default=False
+    num_batches : int, optional
+        Only with ``balanced=True``.
+    drop_last : bool, default=False
+        Drop the last, smaller batch; under DDP, also trim the batches to a multiple of
+        ``num_replicas`` instead of padding.
+    num_replicas, rank, seed, generator, shuffle
+        As in :class:`ClassBalancedSampler`; ranks get whole batches.
+    """
+
+    def __init__(
+        self,
+        labels: Any = None,
+        *,
+        dataset: Any = None,
+        batch_size: int,
+        balanced: bool = False,
+        num_batches: int | None = None,
+        drop_last: bool = False,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        seed: int = 0,
+        generator: torch.Generator | None = None,
+        shuffle: bool = True,
+    ) -> None:
+        if isinstance(labels, torch.utils.data.Dataset):
+            labels, dataset = None, labels
+        encoded = encode_labels(read_labels(dataset, labels), name="labels")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ParameterError(f"batch_size must be a positive int, got {batch_size!r}.")
+        n_classes = encoded.classes.size
+        if balanced and batch_size < n_classes:
+            raise ParameterError(
+                f"batch_size={batch_size} is smaller than the {n_classes} classes, so a balanced batch "
+                "cannot hold every class; raise batch_size or use balanced=False."
+            )
+        if num_batches is not None and not balanced:
+            raise ParameterError("num_batches only applies with balanced=True; an unbalanced epoch covers every row once.")
+        n = encoded.n_samples
+        self.batch_size = int(batch_size)
+        self.balanced = bool(balanced)
+        self.num_batches = int(num_batches) if num_batches is not None else math.ceil(n / batch_size)
+        if self.num_batches < 1:
+            raise ParameterError(f"num_batches must be a positive int, got {num_batches!r}.")
+        self.classes = encoded.classes
+        self._counts = encoded.counts
+        self._rows = _class_rows(encoded.codes, encoded.counts)
+        self._n = n
+        self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
+
+    # -- quotas: rows of every class in every batch ---------------------------------------
+
+    def _stratified_quotas(self, rng: np.random.Generator) -> np.ndarray:
+        n, size, counts = self._n, self.batch_size, self._counts
+        full, last = divmod(n, size)
+        last_quota = apportion(counts, last) if last else np.zeros_like(counts)
+        base = (size * counts) // n  # floor(B n_c / N)
+        quotas = np.tile(base, (full, 1))
+        extras = counts - last_quota - full * base  # 0 <= extras_c <= full (see class doc)
+        if extras.sum():
+            # McNaughton's wrap-around: list each class's extras in a row and deal them to
+            # batches 0, 1, ..., full - 1, 0, 1, ...: a class's extras land in distinct batches.
+            classes = rng.permutation(counts.size) if self.shuffle else np.arange(counts.size)
+            owners = np.repeat(classes, extras[classes])
+            start = int(rng.integers(full)) if self.shuffle else 0
+            batches = (np.arange(owners.size) + start) % full
+            np.add.at(quotas, (batches, owners), 1)
+        if last:
+            quotas = np.vstack([quotas, last_quota])
+        return quotas
+
+    def _balanced_quotas(self, rng: np.random.Generator) -> np.ndarray:
+        k = self._counts.size
+        per_batch = np.full(k, self.batch_size // k)
+        quotas = np.tile(per_batch, (self.num_batches, 1))
+        rest = self.batch_size % k
+        if rest:  # rotate the extra rows over the classes, batch after batch
+            start = int(rng.integers(k)) if self.shuffle else 0
+            owners = (start + np.arange(self.num_batches * rest)) % k
+            np.add.at(quotas, (np.repeat(np.arange(self.num_batches), rest), owners), 1)
+        return quotas
+
+    def epoch_batches(self) -> list[np.ndarray]:
+        """Every batch of the current epoch (all ranks), as arrays of row positions."""
+        rng = self._rng()
+        quotas = self._balanced_quotas(rng) if self.balanced else self._stratified_quotas(rng)
+        need = quotas.sum(axis=0)
+        streams = []
+        for rows, total in zip(self._rows, need):
+            # Each class's rows in shuffled order, reshuffled each time they run out.
+            rounds = max(1, math.ceil(total / rows.size))
+            laps = [rng.permutation(rows) if self.shuffle else rows for _ in range(rounds)]
+            streams.append(np.concatenate(laps)[:total] if rounds > 1 else laps[0][:total])
+        # Row j of class c goes to the batch that holds its place in c's quota sequence.
+        batch_of = [np.repeat(np.arange(len(quotas)), quotas[:, c]) for c in range(quotas.shape[1])]
+        flat_rows = np.concatenate(streams)
+        flat_batch = np.concatenate(batch_of)
+        order = np.argsort(flat_batch, kind="stable")
+        grouped = flat_rows[order]
+        sizes = quotas.sum(axis=1)
+        if self.shuffle:  # mix the classes inside every batch
+            keys = flat_batch[order] + rng.random(grouped.size)
+            grouped = grouped[np.argsort(keys, kind="stable")]
+        batches = np.split(grouped, np.cumsum(sizes)[:-1])
+        if self.drop_last and sizes[-1] < self.batch_size:
+            batches = batches[:-1]
+        if self.shuffle:  # shuffle the batch order, keeping a smaller last batch last
+            full = len(batches) - (1 if sizes[-1] < self.batch_size and not self.drop_last else 0)
+            perm = rng.permutation(full)
+            batches = [batches[i] for i in perm] + batches[full:]
+        return batches
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batches = self.epoch_batches()
+        mine = self._shard(np.arange(len(batches)))
+        return self._start([batches[i].tolist() for i in mine])
+
+    def __len__(self) -> int:
+        if self.balanced:
+            total = self.num_batches
+        else:
+            total = self._n // self.batch_size + (0 if self.drop_last or self._n % self.batch_size == 0 else 1)
+        return self._shard_size(total)
+
+
+class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
+    r"""Rows carrying rare labels drawn more, so every label's share is as even as co-occurrence allows.
+
+    The rule: an epoch of :math:`S` draws gives every label :math:`l` exactly :math:`S / L`
+    draws (largest remainder), and each draw of label :math:`l` picks a row carrying :math:`l`
+    uniformly (with replacement). A row carrying several labels also counts for the others, so
+    frequent labels that co-occur with rare ones still come out above :math:`S / L`; their
+    excess is what co-occurrence forces. Rows with no positive label are drawn for a share
+    ``background`` of the epoch (default: their share of the dataset, capped at ``1 / (L+1)``).
+
+    Parameters
+    ----------
+    label_matrix : (n_items, n_labels) 0/1 array, Tensor or DataFrame, or a Dataset
+    num_samples : int, optional
+        Draws per epoch; default the number of rows.
+    background : float in [0, 1), optional
+        Share of draws from rows without any positive label.
+    num_replicas, rank, seed, generator, shuffle, drop_last
+        As in :class:`ClassBalancedSampler`.
+    """
+
+    def __init__(
+        self,
+        label_matrix: Any = None,
+        *,
+        dataset: Any = None,
+        num_samples: int | None = None,
+        background: float | None = None,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        seed: int = 0,
+        generator: torch.Generator | None = None,
+        shuffle: bool = True,
+        drop_last: bool = False,
+    ) -> None:
+        if isinstance(label_matrix, torch.utils.data.Dataset):
+            label_matrix, dataset = None, label_matrix
+        Y = read_labels(dataset, label_matrix, multilabel=True)
+        if Y.shape[0] == 0 or Y.shape[1] == 0:
+            raise InputError(f"label_matrix must be non-empty, got shape {Y.shape}.")
+        if Y.dtype.kind not in "biuf" or not np.isin(Y, (0, 1)).all():
+            raise InputError("label_matrix must hold 0/1 (or bool) values, one column per label.")
+        Y = Y.astype(bool, copy=False)
+        per_label = Y.sum(axis=0)
+        if (per_label == 0).any():
+            raise InputError(
+                f"labels {np.flatnonzero(per_label == 0).tolist()} have no positive rows, so they "
+                "cannot be drawn; drop those columns."
+            )
+        unlabeled = np.flatnonzero(~Y.any(axis=1))
+        if background is None:
+            background = min(unlabeled.size / Y.shape[0], 1 / (Y.shape[1] + 1))
+        if not 0 <= background < 1 or (background > 0 and unlabeled.size == 0):
+            raise ParameterError(
+                f"background must be in [0, 1) and needs rows without labels; got {background!r} "
+                f"with {unlabeled.size} such rows."
+            )
+        self.num_samples = int(num_samples) if num_samples is not None else Y.shape[0]
+        if self.num_samples < 1:
+            raise ParameterError(f"num_samples must be a positive int, got {num_samples!r}.")
+        _, carriers = np.nonzero(Y.T)  # label-major: rows carrying label 0, then label 1, ...
+        carriers = carriers.astype(np.int32) if Y.shape[0] < 2**31 else carriers
+        self._label_rows = np.split(carriers, np.cumsum(per_label)[:-1])
+        self._unlabeled = unlabeled
+        n_background = int(round(self.num_samples * background))
+        self._draws = apportion(np.ones(Y.shape[1]), self.num_samples - n_background).tolist()
+        self._n_background = n_background
+        self.label_counts_ = per_label
+        self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
+
+    def epoch_indices(self) -> np.ndarray:
+        """The whole epoch plan (all ranks) for the current epoch."""
+        rng = self._rng()
+        parts = [rows[rng.integers(0, rows.size, size=k)] for rows, k in zip(self._label_rows, self._draws)]
+        if self._n_background:
+            parts.append(self._unlabeled[rng.integers(0, self._unlabeled.size, size=self._n_background)])
+        indices = np.concatenate(parts)
+        if self.shuffle:
+            rng.shuffle(indices)
+        return indices
+
+    def __iter__(self) -> Iterator[int]:
+        return self._start(self._shard(self.epoch_indices()).tolist())
+
+    def __len__(self) -> int:
+        return self._shard_size(self.num_samples)

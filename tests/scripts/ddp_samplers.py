@@ -1,0 +1,55 @@
+"""Run under torchrun with the gloo backend: every sampler's shard on every rank, all-gathered.
+
+    python -m torch.distributed.run --standalone --nproc_per_node=2 ddp_samplers.py OUT.json
+
+Rank 0 writes {sampler name: [rank 0's items, rank 1's items, ...]} and each sampler's full
+epoch plan built without DDP, for the test to compare.
+"""
+
+import json
+import sys
+
+import numpy as np
+import torch.distributed as dist
+
+import imbalance.torch as it
+
+
+def main(out: str) -> None:
+    dist.init_process_group("gloo")
+    rank, world = dist.get_rank(), dist.get_world_size()
+    rng = np.random.default_rng(0)
+    y = rng.choice(3, 1001, p=[0.75, 0.2, 0.05])  # 1001 rows: the epoch does not split evenly
+    Y = (rng.random((500, 4)) < [0.4, 0.1, 0.05, 0.02]).astype(int)
+    Y[0] = 1
+    samplers = {
+        # num_replicas and rank are left out: they come from torch.distributed
+        "over": (it.ClassBalancedSampler(y, seed=3), it.ClassBalancedSampler(y, seed=3, num_replicas=1, rank=0)),
+        "under_drop_last": (
+            it.ClassBalancedSampler(y, strategy="under", seed=3, drop_last=True),
+            it.ClassBalancedSampler(y, strategy="under", seed=3, num_replicas=1, rank=0),
+        ),
+        "stratified": (
+            it.StratifiedBatchSampler(y, batch_size=32, seed=3),
+            it.StratifiedBatchSampler(y, batch_size=32, seed=3, num_replicas=1, rank=0),
+        ),
+        "multilabel": (it.MultilabelBalancedSampler(Y, seed=3), it.MultilabelBalancedSampler(Y, seed=3, num_replicas=1, rank=0)),
+    }
+    result = {}
+    for name, (sampler, whole) in samplers.items():
+        sampler.set_epoch(2)
+        whole.set_epoch(2)
+        mine = list(sampler)
+        assert len(mine) == len(sampler)
+        gathered = [None] * world
+        dist.all_gather_object(gathered, mine)
+        result[name] = {"shards": gathered, "plan": list(whole), "world": world}
+    if rank == 0:
+        with open(out, "w") as fh:
+            json.dump(result, fh)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,284 @@
+"""Samplers: exact per-class counts, determinism, DDP shards (real gloo processes), resume."""
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+torch = pytest.importorskip("torch")
+from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset, TensorDataset  # noqa: E402
+
+import imbalance  # noqa: E402
+import imbalance.torch as it  # noqa: E402
+from imbalance import InputError, ParameterError  # noqa: E402
+
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+@st.composite
+def label_arrays(draw):
+    counts = draw(st.lists(st.integers(1, 60), min_size=2, max_size=6))
+    y = np.repeat(np.arange(len(counts)), counts)
+    return np.random.default_rng(draw(st.integers(0, 1000))).permutation(y)
+
+
+# ------------------------------------------------------------------ labels protocol
+
+
+class Items(Dataset):
+    """A dataset whose items must never be loaded."""
+
+    def __init__(self, targets, attribute="targets"):
+        setattr(self, attribute, targets)
+        self.n = len(targets)
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        raise AssertionError("a sampler loaded an item")
+
+
+class WithGetLabels(Items):
+    def __init__(self, targets):
+        super().__init__(targets, attribute="_y")
+
+    def get_labels(self):
+        return self._y
+
+
+def test_labels_protocol_never_loads_items():
+    y = np.array([0, 1, 1, 0, 2, 2, 2])
+    np.testing.assert_array_equal(it.read_labels(Items(y)), y)
+    np.testing.assert_array_equal(it.read_labels(Items(torch.tensor(y), "labels")), y)
+    np.testing.assert_array_equal(it.read_labels(WithGetLabels(list(y))), y)
+    np.testing.assert_array_equal(it.read_labels(Subset(Items(y), [6, 0, 2])), y[[6, 0, 2]])
+    np.testing.assert_array_equal(it.read_labels(ConcatDataset([Items(y), Subset(Items(y), [1])])), np.r_[y, y[1]])
+    np.testing.assert_array_equal(it.read_labels(labels=pd.Series(y)), y)
+    sampler = it.ClassBalancedSampler(Subset(Items(y), [0, 1, 4, 5]))  # classes 0, 1, 2, 2
+    assert sampler.plan_.targets == {0: 2, 1: 2, 2: 2}
+
+
+def test_labels_errors():
+    with pytest.raises(InputError, match="cannot read the labels"):
+        it.read_labels(TensorDataset(torch.zeros(3)))
+    with pytest.raises(InputError, match="3 items but 2 labels"):
+        it.read_labels(Items([0, 1, 1]), labels=[0, 1])
+
+
+# ------------------------------------------------------------------ ClassBalancedSampler
+
+
+@given(y=label_arrays(), strategy=st.sampled_from(["over", "under"]), ratio=st.sampled_from([1, 1.5, 3]),
+       seed=st.integers(0, 100), replacement=st.booleans())
+def test_every_epoch_draws_exactly_the_plan(y, strategy, ratio, seed, replacement):
+    sampler = it.ClassBalancedSampler(y, strategy=strategy, ratio=ratio, seed=seed, replacement=replacement)
+    plan = imbalance.plan(y, strategy, ratio=ratio)
+    for epoch in range(2):
+        sampler.set_epoch(epoch)
+        drawn = list(sampler)
+        assert all(type(i) is int for i in drawn)
+        assert len(drawn) == len(sampler) == plan.n_after
+        assert dict(Counter(y[drawn].tolist())) == {c: t for c, t in plan.targets.items()}
+        if not replacement:
+            for c, t in plan.targets.items():
+                rows = Counter(i for i in drawn if y[i] == c).values()
+                n = plan.counts[c]
+                assert max(rows) - min(rows) <= 1 if t >= n else max(rows) == 1
+
+
+def test_determinism_and_epoch_variation():
+    y = np.array([0] * 90 + [1] * 10)
+    a, b = it.ClassBalancedSampler(y, seed=5), it.ClassBalancedSampler(y, seed=5)
+    a.set_epoch(3)
+    b.set_epoch(3)
+    epoch_3 = list(a)
+    assert epoch_3 == list(b)  # same (seed, epoch), same sequence
+    a.set_epoch(4)
+    epoch_4 = list(a)
+    assert epoch_4 != epoch_3
+    assert list(b) == epoch_4  # b moved on to epoch 4 by itself
+    c = it.ClassBalancedSampler(y, seed=5)
+    assert list(c) != list(c)  # without set_epoch, each pass moves to the next epoch
+    g = torch.Generator().manual_seed(5)
+    assert it.ClassBalancedSampler(y, generator=g).seed == 5
+
+
+def test_power_strategy_and_num_samples():
+    y = np.array([0] * 900 + [1] * 100)
+    for q, expected in [(1.0, {0: 900, 1: 100}), (0.5, {0: 750, 1: 250}), (0.0, {0: 500, 1: 500})]:
+        drawn = list(it.ClassBalancedSampler(y, strategy="power", q=q))
+        assert dict(Counter(y[drawn].tolist())) == expected
+    drawn = list(it.ClassBalancedSampler(y, strategy="power", q=0.0, num_samples=64))
+    assert dict(Counter(y[drawn].tolist())) == {0: 32, 1: 32}
+    drawn = list(it.ClassBalancedSampler(y, strategy="over", num_samples=301))
+    assert sorted(Counter(y[drawn].tolist()).values()) == [150, 151]
+
+
+def test_more_than_2_to_the_24_rows_is_fine():
+    y = np.zeros(2**24 + 10, dtype=np.int8)
+    y[:1000] = 1
+    sampler = it.ClassBalancedSampler(y, strategy="under", ratio=2)
+    idx = sampler.epoch_indices()
+    assert np.bincount(y[idx]).tolist() == [2000, 1000]
+
+
+def test_resume_continues_the_same_sequence():
+    y = np.array([0] * 50 + [1] * 7)
+    full = it.ClassBalancedSampler(y, seed=2)
+    full.set_epoch(1)
+    expected = list(full)
+    partial = it.ClassBalancedSampler(y, seed=2)
+    partial.set_epoch(1)
+    iterator = iter(partial)
+    head = [next(iterator) for _ in range(17)]
+    state = partial.state_dict()
+    assert state == {"seed": 2, "epoch": 1, "num_yielded": 17}
+    resumed = it.ClassBalancedSampler(y, seed=2)
+    resumed.load_state_dict(state)
+    assert head + list(resumed) == expected
+    with pytest.raises(ParameterError, match="seed"):
+        it.ClassBalancedSampler(y, seed=3).load_state_dict(state)
+
+
+def test_dataloader_with_workers():
+    y = torch.tensor([0] * 40 + [1] * 8)
+    data = TensorDataset(torch.arange(48.0), y)
+    sampler = it.ClassBalancedSampler(y, seed=0)
+    loader = DataLoader(data, batch_size=16, sampler=sampler, num_workers=2)
+    labels = torch.cat([batch[1] for batch in loader])
+    assert labels.bincount().tolist() == [40, 40]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"labels": [0, 1], "dataset": Items([0, 1, 1])}, InputError, "3 items but 2 labels"),
+        ({"labels": [0, 1, 1], "strategy": "sideways"}, imbalance.StrategyError, "unknown strategy"),
+        ({"labels": [0, 1, 1], "strategy": {5: 10}}, imbalance.StrategyError, "unknown class 5"),
+        ({"labels": [0, 1, 1], "strategy": "power"}, ParameterError, "needs q"),
+        ({"labels": [0, 1, 1], "q": 0.5}, ParameterError, "q only applies"),
+        ({"labels": [0, 1, 1], "num_samples": 0}, ParameterError, "num_samples"),
+        ({"labels": [0, 1, 1], "rank": 2, "num_replicas": 2}, ParameterError, "rank"),
+        ({"labels": [1, 1, 1]}, imbalance.LabelError, "only one class"),
+    ],
+)
+def test_class_balanced_bad_input(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        it.ClassBalancedSampler(**kwargs)
+
+
+# ------------------------------------------------------------------ StratifiedBatchSampler
+
+
+@given(y=label_arrays(), batch_size=st.integers(1, 40), seed=st.integers(0, 50), drop_last=st.booleans())
+def test_stratified_batches_hold_the_proportions(y, batch_size, seed, drop_last):
+    sampler = it.StratifiedBatchSampler(y, batch_size=batch_size, seed=seed, drop_last=drop_last)
+    batches = list(sampler)
+    assert len(batches) == len(sampler)
+    n, counts = y.size, np.bincount(y)
+    for batch in batches:
+        assert len(batch) == batch_size or (batch is batches[-1] and not drop_last)
+        share = len(batch) * counts / n
+        got = np.bincount(y[batch], minlength=counts.size)
+        assert np.all(got >= np.floor(share) - 1e-9) and np.all(got <= np.ceil(share) + 1e-9), (got, share)
+    flat = sorted(i for batch in batches for i in batch)
+    if not drop_last:
+        assert flat == list(range(n))  # every row exactly once
+    else:
+        assert len(set(flat)) == len(flat)
+
+
+@given(y=label_arrays(), extra=st.integers(0, 7), seed=st.integers(0, 50))
+def test_balanced_batches_have_equal_quotas(y, extra, seed):
+    k = np.unique(y).size
+    batch_size = k + extra
+    sampler = it.StratifiedBatchSampler(y, batch_size=batch_size, balanced=True, num_batches=9, seed=seed)
+    batches = list(sampler)
+    assert len(batches) == 9
+    for batch in batches:
+        got = np.bincount(y[batch], minlength=k)
+        assert got.sum() == batch_size and got.max() - got.min() <= 1
+
+
+def test_batches_are_lists_of_ints_and_vary_by_epoch():
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = it.StratifiedBatchSampler(y, batch_size=8, seed=1)
+    first = list(sampler)
+    assert all(type(i) is int for b in first for i in b)
+    assert first != list(sampler)
+    loader = DataLoader(TensorDataset(torch.arange(40)), batch_sampler=sampler, num_workers=2)
+    assert sum(len(b[0]) for b in loader) == 40
+
+
+def test_stratified_bad_input():
+    with pytest.raises(ParameterError, match="smaller than the 3 classes"):
+        it.StratifiedBatchSampler([0, 1, 2, 2], batch_size=2, balanced=True)
+    with pytest.raises(ParameterError, match="batch_size"):
+        it.StratifiedBatchSampler([0, 1], batch_size=0)
+    with pytest.raises(ParameterError, match="num_batches only applies"):
+        it.StratifiedBatchSampler([0, 1], batch_size=1, num_batches=3)
+
+
+# ------------------------------------------------------------------ MultilabelBalancedSampler
+
+
+def test_multilabel_rule_gives_each_label_its_draws():
+    rng = np.random.default_rng(0)
+    Y = (rng.random((2000, 5)) < [0.5, 0.2, 0.05, 0.02, 0.01]).astype(int)
+    sampler = it.MultilabelBalancedSampler(Y, num_samples=6000, background=0.0, seed=0)
+    drawn = np.array(list(sampler))
+    assert drawn.size == 6000
+    # every draw comes from a row carrying a label; each label got its 1200 draws, so its
+    # count is at least 1200 plus what co-occurrence adds
+    assert Y[drawn].any(axis=1).all()
+    per_label = Y[drawn].sum(axis=0)
+    assert (per_label >= 1200).all()
+    random_counts = Y[rng.integers(0, 2000, 6000)].sum(axis=0)
+    assert per_label[-1] > 10 * random_counts[-1]  # rare labels are no longer rare
+    assert per_label.max() / per_label.min() < random_counts.max() / random_counts.min()
+
+
+def test_multilabel_background_and_errors():
+    Y = np.array([[1, 0], [0, 1], [0, 0], [0, 0]])
+    sampler = it.MultilabelBalancedSampler(Y, num_samples=100, background=0.2)
+    drawn = np.array(list(sampler))
+    assert (~Y[drawn].any(axis=1)).sum() == 20
+    with pytest.raises(InputError, match="no positive rows"):
+        it.MultilabelBalancedSampler(np.array([[1, 0], [1, 0]]))
+    with pytest.raises(InputError, match="0/1"):
+        it.MultilabelBalancedSampler(np.array([[2, 0], [1, 1]]))
+
+
+# ------------------------------------------------------------------ DDP, two real processes
+
+
+def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
+    out = tmp_path / "shards.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+         str(SCRIPTS / "ddp_samplers.py"), str(out)],
+        capture_output=True, text=True, env=env, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(out.read_text())
+    for name, entry in data.items():
+        shards, plan, world = entry["shards"], entry["plan"], entry["world"]
+        assert world == 2
+        assert len(shards[0]) == len(shards[1]), name  # same length on every rank
+        merged = [item for pair in zip(*shards) for item in pair]  # interleaved, as sharded
+        if name == "under_drop_last":
+            assert merged == plan[: len(merged)] and len(plan) - len(merged) < world
+        else:
+            padding = len(merged) - len(plan)
+            assert 0 <= padding < world, name
+            assert merged == plan + plan[:padding], name  # the union is the epoch plan
