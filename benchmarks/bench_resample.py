@@ -95,7 +95,6 @@ def main() -> None:
                 print(f"{n:>9.0e} over-sampling peak extra memory / output: ours {peak / out:.2f}, "
                       f"imblearn {peak_p / out_p:.2f}", flush=True)
                 rows.append((f"{n:.0e}", classes, "over", "peak memory / output", peak_p / out_p, peak / out))
-            del X, y, df, ys
             gc.collect()
 
     print("\n| rows | classes | strategy | input | imbalanced-learn | imbalance | speed-up |")

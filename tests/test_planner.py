@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import imbalance
-from imbalance import LabelError, StrategyError, InputTypeError, plan, plan_from_counts
+from imbalance import InputTypeError, LabelError, StrategyError, plan, plan_from_counts
 
 counts_st = st.dictionaries(
     keys=st.integers(-5, 50), values=st.integers(1, 10_000), min_size=2, max_size=8

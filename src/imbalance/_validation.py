@@ -26,6 +26,7 @@ __all__ = [
     "check_ratio",
     "check_random_state",
     "check_same_length",
+    "check_label_column",
 ]
 
 
@@ -233,6 +234,13 @@ def n_rows(data: Any) -> int:
     if shape is not None and len(shape) > 0:
         return int(shape[0])
     return len(data)
+
+
+def check_label_column(df: pd.DataFrame, column: Any, *, source: str = "the DataFrame", hint: str = "") -> None:
+    """``column`` is one of ``df``'s columns; else an InputError listing them."""
+    if column not in df.columns:
+        shown = ", ".join(map(str, df.columns[:20])) + (", ..." if df.shape[1] > 20 else "")
+        raise InputError(f"label column {column!r} is not in {source}; its columns are: {shown}{hint}.")
 
 
 def check_same_length(n: int, **arrays: Any) -> None:

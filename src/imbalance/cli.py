@@ -23,10 +23,16 @@ import pandas as pd
 
 from imbalance import __version__
 from imbalance._io import read_table, table_format, write_table
-from imbalance._validation import ImbalanceError, InputError, encode_labels, to_python
+from imbalance._validation import (
+    ImbalanceError,
+    InputError,
+    check_label_column,
+    check_random_state,
+    encode_labels,
+    to_python,
+)
 from imbalance.planner import Plan, _plan
 from imbalance.resample import draw_rows, take_rows
-from imbalance._validation import check_random_state
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -170,9 +176,7 @@ def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
         source = str(args.file)
     else:
         df, source = read_table(args.file), str(args.file)
-    if args.target not in df.columns:
-        shown = ", ".join(map(str, df.columns[:20])) + (", ..." if df.shape[1] > 20 else "")
-        raise InputError(f"label column {args.target!r} is not in {source}; its columns are: {shown} (use --target)")
+    check_label_column(df, args.target, source=source, hint=" (use --target)")
     return df, source
 
 

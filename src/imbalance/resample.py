@@ -19,8 +19,8 @@ import pandas as pd
 
 from imbalance._validation import (
     EncodedLabels,
-    InputError,
     InputTypeError,
+    check_label_column,
     check_random_state,
     check_same_length,
     encode_labels,
@@ -257,9 +257,7 @@ def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, rand
             f"expected a pandas DataFrame with a label column, got {type(df).__name__}; "
             "for arrays use imbalance.resample(X, y, ...)."
         )
-    if target not in df.columns:
-        shown = ", ".join(map(str, df.columns[:20])) + (", ..." if df.shape[1] > 20 else "")
-        raise InputError(f"label column {target!r} is not in the DataFrame; its columns are: {shown}.")
+    check_label_column(df, target)
     labels, plan = _labels_and_plan(df[target], strategy, ratio)
     return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils import InputTags, Tags, TargetTags
 from sklearn.utils.validation import check_is_fitted, validate_data

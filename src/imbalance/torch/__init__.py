@@ -22,6 +22,7 @@ from imbalance.torch.functional import (
     sigmoid_focal_loss,
     softmax_focal_loss,
 )
+from imbalance.torch.labels import read_labels
 from imbalance.torch.losses import (
     AsymmetricLoss,
     ClassBalancedLoss,
@@ -30,7 +31,6 @@ from imbalance.torch.losses import (
     SigmoidFocalLoss,
     SoftmaxFocalLoss,
 )
-from imbalance.torch.labels import read_labels
 from imbalance.torch.samplers import (
     ClassBalancedSampler,
     MultilabelBalancedSampler,

@@ -51,8 +51,9 @@ def read_labels(dataset: Any = None, labels: Any = None, *, multilabel: bool = F
     ----------
     dataset : Dataset, optional
         Read through ``Subset``/``ConcatDataset``, then ``targets``/``labels``/``get_labels()``.
-    labels : array-like, Tensor or Series, optional
-        Takes precedence; checked against ``len(dataset)`` when both are given.
+    labels : array-like, Tensor, Series or Dataset, optional
+        Takes precedence; checked against ``len(dataset)`` when both are given. A Dataset
+        here is read as ``dataset``.
     multilabel : bool, default=False
         Expect an (n_items, n_labels) 0/1 matrix instead of one class per item.
 
@@ -60,6 +61,8 @@ def read_labels(dataset: Any = None, labels: Any = None, *, multilabel: bool = F
     -------
     ndarray of shape (n_items,) or (n_items, n_labels)
     """
+    if isinstance(labels, torch.utils.data.Dataset):  # a dataset passed where labels go
+        labels, dataset = None, labels
     if labels is None and dataset is None:
         raise InputTypeError("pass labels=... or a dataset whose labels can be read.")
     if labels is not None:

@@ -35,6 +35,12 @@ def _world(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
     return int(num_replicas), int(rank)
 
 
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ParameterError(f"{name} must be a positive int, got {value!r}.")
+    return int(value)
+
+
 def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     """Row positions of every class, from one stable (radix, for small codes) sort."""
     # int64 on purpose: numpy shuffles 8-byte items faster than 4-byte ones, and the
@@ -190,13 +196,11 @@ class ClassBalancedSampler(_EpochSampler, Sampler[int]):
         shuffle: bool = True,
         drop_last: bool = False,
     ) -> None:
-        if isinstance(labels, torch.utils.data.Dataset):
-            labels, dataset = None, labels
         values = read_labels(dataset, labels)
         encoded = encode_labels(values, name="labels")
         counts = {to_python(c): int(n) for c, n in zip(encoded.classes, encoded.counts)}
-        if num_samples is not None and (isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 1):
-            raise ParameterError(f"num_samples must be a positive int, got {num_samples!r}.")
+        if num_samples is not None:
+            num_samples = _positive_int("num_samples", num_samples)
         if strategy == "power":
             if q is None:
                 raise ParameterError("strategy='power' needs q (1: as is, 0.5: square root, 0: balanced).")
@@ -274,11 +278,8 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         generator: torch.Generator | None = None,
         shuffle: bool = True,
     ) -> None:
-        if isinstance(labels, torch.utils.data.Dataset):
-            labels, dataset = None, labels
         encoded = encode_labels(read_labels(dataset, labels), name="labels")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ParameterError(f"batch_size must be a positive int, got {batch_size!r}.")
+        batch_size = _positive_int("batch_size", batch_size)
         n_classes = encoded.classes.size
         if balanced and batch_size < n_classes:
             raise ParameterError(
@@ -288,11 +289,9 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         if num_batches is not None and not balanced:
             raise ParameterError("num_batches only applies with balanced=True; an unbalanced epoch covers every row once.")
         n = encoded.n_samples
-        self.batch_size = int(batch_size)
+        self.batch_size = batch_size
         self.balanced = bool(balanced)
-        self.num_batches = int(num_batches) if num_batches is not None else math.ceil(n / batch_size)
-        if self.num_batches < 1:
-            raise ParameterError(f"num_batches must be a positive int, got {num_batches!r}.")
+        self.num_batches = _positive_int("num_batches", num_batches) if num_batches is not None else math.ceil(n / batch_size)
         self.classes = encoded.classes
         self._counts = encoded.counts
         self._rows = _class_rows(encoded.codes, encoded.counts)
@@ -409,8 +408,6 @@ class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
         shuffle: bool = True,
         drop_last: bool = False,
     ) -> None:
-        if isinstance(label_matrix, torch.utils.data.Dataset):
-            label_matrix, dataset = None, label_matrix
         Y = read_labels(dataset, label_matrix, multilabel=True)
         if Y.shape[0] == 0 or Y.shape[1] == 0:
             raise InputError(f"label_matrix must be non-empty, got shape {Y.shape}.")
@@ -431,9 +428,7 @@ class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
                 f"background must be in [0, 1) and needs rows without labels; got {background!r} "
                 f"with {unlabeled.size} such rows."
             )
-        self.num_samples = int(num_samples) if num_samples is not None else Y.shape[0]
-        if self.num_samples < 1:
-            raise ParameterError(f"num_samples must be a positive int, got {num_samples!r}.")
+        self.num_samples = _positive_int("num_samples", num_samples) if num_samples is not None else Y.shape[0]
         _, carriers = np.nonzero(Y.T)  # label-major: rows carrying label 0, then label 1, ...
         carriers = carriers.astype(np.int32) if Y.shape[0] < 2**31 else carriers
         self._label_rows = np.split(carriers, np.cumsum(per_label)[:-1])
