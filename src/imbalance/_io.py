@@ -86,6 +86,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise InputError(f"output folder {folder} does not exist; create it first.")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
     try:
         yield Path(tmp)
         os.replace(tmp, path)

@@ -4,6 +4,7 @@
     imbalance plan     [FILE] [--target COL] (--under [RATIO] | --over [RATIO] | --targets C=N,...)
     imbalance resample [FILE] [--target COL] (--under [RATIO] | --over [RATIO] | --targets ...) -o OUT
     imbalance weights  [FILE] [--target COL] [--scheme S]
+    imbalance compare  [FILE] [--target COL] [--strategies ...] [--models ...] [--folds K] [--out DIR]
 
 With no FILE, every command runs on the bundled churn demo (label column ``LABEL``).
 Bad input prints one line on stderr and exits with status 2.
@@ -26,11 +27,13 @@ from imbalance._io import read_table, table_format, write_table
 from imbalance._validation import (
     ImbalanceError,
     InputError,
+    ParameterError,
     check_label_column,
     check_random_state,
     encode_labels,
     to_python,
 )
+from imbalance.compare import MODELS, STRATEGIES
 from imbalance.planner import Plan, _plan
 from imbalance.resample import draw_rows, take_rows
 from imbalance.weights import SCHEMES, class_weights
@@ -126,7 +129,29 @@ def build_parser() -> argparse.ArgumentParser:
     weights.add_argument("--beta", type=float, default=0.999, help="beta of the effective scheme")
     weights.add_argument("--normalize", choices=("none", "rows", "classes"), default="none",
                          help="rescale so the row weights average 1 (rows) or the class weights sum to K")
+    compare = commands.add_parser(
+        "compare", help="every strategy x model on the same leak-free folds; table, plots, HTML report"
+    )
+    _add_data_args(compare)
+    compare.add_argument("--strategies", type=_names, metavar="S,...",
+                         help="comma-separated, from: " + ", ".join(STRATEGIES) + " (default: all)")
+    compare.add_argument("--models", type=_names, metavar="M,...",
+                         help="comma-separated, from: " + ", ".join(MODELS) + " (default: all)")
+    compare.add_argument("--folds", type=int, default=5, help="k of stratified k-fold (default 5)")
+    compare.add_argument("--repeats", type=int, default=1, help="repeats of the k folds (default 1)")
+    compare.add_argument("--seed", type=int, default=0, help="seed of folds, resampling and models (default 0)")
+    compare.add_argument("--n-jobs", type=int, default=-1, help="parallel cells (default: all cores)")
+    compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
+                         help="folder for results.csv, summary.csv, PNG plots and report.html "
+                              "(default: imbalance-report)")
     return parser
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one name, comma-separated")
+    return names
 
 
 # --------------------------------------------------------------------------- progress
@@ -195,10 +220,13 @@ def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
     return labels, _plan(labels.classes, counts, strategy, ratio)
 
 
-def _rich_print(renderable: Any) -> None:
+def _rich_print(renderable: Any, *, min_width: int = 80) -> None:
     from rich.console import Console
 
-    Console(soft_wrap=True).print(renderable)
+    console = Console(soft_wrap=True)
+    if not console.is_terminal:  # piped: no terminal width to respect, keep wide tables whole
+        console = Console(soft_wrap=True, width=max(min_width, 80))
+    console.print(renderable)
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
@@ -274,11 +302,64 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from imbalance.compare import compare
+    from imbalance.model_selection import FoldPlan
+    from imbalance.report import HEADLINE_METRICS, best_cells, write_report
+
+    if args.folds < 2 or args.repeats < 1:
+        raise ParameterError(f"--folds must be >= 2 and --repeats >= 1, got {args.folds} and {args.repeats}.")
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError(f"--out {args.out} exists and is not a folder.")
+    df, source = _load(args)
+    X, y = df.drop(columns=args.target), df[args.target]
+    folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    with contextlib.ExitStack() as stack:
+        update = None
+        if show:
+            import rich.progress
+
+            bar = stack.enter_context(rich.progress.Progress(
+                rich.progress.TextColumn("{task.description}"), rich.progress.BarColumn(),
+                rich.progress.MofNCompleteColumn(), rich.progress.TimeElapsedColumn(),
+                console=_console(args.progress),
+            ))
+            task = bar.add_task("fitting strategy x model x fold", total=None)
+            update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds,
+                         n_jobs=args.n_jobs, random_state=args.seed, progress=update)
+    summary = result.summary
+    best = best_cells(summary)
+    table = Table(title=f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best",
+                  title_justify="left")
+    short = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accuracy": "bal. acc.", "f1": "F1",
+             "mcc": "MCC", "g_mean": "G-mean", "brier": "Brier", "brier_corrected": "Brier corr."}
+    for name in ("strategy", "model", *HEADLINE_METRICS):
+        table.add_column(short.get(name, name), justify="left" if name in ("strategy", "model") else "right",
+                         no_wrap=True)
+    for i, row in summary.iterrows():
+        cells = [str(row["strategy"]), str(row["model"])]
+        for m in HEADLINE_METRICS:
+            text = f"{row[f'{m}_mean']:.3f}±{row[f'{m}_sd']:.3f}"
+            cells.append(f"[bold]{text}*[/bold]" if best.get(m) == i else text)
+        table.add_row(*cells)
+    _rich_print(table, min_width=150)
+    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed,
+                "rows": len(df), "label column": args.target}
+    written = write_report(result, args.out, source=source, settings=settings)
+    print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
+    return 0
+
+
 _COMMANDS = {
     "inspect": _cmd_inspect,
     "plan": _cmd_plan,
     "resample": _cmd_resample,
     "weights": _cmd_weights,
+    "compare": _cmd_compare,
 }
 
 

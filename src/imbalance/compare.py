@@ -1,0 +1,272 @@
+"""Every strategy x every model, on the same leak-free folds: one tidy results table.
+
+Each cell (strategy, model, repeat, fold) fits on the fold's training part only: the
+strategy resamples or re-weights that part, preprocessing (imputation, scaling, one-hot
+encoding) is fitted inside the model pipeline on it, and the validation rows are scored as
+they are. Probabilities of models trained under a changed class prior (resampling, class
+weights) are also mapped back to the true prior (:func:`imbalance.metrics.correct_prior`) and
+scored again (``brier_corrected``, ``log_loss_corrected``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from imbalance._validation import InputError, ParameterError, check_same_length, encode_labels
+from imbalance.metrics import METRICS, correct_prior, evaluate
+from imbalance.model_selection import FoldPlan, ThresholdTunedClassifier
+from imbalance.resample import resample_indices
+from imbalance.weights import sample_weights
+
+__all__ = ["Strategy", "STRATEGIES", "MODELS", "ComparisonResult", "compare"]
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How a cell treats its training part."""
+
+    name: str
+    resample: str | None = None  # "under" or "over"
+    ratio: float = 1.0
+    class_weight: bool = False
+    tune_threshold: bool = False
+    description: str = ""
+
+
+STRATEGIES: dict[str, Strategy] = {
+    s.name: s
+    for s in (
+        Strategy("none", description="the model as is, threshold 0.5"),
+        Strategy("class_weight", class_weight=True, description="balanced class weights as sample_weight"),
+        Strategy("under_1:1", resample="under", ratio=1.0, description="random under-sampling to 1:1"),
+        Strategy("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
+        Strategy("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
+        Strategy("threshold", tune_threshold=True, description="no rebalancing; F1-best threshold from inner folds"),
+    )
+}
+
+
+def _preprocess(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
+    numeric = list(X.select_dtypes(include=["number", "bool"]).columns)
+    categorical = [c for c in X.columns if c not in numeric]
+    numeric_steps = [("impute", SimpleImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
+    return ColumnTransformer(
+        [
+            ("numeric", Pipeline(numeric_steps), numeric),
+            ("categorical", Pipeline([
+                ("impute", SimpleImputer(strategy="most_frequent")),
+                ("encode", OneHotEncoder(handle_unknown="ignore")),
+            ]), categorical),
+        ],
+        sparse_threshold=0.0,
+    )
+
+
+def _logreg(X: pd.DataFrame, seed: int) -> Pipeline:
+    return Pipeline([("prep", _preprocess(X, scale=True)), ("model", LogisticRegression(max_iter=2000))])
+
+
+def _random_forest(X: pd.DataFrame, seed: int) -> Pipeline:
+    return Pipeline([
+        ("prep", _preprocess(X, scale=False)),
+        ("model", RandomForestClassifier(n_estimators=100, min_samples_leaf=2, random_state=seed, n_jobs=1)),
+    ])
+
+
+def _gradient_boosting(X: pd.DataFrame, seed: int) -> Pipeline:
+    return Pipeline([("prep", _preprocess(X, scale=False)), ("model", HistGradientBoostingClassifier(random_state=seed))])
+
+
+MODELS: dict[str, Callable[[pd.DataFrame, int], Pipeline]] = {
+    "logreg": _logreg,
+    "random_forest": _random_forest,
+    "hist_gb": _gradient_boosting,
+}
+
+
+@dataclass
+class ComparisonResult:
+    """What :func:`compare` returns.
+
+    Attributes
+    ----------
+    results : DataFrame
+        One row per strategy, model, repeat and fold; one column per metric.
+    summary : DataFrame
+        Per strategy and model: ``<metric>_mean`` and ``<metric>_sd`` over folds.
+    predictions : dict
+        ``(strategy, model) -> DataFrame`` of out-of-fold ``y_true``, ``proba`` and
+        ``proba_corrected`` from the first repeat (for curves).
+    classes : ndarray
+        The labels; for binary data the positive class is ``classes[1]``.
+    """
+
+    results: pd.DataFrame
+    summary: pd.DataFrame
+    predictions: dict = field(default_factory=dict)
+    classes: np.ndarray | None = None
+    metrics: tuple = METRICS
+
+
+def _as_frame(X: Any) -> pd.DataFrame:
+    if isinstance(X, pd.DataFrame):
+        return X.reset_index(drop=True)
+    arr = np.asarray(X)
+    if arr.ndim != 2:
+        raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
+    return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+
+
+def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat: int, fold: int, seed: int, k: int):
+    start = time.perf_counter()
+    X_train, y_train = X.iloc[train], codes[train]
+    weights = None
+    if strategy.resample is not None:
+        rows = resample_indices(y_train, strategy.resample, ratio=strategy.ratio, random_state=seed)
+        X_train, y_train = X_train.iloc[rows], y_train[rows]
+    if strategy.class_weight:
+        weights = sample_weights(y_train, "balanced")
+    true_prior = np.bincount(codes[train], minlength=k).astype(float)
+    train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
+
+    model = MODELS[model_name](X, seed)
+    if strategy.tune_threshold:
+        model = ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
+    fit_params = {"model__sample_weight": weights} if weights is not None else {}
+    model.fit(X_train, y_train, **fit_params)
+    proba = model.predict_proba(X.iloc[test])
+    proba = proba[:, 1] if k == 2 else proba
+    threshold = float(model.threshold_) if strategy.tune_threshold else 0.5
+
+    y_test = codes[test]
+    row = {"strategy": strategy.name, "model": model_name, "repeat": repeat, "fold": fold,
+           "n_train": len(train), "n_fit": len(y_train), "n_test": len(test), "threshold": threshold}
+    row.update(evaluate(y_test, proba, threshold=threshold))
+    corrected = correct_prior(proba, train_prior, true_prior)
+    scored = evaluate(y_test, corrected, threshold=threshold)
+    row["brier_corrected"] = scored["brier"]
+    row["log_loss_corrected"] = scored["log_loss"]
+    row["seconds"] = time.perf_counter() - start
+    return row, test, proba, corrected
+
+
+def compare(
+    X: Any,
+    y: Any,
+    strategies: Iterable[str] | None = None,
+    models: Iterable[str] | None = None,
+    cv: Any = None,
+    metrics: Iterable[str] | None = None,
+    n_jobs: int | None = None,
+    *,
+    random_state: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> ComparisonResult:
+    """Score every strategy with every model on the same leak-free folds.
+
+    Parameters
+    ----------
+    X : DataFrame or 2-D array
+        Features; categorical (non-numeric) columns are one-hot encoded and missing values
+        imputed, both fitted inside each training fold.
+    y : array-like of shape (n,)
+        Class labels (binary or multi-class).
+    strategies : iterable of str, optional
+        Names from :data:`STRATEGIES` (default: all).
+    models : iterable of str, optional
+        Names from :data:`MODELS` (default: all).
+    cv : FoldPlan, int or None
+        The folds every cell uses; an int k means stratified k-fold; default 5-fold.
+    metrics : iterable of str, optional
+        Columns to keep in ``summary`` (default: all of :data:`imbalance.metrics.METRICS`).
+    n_jobs : int, optional
+        Cells run in parallel with joblib.
+    random_state : int, default=0
+        Seeds the folds (when ``cv`` is not a FoldPlan), the resampling and the models: same
+        seed, same table.
+    progress : callable(done, total), optional
+        Called after each finished cell.
+
+    Returns
+    -------
+    ComparisonResult
+    """
+    frame = _as_frame(X)
+    labels = encode_labels(y)
+    check_same_length(labels.n_samples, X=frame)
+    codes = labels.codes.astype(np.int64)
+    k = labels.classes.size
+    chosen = list(STRATEGIES) if strategies is None else list(strategies)
+    model_names = list(MODELS) if models is None else list(models)
+    for name in chosen:
+        if name not in STRATEGIES:
+            raise ParameterError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}.")
+    for name in model_names:
+        if name not in MODELS:
+            raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
+    if not chosen or not model_names:
+        raise ParameterError("give at least one strategy and one model.")
+    if k > 2 and "threshold" in chosen:
+        raise ParameterError("the 'threshold' strategy is for binary labels; leave it out for multi-class data.")
+    wanted = list(METRICS) if metrics is None else list(metrics)
+    unknown = [m for m in wanted if m not in METRICS]
+    if unknown:
+        raise ParameterError(f"unknown metric(s) {unknown}; choose from {', '.join(METRICS)}.")
+
+    if cv is None or isinstance(cv, int):
+        cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
+    splits = list(cv.split(frame, codes))
+    n_folds = getattr(cv, "n_splits", len(splits))
+    cells = [
+        (STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
+        for s in chosen for m in model_names for i, (train, test) in enumerate(splits)
+    ]
+    jobs = (
+        delayed(_run_cell)(frame, codes, train, test, strategy, model, repeat, fold,
+                           random_state + 1000 * repeat + fold, k)
+        for strategy, model, repeat, fold, train, test in cells
+    )
+    rows, predictions = [], {}
+    for done, (row, test, proba, corrected) in enumerate(
+        Parallel(n_jobs=n_jobs, return_as="generator")(jobs), start=1
+    ):
+        rows.append(row)
+        if row["repeat"] == 0:
+            key = (row["strategy"], row["model"])
+            predictions.setdefault(key, []).append((test, proba, corrected))
+        if progress is not None:
+            progress(done, len(cells))
+
+    results = pd.DataFrame(rows)
+    metric_columns = wanted + ["brier_corrected", "log_loss_corrected"]
+    grouped = results.groupby(["strategy", "model"], sort=False)[metric_columns]
+    summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
+    pooled = {}
+    for key, parts in predictions.items():
+        index = np.concatenate([t for t, _, _ in parts])
+        proba = np.concatenate([p for _, p, _ in parts])
+        corrected = np.concatenate([c for _, _, c in parts])
+        order = np.argsort(index)
+        frame_pred = pd.DataFrame({"y_true": codes[index[order]]})
+        if proba.ndim == 1:
+            frame_pred["proba"], frame_pred["proba_corrected"] = proba[order], corrected[order]
+        else:
+            for c in range(k):
+                frame_pred[f"proba_{c}"] = proba[order, c]
+                frame_pred[f"proba_corrected_{c}"] = corrected[order, c]
+        pooled[key] = frame_pred
+    return ComparisonResult(results=results, summary=summary, predictions=pooled, classes=labels.classes,
+                            metrics=tuple(wanted))

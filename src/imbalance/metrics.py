@@ -1,0 +1,178 @@
+r"""Metrics that mean something under imbalance, and the prior correction of probabilities.
+
+Built on scikit-learn's metrics. Binary problems score the positive class (the larger label);
+multi-class problems macro-average over classes (one-vs-rest for ranking metrics);
+multi-label problems score every label and report the macro average.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn import metrics as skm
+
+from imbalance._validation import InputError, ParameterError
+
+__all__ = [
+    "g_mean_score",
+    "recall_at_precision",
+    "brier_score",
+    "evaluate",
+    "correct_prior",
+    "METRICS",
+]
+
+#: The metrics :func:`evaluate` reports, in order.
+METRICS = (
+    "average_precision",
+    "roc_auc",
+    "balanced_accuracy",
+    "f1",
+    "f1_macro",
+    "mcc",
+    "g_mean",
+    "recall_at_precision_50",
+    "brier",
+    "log_loss",
+)
+
+
+def g_mean_score(y_true: Any, y_pred: Any) -> float:
+    r"""Geometric mean of the per-class recalls, :math:`(\prod_{c=1}^K \mathrm{recall}_c)^{1/K}`.
+
+    Binary: :math:`\sqrt{\mathrm{TPR} \cdot \mathrm{TNR}}` (Kubat and Matwin, 1997). It is 0
+    as soon as one class is never recognised, which accuracy hides under imbalance.
+    """
+    recalls = skm.recall_score(y_true, y_pred, average=None, zero_division=0.0)
+    return float(np.prod(recalls) ** (1.0 / len(recalls)))
+
+
+def recall_at_precision(y_true: Any, scores: Any, min_precision: float = 0.5) -> float:
+    """Largest recall reachable at a threshold whose precision is at least ``min_precision``.
+
+    Binary: ``y_true`` 0/1, ``scores`` the positive class's score. 0 when no threshold reaches
+    that precision.
+    """
+    if not 0 < min_precision <= 1:
+        raise ParameterError(f"min_precision must be in (0, 1], got {min_precision!r}.")
+    precision, recall, _ = skm.precision_recall_curve(y_true, scores)
+    reachable = recall[precision >= min_precision]
+    return float(reachable.max()) if reachable.size else 0.0
+
+
+def brier_score(y_true_onehot: np.ndarray, proba: np.ndarray) -> float:
+    r"""Mean over rows of :math:`\sum_c (p_c - y_c)^2` (binary: :math:`(p - y)^2`)."""
+    return float(np.mean(np.sum((proba - y_true_onehot) ** 2, axis=1))) if proba.ndim == 2 else float(np.mean((proba - y_true_onehot) ** 2))
+
+
+def _binary(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    pred = (p >= threshold).astype(int)
+    both = len(np.unique(y)) == 2
+    return {
+        "average_precision": skm.average_precision_score(y, p) if both else np.nan,
+        "roc_auc": skm.roc_auc_score(y, p) if both else np.nan,
+        "balanced_accuracy": skm.balanced_accuracy_score(y, pred),
+        "f1": skm.f1_score(y, pred, zero_division=0.0),
+        "f1_macro": skm.f1_score(y, pred, average="macro", zero_division=0.0),
+        "mcc": skm.matthews_corrcoef(y, pred),
+        "g_mean": g_mean_score(y, pred),
+        "recall_at_precision_50": recall_at_precision(y, p, 0.5) if both else np.nan,
+        "brier": float(np.mean((p - y) ** 2)),
+        "log_loss": skm.log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]),
+    }
+
+
+def evaluate(y_true: Any, proba: Any, *, threshold: float | np.ndarray = 0.5) -> dict:
+    """Every metric of :data:`METRICS` for predicted probabilities.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,) or (n, L)
+        Binary 0/1, class indices 0..K-1, or a 0/1 label matrix (multi-label).
+    proba : array-like of shape (n,), (n, K) or (n, L)
+        Positive-class probabilities (binary), class probabilities (multi-class, rows sum to
+        1), or per-label probabilities (multi-label).
+    threshold : float or array of shape (L,), default=0.5
+        Decision threshold for the threshold-based metrics (binary and multi-label).
+
+    Returns
+    -------
+    dict
+        Metric -> value. Multi-class: macro averages (one-vs-rest for ranking metrics) and
+        argmax decisions; ``f1`` is then the macro F1. Multi-label: macro over labels, plus
+        ``"<metric>[label]"`` per label.
+    """
+    y = np.asarray(y_true)
+    p = np.asarray(proba, dtype=np.float64)
+    if y.shape[0] != p.shape[0]:
+        raise InputError(f"y_true has {y.shape[0]} rows but proba has {p.shape[0]}.")
+    if y.ndim == 2:  # multi-label
+        if p.shape != y.shape:
+            raise InputError(f"multi-label proba must have shape {y.shape}, got {p.shape}.")
+        thresholds = np.broadcast_to(np.asarray(threshold, dtype=float), (y.shape[1],))
+        per_label = [_binary(y[:, j], p[:, j], thresholds[j]) for j in range(y.shape[1])]
+        out = {m: float(np.nanmean([d[m] for d in per_label])) for m in METRICS}
+        for j, d in enumerate(per_label):
+            out.update({f"{m}[{j}]": float(v) for m, v in d.items()})
+        return out
+    if p.ndim == 1 or p.shape[1] == 1:
+        return {m: float(v) for m, v in _binary(y.astype(int), p.reshape(-1), float(threshold)).items()}
+    # multi-class: classes 0..K-1 along the columns
+    k = p.shape[1]
+    pred = p.argmax(axis=1)
+    onehot = np.eye(k)[y]
+    present = onehot.sum(axis=0) > 0
+    return {
+        "average_precision": float(np.mean([skm.average_precision_score(onehot[:, c], p[:, c]) for c in range(k) if present[c]])),
+        "roc_auc": float(skm.roc_auc_score(y, p, multi_class="ovr", average="macro", labels=np.arange(k))),
+        "balanced_accuracy": float(skm.balanced_accuracy_score(y, pred)),
+        "f1": float(skm.f1_score(y, pred, average="macro", zero_division=0.0)),
+        "f1_macro": float(skm.f1_score(y, pred, average="macro", zero_division=0.0)),
+        "mcc": float(skm.matthews_corrcoef(y, pred)),
+        "g_mean": g_mean_score(y, pred),
+        "recall_at_precision_50": float(np.mean([recall_at_precision(onehot[:, c], p[:, c]) for c in range(k) if present[c]])),
+        "brier": brier_score(onehot, p),
+        "log_loss": float(skm.log_loss(y, np.clip(p, 1e-15, 1), labels=np.arange(k))),
+    }
+
+
+def correct_prior(proba: Any, train_prior: Any, true_prior: Any) -> np.ndarray:
+    r"""Map probabilities learnt under one class prior to another (Saerens et al., 2002).
+
+    A model trained where class :math:`c` has prior :math:`\pi'_c` (after resampling or class
+    weighting) predicts :math:`p'_c`; under the true priors :math:`\pi_c` the posterior is
+
+    .. math::
+
+        p_c = \frac{p'_c\, \pi_c / \pi'_c}{\sum_k p'_k\, \pi_k / \pi'_k}
+
+    For binary under-sampling that keeps a share :math:`\beta` of the negatives this is Dal
+    Pozzolo et al. (2015)'s :math:`p = \beta p' / (\beta p' - p' + 1)`.
+
+    Parameters
+    ----------
+    proba : array of shape (n,) or (n, K)
+        Positive-class probabilities (binary) or class probabilities.
+    train_prior, true_prior : array-like of shape (K,)
+        Class shares (or counts) during training and in the population.
+
+    Returns
+    -------
+    ndarray of the shape of ``proba``
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    train = np.asarray(train_prior, dtype=np.float64)
+    true = np.asarray(true_prior, dtype=np.float64)
+    if train.shape != true.shape or train.ndim != 1 or (train <= 0).any() or (true <= 0).any():
+        raise InputError("train_prior and true_prior must be positive arrays of the same length, one value per class.")
+    ratio = (true / true.sum()) / (train / train.sum())
+    if p.ndim == 1:
+        if ratio.size != 2:
+            raise InputError("binary probabilities need priors of 2 classes.")
+        pos, neg = p * ratio[1], (1 - p) * ratio[0]
+        return pos / (pos + neg)
+    if p.shape[1] != ratio.size:
+        raise InputError(f"proba has {p.shape[1]} classes but the priors have {ratio.size}.")
+    weighted = p * ratio
+    return weighted / weighted.sum(axis=1, keepdims=True)

@@ -1,0 +1,320 @@
+"""Leak-free evaluation: folds that can be saved, resampling inside folds only, threshold tuning.
+
+- :class:`FoldPlan`: repeated stratified k-fold whose fold assignment can be saved and reloaded,
+  so every strategy (and a later run) is scored on the very same rows.
+- :func:`resampled_folds`: training part resampled, validation part exactly the fold's rows.
+- :class:`MultilabelStratifiedKFold`: iterative stratification (Sechidis et al., 2011).
+- :func:`best_threshold` and :class:`ThresholdTunedClassifier`: the decision threshold chosen
+  on inner folds of the training part.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import balanced_accuracy_score, f1_score, matthews_corrcoef
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from imbalance._io import atomic_path
+from imbalance._validation import InputError, ParameterError, encode_labels, n_rows
+from imbalance.resample import take_rows
+
+__all__ = [
+    "FoldPlan",
+    "Fold",
+    "resampled_folds",
+    "MultilabelStratifiedKFold",
+    "best_threshold",
+    "ThresholdTunedClassifier",
+]
+
+
+class FoldPlan:
+    """Repeated stratified k-fold, as fold numbers per row that can be saved and reloaded.
+
+    A scikit-learn splitter (``split``, ``get_n_splits``): pass it as ``cv=``.
+
+    Parameters
+    ----------
+    assignments : ndarray of shape (n_repeats, n_samples), int
+        ``assignments[r, i]`` is the validation fold of row ``i`` in repeat ``r``.
+    """
+
+    def __init__(self, assignments: np.ndarray) -> None:
+        assignments = np.asarray(assignments, dtype=np.int64)
+        if assignments.ndim != 2 or assignments.size == 0 or assignments.min() < 0:
+            raise InputError("assignments must be a non-empty (n_repeats, n_samples) array of fold numbers.")
+        self.assignments = assignments
+        self.n_splits = int(assignments.max()) + 1
+
+    @classmethod
+    def stratified(cls, y: Any, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
+        """Stratified folds for every repeat, each repeat shuffled with its own seed."""
+        labels = encode_labels(y)
+        if n_splits < 2 or labels.counts.min() < n_splits:
+            raise ParameterError(
+                f"n_splits={n_splits} needs at least that many rows in every class; the smallest "
+                f"class has {labels.counts.min()}."
+            )
+        assignments = np.empty((n_repeats, labels.n_samples), dtype=np.int64)
+        for r in range(n_repeats):
+            cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state + r)
+            for fold, (_, test) in enumerate(cv.split(np.zeros(labels.n_samples), labels.codes)):
+                assignments[r, test] = fold
+        return cls(assignments)
+
+    @property
+    def n_repeats(self) -> int:
+        return self.assignments.shape[0]
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        return self.n_repeats * self.n_splits
+
+    def split(self, X: Any = None, y: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(train positions, validation positions) for every repeat and fold."""
+        if X is not None and n_rows(X) != self.assignments.shape[1]:
+            raise InputError(f"the fold plan covers {self.assignments.shape[1]} rows but X has {n_rows(X)}.")
+        for row in self.assignments:
+            for fold in range(self.n_splits):
+                yield np.flatnonzero(row != fold), np.flatnonzero(row == fold)
+
+    def save(self, path: str | Path) -> None:
+        """Write the fold numbers as JSON (atomically)."""
+        with atomic_path(Path(path)) as tmp:
+            tmp.write_text(json.dumps({"format": "imbalance.FoldPlan/1", "assignments": self.assignments.tolist()}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "FoldPlan":
+        data = json.loads(Path(path).read_text())
+        if data.get("format") != "imbalance.FoldPlan/1":
+            raise InputError(f"{path} is not a saved FoldPlan.")
+        return cls(np.asarray(data["assignments"]))
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One fold: the training part as resampled, the validation part as it was."""
+
+    repeat: int
+    fold: int
+    train_index: np.ndarray
+    test_index: np.ndarray
+    X_train: Any
+    y_train: Any
+    X_test: Any
+    y_test: Any
+
+
+def resampled_folds(X: Any, y: Any, cv: Any, sampler: Any = None) -> Iterator[Fold]:
+    """Split, then resample only the training part of each fold.
+
+    Parameters
+    ----------
+    X, y : table and labels
+    cv : splitter with ``split(X, y)`` (e.g. :class:`FoldPlan`) or int (stratified k-fold)
+    sampler : object with ``fit_resample``, optional
+        Applied to the training part only (a clone per fold).
+
+    Yields
+    ------
+    Fold
+        ``X_test``/``y_test`` are exactly the rows at ``test_index``, never resampled.
+    """
+    if isinstance(cv, int):
+        cv = FoldPlan.stratified(y, n_splits=cv)
+    n_folds = getattr(cv, "n_splits", None) or cv.get_n_splits()
+    for k, (train, test) in enumerate(cv.split(X, y)):
+        X_train, y_train = take_rows(X, train), take_rows(y, train)
+        if sampler is not None:
+            X_train, y_train = clone(sampler).fit_resample(X_train, y_train)
+        yield Fold(k // n_folds, k % n_folds, train, test, X_train, y_train, take_rows(X, test), take_rows(y, test))
+
+
+class MultilabelStratifiedKFold:
+    """K-fold for multi-label data by iterative stratification (Sechidis, Tsoumakas and Vlahavas, 2011).
+
+    Rows are dealt out label by label, rarest label first: each row carrying the current label
+    goes to the fold that most lacks that label (ties: the fold that most lacks rows, then at
+    random), so every label's positives spread over the folds as evenly as possible. Rows with
+    no label go last, by fold size.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+    shuffle : bool, default=True
+        Break ties at random (else by fold number).
+    random_state : int or None, default=None
+    """
+
+    def __init__(self, n_splits: int = 5, *, shuffle: bool = True, random_state: int | None = None) -> None:
+        if n_splits < 2:
+            raise ParameterError(f"n_splits must be >= 2, got {n_splits}.")
+        self.n_splits, self.shuffle, self.random_state = n_splits, shuffle, random_state
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        return self.n_splits
+
+    def _assign(self, Y: np.ndarray) -> np.ndarray:
+        rng = np.random.default_rng(self.random_state)
+        n, k = Y.shape[0], self.n_splits
+        wanted_rows = np.full(k, n / k)
+        wanted_labels = np.tile(Y.sum(axis=0) / k, (k, 1)).astype(float)  # (fold, label)
+        fold_of = np.full(n, -1)
+        left = Y.astype(bool).copy()
+        remaining = np.ones(n, dtype=bool)
+        while left[remaining].any():
+            counts = left[remaining].sum(axis=0)
+            label = int(np.flatnonzero(counts == counts[counts > 0].min())[0])
+            rows = np.flatnonzero(remaining & left[:, label])
+            if self.shuffle:
+                rows = rng.permutation(rows)
+            for i in rows:
+                need = wanted_labels[:, label]
+                best = np.flatnonzero(need == need.max())
+                if best.size > 1:
+                    best = best[wanted_rows[best] == wanted_rows[best].max()]
+                fold = int(rng.choice(best)) if (self.shuffle and best.size > 1) else int(best[0])
+                fold_of[i] = fold
+                remaining[i] = False
+                left[i] = False
+                wanted_rows[fold] -= 1
+                wanted_labels[fold] -= Y[i]
+        for i in np.flatnonzero(remaining):  # rows with no label
+            fold = int(np.argmax(wanted_rows))
+            fold_of[i] = fold
+            wanted_rows[fold] -= 1
+        return fold_of
+
+    def split(self, X: Any, y: Any, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        Y = np.asarray(y)
+        if Y.ndim != 2 or not np.isin(Y, (0, 1)).all():
+            raise InputError("y must be a (n_samples, n_labels) 0/1 matrix for MultilabelStratifiedKFold.")
+        if n_rows(X) != Y.shape[0]:
+            raise InputError(f"X has {n_rows(X)} rows but y has {Y.shape[0]}.")
+        fold_of = self._assign(Y)
+        for fold in range(self.n_splits):
+            yield np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+
+
+# ----------------------------------------------------------------------------- thresholds
+
+_THRESHOLD_METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "f1": lambda y, pred: f1_score(y, pred, zero_division=0.0),
+    "mcc": matthews_corrcoef,
+    "balanced_accuracy": balanced_accuracy_score,
+}
+
+
+def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: float | None = None) -> tuple[float, float]:
+    r"""The threshold on ``scores`` that maximises ``metric`` (or minimises cost), and its value.
+
+    Candidates are the distinct scores (a prediction is positive when ``score >= threshold``).
+    With ``cost_ratio`` :math:`r` (cost of a false negative / cost of a false positive) the
+    criterion is :math:`-(\mathrm{FP} + r \cdot \mathrm{FN})` instead of ``metric``. Ties go to
+    the threshold nearest 0.5.
+
+    Returns
+    -------
+    (threshold, value)
+    """
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=np.float64)
+    if cost_ratio is None and metric not in _THRESHOLD_METRICS:
+        raise ParameterError(f"metric must be one of {', '.join(_THRESHOLD_METRICS)}, got {metric!r}.")
+    candidates = np.unique(s)
+    if candidates.size > 512:  # quantiles are as good and keep this O(n log n)
+        candidates = np.unique(np.quantile(s, np.linspace(0, 1, 513)))
+    best_value, best_t = -np.inf, 0.5
+    for t in candidates:
+        pred = (s >= t).astype(int)
+        if cost_ratio is not None:
+            value = -float(np.sum((pred == 1) & (y == 0)) + cost_ratio * np.sum((pred == 0) & (y == 1)))
+        else:
+            value = float(_THRESHOLD_METRICS[metric](y, pred))
+        if value > best_value or (value == best_value and abs(t - 0.5) < abs(best_t - 0.5)):
+            best_value, best_t = value, float(t)
+    return best_t, best_value
+
+
+class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
+    """A binary (or per-label multi-label) classifier whose decision threshold is tuned.
+
+    ``fit`` gets out-of-fold probabilities on ``cv`` inner folds of the training data only,
+    picks the threshold maximising ``metric`` on them (see :func:`best_threshold`), then refits
+    the estimator on all the training data. ``predict_proba`` is the estimator's; ``predict``
+    applies ``threshold_``. Validation data never takes part in choosing the threshold.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+    metric : {"f1", "mcc", "balanced_accuracy"}, default="f1"
+    cost_ratio : float, optional
+        Minimise FP + cost_ratio * FN instead.
+    cv : int, default=5
+    random_state : int or None, default=None
+
+    Attributes
+    ----------
+    threshold_ : float, or ndarray of shape (n_labels,)
+    estimator_ : the refitted estimator
+    """
+
+    def __init__(self, estimator: Any, *, metric: str = "f1", cost_ratio: float | None = None, cv: int = 5,
+                 random_state: int | None = None) -> None:
+        self.estimator = estimator
+        self.metric = metric
+        self.cost_ratio = cost_ratio
+        self.cv = cv
+        self.random_state = random_state
+
+    @staticmethod
+    def _positive_scores(estimator: Any, X: Any) -> np.ndarray:
+        proba = estimator.predict_proba(X)
+        if isinstance(proba, list):  # MultiOutputClassifier: one (n, 2) array per label
+            return np.column_stack([p[:, 1] for p in proba])
+        return proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba
+
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> "ThresholdTunedClassifier":
+        Y = np.asarray(y)
+        multilabel = Y.ndim == 2
+        if not multilabel and np.unique(Y).size != 2:
+            raise InputError("ThresholdTunedClassifier needs binary (or multi-label 0/1) targets.")
+        splitter = (
+            MultilabelStratifiedKFold(self.cv, random_state=self.random_state)
+            if multilabel
+            else StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        )
+        oof = np.zeros(Y.shape, dtype=np.float64)
+        for train, test in splitter.split(np.zeros(len(Y)), Y):
+            inner = clone(self.estimator).fit(take_rows(X, train), take_rows(y, train), **fit_params)
+            oof[test] = self._positive_scores(inner, take_rows(X, test))
+        self.classes_ = np.unique(Y) if not multilabel else np.arange(Y.shape[1])
+        positive = (Y == self.classes_[-1]).astype(int) if not multilabel else Y
+        if multilabel:
+            self.threshold_ = np.array([
+                best_threshold(positive[:, j], oof[:, j], metric=self.metric, cost_ratio=self.cost_ratio)[0]
+                for j in range(Y.shape[1])
+            ])
+        else:
+            self.threshold_ = best_threshold(positive, oof, metric=self.metric, cost_ratio=self.cost_ratio)[0]
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        return self
+
+    def predict_proba(self, X: Any) -> Any:
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "estimator_")
+        scores = self._positive_scores(self.estimator_, X)
+        decided = scores >= self.threshold_
+        if scores.ndim == 2:
+            return decided.astype(int)
+        return np.where(decided, self.classes_[-1], self.classes_[0])

@@ -1,0 +1,128 @@
+"""imbalance.compare and `imbalance compare`: leak-free, deterministic, complete outputs."""
+
+import base64
+import html.parser
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import cross_val_predict
+
+import imbalance
+from imbalance.compare import compare
+from imbalance.datasets import load_churn
+from imbalance.model_selection import FoldPlan
+from imbalance.report import write_report
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    X, y = load_churn(return_X_y=True)
+    return compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
+
+
+def test_leakage_would_change_the_numbers_and_ours_does_not():
+    # Pure noise: nothing can be learnt. Over-sampling before splitting puts copies of the
+    # same minority rows in training and validation, and a forest "finds" them.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 5)), columns=list("abcde"))
+    y = (rng.random(600) < 0.1).astype(int)
+    folds = FoldPlan.stratified(y, n_splits=3, random_state=0)
+    X_leaky, y_leaky = imbalance.resample(X, y, "over", random_state=0)
+    leaky_proba = cross_val_predict(RandomForestClassifier(random_state=0), X_leaky, y_leaky, cv=3, method="predict_proba")[:, 1]
+    leaky_ap = average_precision_score(y_leaky, leaky_proba)
+    ours = compare(X, y, strategies=["over"], models=["random_forest"], cv=folds)
+    assert leaky_ap > 0.8
+    assert ours.results["average_precision"].mean() < 0.3  # about the prevalence, as it should be
+    assert ours.results["n_test"].sum() == 600  # every validation row is an original row, once
+    assert (ours.results["n_fit"] > ours.results["n_train"]).all()  # the training part was over-sampled
+
+
+def test_same_seed_same_table(small_result):
+    X, y = load_churn(return_X_y=True)
+    again = compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
+    pd.testing.assert_frame_equal(small_result.results.drop(columns="seconds"), again.results.drop(columns="seconds"))
+
+
+def test_literature_effects_on_churn(small_result):
+    s = small_result.summary.set_index("strategy")
+    # rebalancing raises balanced accuracy at 0.5 ...
+    assert s.loc["under_1:1", "balanced_accuracy_mean"] > s.loc["none", "balanced_accuracy_mean"] + 0.05
+    # ... distorts probabilities, and the prior correction brings Brier back near the plain model's
+    assert s.loc["under_1:1", "brier_mean"] > 1.4 * s.loc["none", "brier_mean"]
+    assert abs(s.loc["under_1:1", "brier_corrected_mean"] - s.loc["none", "brier_mean"]) < 0.01
+    assert s.loc["threshold", "f1_mean"] > s.loc["none", "f1_mean"]
+
+
+class _Images(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.append(dict(attrs)["src"])
+
+
+def test_every_output_file_is_produced_and_valid(small_result, tmp_path):
+    import matplotlib.image
+
+    written = write_report(small_result, tmp_path, source="churn")
+    names = sorted(p.name for p in written)
+    assert names == ["calibration.png", "metrics.png", "pr_curves.png", "report.html", "results.csv", "summary.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert len(results) == 3 * 3 and {"average_precision", "brier_corrected"} <= set(results.columns)
+    for png in ("calibration.png", "metrics.png", "pr_curves.png"):
+        assert matplotlib.image.imread(tmp_path / png).ndim == 3
+    parser = _Images()
+    page = (tmp_path / "report.html").read_text()
+    parser.feed(page)
+    assert len(parser.sources) == 3
+    for src in parser.sources:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "class='best'" in page
+
+
+def test_bad_arguments():
+    X, y = load_churn(return_X_y=True)
+    with pytest.raises(imbalance.ParameterError, match="unknown strategy"):
+        compare(X, y, strategies=["smote-ish"])
+    with pytest.raises(imbalance.ParameterError, match="unknown model"):
+        compare(X, y, models=["svm"])
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "imbalance", "compare", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+
+
+def test_cli_compare_on_the_demo(tmp_path):
+    out = tmp_path / "report"
+    result = run_cli("--models", "logreg", "--strategies", "none,under_3:1", "--folds", "3", "--out", out,
+                     "--progress", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "under_3:1" in result.stdout and "*" in result.stdout
+    assert "fitting strategy x model x fold" in result.stderr  # the progress bar
+    assert (out / "report.html").exists() and (out / "summary.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--strategies", "nope"], "unknown strategy 'nope'"),
+        (["--folds", "1"], "--folds must be >= 2"),
+        (["--models", "svm"], "unknown model 'svm'"),
+    ],
+)
+def test_cli_compare_bad_input(tmp_path, args, words):
+    result = run_cli(*args, "--out", tmp_path / "r", cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
+    assert not (tmp_path / "r").exists()

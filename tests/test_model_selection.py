@@ -1,0 +1,93 @@
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+import imbalance
+from imbalance import InputError, ParameterError
+from imbalance.datasets import load_churn
+from imbalance.model_selection import (
+    FoldPlan,
+    MultilabelStratifiedKFold,
+    ThresholdTunedClassifier,
+    best_threshold,
+    resampled_folds,
+)
+
+rng = np.random.default_rng(1)
+
+
+def test_fold_plan_is_stratified_and_round_trips(tmp_path):
+    y = np.array([0] * 83 + [1] * 17)
+    plan = FoldPlan.stratified(y, n_splits=5, n_repeats=2, random_state=3)
+    splits = list(plan.split(np.zeros((100, 1)), y))
+    assert len(splits) == plan.get_n_splits() == 10
+    for train, test in splits:
+        assert np.intersect1d(train, test).size == 0 and train.size + test.size == 100
+        assert abs(y[test].sum() - 17 / 5) < 1
+    path = tmp_path / "folds.json"
+    plan.save(path)
+    assert json.loads(path.read_text())["format"] == "imbalance.FoldPlan/1"
+    again = FoldPlan.load(path)
+    for (a, b), (c, d) in zip(splits, again.split()):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+    with pytest.raises(ParameterError, match="n_splits"):
+        FoldPlan.stratified([0, 0, 0, 1], n_splits=2)
+
+
+def test_resampled_folds_only_touch_the_training_part():
+    X, y = load_churn(return_X_y=True)
+    plan = FoldPlan.stratified(y, n_splits=4)
+    for fold, (train, test) in zip(resampled_folds(X, y, plan, imbalance.UnderSampler(random_state=0)), plan.split(X, y)):
+        np.testing.assert_array_equal(fold.test_index, test)
+        assert fold.X_test.equals(X.iloc[test]) and fold.y_test.equals(y.iloc[test])  # as they were
+        assert fold.y_train.value_counts().nunique() == 1  # the training part is balanced
+        assert set(fold.X_train.index) <= set(X.index[train])  # and drawn from the training rows only
+
+
+def test_multilabel_stratified_kfold_spreads_every_label():
+    Y = (rng.random((600, 6)) < [0.5, 0.2, 0.1, 0.05, 0.02, 0.01]).astype(int)
+    cv = MultilabelStratifiedKFold(5, random_state=0)
+    seen = np.zeros(600, dtype=int)
+    per_fold = []
+    for train, test in cv.split(np.zeros((600, 1)), Y):
+        assert np.intersect1d(train, test).size == 0
+        seen[test] += 1
+        per_fold.append(Y[test].sum(axis=0))
+    assert (seen == 1).all()
+    per_fold = np.array(per_fold)
+    assert (per_fold.max(axis=0) - per_fold.min(axis=0) <= 2).all(), per_fold
+    sizes = [len(t) for _, t in cv.split(np.zeros((600, 1)), Y)]
+    assert max(sizes) - min(sizes) <= 3
+
+
+def test_best_threshold_by_brute_force():
+    y = rng.integers(0, 2, 300)
+    s = rng.random(300) * 0.7 + 0.3 * y
+    from sklearn.metrics import f1_score
+
+    values = {t: f1_score(y, s >= t) for t in np.unique(s)}
+    t_best = max(values, key=values.get)
+    t, v = best_threshold(y, s, metric="f1")
+    assert v == pytest.approx(values[t_best]) and values[t] == pytest.approx(v)
+    costs = {t: -(((s >= t) & (y == 0)).sum() + 5 * ((s < t) & (y == 1)).sum()) for t in np.unique(s)}
+    t, v = best_threshold(y, s, cost_ratio=5)
+    assert v == max(costs.values())
+    with pytest.raises(ParameterError, match="metric"):
+        best_threshold(y, s, metric="accuracy")
+
+
+def test_threshold_tuned_classifier_uses_inner_folds_only():
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] + rng.normal(size=400) > 1.2).astype(int)
+    clf = ThresholdTunedClassifier(LogisticRegression(), metric="f1", cv=4, random_state=0).fit(X, y)
+    oof = np.zeros(400)
+    for train, test in StratifiedKFold(4, shuffle=True, random_state=0).split(X, y):
+        oof[test] = LogisticRegression().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+    assert clf.threshold_ == pytest.approx(best_threshold(y, oof, metric="f1")[0])
+    np.testing.assert_array_equal(clf.predict(X), (clf.predict_proba(X)[:, 1] >= clf.threshold_).astype(int))
+    with pytest.raises(InputError, match="binary"):
+        ThresholdTunedClassifier(LogisticRegression()).fit(X, rng.integers(0, 3, 400))
