@@ -346,7 +346,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             text = f"{row[f'{m}_mean']:.3f}±{row[f'{m}_sd']:.3f}"
             cells.append(f"[bold]{text}*[/bold]" if best.get(m) == i else text)
         table.add_row(*cells)
-    _rich_print(table, min_width=150)
+    _rich_print(table, min_width=200)
     settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed,
                 "rows": len(df), "label column": args.target}
     written = write_report(result, args.out, source=source, settings=settings)

@@ -31,19 +31,33 @@ from imbalance.model_selection import FoldPlan, ThresholdTunedClassifier
 from imbalance.resample import resample_indices
 from imbalance.weights import sample_weights
 
-__all__ = ["Strategy", "STRATEGIES", "MODELS", "ComparisonResult", "compare"]
+__all__ = ["Strategy", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "default_strategies"]
 
 
 @dataclass(frozen=True)
 class Strategy:
-    """How a cell treats its training part."""
+    """How a cell treats its training part.
+
+    ``model`` pins a strategy to one model (the torch MLP strategies); ``model_params`` are
+    set on that model's final step; ``balanced_prior`` says the model sees the classes as
+    equally frequent (a class-balanced sampler), for the prior correction.
+    """
 
     name: str
     resample: str | None = None  # "under" or "over"
     ratio: float = 1.0
     class_weight: bool = False
     tune_threshold: bool = False
+    model: str | None = None
+    model_params: tuple = ()
+    balanced_prior: bool = False
     description: str = ""
+
+
+def _torch_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
 
 
 STRATEGIES: dict[str, Strategy] = {
@@ -55,8 +69,21 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
         Strategy("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
         Strategy("threshold", tune_threshold=True, description="no rebalancing; F1-best threshold from inner folds"),
+        # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
+        Strategy("mlp_weighted_ce", class_weight=True, model="mlp",
+                 description="PyTorch MLP, cross entropy weighted by balanced class weights"),
+        Strategy("mlp_focal", model="mlp", model_params=(("loss", "focal"),),
+                 description="PyTorch MLP, softmax focal loss (gamma 2)"),
+        Strategy("mlp_balanced_sampler", model="mlp", model_params=(("sampler", "balanced"),), balanced_prior=True,
+                 description="PyTorch MLP, cross entropy, ClassBalancedSampler (every class as often as the largest)"),
     )
 }
+TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
+
+
+def default_strategies() -> list[str]:
+    """Every strategy, the MLP ones only when torch is installed."""
+    return [name for name in STRATEGIES if name not in TORCH_STRATEGIES or _torch_available()]
 
 
 def _preprocess(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
@@ -90,11 +117,20 @@ def _gradient_boosting(X: pd.DataFrame, seed: int) -> Pipeline:
     return Pipeline([("prep", _preprocess(X, scale=False)), ("model", HistGradientBoostingClassifier(random_state=seed))])
 
 
+def _mlp(X: pd.DataFrame, seed: int) -> Pipeline:
+    from imbalance.torch.estimator import MLPClassifier
+
+    return Pipeline([("prep", _preprocess(X, scale=True)),
+                     ("model", MLPClassifier((64,), epochs=20, random_state=seed))])
+
+
+#: Models every strategy is crossed with (``mlp`` only serves the MLP strategies).
 MODELS: dict[str, Callable[[pd.DataFrame, int], Pipeline]] = {
     "logreg": _logreg,
     "random_forest": _random_forest,
     "hist_gb": _gradient_boosting,
 }
+_PINNED_MODELS = {"mlp": _mlp}
 
 
 @dataclass
@@ -140,9 +176,14 @@ def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat
     if strategy.class_weight:
         weights = sample_weights(y_train, "balanced")
     true_prior = np.bincount(codes[train], minlength=k).astype(float)
-    train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
+    if strategy.balanced_prior:
+        train_prior = np.ones(k)
+    else:
+        train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
 
-    model = MODELS[model_name](X, seed)
+    model = {**MODELS, **_PINNED_MODELS}[model_name](X, seed)
+    if strategy.model_params:
+        model.set_params(**{f"model__{key}": value for key, value in strategy.model_params})
     if strategy.tune_threshold:
         model = ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
     fit_params = {"model__sample_weight": weights} if weights is not None else {}
@@ -185,7 +226,8 @@ def compare(
     y : array-like of shape (n,)
         Class labels (binary or multi-class).
     strategies : iterable of str, optional
-        Names from :data:`STRATEGIES` (default: all).
+        Names from :data:`STRATEGIES` (default: all; the ``mlp_*`` ones when torch is
+        installed). An ``mlp_*`` strategy fits the PyTorch MLP whatever ``models`` says.
     models : iterable of str, optional
         Names from :data:`MODELS` (default: all).
     cv : FoldPlan, int or None
@@ -209,11 +251,13 @@ def compare(
     check_same_length(labels.n_samples, X=frame)
     codes = labels.codes.astype(np.int64)
     k = labels.classes.size
-    chosen = list(STRATEGIES) if strategies is None else list(strategies)
+    chosen = default_strategies() if strategies is None else list(strategies)
     model_names = list(MODELS) if models is None else list(models)
     for name in chosen:
         if name not in STRATEGIES:
             raise ParameterError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}.")
+        if name in TORCH_STRATEGIES and not _torch_available():
+            raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
     for name in model_names:
         if name not in MODELS:
             raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
@@ -232,7 +276,9 @@ def compare(
     n_folds = getattr(cv, "n_splits", len(splits))
     cells = [
         (STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
-        for s in chosen for m in model_names for i, (train, test) in enumerate(splits)
+        for s in chosen
+        for m in ([STRATEGIES[s].model] if STRATEGIES[s].model else model_names)
+        for i, (train, test) in enumerate(splits)
     ]
     jobs = (
         delayed(_run_cell)(frame, codes, train, test, strategy, model, repeat, fold,

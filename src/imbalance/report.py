@@ -96,8 +96,8 @@ def plot_pr_curves(result: ComparisonResult) -> bytes:
             precision, recall, _ = precision_recall_curve(frame["y_true"], frame["proba"])
             ap = average_precision_score(frame["y_true"], frame["proba"])
             ax.plot(recall, precision, color=colors[strategy], lw=1.3, label=f"{strategy} (AP {ap:.3f})")
-        prevalence = frame["y_true"].mean()
-        ax.axhline(prevalence, color="grey", lw=0.8, ls=":")
+            prevalence = frame["y_true"].mean()
+        ax.axhline(prevalence, color="grey", lw=0.8, ls=":")  # a model with no skill
         ax.set(xlabel="recall", ylabel="precision", title=model, xlim=(0, 1), ylim=(0, 1.02))
         ax.legend(fontsize=7, loc="lower left")
     fig.suptitle("Precision-recall curves, out-of-fold predictions of the first repeat", fontsize=10)
@@ -110,7 +110,7 @@ def plot_calibration(result: ComparisonResult) -> bytes:
 
     models = list(dict.fromkeys(m for _, m in result.predictions))
     shifted = [s for s in dict.fromkeys(s for s, _ in result.predictions)
-               if STRATEGIES[s].resample or STRATEGIES[s].class_weight]
+               if STRATEGIES[s].resample or STRATEGIES[s].class_weight or STRATEGIES[s].balanced_prior]
     colors = _colors(list(STRATEGIES))
     fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 4), squeeze=False)
     for ax, model in zip(axes.flat, models):

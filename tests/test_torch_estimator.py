@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+from sklearn.base import clone  # noqa: E402
+from sklearn.metrics import balanced_accuracy_score  # noqa: E402
+
+from imbalance import ParameterError  # noqa: E402
+from imbalance.compare import compare, default_strategies  # noqa: E402
+from imbalance.datasets import load_churn  # noqa: E402
+from imbalance.torch.estimator import MLPClassifier  # noqa: E402
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(600, 4)).astype(np.float32)
+y = (X[:, 0] + 0.5 * rng.normal(size=600) > 1.3).astype(int)  # about 10% positives
+
+
+def test_sklearn_manners_and_determinism():
+    clf = MLPClassifier((16,), epochs=5, random_state=3)
+    assert clone(clf).get_params()["hidden_layer_sizes"] == (16,)
+    a = clf.fit(X, y).predict_proba(X)
+    b = clone(clf).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (600, 2) and np.allclose(a.sum(1), 1)
+    assert set(clf.predict(X)) <= {0, 1} and list(clf.classes_) == [0, 1]
+
+
+@pytest.mark.parametrize("params", [{"loss": "focal"}, {"sampler": "balanced"}, {}])
+def test_imbalance_options_raise_balanced_accuracy(params):
+    plain = MLPClassifier((16,), epochs=15, random_state=0).fit(X, y)
+    if not params:  # weighted cross entropy through sample_weight
+        w = np.where(y == 1, (y == 0).sum() / (y == 1).sum(), 1.0)
+        tuned = MLPClassifier((16,), epochs=15, random_state=0).fit(X, y, sample_weight=w)
+    else:
+        tuned = MLPClassifier((16,), epochs=15, random_state=0, **params).fit(X, y)
+    assert balanced_accuracy_score(y, tuned.predict(X)) > balanced_accuracy_score(y, plain.predict(X)) + 0.05
+
+
+def test_bad_parameters():
+    with pytest.raises(ParameterError, match="loss"):
+        MLPClassifier(loss="hinge").fit(X, y)
+    with pytest.raises(ParameterError, match="sampler"):
+        MLPClassifier(sampler="random").fit(X, y)
+
+
+def test_compare_runs_the_mlp_strategies_on_the_mlp_only():
+    assert {"mlp_focal", "mlp_weighted_ce", "mlp_balanced_sampler"} <= set(default_strategies())
+    Xc, yc = load_churn(return_X_y=True)
+    result = compare(Xc, yc, strategies=["mlp_focal", "mlp_balanced_sampler"], models=["logreg", "hist_gb"], cv=3)
+    assert set(result.results["model"]) == {"mlp"}
+    assert len(result.results) == 2 * 3
+    s = result.summary.set_index("strategy")
+    # the sampler trains under a balanced prior: correcting for it lowers the Brier score
+    assert s.loc["mlp_balanced_sampler", "brier_corrected_mean"] < s.loc["mlp_balanced_sampler", "brier_mean"]
