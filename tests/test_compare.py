@@ -126,3 +126,23 @@ def test_cli_compare_bad_input(tmp_path, args, words):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_missing_values_and_categoricals_are_handled_inside_the_folds():
+    X, y = load_churn(return_X_y=True)
+    X = X.copy()
+    X.loc[X.index[::7], "total_day_minutes"] = np.nan
+    X.loc[X.index[::11], "state"] = np.nan
+    result = compare(X, y, strategies=["none"], models=["logreg", "hist_gb"], cv=3)
+    assert result.results["average_precision"].notna().all()
+    assert (result.results["average_precision"] > 0.3).all()
+
+
+def test_multiclass_labels(tmp_path):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 4)), columns=list("abcd"))
+    y = np.where(X["a"] > 1.2, "rare", np.where(X["b"] > 0, "mid", "common"))
+    result = compare(X, y, strategies=["none", "under_1:1"], models=["logreg"], cv=3)
+    assert result.results["balanced_accuracy"].between(0, 1).all() and len(result.classes) == 3
+    written = write_report(result, tmp_path)
+    assert {p.name for p in written} == {"results.csv", "summary.csv", "metrics.png", "report.html"}

@@ -91,3 +91,40 @@ def test_threshold_tuned_classifier_uses_inner_folds_only():
     np.testing.assert_array_equal(clf.predict(X), (clf.predict_proba(X)[:, 1] >= clf.threshold_).astype(int))
     with pytest.raises(InputError, match="binary"):
         ThresholdTunedClassifier(LogisticRegression()).fit(X, rng.integers(0, 3, 400))
+
+
+def test_threshold_tuning_per_label_for_multilabel():
+    from sklearn.multioutput import MultiOutputClassifier
+
+    X = rng.normal(size=(500, 3))
+    Y = np.column_stack([(X[:, 0] + rng.normal(size=500) > 1.0), (X[:, 1] + rng.normal(size=500) > 1.5)]).astype(int)
+    clf = ThresholdTunedClassifier(MultiOutputClassifier(LogisticRegression()), cv=3, random_state=0).fit(X, Y)
+    assert clf.threshold_.shape == (2,)
+    pred = clf.predict(X)
+    scores = np.column_stack([p[:, 1] for p in clf.predict_proba(X)])
+    np.testing.assert_array_equal(pred, (scores >= clf.threshold_).astype(int))
+
+
+def test_prior_corrected_classifier_gives_back_calibrated_probabilities():
+    from sklearn.metrics import brier_score_loss
+
+    from imbalance.metrics import correct_prior
+    from imbalance.model_selection import PriorCorrectedClassifier
+
+    X = rng.normal(size=(4000, 2))
+    y = (X[:, 0] + rng.normal(size=4000) > 1.8).astype(int)
+    X_test = rng.normal(size=(4000, 2))
+    y_test = (X_test[:, 0] + rng.normal(size=4000) > 1.8).astype(int)
+    sampler = imbalance.UnderSampler(random_state=0)
+    wrapped = PriorCorrectedClassifier(LogisticRegression(), sampler=sampler).fit(X, y)
+    X_r, y_r = sampler.fit_resample(X, y)
+    raw = LogisticRegression().fit(X_r, y_r).predict_proba(X_test)
+    np.testing.assert_allclose(wrapped.train_prior_, [0.5, 0.5])
+    np.testing.assert_allclose(wrapped.true_prior_, np.bincount(y) / len(y))
+    np.testing.assert_allclose(wrapped.predict_proba(X_test), correct_prior(raw, [0.5, 0.5], np.bincount(y)))
+    plain = LogisticRegression().fit(X, y).predict_proba(X_test)[:, 1]
+    # the corrected Brier score is back near the unresampled model's, far below the raw one
+    corrected, uncorrected = brier_score_loss(y_test, wrapped.predict_proba(X_test)[:, 1]), brier_score_loss(y_test, raw[:, 1])
+    assert corrected < 0.8 * uncorrected and abs(corrected - brier_score_loss(y_test, plain)) < 0.01
+    weighted = PriorCorrectedClassifier(LogisticRegression(), class_weight="balanced").fit(X, y)
+    np.testing.assert_allclose(weighted.train_prior_, [0.5, 0.5])

@@ -24,7 +24,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from imbalance._io import atomic_path
 from imbalance._validation import InputError, ParameterError, encode_labels, n_rows
+from imbalance.metrics import correct_prior
 from imbalance.resample import take_rows
+from imbalance.weights import sample_weights
 
 __all__ = [
     "FoldPlan",
@@ -33,6 +35,7 @@ __all__ = [
     "MultilabelStratifiedKFold",
     "best_threshold",
     "ThresholdTunedClassifier",
+    "PriorCorrectedClassifier",
 ]
 
 
@@ -318,3 +321,56 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
         if scores.ndim == 2:
             return decided.astype(int)
         return np.where(decided, self.classes_[-1], self.classes_[0])
+
+
+class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
+    """Rebalance for training, then give probabilities for the true class prior.
+
+    ``fit`` resamples the training data with ``sampler`` (any ``fit_resample`` object, e.g.
+    :class:`imbalance.UnderSampler`) and/or weights it with balanced class weights, fits
+    ``estimator``, and records both class priors: the one it trained under and the one of the
+    data it was given. ``predict_proba`` maps the estimator's probabilities back to the latter
+    with :func:`imbalance.metrics.correct_prior` (Saerens et al., 2002), so they can be read as
+    probabilities again; ``predict`` takes the most probable class under the true prior.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+    sampler : object with ``fit_resample``, optional
+    class_weight : {None, "balanced"}, default=None
+        Passed to ``estimator.fit`` as ``sample_weight``.
+
+    Attributes
+    ----------
+    train_prior_, true_prior_ : ndarray of shape (n_classes,)
+    estimator_ : the fitted estimator
+    """
+
+    def __init__(self, estimator: Any, *, sampler: Any = None, class_weight: str | None = None) -> None:
+        self.estimator = estimator
+        self.sampler = sampler
+        self.class_weight = class_weight
+
+    def fit(self, X: Any, y: Any) -> "PriorCorrectedClassifier":
+        if self.class_weight not in (None, "balanced"):
+            raise ParameterError(f"class_weight must be None or 'balanced', got {self.class_weight!r}.")
+        labels = encode_labels(y)
+        self.classes_ = labels.classes
+        self.true_prior_ = labels.counts / labels.counts.sum()
+        X_fit, y_fit = (X, y) if self.sampler is None else clone(self.sampler).fit_resample(X, y)
+        fitted = encode_labels(y_fit)
+        if not np.array_equal(fitted.classes, labels.classes):
+            raise InputError("the sampler dropped a class; every class must stay in the training data.")
+        weights = sample_weights(y_fit, "balanced") if self.class_weight == "balanced" else None
+        counts = np.bincount(fitted.codes, weights=weights, minlength=labels.classes.size)
+        self.train_prior_ = counts / counts.sum()
+        params = {} if weights is None else {"sample_weight": weights}
+        self.estimator_ = clone(self.estimator).fit(X_fit, y_fit, **params)
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "estimator_")
+        return correct_prior(self.estimator_.predict_proba(X), self.train_prior_, self.true_prior_)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]

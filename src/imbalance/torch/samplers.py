@@ -50,8 +50,26 @@ def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     return [order[end - n : end] for end, n in zip(ends, counts)]
 
 
+def _random_subset(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` distinct positions in ``range(n)``, uniformly at random, in ascending order.
+
+    Dense subsets: keep each position with probability size/n, then add or drop the few
+    positions that the count is off by, at random. Every subset of that size stays equally
+    likely, and this is about twice as fast as ``Generator.choice(replace=False)``, whose
+    order the epoch's shuffle would throw away anyway.
+    """
+    if size * 8 < n:
+        return np.sort(rng.choice(n, size=size, replace=False, shuffle=False))
+    mask = rng.random(n, dtype=np.float32) < np.float32(size / n)
+    off = int(np.count_nonzero(mask)) - size
+    if off:
+        candidates = np.flatnonzero(mask if off > 0 else ~mask)
+        mask[candidates[rng.choice(candidates.size, size=abs(off), replace=False)]] = off < 0
+    return np.flatnonzero(mask)
+
+
 def _draw_class(rows: np.ndarray, target: int, replacement: bool, rng: np.random.Generator) -> np.ndarray:
-    """``target`` positions from one class's rows."""
+    """``target`` positions from one class's rows (in no particular order)."""
     n = rows.size
     if replacement:
         return rows[rng.integers(0, n, size=target)]
@@ -59,7 +77,7 @@ def _draw_class(rows: np.ndarray, target: int, replacement: bool, rng: np.random
     # Without replacement as far as possible: every row `whole` times, then a random subset.
     parts = [rows] * whole
     if rest:
-        parts.append(rows[rng.choice(n, size=rest, replace=False, shuffle=False)])
+        parts.append(rows[_random_subset(n, rest, rng)])
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
