@@ -13,20 +13,23 @@ from imbalance._validation import (
     StrategyError,
 )
 from imbalance.planner import Plan, apportion, plan, plan_from_counts, power
-from imbalance.resample import (
-    over_sample,
-    resample,
-    resample_counts,
-    resample_indices,
-    under_sample,
-)
+from imbalance.resample import resample, resample_counts, resample_indices
+from imbalance.tables import over_sample, under_sample
 from imbalance.weights import class_weights, pos_weight, sample_weights, weights_from_counts
 
 __version__ = "0.1.0"
 
-# The estimators import scikit-learn (~0.7 s); load them on first use so that the command
+# The estimators (and the SMOTE family) import scikit-learn (~0.7 s); load them on first use so that the command
 # line and the plain functions start fast.
-_LAZY = {"UnderSampler": "imbalance.samplers", "OverSampler": "imbalance.samplers"}
+_LAZY = {
+    "UnderSampler": "imbalance.samplers",
+    "OverSampler": "imbalance.samplers",
+    "SMOTE": "imbalance.synth",
+    "BorderlineSMOTE": "imbalance.synth",
+    "ADASYN": "imbalance.synth",
+    "SMOTENC": "imbalance.synth",
+    "smote": "imbalance.synth",
+}
 
 
 def __getattr__(name: str):
@@ -59,6 +62,11 @@ __all__ = [
     "over_sample",
     "UnderSampler",
     "OverSampler",
+    "SMOTE",
+    "BorderlineSMOTE",
+    "ADASYN",
+    "SMOTENC",
+    "smote",
     "class_weights",
     "sample_weights",
     "pos_weight",

@@ -20,7 +20,6 @@ import pandas as pd
 from imbalance._validation import (
     EncodedLabels,
     InputTypeError,
-    check_label_column,
     check_random_state,
     check_same_length,
     encode_labels,
@@ -32,8 +31,6 @@ __all__ = [
     "resample",
     "resample_indices",
     "resample_counts",
-    "under_sample",
-    "over_sample",
     "take_rows",
 ]
 
@@ -249,56 +246,3 @@ def resample(
     if isinstance(aligned, Mapping):
         return X_res, y_res, {k: take_rows(v, draw) for k, v in aligned.items()}
     return X_res, y_res, type(aligned)(take_rows(v, draw) for v in aligned)
-
-
-def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise InputTypeError(
-            f"expected a pandas DataFrame with a label column, got {type(df).__name__}; "
-            "for arrays use imbalance.resample(X, y, ...)."
-        )
-    check_label_column(df, target)
-    labels, plan = _labels_and_plan(df[target], strategy, ratio)
-    return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
-
-
-def under_sample(
-    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
-) -> pd.DataFrame:
-    """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
-
-    Rows are drawn without replacement; the index is kept and the input is not modified.
-
-    Parameters
-    ----------
-    df : DataFrame
-        The table, with a label column.
-    target : str, default="LABEL"
-        The label column.
-    ratio : float, default=1.0
-        Rows of each larger class per row of the smallest (``ratio=3``: at most 3:1).
-    random_state : int, numpy Generator or None
-        Same seed, same rows.
-
-    Examples
-    --------
-    >>> from imbalance.datasets import load_churn
-    >>> import imbalance
-    >>> small = imbalance.under_sample(load_churn(), target="LABEL", ratio=3, random_state=0)
-    >>> small["LABEL"].value_counts().sort_index().tolist()
-    [2121, 707]
-    """
-    return _table_resample(df, target, "under", ratio, random_state)
-
-
-def over_sample(
-    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
-) -> pd.DataFrame:
-    """Over-sample a table: keep the largest class, raise the others to ``largest / ratio``.
-
-    Every original row is kept (first, in order) and extra rows are drawn with replacement;
-    their index labels repeat the source rows' labels. The input is not modified.
-
-    Parameters are as in :func:`under_sample`.
-    """
-    return _table_resample(df, target, "over", ratio, random_state)

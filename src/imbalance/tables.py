@@ -1,0 +1,95 @@
+"""Table-level conveniences: a DataFrame with a label column in, a DataFrame out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from imbalance._validation import InputTypeError, ParameterError, check_label_column, check_random_state
+from imbalance.planner import Strategy
+from imbalance.resample import _labels_and_plan, draw_rows, take_rows
+
+__all__ = ["under_sample", "over_sample", "METHODS"]
+
+#: Over-sampling methods of :func:`over_sample`.
+METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
+
+
+def _check_table(df: Any, target: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise InputTypeError(
+            f"expected a pandas DataFrame with a label column, got {type(df).__name__}; "
+            "for arrays use imbalance.resample(X, y, ...)."
+        )
+    check_label_column(df, target)
+
+
+def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
+    _check_table(df, target)
+    labels, plan = _labels_and_plan(df[target], strategy, ratio)
+    return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
+
+
+def under_sample(
+    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
+) -> pd.DataFrame:
+    """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
+
+    Rows are drawn without replacement; the index is kept and the input is not modified.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table, with a label column.
+    target : str, default="LABEL"
+        The label column.
+    ratio : float, default=1.0
+        Rows of each larger class per row of the smallest (``ratio=3``: at most 3:1).
+    random_state : int, numpy Generator or None
+        Same seed, same rows.
+
+    Examples
+    --------
+    >>> from imbalance.datasets import load_churn
+    >>> import imbalance
+    >>> small = imbalance.under_sample(load_churn(), target="LABEL", ratio=3, random_state=0)
+    >>> small["LABEL"].value_counts().sort_index().tolist()
+    [2121, 707]
+    """
+    return _table_resample(df, target, "under", ratio, random_state)
+
+
+def over_sample(
+    df: pd.DataFrame,
+    target: str = "LABEL",
+    *,
+    ratio: float = 1.0,
+    random_state: Any = None,
+    method: str = "random",
+    k_neighbors: int = 5,
+) -> pd.DataFrame:
+    """Over-sample a table: keep the largest class, raise the others to ``largest / ratio``.
+
+    Every original row is kept (first, in order, index unchanged). ``method="random"`` adds
+    copies of rows drawn with replacement (their index labels repeat the source rows');
+    ``"smote"``, ``"borderline"`` and ``"adasyn"`` add synthetic rows from the numeric
+    features (:class:`imbalance.SMOTE`, :class:`imbalance.BorderlineSMOTE`,
+    :class:`imbalance.ADASYN`), ``"smotenc"`` also handles categorical, bool and string columns
+    (:class:`imbalance.SMOTENC`); synthetic rows get new index labels. The input is not modified.
+
+    Parameters are as in :func:`under_sample`, plus ``method`` and ``k_neighbors`` (SMOTE family).
+    """
+    if method not in METHODS:
+        raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
+    if method == "random":
+        return _table_resample(df, target, "over", ratio, random_state)
+    from imbalance import synth
+
+    _check_table(df, target)
+    sampler_class = {"smote": synth.SMOTE, "smotenc": synth.SMOTENC, "borderline": synth.BorderlineSMOTE,
+                     "adasyn": synth.ADASYN}[method]
+    sampler = sampler_class(k_neighbors=k_neighbors, ratio=ratio, random_state=random_state)
+    X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
+    X_res.insert(df.columns.get_loc(target), target, y_res)
+    return X_res
