@@ -146,3 +146,13 @@ def test_multiclass_labels(tmp_path):
     assert result.results["balanced_accuracy"].between(0, 1).all() and len(result.classes) == 3
     written = write_report(result, tmp_path)
     assert {p.name for p in written} == {"results.csv", "summary.csv", "metrics.png", "report.html"}
+
+
+def test_smote_strategy_synthesises_on_the_training_part_only():
+    X, y = load_churn(return_X_y=True)
+    result = compare(X, y, strategies=["smote"], models=["logreg"], cv=3)
+    rows = result.results
+    assert (rows["n_fit"] > rows["n_train"]).all()  # the training part grew ...
+    assert rows["n_test"].sum() == 5000  # ... and every validation row is scored once, as it is
+    s = result.summary.iloc[0]
+    assert s["brier_corrected_mean"] < s["brier_mean"]  # trained at 1:1, corrected back

@@ -68,6 +68,8 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy("under_1:1", resample="under", ratio=1.0, description="random under-sampling to 1:1"),
         Strategy("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
         Strategy("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
+        Strategy("smote", resample="smote", ratio=1.0,
+                 description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),
         Strategy("threshold", tune_threshold=True, description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
         Strategy("mlp_weighted_ce", class_weight=True, model="mlp",
@@ -170,24 +172,32 @@ def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat
     start = time.perf_counter()
     X_train, y_train = X.iloc[train], codes[train]
     weights = None
-    if strategy.resample is not None:
+    if strategy.resample in ("under", "over"):
         rows = resample_indices(y_train, strategy.resample, ratio=strategy.ratio, random_state=seed)
         X_train, y_train = X_train.iloc[rows], y_train[rows]
     if strategy.class_weight:
         weights = sample_weights(y_train, "balanced")
     true_prior = np.bincount(codes[train], minlength=k).astype(float)
-    if strategy.balanced_prior:
-        train_prior = np.ones(k)
-    else:
-        train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
-
     model = {**MODELS, **_PINNED_MODELS}[model_name](X, seed)
     if strategy.model_params:
         model.set_params(**{f"model__{key}": value for key, value in strategy.model_params})
     if strategy.tune_threshold:
         model = ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
     fit_params = {"model__sample_weight": weights} if weights is not None else {}
-    model.fit(X_train, y_train, **fit_params)
+    if strategy.resample == "smote":
+        # SMOTE interpolates numbers: it runs between the fitted preprocessing and the model.
+        from imbalance.synth import SMOTE
+
+        prep, head = model.named_steps["prep"], model.named_steps["model"]
+        features, y_train = SMOTE(ratio=strategy.ratio, random_state=seed).fit_resample(
+            prep.fit_transform(X_train, y_train), y_train)
+        head.fit(features, y_train)
+    else:
+        model.fit(X_train, y_train, **fit_params)
+    if strategy.balanced_prior:
+        train_prior = np.ones(k)
+    else:
+        train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
     proba = model.predict_proba(X.iloc[test])
     proba = proba[:, 1] if k == 2 else proba
     threshold = float(model.threshold_) if strategy.tune_threshold else 0.5

@@ -68,15 +68,15 @@ class Synthesis:
 # ----------------------------------------------------------------------------- neighbours
 
 
-def _kneighbors(X: np.ndarray, k: int, neighbors: Any, query: np.ndarray | None = None) -> np.ndarray:
-    """Indices (into X) of each row's k nearest neighbours in X, itself left out."""
+def _kneighbors(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None) -> np.ndarray:
+    """Indices (into X) of the k nearest neighbours in X of each of ``rows`` (default: every
+    row), the row itself left out."""
     search = clone(neighbors) if neighbors is not None else NearestNeighbors()
     search.fit(X)
-    if query is not None:
-        return np.asarray(search.kneighbors(query, n_neighbors=k, return_distance=False))
-    found = np.asarray(search.kneighbors(X, n_neighbors=k + 1, return_distance=False))
+    rows = np.arange(len(X)) if rows is None else rows
+    found = np.asarray(search.kneighbors(X[rows], n_neighbors=k + 1, return_distance=False))
     # Leave each row out of its own list; with duplicate rows it may not come first.
-    is_self = found == np.arange(len(X))[:, None]
+    is_self = found == rows[:, None]
     order = np.argsort(is_self, axis=1, kind="stable")
     return np.take_along_axis(found, order, axis=1)[:, :k]
 
@@ -373,7 +373,7 @@ class BorderlineSMOTE(_BaseSMOTE):
     def danger_rows(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """Which of ``rows`` (positions of one class) are in danger; a boolean mask."""
         m = self.m_neighbors
-        around = _kneighbors(X, m, self.neighbors)[rows]
+        around = _kneighbors(X, m, self.neighbors, rows)
         others = (codes[around] != code).sum(axis=1)
         return (others >= m / 2) & (others < m)
 
@@ -395,7 +395,7 @@ class BorderlineSMOTE(_BaseSMOTE):
         else:
             if X.shape[0] <= k:
                 raise InputError(f"k_neighbors={k} needs more than {k} rows.")
-            neighbours = _kneighbors(X, k, self.neighbors)[rows]
+            neighbours = _kneighbors(X, k, self.neighbors, rows)
             picks = neighbours[base, rng.integers(0, k, size=n_new)]
             gap = rng.random(n_new) * np.where(labels.codes[picks] == code, 1.0, 0.5)
         return Synthesis(rows[base], picks, gap)
@@ -415,7 +415,7 @@ class ADASYN(_BaseSMOTE):
 
     def hardness(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """:math:`r_i` for every row of the class."""
-        around = _kneighbors(X, self.k_neighbors, self.neighbors)[rows]
+        around = _kneighbors(X, self.k_neighbors, self.neighbors, rows)
         return (codes[around] != code).mean(axis=1)
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
