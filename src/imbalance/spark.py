@@ -1,0 +1,250 @@
+"""The plan on pyspark DataFrames: exact per-class counts without a full shuffle, MLlib weights.
+
+One aggregation counts the classes; the foundation's planner turns the counts into targets;
+then every row gets a uniform key :math:`u \\in [0, 1)` (``rand`` from a mixed seed, or a hash of a
+``key`` column with the seed, which does not depend on partitioning) and:
+
+- a class kept at ``t`` of its ``n`` rows takes the rows with the ``t`` smallest keys: rows are
+  first pre-selected with a rate slightly above ``t / n`` (six standard deviations of slack, so
+  that fewer than ``t`` survive with probability below 1e-9), then only those candidates are
+  ranked, which moves about ``t`` rows instead of the whole table;
+- a class raised to ``t`` rows repeats every row ``t // n`` times and adds the ``t mod n``
+  rows with the smallest keys, chosen the same way.
+
+``exact=False`` skips the ranking: plain Bernoulli selection at rate ``t / n``.
+DataFrame API only (no RDD calls), so Spark Connect works.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from imbalance._validation import InputError, InputTypeError, ParameterError
+from imbalance.planner import Plan, Strategy, plan_from_counts
+from imbalance.weights import Normalize, Scheme, weights_from_counts
+
+try:
+    from pyspark.ml import Estimator
+    from pyspark.sql import Column, DataFrame, Window
+    from pyspark.sql import functions as F
+except ImportError as exc:  # pragma: no cover - exercised only without pyspark
+    raise ImportError(
+        "imbalance.spark needs PySpark, which is not installed: `pip install 'imbalance[spark]'`."
+    ) from exc
+
+__all__ = [
+    "class_counts",
+    "plan",
+    "resample",
+    "under_sample",
+    "over_sample",
+    "with_weights",
+    "stratified_folds",
+    "ResampledEstimator",
+]
+
+_KEY = "__imbalance_u"
+_COPY = "__imbalance_copy"
+
+
+def _check(df: Any, target: str) -> None:
+    if not isinstance(df, DataFrame):
+        raise InputTypeError(f"expected a pyspark.sql.DataFrame, got {type(df).__name__}.")
+    if target not in df.columns:
+        raise InputError(f"label column {target!r} is not in the DataFrame; its columns are: {', '.join(df.columns)}.")
+
+
+def class_counts(df: DataFrame, target: str) -> dict:
+    """Rows per class, sorted by class (one aggregation). Missing labels are an error."""
+    _check(df, target)
+    rows = df.groupBy(target).count().collect()
+    counts = {row[target]: int(row["count"]) for row in rows}
+    if None in counts:
+        raise InputError(f"label column {target!r} has {counts[None]} missing value(s); drop or fill them first.")
+    if not counts:
+        raise InputError("the DataFrame has no rows.")
+    return dict(sorted(counts.items()))
+
+
+def plan(df: DataFrame, target: str = "LABEL", strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+    """:func:`imbalance.plan` from the DataFrame's class counts."""
+    return plan_from_counts(class_counts(df, target), strategy, ratio=ratio)
+
+
+def _mixed_seed(seed: int) -> int:
+    """A 63-bit seed far from the small integers people pass to ``rand``.
+
+    Spark's ``rand(s)`` restarts in every partition from ``s + partition index``; labels made
+    with ``rand(1)`` would be perfectly correlated with a key made with ``rand(0)`` one
+    partition over, and a quota would fall short.
+    """
+    return (seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % (1 << 63)
+
+
+def _uniform_key(seed: int, key: str | None) -> Column:
+    """A uniform [0, 1) number per row: ``rand`` (depends on partitioning), or 53 bits of a
+    64-bit hash of ``key`` and the seed (the same for a row wherever it lives)."""
+    if key is None:
+        return F.rand(_mixed_seed(seed))
+    return F.xxhash64(F.col(key), F.lit(seed)).bitwiseAND(F.lit((1 << 53) - 1)).cast("double") / float(1 << 53)
+
+
+def _per_class(target: str, values: dict, default: Any) -> Column:
+    """A column taking ``values[class]`` for each row's class."""
+    expr = None
+    for cls, value in values.items():
+        condition = F.col(target) == F.lit(cls)
+        expr = F.when(condition, F.lit(value)) if expr is None else expr.when(condition, F.lit(value))
+    return F.lit(default) if expr is None else expr.otherwise(F.lit(default))
+
+
+def _smallest_keys(df: DataFrame, target: str, wanted: dict, counts: dict, exact: bool) -> DataFrame:
+    """For each class in ``wanted``, its ``wanted[c]`` rows with the smallest keys."""
+    rates = {c: t / counts[c] for c, t in wanted.items()}
+    if not exact:
+        return df.filter(F.col(_KEY) < _per_class(target, rates, 0.0))
+    # Pre-select with six standard deviations of slack, then rank only the candidates.
+    slack = {c: min(1.0, (t + 6 * math.sqrt(t) + 10) / counts[c]) for c, t in wanted.items()}
+    candidates = df.filter(F.col(_KEY) < _per_class(target, slack, 0.0))
+    rank = F.row_number().over(Window.partitionBy(target).orderBy(_KEY))
+    limit = _per_class(target, wanted, 0)
+    return candidates.withColumn("__imbalance_rank", rank).filter(F.col("__imbalance_rank") <= limit).drop(
+        "__imbalance_rank")
+
+
+def resample(
+    df: DataFrame,
+    target: str = "LABEL",
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    seed: int = 0,
+    key: str | None = None,
+    exact: bool = True,
+) -> DataFrame:
+    """Resample ``df`` so every class has its planned row count.
+
+    Parameters
+    ----------
+    df : pyspark.sql.DataFrame
+    target : str, default="LABEL"
+        The label column.
+    strategy, ratio
+        As in :func:`imbalance.plan` (a target is the class's count after resampling).
+    seed : int, default=0
+        Same seed and same partitioning, same rows.
+    key : str, optional
+        A column identifying rows (unique); its hash with the seed replaces ``rand``, so the
+        selection depends only on the key's values and the seed, not on partitioning.
+    exact : bool, default=True
+        Exact per-class counts (see the module doc). False: Bernoulli selection, counts right
+        on average, one pass.
+
+    Returns
+    -------
+    DataFrame with the same columns.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ParameterError(f"seed must be an int, got {seed!r}.")
+    if key is not None and key not in df.columns:
+        raise InputError(f"key column {key!r} is not in the DataFrame.")
+    counts = class_counts(df, target)
+    the_plan = plan_from_counts(counts, strategy, ratio=ratio)
+    keyed = df.withColumn(_KEY, _uniform_key(seed, key))
+    # Per class with n rows and target t: t >= n keeps every row t // n times; the rest
+    # (t rows when t < n, t mod n extra rows when t > n) are the rows with the smallest keys.
+    whole, partial = {}, {}
+    for c, n in counts.items():
+        t = the_plan.targets[c]
+        if t >= n:
+            whole[c] = t // n
+        if t % n if t > n else t < n:
+            partial[c] = t if t < n else t % n
+    parts = []
+    if whole:
+        repeated = keyed.filter(F.col(target).isin(list(whole)))
+        if any(k > 1 for k in whole.values()):
+            copies = F.explode(F.sequence(F.lit(1), _per_class(target, whole, 1)))
+            repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
+        parts.append(repeated)
+    if partial:
+        parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial, counts, exact))
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.unionByName(part)
+    return result.drop(_KEY)
+
+
+def under_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
+                 exact: bool = True) -> DataFrame:
+    """Keep the smallest class; cap every other at ``ratio`` times it (see :func:`resample`)."""
+    return resample(df, target, "under", ratio=ratio, seed=seed, key=key, exact=exact)
+
+
+def over_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
+                exact: bool = True) -> DataFrame:
+    """Keep the largest class; raise every other to ``largest / ratio`` rows (see :func:`resample`)."""
+    return resample(df, target, "over", ratio=ratio, seed=seed, key=key, exact=exact)
+
+
+def with_weights(df: DataFrame, target: str = "LABEL", scheme: Scheme = "balanced", *, output_col: str = "weight",
+                 beta: float = 0.999, normalize: Normalize = False) -> DataFrame:
+    """Add the foundation's class weights as a column, for MLlib's ``weightCol``.
+
+    The weights are :func:`imbalance.class_weights` computed from the DataFrame's class
+    counts (one aggregation).
+    """
+    counts = class_counts(df, target)
+    if output_col in df.columns:
+        raise InputError(f"column {output_col!r} already exists; pass another output_col.")
+    weights = weights_from_counts(np.array(list(counts.values())), scheme, beta=beta, normalize=normalize)
+    return df.withColumn(output_col, _per_class(target, dict(zip(counts, weights.tolist())), None).cast("double"))
+
+
+def stratified_folds(df: DataFrame, target: str = "LABEL", *, k: int = 5, seed: int = 0, output_col: str = "fold",
+                     key: str | None = None) -> DataFrame:
+    """Add a fold number 0..k-1 such that every class is spread evenly (within one row per fold).
+
+    For ``CrossValidator(foldCol=output_col)``. Rows are ranked by a seeded key within their
+    class and dealt out in turn, so this needs one shuffle.
+    """
+    _check(df, target)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ParameterError(f"k must be an int >= 2, got {k!r}.")
+    order = Window.partitionBy(target).orderBy(_uniform_key(seed, key))
+    return df.withColumn(output_col, ((F.row_number().over(order) - 1) % k).cast("int"))
+
+
+class ResampledEstimator(Estimator):
+    """A Spark ML estimator that resamples its training data, then fits ``estimator``.
+
+    In a ``Pipeline`` or under ``CrossValidator`` only ``fit`` sees data, so evaluation rows
+    are never resampled; ``fit`` returns the inner estimator's model as is.
+
+    Parameters
+    ----------
+    estimator : pyspark.ml.Estimator
+    labelCol : str, default="label"
+    strategy, ratio, seed, key, exact
+        As in :func:`resample`.
+    """
+
+    def __init__(self, estimator: Estimator, *, labelCol: str = "label", strategy: Strategy = "under",
+                 ratio: float = 1.0, seed: int = 0, key: str | None = None, exact: bool = True) -> None:
+        super().__init__()
+        self.estimator = estimator
+        self.labelCol, self.strategy, self.ratio = labelCol, strategy, ratio
+        self.seed, self.key, self.exact = seed, key, exact
+
+    def _fit(self, dataset: DataFrame):
+        resampled = resample(dataset, self.labelCol, self.strategy, ratio=self.ratio, seed=self.seed, key=self.key,
+                             exact=self.exact)
+        return self.estimator.fit(resampled)
+
+    def copy(self, extra: dict | None = None) -> "ResampledEstimator":
+        that = super().copy(extra)
+        that.estimator = self.estimator.copy(extra)
+        return that
