@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import time
 import tracemalloc
 
 import numpy as np
 import pandas as pd
+from _timing import best_time
 
 import imbalance
 
@@ -32,16 +32,6 @@ def make_data(n: int, classes: str, seed: int = 0) -> tuple[np.ndarray, np.ndarr
         y = rng.choice(10, size=n, p=p / p.sum())
     return X, y
 
-
-def best_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-        del result
-    return min(times)
 
 
 def peak_extra_bytes(fn) -> tuple[int, int]:

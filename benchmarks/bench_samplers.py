@@ -12,22 +12,13 @@ Best of ``--repeat``; ratios are torch time / ours.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
+from _timing import best_time
 from torch.utils.data import WeightedRandomSampler
 
 from imbalance.torch import ClassBalancedSampler, StratifiedBatchSampler
-
-
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def consume(sampler):
@@ -47,15 +38,15 @@ def main() -> None:
         counts = np.bincount(y)
         weights = torch.as_tensor(1.0 / counts[y], dtype=torch.double)
 
-        t_build = best(lambda: ClassBalancedSampler(y, strategy="power", q=0.0, num_samples=n), args.repeat)
+        t_build = best_time(lambda: ClassBalancedSampler(y, strategy="power", q=0.0, num_samples=n), args.repeat)
         ours = ClassBalancedSampler(y, strategy="power", q=0.0, num_samples=n, seed=0)
         theirs = WeightedRandomSampler(weights, num_samples=n, replacement=True, generator=torch.Generator().manual_seed(0))
-        t_ours = best(lambda: consume(ours), args.repeat)
-        t_theirs = best(lambda: consume(theirs), args.repeat)
-        t_ours_arr = best(ours.epoch_indices, args.repeat)
-        t_multinomial = best(lambda: torch.multinomial(weights, n, replacement=True), args.repeat)
+        t_ours = best_time(lambda: consume(ours), args.repeat)
+        t_theirs = best_time(lambda: consume(theirs), args.repeat)
+        t_ours_arr = best_time(ours.epoch_indices, args.repeat)
+        t_multinomial = best_time(lambda: torch.multinomial(weights, n, replacement=True), args.repeat)
         batches = StratifiedBatchSampler(y, batch_size=256, seed=0)
-        t_batches = best(lambda: consume(batches), args.repeat)
+        t_batches = best_time(lambda: consume(batches), args.repeat)
 
         got_ours = np.bincount(y[ours.epoch_indices()]).tolist()
         got_theirs = np.bincount(y[np.fromiter(iter(theirs), dtype=np.int64, count=n)]).tolist()

@@ -11,22 +11,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import time
 import tracemalloc
 
 import numpy as np
+from _timing import best_time
 
 import imbalance
-
-
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_ratio(fn):
@@ -58,7 +48,7 @@ def main() -> None:
             for name, ours_cls, peer_cls in (("SMOTE", imbalance.SMOTE, PeerSMOTE), ("ADASYN", imbalance.ADASYN, PeerADASYN)):
                 ours = lambda: ours_cls(random_state=0).fit_resample(X, y)  # noqa: E731
                 peer = lambda: peer_cls(random_state=0).fit_resample(X, y)  # noqa: E731
-                t_ours, t_peer = best(ours, args.repeat), best(peer, args.repeat)
+                t_ours, t_peer = best_time(ours, args.repeat), best_time(peer, args.repeat)
                 m_ours, m_peer = peak_ratio(ours), peak_ratio(peer)
                 rows.append((n, share, name, t_peer, t_ours, m_peer, m_ours))
                 print(f"{n:.0e} {share:.0%} {name}: imblearn {t_peer:.2f}s, ours {t_ours:.2f}s "

@@ -13,22 +13,13 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 import warnings
 
+from _timing import best_time
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 import imbalance.spark as isp
-
-
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def realized(df):
@@ -63,7 +54,7 @@ def main() -> None:
                 "over, sample(withReplacement)": lambda: df.filter("LABEL = 0").unionByName(
                     df.filter("LABEL = 1").sample(True, 1 / q, seed=0)),
             }
-            times = {name: best(lambda make=make: make().write.format("noop").mode("overwrite").save(), args.repeat)
+            times = {name: best_time(lambda make=make: make().write.format("noop").mode("overwrite").save(), args.repeat)
                      for name, make in cases.items()}
             for name, make in cases.items():
                 got = realized(make())

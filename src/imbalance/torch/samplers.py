@@ -84,6 +84,8 @@ def _draw_class(rows: np.ndarray, target: int, replacement: bool, rng: np.random
 class _EpochSampler:
     """Seed, epoch, DDP sharding and resumable iteration, shared by every sampler here."""
 
+    _epoch_size: int  # rows per epoch, for index samplers
+
     def _init_epochs(self, num_replicas, rank, seed, generator, shuffle, drop_last) -> None:
         self.num_replicas, self.rank = _world(num_replicas, rank)
         if generator is not None:
@@ -109,6 +111,13 @@ class _EpochSampler:
 
     def _rng(self) -> np.random.Generator:
         return np.random.default_rng([self.seed, self.epoch])
+
+    def _epoch_from(self, parts: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+        """The epoch's indices from per-class (or per-label) draws, shuffled unless asked not to."""
+        indices = np.concatenate(parts)
+        if self.shuffle:
+            rng.shuffle(indices)
+        return indices
 
     def _shard_size(self, total: int) -> int:
         if self.drop_last:
@@ -149,7 +158,20 @@ class _EpochSampler:
         self._iterator = None
 
 
-class ClassBalancedSampler(_EpochSampler, Sampler[int]):
+class _IndexSampler(_EpochSampler, Sampler[int]):
+    """A sampler of single indices: subclasses give ``epoch_indices()`` and ``_epoch_size``."""
+
+    def epoch_indices(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[int]:
+        return self._start(self._shard(self.epoch_indices()).tolist())
+
+    def __len__(self) -> int:
+        return self._shard_size(self._epoch_size)
+
+
+class ClassBalancedSampler(_IndexSampler):
     r"""Draw every epoch exactly the plan's number of rows per class, shuffled.
 
     Parameters
@@ -234,22 +256,14 @@ class ClassBalancedSampler(_EpochSampler, Sampler[int]):
         self.replacement = bool(replacement)
         self._rows = _class_rows(encoded.codes, encoded.counts)
         self._targets = plan.target_array.tolist()
+        self._epoch_size = plan.n_after
         self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
 
     def epoch_indices(self) -> np.ndarray:
         """The whole epoch plan (all ranks) for the current epoch, as an int array."""
         rng = self._rng()
-        parts = [_draw_class(rows, t, self.replacement, rng) for rows, t in zip(self._rows, self._targets)]
-        indices = np.concatenate(parts)
-        if self.shuffle:
-            rng.shuffle(indices)
-        return indices
-
-    def __iter__(self) -> Iterator[int]:
-        return self._start(self._shard(self.epoch_indices()).tolist())
-
-    def __len__(self) -> int:
-        return self._shard_size(self.plan_.n_after)
+        return self._epoch_from([_draw_class(rows, t, self.replacement, rng)
+                                 for rows, t in zip(self._rows, self._targets)], rng)
 
 
 class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
@@ -391,7 +405,7 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         return self._shard_size(total)
 
 
-class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
+class MultilabelBalancedSampler(_IndexSampler):
     r"""Rows carrying rare labels drawn more, so every label's share is as even as co-occurrence allows.
 
     The rule: an epoch of :math:`S` draws gives every label :math:`l` exactly :math:`S / L`
@@ -455,6 +469,7 @@ class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
         self._draws = apportion(np.ones(Y.shape[1]), self.num_samples - n_background).tolist()
         self._n_background = n_background
         self.label_counts_ = per_label
+        self._epoch_size = self.num_samples
         self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
 
     def epoch_indices(self) -> np.ndarray:
@@ -463,13 +478,4 @@ class MultilabelBalancedSampler(_EpochSampler, Sampler[int]):
         parts = [rows[rng.integers(0, rows.size, size=k)] for rows, k in zip(self._label_rows, self._draws)]
         if self._n_background:
             parts.append(self._unlabeled[rng.integers(0, self._unlabeled.size, size=self._n_background)])
-        indices = np.concatenate(parts)
-        if self.shuffle:
-            rng.shuffle(indices)
-        return indices
-
-    def __iter__(self) -> Iterator[int]:
-        return self._start(self._shard(self.epoch_indices()).tolist())
-
-    def __len__(self) -> int:
-        return self._shard_size(self.num_samples)
+        return self._epoch_from(parts, rng)
