@@ -423,3 +423,14 @@ def test_softmax_focal_gradient_when_p_y_is_one():
         x.grad = None
         it.softmax_focal_loss(x, torch.tensor([0]), gamma=gamma).backward()
         assert torch.isfinite(x.grad).all() and x.grad.abs().max() < 1e-6
+
+
+@pytest.mark.parametrize("clip", [0.0, 0.05])
+@pytest.mark.parametrize("gammas", [(4.0, 1.0), (0.5, 0.0), (2.0, 2.0), (0.0, 0.5)])
+@pytest.mark.parametrize("soft", [False, True])
+def test_asymmetric_hand_written_gradient(clip, gammas, soft):
+    x = randn(5, 4, scale=3.0)
+    y = torch.rand(5, 4, generator=g, dtype=torch.float64) if soft else bits(5, 4)
+    gamma_neg, gamma_pos = gammas
+    fn = lambda inp: it.asymmetric_loss(inp, y, gamma_neg=gamma_neg, gamma_pos=gamma_pos, clip=clip, reduction="none")  # noqa: E731
+    assert gradcheck(fn, (x,))
