@@ -480,7 +480,6 @@ class SMOTENC(_BaseSMOTE):
             onehot = np.zeros((numeric.shape[0], len(features.levels[j])))
             onehot[np.arange(numeric.shape[0]), features.categorical[:, j]] = scale / np.sqrt(2)
             blocks.append(onehot)
-        self._numeric_width = numeric.shape[1]
         return np.hstack(blocks)
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
