@@ -156,3 +156,14 @@ def test_smote_strategy_synthesises_on_the_training_part_only():
     assert rows["n_test"].sum() == 5000  # ... and every validation row is scored once, as it is
     s = result.summary.iloc[0]
     assert s["brier_corrected_mean"] < s["brier_mean"]  # trained at 1:1, corrected back
+
+
+def test_binary_positive_class_is_the_minority_whatever_its_label():
+    X, y = load_churn(return_X_y=True)
+    named = np.where(y == 1, "churned", "stayed")  # alphabetically the minority comes first
+    flipped = 1 - y  # the majority is now labelled 1
+    reference = compare(X, y, strategies=["none"], models=["logreg"], cv=3)
+    for labels in (named, flipped):
+        result = compare(X, labels, strategies=["none"], models=["logreg"], cv=3)
+        assert result.classes[1] in ("churned", 0)
+        np.testing.assert_allclose(result.results["average_precision"], reference.results["average_precision"])

@@ -149,7 +149,8 @@ class ComparisonResult:
         ``(strategy, model) -> DataFrame`` of out-of-fold ``y_true``, ``proba`` and
         ``proba_corrected`` from the first repeat (for curves).
     classes : ndarray
-        The labels; for binary data the positive class is ``classes[1]``.
+        The labels; for binary data ``classes[1]`` is the positive class, the minority one
+        (the class that average precision, F1 and recall are about).
     """
 
     results: pd.DataFrame
@@ -234,7 +235,8 @@ def compare(
         Features; categorical (non-numeric) columns are one-hot encoded and missing values
         imputed, both fitted inside each training fold.
     y : array-like of shape (n,)
-        Class labels (binary or multi-class).
+        Class labels (binary or multi-class). For binary labels the minority class is the
+        positive one, whatever its label ("yes"/"no", 0/1 or "stayed"/"churned").
     strategies : iterable of str, optional
         Names from :data:`STRATEGIES` (default: all; the ``mlp_*`` ones when torch is
         installed). An ``mlp_*`` strategy fits the PyTorch MLP whatever ``models`` says.
@@ -261,6 +263,10 @@ def compare(
     check_same_length(labels.n_samples, X=frame)
     codes = labels.codes.astype(np.int64)
     k = labels.classes.size
+    classes = labels.classes
+    if k == 2 and labels.counts[1] > labels.counts[0]:
+        # Binary metrics score the positive class: make it the minority, whatever its label.
+        codes, classes = 1 - codes, classes[::-1]
     chosen = default_strategies() if strategies is None else list(strategies)
     model_names = list(MODELS) if models is None else list(models)
     for name in chosen:
@@ -324,5 +330,5 @@ def compare(
                 frame_pred[f"proba_{c}"] = proba[order, c]
                 frame_pred[f"proba_corrected_{c}"] = corrected[order, c]
         pooled[key] = frame_pred
-    return ComparisonResult(results=results, summary=summary, predictions=pooled, classes=labels.classes,
+    return ComparisonResult(results=results, summary=summary, predictions=pooled, classes=classes,
                             metrics=tuple(wanted))
