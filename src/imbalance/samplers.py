@@ -48,13 +48,14 @@ class SamplerEstimatorTags(Tags):
     sampler_tags: SamplerTags = field(default_factory=SamplerTags)
 
 
-def _decode_one_vs_all(y: Any) -> tuple[Any, bool]:
-    """A one-hot (n, K) target as class codes; multilabel targets are refused."""
+def _class_labels(y: Any) -> Any:
+    """``y`` as one label per row: a one-hot (n, K) target becomes class codes; a multilabel
+    target is refused."""
     arr = np.asarray(y)
     if arr.ndim != 2 or arr.shape[1] < 2:
-        return y, False
+        return y
     if arr.dtype.kind in "biuf" and np.isin(arr, (0, 1)).all() and (arr.sum(axis=1) == 1).all():
-        return arr.argmax(axis=1), True
+        return arr.argmax(axis=1)
     raise LabelError(
         "Multilabel and multioutput targets are not supported: y has several columns that are "
         "not a one-hot encoding of one class per row. Pass a 1-D class array."
@@ -100,14 +101,13 @@ class _BaseRandomSampler(BaseEstimator):
             )
         return plan
 
-    def _fit(self, X: Any, y: Any) -> tuple[EncodedLabels, Any]:
-        codes_source, _ = _decode_one_vs_all(y)
-        labels = encode_labels(codes_source)
+    def _fit(self, X: Any, y: Any) -> EncodedLabels:
+        labels = encode_labels(_class_labels(y))
         check_same_length(labels.n_samples, X=X)
         validate_data(self, X, skip_check_array=True, reset=True)
         self.plan_ = self._plan(labels)
         self.sampling_strategy_ = dict(self.plan_.targets)
-        return labels, codes_source
+        return labels
 
     def fit(self, X: Any, y: Any) -> "_BaseRandomSampler":
         """Check the data and compute :attr:`plan_` without drawing any row."""
@@ -127,7 +127,7 @@ class _BaseRandomSampler(BaseEstimator):
         X_res, y_res : same types as X and y
             A DataFrame keeps its columns, dtypes and index; ``y`` keeps its dtype.
         """
-        labels, _ = self._fit(X, y)
+        labels = self._fit(X, y)
         draw = draw_rows(labels, self.plan_, check_random_state(self.random_state))
         self.sample_indices_ = draw.indices
         return take_rows(X, draw), take_rows(y, draw)

@@ -207,7 +207,7 @@ class _BaseSMOTE(_BaseRandomSampler):
             synthetic rows: integer columns rounded, dtypes and column order kept.
         """
         self._validate_params()
-        labels, _ = self._fit(X, y)
+        labels = self._fit(X, y)
         features, categorical = self._features(X)
         rng = check_random_state(self.random_state)
         order = np.argsort(labels.codes, kind="stable")
