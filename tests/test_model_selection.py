@@ -128,3 +128,11 @@ def test_prior_corrected_classifier_gives_back_calibrated_probabilities():
     assert corrected < 0.8 * uncorrected and abs(corrected - brier_score_loss(y_test, plain)) < 0.01
     weighted = PriorCorrectedClassifier(LogisticRegression(), class_weight="balanced").fit(X, y)
     np.testing.assert_allclose(weighted.train_prior_, [0.5, 0.5])
+
+
+def test_resampled_folds_number_repeats_of_scikit_learn_splitters():
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    X, y = load_churn(return_X_y=True)
+    folds = list(resampled_folds(X, y, RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)))
+    assert [(f.repeat, f.fold) for f in folds] == [(r, k) for r in range(2) for k in range(3)]

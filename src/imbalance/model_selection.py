@@ -132,7 +132,8 @@ def resampled_folds(X: Any, y: Any, cv: Any, sampler: Any = None) -> Iterator[Fo
     """
     if isinstance(cv, int):
         cv = FoldPlan.stratified(y, n_splits=cv)
-    n_folds = getattr(cv, "n_splits", None) or cv.get_n_splits()
+    # folds per repeat: FoldPlan and scikit-learn's Repeated*KFold both say how many repeats
+    n_folds = cv.get_n_splits(X, y) // getattr(cv, "n_repeats", 1)
     for k, (train, test) in enumerate(cv.split(X, y)):
         X_train, y_train = take_rows(X, train), take_rows(y, train)
         if sampler is not None:
