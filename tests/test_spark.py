@@ -152,3 +152,12 @@ def test_bad_input(churn):
         isp.under_sample(churn, "LABEL", key="missing")
     with pytest.raises(imbalance.InputTypeError, match="pyspark.sql.DataFrame"):
         isp.class_counts(load_churn(), "LABEL")
+
+
+def test_ranking_fallback_when_too_many_keys_to_collect(churn, monkeypatch):
+    # Above the collection limit the thresholds are not read on the driver: rows are ranked
+    # in Spark instead, with the same exact counts and the same rows.
+    expected = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
+    monkeypatch.setattr(isp, "_COLLECT_LIMIT", 10)
+    got = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
+    assert got == expected and len(got) == 3 * 707

@@ -6,18 +6,20 @@ then every row gets a uniform key :math:`u \\in [0, 1)` (``rand`` from a mixed s
 
 - a class kept at ``t`` of its ``n`` rows takes the rows with the ``t`` smallest keys: rows are
   first pre-selected with a rate slightly above ``t / n`` (six standard deviations of slack, so
-  that fewer than ``t`` survive with probability below 1e-9), then only those candidates are
-  ranked, which moves about ``t`` rows instead of the whole table;
+  that fewer than ``t`` survive with probability below 1e-9), the ``t``-th smallest key is read
+  off those candidates on the driver, and one more scan keeps the rows at or below it (when the
+  pre-selection falls short, or ``t`` is in the millions, the rows are ranked in Spark instead);
 - a class raised to ``t`` rows repeats every row ``t // n`` times and adds the ``t mod n``
   rows with the smallest keys, chosen the same way.
 
-``exact=False`` skips the ranking: plain Bernoulli selection at rate ``t / n``.
+``exact=False`` is plain Bernoulli selection at rate ``t / n``, one scan after the counts.
 DataFrame API only (no RDD calls), so Spark Connect works.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -101,17 +103,44 @@ def _per_class(target: str, values: dict, default: Any) -> Column:
     return F.lit(default) if expr is None else expr.otherwise(F.lit(default))
 
 
-def _smallest_keys(df: DataFrame, target: str, wanted: dict, counts: dict, exact: bool) -> DataFrame:
-    """For each class in ``wanted``, its ``wanted[c]`` rows with the smallest keys."""
-    rates = {c: t / counts[c] for c, t in wanted.items()}
-    if not exact:
-        return df.filter(F.col(_KEY) < _per_class(target, rates, 0.0))
-    # Pre-select with six standard deviations of slack, then rank only the candidates.
-    slack = {c: min(1.0, (t + 6 * math.sqrt(t) + 10) / counts[c]) for c, t in wanted.items()}
-    candidates = df.filter(F.col(_KEY) < _per_class(target, slack, 0.0))
+def _slack(wanted: dict, counts: dict) -> dict:
+    """Pre-selection rates: six standard deviations above t / n."""
+    return {c: min(1.0, (t + 6 * math.sqrt(t) + 10) / counts[c]) for c, t in wanted.items()}
+
+
+# Candidate keys collected to the driver at most; above it, classes are ranked in Spark.
+_COLLECT_LIMIT = 5_000_000
+
+
+def _key_thresholds(keyed: DataFrame, target: str, wanted: dict, counts: dict) -> dict | None:
+    """The ``wanted[c]``-th smallest key of every class, from its pre-selected candidates.
+
+    One scan; about ``t`` keys per class travel to the driver (as Arrow batches where Spark
+    enables them). ``None`` when that would be too many, or when the pre-selection fell short
+    (probability below 1e-9): the caller then ranks the rows in Spark instead.
+    """
+    if sum(wanted.values()) > _COLLECT_LIMIT:
+        return None
+    selected = keyed.filter(F.col(target).isin(list(wanted))
+                            & (F.col(_KEY) < _per_class(target, _slack(wanted, counts), 0.0)))
+    with warnings.catch_warnings():  # PySpark's own notes on pandas 3, once per call otherwise
+        warnings.filterwarnings("ignore", message=".*(copy keyword is deprecated|does not yet fully support pandas)")
+        candidates = selected.select(target, _KEY).toPandas()
+    thresholds = {}
+    for c, t in wanted.items():
+        keys = candidates.loc[candidates[target] == c, _KEY].to_numpy()
+        if keys.size < t:
+            return None
+        thresholds[c] = float(np.partition(keys, t - 1)[t - 1])
+    return thresholds
+
+
+def _smallest_keys(df: DataFrame, target: str, wanted: dict) -> DataFrame:
+    """For each class in ``wanted``, its ``wanted[c]`` rows with the smallest keys (by ranking
+    all of them: the fallback when the thresholds could not be read off candidates)."""
     rank = F.row_number().over(Window.partitionBy(target).orderBy(_KEY))
     limit = _per_class(target, wanted, 0)
-    return candidates.withColumn("__imbalance_rank", rank).filter(F.col("__imbalance_rank") <= limit).drop(
+    return df.withColumn("__imbalance_rank", rank).filter(F.col("__imbalance_rank") <= limit).drop(
         "__imbalance_rank")
 
 
@@ -163,6 +192,19 @@ def resample(
             whole[c] = t // n
         if t % n if t > n else t < n:
             partial[c] = t if t < n else t % n
+    thresholds = _key_thresholds(keyed, target, partial, counts) if (exact and partial) else {}
+    if thresholds is not None:
+        # One scan: every row its whole copies, plus one if its key is among its class's t
+        # smallest (exact), or below t / n (Bernoulli).
+        if exact:
+            in_subset = F.col(_KEY) <= _per_class(target, thresholds, -1.0)
+        else:
+            in_subset = F.col(_KEY) < _per_class(target, {c: t / counts[c] for c, t in partial.items()}, 0.0)
+        copies = _per_class(target, whole, 0) + F.when(in_subset, 1).otherwise(0)
+        result = keyed.withColumn(_COPY, copies).filter(F.col(_COPY) > 0)
+        if any(the_plan.targets[c] > n for c, n in counts.items()):
+            result = result.withColumn(_COPY, F.explode(F.sequence(F.lit(1), F.col(_COPY))))
+        return result.drop(_COPY, _KEY)
     parts = []
     if whole:
         repeated = keyed.filter(F.col(target).isin(list(whole)))
@@ -171,7 +213,7 @@ def resample(
             repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
         parts.append(repeated)
     if partial:
-        parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial, counts, exact))
+        parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial))
     result = parts[0]
     for part in parts[1:]:
         result = result.unionByName(part)
