@@ -33,9 +33,9 @@ from imbalance._validation import (
     encode_labels,
     to_python,
 )
-from imbalance.compare import MODELS, STRATEGIES
 from imbalance.planner import Plan, _plan
 from imbalance.resample import draw_rows, take_rows
+from imbalance.strategies import MODEL_NAMES, STRATEGIES
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--strategies", type=_names, metavar="S,...",
                          help="comma-separated, from: " + ", ".join(STRATEGIES) + " (default: all)")
     compare.add_argument("--models", type=_names, metavar="M,...",
-                         help="comma-separated, from: " + ", ".join(MODELS) + " (default: all)")
+                         help="comma-separated, from: " + ", ".join(MODEL_NAMES) + " (default: all)")
     compare.add_argument("--folds", type=int, default=5, help="k of stratified k-fold (default 5)")
     compare.add_argument("--repeats", type=int, default=1, help="repeats of the k folds (default 1)")
     compare.add_argument("--seed", type=int, default=0, help="seed of folds, resampling and models (default 0)")

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from imbalance._io import atomic_path
-from imbalance.compare import STRATEGIES, ComparisonResult
+from imbalance.compare import ComparisonResult
+from imbalance.strategies import STRATEGIES
 
 __all__ = ["best_cells", "write_report", "HEADLINE_METRICS"]
 
