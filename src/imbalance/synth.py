@@ -33,7 +33,7 @@ from imbalance._validation import (
     check_random_state,
 )
 from imbalance.planner import apportion
-from imbalance.resample import take_rows
+from imbalance.resample import _class_positions, take_rows
 from imbalance.samplers import SamplerInputTags, SamplerTags, _BaseRandomSampler
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "smote"]
@@ -210,14 +210,14 @@ class _BaseSMOTE(_BaseRandomSampler):
         labels = self._fit(X, y)
         features, categorical = self._features(X)
         rng = check_random_state(self.random_state)
-        order = np.argsort(labels.codes, kind="stable")
-        ends = np.cumsum(labels.counts)
+        counts, targets = self.plan_.count_array, self.plan_.target_array
+        grow = np.flatnonzero(targets > counts)
+        positions = _class_positions(labels.codes, labels.counts, grow)
         parts = []
-        for code, (count, target) in enumerate(zip(self.plan_.count_array, self.plan_.target_array)):
-            if target > count:
-                rows = order[ends[code] - count: ends[code]]
-                space = self._space(features, rows)
-                parts.append(self._synthesize_class(space, labels, rows, int(target - count), code, rng))
+        for code in grow:
+            rows = positions[int(code)]
+            space = self._space(features, rows)
+            parts.append(self._synthesize_class(space, labels, rows, int(targets[code] - counts[code]), int(code), rng))
         synthesis = Synthesis.concatenate(parts)
         self.parents_ = np.column_stack([synthesis.base, synthesis.neighbour])
         n = labels.n_samples

@@ -18,6 +18,7 @@ from torch.utils.data import Sampler
 
 from imbalance._validation import InputError, ParameterError, encode_labels, to_python
 from imbalance.planner import Plan, Strategy, _plan, apportion, power
+from imbalance.resample import _class_positions
 from imbalance.torch.labels import read_labels
 
 __all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler"]
@@ -42,12 +43,11 @@ def _positive_int(name: str, value: Any) -> int:
 
 
 def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
-    """Row positions of every class, from one stable (radix, for small codes) sort."""
-    # int64 on purpose: numpy shuffles 8-byte items faster than 4-byte ones, and the
+    """Row positions of every class, in class order (the foundation's one grouping pass)."""
+    positions = _class_positions(codes, counts, np.arange(counts.size))
+    # int64 (intp) on purpose: numpy shuffles 8-byte items faster than 4-byte ones, and the
     # epoch's shuffle is the largest cost of a pass.
-    order = np.argsort(codes, kind="stable").astype(np.int64, copy=False)
-    ends = np.cumsum(counts)
-    return [order[end - n : end] for end, n in zip(ends, counts)]
+    return [positions[c].astype(np.int64, copy=False) for c in range(counts.size)]
 
 
 def _random_subset(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
