@@ -22,9 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.neighbors import NearestNeighbors
 
+from imbalance import _neighbors
 from imbalance._validation import (
     EncodedLabels,
     InputError,
@@ -70,15 +69,8 @@ class Synthesis:
 
 def _kneighbors(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None) -> np.ndarray:
     """Indices (into X) of the k nearest neighbours in X of each of ``rows`` (default: every
-    row), the row itself left out."""
-    search = clone(neighbors) if neighbors is not None else NearestNeighbors()
-    search.fit(X)
-    rows = np.arange(len(X)) if rows is None else rows
-    found = np.asarray(search.kneighbors(X[rows], n_neighbors=k + 1, return_distance=False))
-    # Leave each row out of its own list; with duplicate rows it may not come first.
-    is_self = found == rows[:, None]
-    order = np.argsort(is_self, axis=1, kind="stable")
-    return np.take_along_axis(found, order, axis=1)[:, :k]
+    row), the row itself left out; searched by ``neighbors`` if given (see :mod:`imbalance._neighbors`)."""
+    return _neighbors.kneighbors(X, k, queries=rows, search=neighbors)[1]
 
 
 # ----------------------------------------------------------------------------- features
@@ -246,10 +238,25 @@ def _new_index(index: pd.Index, size: int) -> pd.Index:
     return pd.Index([f"synthetic-{i}" for i in range(size)])
 
 
-def _interpolate(values: np.ndarray, synthesis: Synthesis) -> np.ndarray:
-    gap = synthesis.gap.astype(values.dtype if values.dtype.kind == "f" else np.float64)[:, None]
-    base = values[synthesis.base]
-    return base + gap * (values[synthesis.neighbour] - base)
+# Rows interpolated per step: the step's temporaries stay in cache and memory stays bounded.
+_CHUNK_ROWS = 8192
+
+
+def _interpolate(values: np.ndarray, synthesis: Synthesis, out: np.ndarray | None = None) -> np.ndarray:
+    """``base + gap * (neighbour - base)`` for every synthetic row, written into ``out``."""
+    dtype = values.dtype if values.dtype.kind == "f" else np.float64
+    size = synthesis.base.size
+    if out is None:
+        out = np.empty((size, values.shape[1]), dtype=dtype)
+    gap = synthesis.gap.astype(dtype)[:, None]
+    for start in range(0, size, _CHUNK_ROWS):
+        part = slice(start, min(start + _CHUNK_ROWS, size))
+        base = values.take(synthesis.base[part], axis=0)
+        step = values.take(synthesis.neighbour[part], axis=0)
+        np.subtract(step, base, out=step)
+        np.multiply(step, gap[part], out=step)
+        np.add(base, step, out=out[part])
+    return out
 
 
 def _assemble(X: Any, features: _Features, categorical: list, synthesis: Synthesis,
@@ -282,8 +289,11 @@ def _assemble(X: Any, features: _Features, categorical: list, synthesis: Synthes
         synthetic[:, numeric_cols] = _interpolate(arr[:, numeric_cols].astype(np.float64), synthesis)
         for j, c in enumerate(categorical):
             synthetic[:, c] = np.asarray(features.levels[j])[new_categorical[:, j]]
-    elif arr.dtype.kind == "f":
-        synthetic = _interpolate(arr, synthesis)  # in X's own float dtype
+    elif arr.dtype.kind == "f":  # in X's own float dtype, straight into the result
+        out = np.empty((len(arr) + synthesis.base.size, arr.shape[1]), dtype=arr.dtype)
+        out[:len(arr)] = arr
+        _interpolate(arr, synthesis, out=out[len(arr):])
+        return out.tolist() if isinstance(X, list) else out
     else:
         synthetic = np.rint(_interpolate(arr.astype(np.float64), synthesis)).astype(arr.dtype)
     out = np.concatenate([arr, synthetic.astype(arr.dtype, copy=False)])

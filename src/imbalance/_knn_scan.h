@@ -1,0 +1,117 @@
+/* One instantiation of the k-nearest-neighbour scan, for element type KNN_T.
+ *
+ * Included twice by _knn.c (float and double). Before including, define:
+ *   KNN_T     the element type
+ *   KNN_LANES elements in a 32-byte vector (8 for float, 4 for double)
+ *   KNN_NAME(x) a name suffix, e.g. x##_f32
+ *
+ * Layout. Candidates are packed in tiles of KNN_WIDTH = 2 * KNN_LANES rows, transposed so
+ * that one feature of a whole tile is contiguous: packed[tile][feature][lane]. Queries are
+ * row-major and padded to a multiple of 4 rows. Padding rows are NaN: every comparison with a
+ * NaN distance is false, so padding never enters a result.
+ *
+ * A group of 4 query rows is scored against a tile of candidates at once: 8 vector
+ * accumulators of squared differences, (q - c)^2 summed feature by feature. The differences
+ * are computed directly, not as |q|^2 + |c|^2 - 2 q.c, so no precision is lost to
+ * cancellation. A tile is looked at element by element only when some distance in it is at
+ * most the current k-th distance of its row (or, in the symmetric scan, of its column).
+ */
+
+#define KNN_WIDTH (2 * KNN_LANES)
+
+typedef KNN_T KNN_NAME(vec) __attribute__((vector_size(32), aligned(sizeof(KNN_T))));
+
+/* Keep the k smallest (distance, index) pairs of a row, sorted; ties go to the lower index so
+ * that the result does not depend on the order the pairs were seen in. */
+static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold, int k, KNN_T d, int64_t j)
+{
+    if (d > dist[k - 1] || (d == dist[k - 1] && j >= index[k - 1]))
+        return;
+    int p = k - 1;
+    while (p > 0 && (dist[p - 1] > d || (dist[p - 1] == d && index[p - 1] > j))) {
+        dist[p] = dist[p - 1];
+        index[p] = index[p - 1];
+        p--;
+    }
+    dist[p] = d;
+    index[p] = j;
+    *threshold = dist[k - 1];
+}
+
+KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
+                                      int64_t n_candidates, int64_t n_tiles, int64_t d, int k, KNN_T *dist,
+                                      int64_t *index, KNN_T *threshold, int64_t group_begin, int64_t group_step,
+                                      int symmetric, const int64_t *skip)
+{
+    typedef KNN_NAME(vec) vec;
+    const int64_t n_groups = (n_queries + 3) / 4;
+    KNN_T scores[4][KNN_WIDTH];
+
+    for (int64_t g = group_begin; g < n_groups; g += group_step) {
+        const int64_t i0 = 4 * g;
+        const KNN_T *q0 = queries + i0 * d, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
+        /* Symmetric: only pairs j > i; a pair updates both rows. */
+        const int64_t first_tile = symmetric ? i0 / KNN_WIDTH : 0;
+
+        for (int64_t t = first_tile; t < n_tiles; t++) {
+            const KNN_T *tile = packed + t * d * KNN_WIDTH;
+            vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
+            for (int64_t c = 0; c < d; c++) {
+                const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
+                const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
+                vec x;
+                x = q0[c] - c0; a00 += x * x;
+                x = q0[c] - c1; a01 += x * x;
+                x = q1[c] - c0; a10 += x * x;
+                x = q1[c] - c1; a11 += x * x;
+                x = q2[c] - c0; a20 += x * x;
+                x = q2[c] - c1; a21 += x * x;
+                x = q3[c] - c0; a30 += x * x;
+                x = q3[c] - c1; a31 += x * x;
+            }
+            const int64_t j0 = t * KNN_WIDTH;
+            typedef __typeof__(a00 <= a00) mask;
+            mask hit = (a00 <= threshold[i0]) | (a01 <= threshold[i0]) | (a10 <= threshold[i0 + 1]) |
+                       (a11 <= threshold[i0 + 1]) | (a20 <= threshold[i0 + 2]) | (a21 <= threshold[i0 + 2]) |
+                       (a30 <= threshold[i0 + 3]) | (a31 <= threshold[i0 + 3]);
+            if (symmetric) {
+                const vec t0 = *(const vec *)(threshold + j0), t1 = *(const vec *)(threshold + j0 + KNN_LANES);
+                hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) |
+                       (a21 <= t1) | (a31 <= t1);
+            }
+            int any = 0;
+            for (int l = 0; l < KNN_LANES; l++)
+                any |= hit[l] != 0;
+            if (!any && !(symmetric && t == first_tile))
+                continue;
+
+            *(vec *)scores[0] = a00; *(vec *)(scores[0] + KNN_LANES) = a01;
+            *(vec *)scores[1] = a10; *(vec *)(scores[1] + KNN_LANES) = a11;
+            *(vec *)scores[2] = a20; *(vec *)(scores[2] + KNN_LANES) = a21;
+            *(vec *)scores[3] = a30; *(vec *)(scores[3] + KNN_LANES) = a31;
+            for (int r = 0; r < 4; r++) {
+                const int64_t i = i0 + r;
+                if (i >= n_queries)
+                    break;
+                for (int l = 0; l < KNN_WIDTH; l++) {
+                    const int64_t j = j0 + l;
+                    if (j >= n_candidates)
+                        break;
+                    const KNN_T s = scores[r][l];
+                    if (symmetric) {
+                        if (j <= i)
+                            continue;
+                        if (s <= threshold[j])
+                            KNN_NAME(push)(dist + j * k, index + j * k, threshold + j, k, s, i);
+                    } else if (skip != NULL && skip[i] == j) {
+                        continue;
+                    }
+                    if (s <= threshold[i])
+                        KNN_NAME(push)(dist + i * k, index + i * k, threshold + i, k, s, j);
+                }
+            }
+        }
+    }
+}
+
+#undef KNN_WIDTH

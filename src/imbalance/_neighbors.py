@@ -1,0 +1,175 @@
+r"""Exact k nearest neighbours for the SMOTE family, by a compiled brute-force scan.
+
+scikit-learn's brute-force search (what ``NearestNeighbors`` picks above 15 features) computes
+:math:`\lVert q\rVert^2 + \lVert c\rVert^2 - 2\,q \cdot c` through float64 BLAS and pushes every
+distance through a heap. SMOTE only needs the k nearest rows of a class among the same rows,
+so this scan (C, ``_knn.c``) does less:
+
+* the distance matrix of a set with itself is symmetric, so each pair is scored once and
+  offered to both rows' lists;
+* squared differences are summed directly in the input's precision (float32 stays float32),
+  eight or four lanes at a time, with no cancellation;
+* a block of distances is only looked at one by one when one of them is at most a row's
+  current k-th distance, which after the first few blocks is rare.
+
+Ties are broken by the lower index, so the result does not depend on the number of threads.
+scikit-learn answers instead when the caller passes its own search object, when the compiled
+module was not built (no C compiler at install time), and in 5 or fewer dimensions with many
+rows, where its k-d tree is faster (measured here: 100,000 x 4 rows, 0.58 s vs 1.07 s; at
+20,000 x 10, 1.57 s vs 0.14 s).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+try:
+    from imbalance import _knn
+except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
+    _knn = None
+
+__all__ = ["kneighbors", "have_compiled_scan"]
+
+# Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
+_TREE_PAIRS = 5e8
+_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+
+
+def have_compiled_scan() -> bool:
+    """Whether the compiled scan was built at install time."""
+    return _knn is not None
+
+
+def _n_threads(n_threads: int | None) -> int:
+    if n_threads is not None:
+        return max(1, int(n_threads))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pad_rows(X: np.ndarray, multiple: int) -> np.ndarray:
+    n = len(X)
+    padded = np.full((-(-n // multiple) * multiple, X.shape[1]), np.nan, dtype=X.dtype)
+    padded[:n] = X
+    return padded
+
+
+def _pack(X: np.ndarray, width: int) -> np.ndarray:
+    """Tiles of ``width`` rows, each transposed: packed[tile, feature, lane] (NaN padding)."""
+    padded = _pad_rows(X, width)
+    return np.ascontiguousarray(padded.reshape(-1, width, X.shape[1]).transpose(0, 2, 1))
+
+
+def _empty_lists(rows: int, k: int, dtype: np.dtype, threshold_rows: int):
+    dist = np.full((rows, k), np.inf, dtype=dtype)
+    index = np.full((rows, k), np.iinfo(np.int64).max, dtype=np.int64)
+    threshold = np.full(threshold_rows, np.inf, dtype=dtype)
+    return dist, index, threshold
+
+
+def _sorted_merge(dist: np.ndarray, index: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k smallest (distance, index) pairs of each row of the concatenated lists."""
+    order = np.lexsort((index, dist), axis=-1)[:, :k]
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(index, order, axis=1)
+
+
+def kneighbors(
+    X: np.ndarray,
+    k: int,
+    *,
+    queries: np.ndarray | None = None,
+    search: Any = None,
+    n_threads: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k nearest neighbours (Euclidean) of each row of X among X's rows, itself excluded.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), float32 or float64
+        The candidate rows; searched in their own precision.
+    k : int
+        Neighbours per row, ``1 <= k < n``.
+    queries : ndarray of int, optional
+        Positions in X of the rows to find neighbours for (default: every row). Each query
+        row is left out of its own list, duplicates of it are not.
+    search : object with scikit-learn's ``NearestNeighbors`` interface, optional
+        Search with a clone of it (``fit`` on X, then ``kneighbors``) instead of the scan.
+    n_threads : int, optional
+        Threads for the scan (default: the CPUs this process may use).
+
+    Returns
+    -------
+    distances : ndarray of shape (m, k)
+        Squared Euclidean distances, ascending; ties ordered by index (from ``search``: the
+        squares of its distances, in its order).
+    indices : ndarray of shape (m, k), int64
+        Positions in X of the neighbours.
+    """
+    X = np.ascontiguousarray(X)
+    if X.dtype not in _LANES:
+        X = X.astype(np.float64)
+    n, d = X.shape
+    if not 1 <= k < n:
+        raise ValueError(f"k must be between 1 and n - 1 = {n - 1}, got {k}.")
+    n_queries = n if queries is None else len(queries)
+    if search is not None or _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
+        return _kneighbors_sklearn(X, k, queries, search)
+    threads = _n_threads(n_threads)
+    width = 2 * _LANES[X.dtype]
+    packed = _pack(X, width)
+    n_tiles = len(packed)
+
+    if queries is None:  # symmetric: every pair once, each thread keeps lists for every row
+        rows = n_tiles * width
+        padded = _pad_rows(X, width)
+        groups = -(-n // 4)
+        threads = min(threads, groups)
+        lists = [_empty_lists(n, k, X.dtype, rows) for _ in range(threads)]
+
+        def run(t: int) -> None:
+            dist, index, threshold = lists[t]
+            _knn.scan(padded, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
+                      X.dtype.itemsize)
+    else:
+        queries = np.ascontiguousarray(queries, dtype=np.int64)
+        m = len(queries)
+        padded = _pad_rows(X[queries], 4)
+        groups = -(-m // 4)
+        threads = max(1, min(threads, groups))
+        dist, index, threshold = _empty_lists(m, k, X.dtype, len(padded))
+        lists = [(dist, index, threshold)]
+
+        def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
+            _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, queries,
+                      X.dtype.itemsize)
+
+    if threads == 1:
+        run(0)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(run, range(threads)))
+    if len(lists) == 1:
+        return lists[0][0], lists[0][1]
+    return _sorted_merge(np.hstack([lst[0] for lst in lists]), np.hstack([lst[1] for lst in lists]), k)
+
+
+def _kneighbors_sklearn(X: np.ndarray, k: int, queries: np.ndarray | None,
+                        search: Any) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.base import clone
+    from sklearn.neighbors import NearestNeighbors
+
+    search = clone(search) if search is not None else NearestNeighbors()
+    rows = np.arange(len(X)) if queries is None else np.asarray(queries)
+    search.fit(X)
+    dist, found = search.kneighbors(X[rows], n_neighbors=k + 1)
+    dist, found = np.asarray(dist), np.asarray(found)
+    # Leave each row out of its own list; with duplicate rows it may not come first.
+    order = np.argsort(found == rows[:, None], axis=1, kind="stable")[:, :k]
+    found = np.take_along_axis(found, order, axis=1).astype(np.int64)
+    return np.take_along_axis(dist, order, axis=1) ** 2, found

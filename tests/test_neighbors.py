@@ -1,0 +1,116 @@
+"""The compiled exact neighbour scan against a direct computation."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sklearn.neighbors import NearestNeighbors
+
+from imbalance import _neighbors
+from imbalance._neighbors import kneighbors
+
+
+def reference(X, k, queries=None):
+    """Squared distances in float64, self excluded, ties to the lower index."""
+    X = np.asarray(X, dtype=np.float64)
+    D = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(D, np.inf)
+    rows = np.arange(len(X)) if queries is None else np.asarray(queries)
+    order = np.argsort(D[rows], axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(D[rows], order, axis=1), order
+
+
+def test_the_compiled_scan_was_built():
+    # CI builds it; without it the SMOTE family silently falls back to scikit-learn.
+    assert _neighbors.have_compiled_scan()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n, d", [(6, 1), (37, 3), (100, 20), (211, 33)])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_integer_grid_matches_reference_exactly(dtype, n, d, n_threads):
+    # Small integers are exact in both precisions, and the grid makes many exact ties.
+    X = np.random.default_rng(n * d).integers(0, 3, size=(n, d)).astype(dtype)
+    k = min(5, n - 1)
+    dist, idx = kneighbors(X, k, n_threads=n_threads)
+    ref_dist, ref_idx = reference(X, k)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_array_equal(dist, ref_dist)
+    assert dist.dtype == dtype and idx.dtype == np.int64
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_queries_leave_themselves_out_but_keep_duplicates(n_threads):
+    rng = np.random.default_rng(1)
+    X = rng.random((300, 7))
+    X[10] = X[20]  # a duplicate is a neighbour at distance 0
+    queries = np.array([20, 10, 5, 299, 0])
+    dist, idx = kneighbors(X, 4, queries=queries, n_threads=n_threads)
+    ref_dist, ref_idx = reference(X, 4, queries)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-12)
+    assert idx[0, 0] == 10 and idx[1, 0] == 20 and dist[0, 0] == 0
+
+
+def test_random_floats_match_scikit_learn():
+    X = np.random.default_rng(2).random((2000, 20))
+    _, idx = kneighbors(X, 5)
+    ref = NearestNeighbors(algorithm="brute").fit(X).kneighbors(X, 6, return_distance=False)[:, 1:]
+    np.testing.assert_array_equal(idx, ref)
+
+
+def test_result_does_not_depend_on_threads():
+    X = np.random.default_rng(3).integers(0, 4, size=(500, 6)).astype(np.float32)
+    one = kneighbors(X, 6, n_threads=1)
+    for threads in (2, 4, 7):
+        many = kneighbors(X, 6, n_threads=threads)
+        np.testing.assert_array_equal(one[1], many[1])
+        np.testing.assert_array_equal(one[0], many[0])
+
+
+def test_low_dimensional_large_input_uses_the_tree_and_agrees():
+    X = np.random.default_rng(4).random((30000, 2))
+    assert len(X) ** 2 > _neighbors._TREE_PAIRS
+    _, idx = kneighbors(X, 3)
+    ref = NearestNeighbors().fit(X).kneighbors(X, 4, return_distance=False)[:, 1:]
+    np.testing.assert_array_equal(idx, ref)
+
+
+def test_a_users_search_object_is_cloned_and_used():
+    X = np.random.default_rng(5).random((200, 4))
+    search = NearestNeighbors(algorithm="ball_tree")
+    dist, idx = kneighbors(X, 3, search=search)
+    ref_dist, ref_idx = reference(X, 3)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-10)
+    assert not hasattr(search, "n_samples_fit_")  # the caller's object is left unfitted
+
+
+def test_integer_input_is_searched_in_float64_and_not_mutated():
+    X = np.random.default_rng(6).integers(0, 10, size=(50, 3))
+    before = X.copy()
+    dist, idx = kneighbors(X, 2)
+    np.testing.assert_array_equal(X, before)
+    assert dist.dtype == np.float64
+    np.testing.assert_array_equal(idx, reference(X, 2)[1])
+
+
+def test_k_out_of_range_is_a_clear_error():
+    with pytest.raises(ValueError, match="k must be between 1 and n - 1"):
+        kneighbors(np.zeros((3, 2)), 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    X=hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=40),
+                 elements=st.integers(-3, 3).map(float)),
+    data=st.data(),
+)
+def test_property_matches_reference(X, data):
+    k = data.draw(st.integers(1, len(X) - 1))
+    threads = data.draw(st.integers(1, 3))
+    dist, idx = kneighbors(X, k, n_threads=threads)
+    ref_dist, ref_idx = reference(X, k)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_array_equal(dist, ref_dist)
