@@ -154,10 +154,24 @@ def test_bad_input(churn):
         isp.class_counts(load_churn(), "LABEL")
 
 
-def test_ranking_fallback_when_too_many_keys_to_collect(churn, monkeypatch):
-    # Above the collection limit the thresholds are not read on the driver: rows are ranked
-    # in Spark instead, with the same exact counts and the same rows.
+@pytest.mark.parametrize("how", ["band too large to collect", "band missed the threshold"])
+def test_ranking_fallback(churn, monkeypatch, how):
+    # When the threshold cannot be read off the band's keys, rows are ranked in Spark instead,
+    # with the same exact counts and the same rows.
     expected = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
-    monkeypatch.setattr(isp, "_COLLECT_LIMIT", 10)
+    if how == "band too large to collect":
+        monkeypatch.setattr(isp, "_COLLECT_LIMIT", 10)
+    else:
+        monkeypatch.setattr(isp, "_band", lambda t, n: (0.0, 0.0))
     got = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
     assert got == expected and len(got) == 3 * 707
+
+
+def test_threshold_read_off_the_band_is_the_t_th_smallest_key(churn):
+    keyed = churn.withColumn(isp._KEY, isp._uniform_key(9, "id"))
+    rows = keyed.select("LABEL", isp._KEY).collect()
+    counts = {0: 4293, 1: 707}
+    wanted = {0: 1000, 1: 300}
+    got = isp._key_thresholds(keyed, "LABEL", wanted, counts)
+    for c, t in wanted.items():
+        assert got[c] == sorted(key for label, key in rows if label == c)[t - 1]

@@ -4,11 +4,11 @@ One aggregation counts the classes; the foundation's planner turns the counts in
 then every row gets a uniform key :math:`u \\in [0, 1)` (``rand`` from a mixed seed, or a hash of a
 ``key`` column with the seed, which does not depend on partitioning) and:
 
-- a class kept at ``t`` of its ``n`` rows takes the rows with the ``t`` smallest keys: rows are
-  first pre-selected with a rate slightly above ``t / n`` (six standard deviations of slack, so
-  that fewer than ``t`` survive with probability below 1e-9), the ``t``-th smallest key is read
-  off those candidates on the driver, and one more scan keeps the rows at or below it (when the
-  pre-selection falls short, or ``t`` is in the millions, the rows are ranked in Spark instead);
+- a class kept at ``t`` of its ``n`` rows takes the rows with the ``t`` smallest keys. One scan
+  counts the keys below a band around ``t / n`` (six standard deviations either side, so the
+  ``t``-th key falls outside it with probability below 1e-9) and brings the few keys inside the
+  band to the driver, which reads off the ``t``-th smallest; one more scan keeps the rows at or
+  below it (if the band missed, or would be too large to collect, the rows are ranked in Spark);
 - a class raised to ``t`` rows repeats every row ``t // n`` times and adds the ``t mod n``
   rows with the smallest keys, chosen the same way.
 
@@ -19,7 +19,6 @@ DataFrame API only (no RDD calls), so Spark Connect works.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -103,35 +102,45 @@ def _per_class(target: str, values: dict, default: Any) -> Column:
     return F.lit(default) if expr is None else expr.otherwise(F.lit(default))
 
 
-def _slack(wanted: dict, counts: dict) -> dict:
-    """Pre-selection rates: six standard deviations above t / n."""
-    return {c: min(1.0, (t + 6 * math.sqrt(t) + 10) / counts[c]) for c, t in wanted.items()}
+def _band(t: int, n: int) -> tuple[float, float]:
+    """Key rates between which a class's ``t``-th smallest of ``n`` keys lies, but with
+    probability below 1e-9: six standard deviations (plus ten rows) either side of ``t / n``."""
+    spread = 6 * math.sqrt(t) + 10
+    return max(0.0, (t - spread) / n), min(1.0, (t + spread) / n)
 
 
-# Candidate keys collected to the driver at most; above it, classes are ranked in Spark.
+# Keys collected to the driver at most (expected); above it, classes are ranked in Spark.
 _COLLECT_LIMIT = 5_000_000
 
 
 def _key_thresholds(keyed: DataFrame, target: str, wanted: dict, counts: dict) -> dict | None:
-    """The ``wanted[c]``-th smallest key of every class, from its pre-selected candidates.
+    """The ``wanted[c]``-th smallest key of every class, read off the keys in its band.
 
-    One scan; about ``t`` keys per class travel to the driver (as Arrow batches where Spark
-    enables them). ``None`` when that would be too many, or when the pre-selection fell short
-    (probability below 1e-9): the caller then ranks the rows in Spark instead.
+    One scan and an aggregation of the rows below the band's top: per class, how many keys lie
+    below the band, and the keys inside it, about ``12 sqrt(t)`` of them (8,500 for t = 500,000),
+    so the driver needs neither Arrow nor much memory. ``None`` when the band
+    missed the threshold (probability below 1e-9) or would hold too many keys: the caller then
+    ranks the rows in Spark instead.
     """
-    if sum(wanted.values()) > _COLLECT_LIMIT:
+    bands = {c: _band(t, counts[c]) for c, t in wanted.items()}
+    if sum((high - low) * counts[c] for c, (low, high) in bands.items()) > _COLLECT_LIMIT:
         return None
-    selected = keyed.filter(F.col(target).isin(list(wanted))
-                            & (F.col(_KEY) < _per_class(target, _slack(wanted, counts), 0.0)))
-    with warnings.catch_warnings():  # PySpark's own notes on pandas 3, once per call otherwise
-        warnings.filterwarnings("ignore", message=".*(copy keyword is deprecated|does not yet fully support pandas)")
-        candidates = selected.select(target, _KEY).toPandas()
+    key, label = F.col(_KEY), F.col(target)
+    low = _per_class(target, {c: b[0] for c, b in bands.items()}, 2.0)
+    high = _per_class(target, {c: b[1] for c, b in bands.items()}, 0.0)
+    # Rows below the band only count; rows inside it bring their key (the aggregation's nulls).
+    in_band = F.when(key >= low, key)
+    summary = (keyed.filter(label.isin(list(wanted)) & (key < high)).groupBy(target)
+               .agg((F.count(F.lit(1)) - F.count(in_band)).alias("below"), F.collect_list(in_band).alias("keys"))
+               .collect())
+    n_below = {row[0]: int(row["below"]) for row in summary}
+    keys = {row[0]: row["keys"] for row in summary}
     thresholds = {}
     for c, t in wanted.items():
-        keys = candidates.loc[candidates[target] == c, _KEY].to_numpy()
-        if keys.size < t:
+        position = t - n_below.get(c, 0) - 1  # of the t-th smallest key among the band's keys
+        if not 0 <= position < len(keys.get(c, ())):
             return None
-        thresholds[c] = float(np.partition(keys, t - 1)[t - 1])
+        thresholds[c] = float(np.partition(np.asarray(keys[c]), position)[position])
     return thresholds
 
 
