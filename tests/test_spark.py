@@ -143,6 +143,43 @@ def test_cross_validator_never_resamples_evaluation_rows(churn):
         assert abs(rate - 707 / 5000) < 0.01  # the natural positive rate, not the resampled 50%
 
 
+def test_ratio_is_a_param_a_grid_can_tune(churn):
+    features = VectorAssembler(inputCols=["total_day_minutes", "number_customer_service_calls"], outputCol="features")
+    data = features.transform(churn)
+    model = isp.ResampledEstimator(LogisticRegression(labelCol="LABEL", maxIter=3), labelCol="LABEL", seed=0)
+    grid = ParamGridBuilder().addGrid(model.ratio, [1.0, 3.0]).build()
+    sizes = [model.fit(data, params).summary.predictions.count() for params in grid]
+    assert sizes == [2 * 707, 4 * 707]
+    assert model.getOrDefault(model.ratio) == 1.0  # fit(params) works on a copy
+
+
+def test_save_and_load_alone_and_in_a_pipeline(churn, tmp_path):
+    features = VectorAssembler(inputCols=["total_day_minutes", "number_customer_service_calls"], outputCol="features")
+    model = isp.ResampledEstimator(LogisticRegression(labelCol="LABEL", maxIter=4), labelCol="LABEL",
+                                   strategy="over", ratio=2.0, seed=7, key="id")
+    model.save(str(tmp_path / "resampled"))
+    loaded = isp.ResampledEstimator.load(str(tmp_path / "resampled"))
+    assert loaded.uid == model.uid
+    for name in ("labelCol", "strategy", "ratio", "seed", "key", "exact"):
+        assert loaded.getOrDefault(name) == model.getOrDefault(name)
+    inner = loaded.getOrDefault(loaded.estimator)
+    assert isinstance(inner, LogisticRegression) and inner.getMaxIter() == 4
+
+    pipeline = Pipeline(stages=[features, model])
+    pipeline.save(str(tmp_path / "pipeline"))
+    again = Pipeline.load(str(tmp_path / "pipeline"))
+    a = pipeline.fit(churn).stages[-1].coefficients
+    b = again.fit(churn).stages[-1].coefficients
+    assert list(a) == list(b)  # same params, same seed and key: the same fit
+
+
+def test_estimator_errors(churn, tmp_path):
+    with pytest.raises(imbalance.ParameterError, match="needs an estimator"):
+        isp.ResampledEstimator(labelCol="LABEL").fit(churn)
+    with pytest.raises(imbalance.ParameterError, match="'under' or 'over'"):
+        isp.ResampledEstimator(LogisticRegression(), labelCol="LABEL", strategy="sideways").fit(churn)
+
+
 def test_bad_input(churn):
     with pytest.raises(imbalance.InputError, match="label column 'nope'"):
         isp.resample(churn, "nope")

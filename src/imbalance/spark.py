@@ -19,6 +19,7 @@ DataFrame API only (no RDD calls), so Spark Connect works.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,9 @@ from imbalance.weights import Normalize, Scheme, weights_from_counts
 
 try:
     from pyspark.ml import Estimator
+    from pyspark.ml.param import Param, Params, TypeConverters
+    from pyspark.ml.param.shared import HasLabelCol, HasSeed
+    from pyspark.ml.util import DefaultParamsReader, DefaultParamsWriter, MLReadable, MLReader, MLWritable, MLWriter
     from pyspark.sql import Column, DataFrame, Window
     from pyspark.sql import functions as F
 except ImportError as exc:  # pragma: no cover - exercised only without pyspark
@@ -269,33 +273,101 @@ def stratified_folds(df: DataFrame, target: str = "LABEL", *, k: int = 5, seed: 
     return df.withColumn(output_col, ((F.row_number().over(order) - 1) % k).cast("int"))
 
 
-class ResampledEstimator(Estimator):
+class _ResampledParams(HasLabelCol, HasSeed):
+    """The resampling settings, as Spark ML params (so ``ParamGridBuilder`` can tune them)."""
+
+    estimator: "Param[Estimator]" = Param(Params._dummy(), "estimator", "the estimator fitted on the resampled rows")
+    strategy: "Param[str]" = Param(Params._dummy(), "strategy", "the planner's strategy: 'under' or 'over'",
+                                   typeConverter=TypeConverters.toString)
+    ratio: "Param[float]" = Param(Params._dummy(), "ratio", "the planner's ratio (largest to smallest class, >= 1)",
+                                  typeConverter=TypeConverters.toFloat)
+    key: "Param[str]" = Param(Params._dummy(), "key", "a unique row-id column; makes the selection independent "
+                              "of partitioning", typeConverter=TypeConverters.toString)
+    exact: "Param[bool]" = Param(Params._dummy(), "exact", "exact per-class counts (True) or Bernoulli (False)",
+                                 typeConverter=TypeConverters.toBoolean)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._setDefault(labelCol="label", strategy="under", ratio=1.0, seed=0, exact=True)
+
+
+class ResampledEstimator(Estimator, _ResampledParams, MLReadable, MLWritable):
     """A Spark ML estimator that resamples its training data, then fits ``estimator``.
 
     In a ``Pipeline`` or under ``CrossValidator`` only ``fit`` sees data, so evaluation rows
-    are never resampled; ``fit`` returns the inner estimator's model as is.
+    are never resampled; ``fit`` returns the inner estimator's model as is. ``strategy``,
+    ``ratio``, ``seed`` and ``exact`` are Spark ML params: a ``ParamGridBuilder`` can tune the
+    ratio like any other param, and the estimator saves and loads with the inner estimator
+    (which must be ``MLWritable``) in a sub-folder.
 
     Parameters
     ----------
     estimator : pyspark.ml.Estimator
     labelCol : str, default="label"
     strategy, ratio, seed, key, exact
-        As in :func:`resample`.
+        As in :func:`resample`; ``strategy`` is ``"under"`` or ``"over"``.
     """
 
-    def __init__(self, estimator: Estimator, *, labelCol: str = "label", strategy: Strategy = "under",
+    def __init__(self, estimator: Estimator | None = None, *, labelCol: str = "label", strategy: str = "under",
                  ratio: float = 1.0, seed: int = 0, key: str | None = None, exact: bool = True) -> None:
         super().__init__()
-        self.estimator = estimator
-        self.labelCol, self.strategy, self.ratio = labelCol, strategy, ratio
-        self.seed, self.key, self.exact = seed, key, exact
+        given = dict(estimator=estimator, labelCol=labelCol, strategy=strategy, ratio=ratio, seed=seed, key=key,
+                     exact=exact)
+        self._set(**{name: value for name, value in given.items() if value is not None})
 
     def _fit(self, dataset: DataFrame):
-        resampled = resample(dataset, self.labelCol, self.strategy, ratio=self.ratio, seed=self.seed, key=self.key,
-                             exact=self.exact)
-        return self.estimator.fit(resampled)
+        if not self.isDefined(self.estimator):
+            raise ParameterError("ResampledEstimator needs an estimator to fit: ResampledEstimator(estimator=...).")
+        strategy = self.getOrDefault(self.strategy)
+        if strategy not in ("under", "over"):
+            raise ParameterError(f"strategy must be 'under' or 'over', got {strategy!r}.")
+        key = self.getOrDefault(self.key) if self.isDefined(self.key) else None
+        resampled = resample(dataset, self.getOrDefault(self.labelCol), strategy, ratio=self.getOrDefault(self.ratio),
+                             seed=self.getOrDefault(self.seed), key=key, exact=self.getOrDefault(self.exact))
+        return self.getOrDefault(self.estimator).fit(resampled)
 
     def copy(self, extra: dict | None = None) -> "ResampledEstimator":
+        """A copy with ``extra`` applied to it and to the inner estimator (CrossValidator's grids
+        may name either's params)."""
         that = super().copy(extra)
-        that.estimator = self.estimator.copy(extra)
+        if self.isDefined(self.estimator):
+            that._set(estimator=self.getOrDefault(self.estimator).copy(extra))
         return that
+
+    def write(self) -> MLWriter:
+        return _ResampledWriter(self)
+
+    @classmethod
+    def read(cls) -> MLReader:
+        return _ResampledReader(cls)
+
+
+class _ResampledWriter(MLWriter):
+    """Params as Spark ML metadata JSON; the inner estimator saved by its own writer under
+    ``estimator/``."""
+
+    def __init__(self, instance: ResampledEstimator) -> None:
+        super().__init__()
+        self.instance = instance
+
+    def saveImpl(self, path: str) -> None:
+        inner = self.instance.getOrDefault(self.instance.estimator) if self.instance.isDefined(
+            self.instance.estimator) else None
+        if not isinstance(inner, MLWritable):
+            raise InputTypeError(f"the inner estimator ({type(inner).__name__}) cannot be saved: it is not MLWritable.")
+        params = {p.name: v for p, v in self.instance._paramMap.items() if p.name != "estimator"}
+        DefaultParamsWriter.saveMetadata(self.instance, path, self.sparkSession, paramMap=params)
+        inner.save(os.path.join(path, "estimator"))
+
+
+class _ResampledReader(MLReader):
+    def __init__(self, cls: type) -> None:
+        super().__init__()
+        self.cls = cls
+
+    def load(self, path: str) -> ResampledEstimator:
+        metadata = DefaultParamsReader.loadMetadata(path, self.sparkSession)
+        inner = DefaultParamsReader.loadParamsInstance(os.path.join(path, "estimator"), self.sparkSession)
+        instance = self.cls(estimator=inner)._resetUid(metadata["uid"])
+        DefaultParamsReader.getAndSetParams(instance, metadata, skipParams=["estimator"])
+        return instance
