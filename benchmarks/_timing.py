@@ -17,3 +17,17 @@ def best_time(fn: Callable[[], object], repeat: int) -> float:
         times.append(time.perf_counter() - start)
         del result
     return min(times)
+
+
+def best_times_interleaved(fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 1) -> dict[str, float]:
+    """Best wall time of each function over ``repeat`` rounds, the functions taking turns
+    within a round (after ``warmup`` untimed rounds), so that a JIT warming up or a noisy
+    neighbour does not land on one of them only."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            best[name] = min(best[name], best_time(fn, 1))
+    return best

@@ -69,6 +69,14 @@ def test_result_does_not_depend_on_threads():
         np.testing.assert_array_equal(one[0], many[0])
 
 
+def test_threads_follow_omp_num_threads(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _neighbors._n_threads(None) == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert _neighbors._n_threads(None) >= 1
+    assert _neighbors._n_threads(3) == 3
+
+
 def test_low_dimensional_large_input_uses_the_tree_and_agrees():
     X = np.random.default_rng(4).random((30000, 2))
     assert len(X) ** 2 > _neighbors._TREE_PAIRS

@@ -45,12 +45,16 @@ def have_compiled_scan() -> bool:
 
 
 def _n_threads(n_threads: int | None) -> int:
+    """The threads to use: as asked, else the CPUs this process may use, capped by
+    ``OMP_NUM_THREADS`` (which joblib's workers set, so parallel folds do not oversubscribe)."""
     if n_threads is not None:
         return max(1, int(n_threads))
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    cap = os.environ.get("OMP_NUM_THREADS", "")
+    return max(1, min(cpus, int(cap)) if cap.isdigit() and int(cap) > 0 else cpus)
 
 
 def _pad_rows(X: np.ndarray, multiple: int) -> np.ndarray:
@@ -101,7 +105,8 @@ def kneighbors(
     search : object with scikit-learn's ``NearestNeighbors`` interface, optional
         Search with a clone of it (``fit`` on X, then ``kneighbors``) instead of the scan.
     n_threads : int, optional
-        Threads for the scan (default: the CPUs this process may use).
+        Threads for the scan (default: the CPUs this process may use, at most
+        ``OMP_NUM_THREADS`` where that is set).
 
     Returns
     -------
