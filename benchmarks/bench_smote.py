@@ -1,6 +1,6 @@
 """SMOTE and ADASYN: imbalance vs imbalanced-learn, in the same run.
 
-    python benchmarks/bench_smote.py [--sizes 1e5 1e6] [--minority 0.01 0.05]
+    python benchmarks/bench_smote.py [--sizes 1e5 1e6] [--minority 0.01 0.05] [--methods SMOTE ADASYN]
 
 20 float32 features, binary labels; both libraries balance to 1:1 with k=5 and the same
 seed. Each cell is the best of ``--repeat`` full ``fit_resample`` calls; peak memory is what
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6])
     parser.add_argument("--minority", nargs="+", type=float, default=[0.01, 0.05])
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--methods", nargs="+", default=["SMOTE", "ADASYN"], choices=["SMOTE", "ADASYN"])
     args = parser.parse_args()
     from imblearn.over_sampling import ADASYN as PeerADASYN
     from imblearn.over_sampling import SMOTE as PeerSMOTE
@@ -45,7 +46,9 @@ def main() -> None:
             X = rng.random((n, 20), dtype=np.float32)
             y = (rng.random(n) < share).astype(np.int64)
             X[y == 1] += 0.1
-            for name, ours_cls, peer_cls in (("SMOTE", imbalance.SMOTE, PeerSMOTE), ("ADASYN", imbalance.ADASYN, PeerADASYN)):
+            methods = {"SMOTE": (imbalance.SMOTE, PeerSMOTE), "ADASYN": (imbalance.ADASYN, PeerADASYN)}
+            for name in args.methods:
+                ours_cls, peer_cls = methods[name]
                 ours = lambda: ours_cls(random_state=0).fit_resample(X, y)  # noqa: E731
                 peer = lambda: peer_cls(random_state=0).fit_resample(X, y)  # noqa: E731
                 t_ours, t_peer = best_time(ours, args.repeat), best_time(peer, args.repeat)

@@ -15,6 +15,11 @@
 #define KNN_CLONES
 #endif
 
+/* Candidate tiles scanned per pass over the queries: half of a typical 512 KiB-1 MiB L2. */
+#ifndef KNN_BLOCK_BYTES
+#define KNN_BLOCK_BYTES (256 * 1024)
+#endif
+
 #define KNN_T float
 #define KNN_LANES 8
 #define KNN_NAME(x) x##_f32

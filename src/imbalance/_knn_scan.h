@@ -38,78 +38,95 @@ static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold,
     *threshold = dist[k - 1];
 }
 
+/* Score query rows i0..i0+3 against tile t and offer what beats a current k-th to the lists. */
+static inline __attribute__((always_inline)) void KNN_NAME(tile)(
+    const KNN_T *queries, int64_t i0, int64_t n_queries, const KNN_T *packed, int64_t t, int64_t n_candidates,
+    int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip)
+{
+    typedef KNN_NAME(vec) vec;
+    const KNN_T *q0 = queries + i0 * d, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
+    const KNN_T *tile = packed + t * d * KNN_WIDTH;
+    vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
+    for (int64_t c = 0; c < d; c++) {
+        const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
+        const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
+        vec x;
+        x = q0[c] - c0; a00 += x * x;
+        x = q0[c] - c1; a01 += x * x;
+        x = q1[c] - c0; a10 += x * x;
+        x = q1[c] - c1; a11 += x * x;
+        x = q2[c] - c0; a20 += x * x;
+        x = q2[c] - c1; a21 += x * x;
+        x = q3[c] - c0; a30 += x * x;
+        x = q3[c] - c1; a31 += x * x;
+    }
+    const int64_t j0 = t * KNN_WIDTH;
+    typedef __typeof__(a00 <= a00) mask;
+    mask hit = (a00 <= threshold[i0]) | (a01 <= threshold[i0]) | (a10 <= threshold[i0 + 1]) |
+               (a11 <= threshold[i0 + 1]) | (a20 <= threshold[i0 + 2]) | (a21 <= threshold[i0 + 2]) |
+               (a30 <= threshold[i0 + 3]) | (a31 <= threshold[i0 + 3]);
+    if (symmetric) {
+        const vec t0 = *(const vec *)(threshold + j0), t1 = *(const vec *)(threshold + j0 + KNN_LANES);
+        hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) |
+               (a21 <= t1) | (a31 <= t1);
+    }
+    int any = force;
+    for (int l = 0; l < KNN_LANES; l++)
+        any |= hit[l] != 0;
+    if (!any)
+        return;
+
+    KNN_T scores[4][KNN_WIDTH];
+    *(vec *)scores[0] = a00; *(vec *)(scores[0] + KNN_LANES) = a01;
+    *(vec *)scores[1] = a10; *(vec *)(scores[1] + KNN_LANES) = a11;
+    *(vec *)scores[2] = a20; *(vec *)(scores[2] + KNN_LANES) = a21;
+    *(vec *)scores[3] = a30; *(vec *)(scores[3] + KNN_LANES) = a31;
+    for (int r = 0; r < 4; r++) {
+        const int64_t i = i0 + r;
+        if (i >= n_queries)
+            break;
+        for (int l = 0; l < KNN_WIDTH; l++) {
+            const int64_t j = j0 + l;
+            if (j >= n_candidates)
+                break;
+            const KNN_T s = scores[r][l];
+            if (symmetric) {
+                if (j <= i)
+                    continue;
+                if (s <= threshold[j])
+                    KNN_NAME(push)(dist + j * k, index + j * k, threshold + j, k, s, i);
+            } else if (skip != NULL && skip[i] == j) {
+                continue;
+            }
+            if (s <= threshold[i])
+                KNN_NAME(push)(dist + i * k, index + i * k, threshold + i, k, s, j);
+        }
+    }
+}
+
+/* Every query group g = group_begin + m * group_step against every tile (symmetric: the tiles
+ * from its own on). Tiles are taken a cache-sized block at a time, every group passing over a
+ * block before the next is read: the block stays in L2 instead of streaming from L3. */
 KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
                                       int64_t n_candidates, int64_t n_tiles, int64_t d, int k, KNN_T *dist,
                                       int64_t *index, KNN_T *threshold, int64_t group_begin, int64_t group_step,
                                       int symmetric, const int64_t *skip)
 {
-    typedef KNN_NAME(vec) vec;
     const int64_t n_groups = (n_queries + 3) / 4;
-    KNN_T scores[4][KNN_WIDTH];
-
-    for (int64_t g = group_begin; g < n_groups; g += group_step) {
-        const int64_t i0 = 4 * g;
-        const KNN_T *q0 = queries + i0 * d, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
-        /* Symmetric: only pairs j > i; a pair updates both rows. */
-        const int64_t first_tile = symmetric ? i0 / KNN_WIDTH : 0;
-
-        for (int64_t t = first_tile; t < n_tiles; t++) {
-            const KNN_T *tile = packed + t * d * KNN_WIDTH;
-            vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
-            for (int64_t c = 0; c < d; c++) {
-                const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
-                const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
-                vec x;
-                x = q0[c] - c0; a00 += x * x;
-                x = q0[c] - c1; a01 += x * x;
-                x = q1[c] - c0; a10 += x * x;
-                x = q1[c] - c1; a11 += x * x;
-                x = q2[c] - c0; a20 += x * x;
-                x = q2[c] - c1; a21 += x * x;
-                x = q3[c] - c0; a30 += x * x;
-                x = q3[c] - c1; a31 += x * x;
-            }
-            const int64_t j0 = t * KNN_WIDTH;
-            typedef __typeof__(a00 <= a00) mask;
-            mask hit = (a00 <= threshold[i0]) | (a01 <= threshold[i0]) | (a10 <= threshold[i0 + 1]) |
-                       (a11 <= threshold[i0 + 1]) | (a20 <= threshold[i0 + 2]) | (a21 <= threshold[i0 + 2]) |
-                       (a30 <= threshold[i0 + 3]) | (a31 <= threshold[i0 + 3]);
-            if (symmetric) {
-                const vec t0 = *(const vec *)(threshold + j0), t1 = *(const vec *)(threshold + j0 + KNN_LANES);
-                hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) |
-                       (a21 <= t1) | (a31 <= t1);
-            }
-            int any = 0;
-            for (int l = 0; l < KNN_LANES; l++)
-                any |= hit[l] != 0;
-            if (!any && !(symmetric && t == first_tile))
-                continue;
-
-            *(vec *)scores[0] = a00; *(vec *)(scores[0] + KNN_LANES) = a01;
-            *(vec *)scores[1] = a10; *(vec *)(scores[1] + KNN_LANES) = a11;
-            *(vec *)scores[2] = a20; *(vec *)(scores[2] + KNN_LANES) = a21;
-            *(vec *)scores[3] = a30; *(vec *)(scores[3] + KNN_LANES) = a31;
-            for (int r = 0; r < 4; r++) {
-                const int64_t i = i0 + r;
-                if (i >= n_queries)
-                    break;
-                for (int l = 0; l < KNN_WIDTH; l++) {
-                    const int64_t j = j0 + l;
-                    if (j >= n_candidates)
-                        break;
-                    const KNN_T s = scores[r][l];
-                    if (symmetric) {
-                        if (j <= i)
-                            continue;
-                        if (s <= threshold[j])
-                            KNN_NAME(push)(dist + j * k, index + j * k, threshold + j, k, s, i);
-                    } else if (skip != NULL && skip[i] == j) {
-                        continue;
-                    }
-                    if (s <= threshold[i])
-                        KNN_NAME(push)(dist + i * k, index + i * k, threshold + i, k, s, j);
-                }
-            }
+    int64_t block = KNN_BLOCK_BYTES / (d * KNN_WIDTH * (int64_t)sizeof(KNN_T));
+    if (block < 1)
+        block = 1;
+    for (int64_t b0 = 0; b0 < n_tiles; b0 += block) {
+        const int64_t b1 = b0 + block < n_tiles ? b0 + block : n_tiles;
+        for (int64_t g = group_begin; g < n_groups; g += group_step) {
+            const int64_t i0 = 4 * g;
+            /* Symmetric: only pairs j > i, each offered to both rows' lists. */
+            const int64_t first_tile = symmetric ? i0 / KNN_WIDTH : 0;
+            if (first_tile >= b1)
+                break; /* and so for every later group */
+            for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
+                KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold,
+                               symmetric, symmetric && t == first_tile, skip);
         }
     }
 }
