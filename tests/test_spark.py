@@ -65,6 +65,20 @@ def test_exact_counts(churn, strategy, ratio, expected):
     assert out.columns == churn.columns
 
 
+@pytest.mark.parametrize("exact", [True, False])
+def test_return_plan_gives_the_realized_counts(churn, exact):
+    out, plan = isp.under_sample(churn, "LABEL", ratio=2, seed=2, exact=exact, return_plan=True)
+    assert plan.targets == {0: 1414, 1: 707} and plan.counts == {0: 4293, 1: 707}
+    if exact:
+        assert counts(out) == plan.targets
+    # Realized counts of any result, observed during the caller's own action (no extra scan).
+    from pyspark.sql import Observation
+    seen = Observation()
+    observed = out.observe(seen, *[F.count_if(F.col("LABEL") == c).alias(str(c)) for c in plan.targets])
+    total = observed.count()
+    assert {int(c): v for c, v in seen.get.items()} == counts(out) and total == sum(seen.get.values())
+
+
 def test_over_sampling_keeps_every_original_row(churn):
     out = isp.over_sample(churn, "LABEL", seed=3)
     per_id = {r["id"]: r["count"] for r in out.groupBy("id").count().collect()}

@@ -166,7 +166,8 @@ def resample(
     seed: int = 0,
     key: str | None = None,
     exact: bool = True,
-) -> DataFrame:
+    return_plan: bool = False,
+) -> DataFrame | tuple[DataFrame, Plan]:
     """Resample ``df`` so every class has its planned row count.
 
     Parameters
@@ -184,10 +185,20 @@ def resample(
     exact : bool, default=True
         Exact per-class counts (see the module doc). False: Bernoulli selection, counts right
         on average, one pass.
+    return_plan : bool, default=False
+        Also return the :class:`~imbalance.Plan` (from the class counts this call already
+        made). With ``exact=True`` its ``targets`` are the realized per-class counts; with
+        ``exact=False`` they are what each class gets on average. To read realized counts of
+        a Bernoulli result without another scan, observe them during your own action::
+
+            out, plan = resample(df, "LABEL", exact=False, return_plan=True)
+            seen = Observation()
+            out = out.observe(seen, *[F.count_if(F.col("LABEL") == c).alias(str(c)) for c in plan.targets])
+            out.write.parquet(path)   # seen.get == {"0": ..., "1": ...}
 
     Returns
     -------
-    DataFrame with the same columns.
+    DataFrame with the same columns; ``(DataFrame, Plan)`` with ``return_plan=True``.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ParameterError(f"seed must be an int, got {seed!r}.")
@@ -217,7 +228,8 @@ def resample(
         result = keyed.withColumn(_COPY, copies).filter(F.col(_COPY) > 0)
         if any(the_plan.targets[c] > n for c, n in counts.items()):
             result = result.withColumn(_COPY, F.explode(F.sequence(F.lit(1), F.col(_COPY))))
-        return result.drop(_COPY, _KEY)
+        result = result.drop(_COPY, _KEY)
+        return (result, the_plan) if return_plan else result
     parts = []
     if whole:
         repeated = keyed.filter(F.col(target).isin(list(whole)))
@@ -230,19 +242,20 @@ def resample(
     result = parts[0]
     for part in parts[1:]:
         result = result.unionByName(part)
-    return result.drop(_KEY)
+    result = result.drop(_KEY)
+    return (result, the_plan) if return_plan else result
 
 
 def under_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
-                 exact: bool = True) -> DataFrame:
+                 exact: bool = True, return_plan: bool = False) -> DataFrame | tuple[DataFrame, Plan]:
     """Keep the smallest class; cap every other at ``ratio`` times it (see :func:`resample`)."""
-    return resample(df, target, "under", ratio=ratio, seed=seed, key=key, exact=exact)
+    return resample(df, target, "under", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
 
 
 def over_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
-                exact: bool = True) -> DataFrame:
+                exact: bool = True, return_plan: bool = False) -> DataFrame | tuple[DataFrame, Plan]:
     """Keep the largest class; raise every other to ``largest / ratio`` rows (see :func:`resample`)."""
-    return resample(df, target, "over", ratio=ratio, seed=seed, key=key, exact=exact)
+    return resample(df, target, "over", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
 
 
 def with_weights(df: DataFrame, target: str = "LABEL", scheme: Scheme = "balanced", *, output_col: str = "weight",
