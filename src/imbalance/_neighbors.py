@@ -64,10 +64,10 @@ def _pad_rows(X: np.ndarray, multiple: int) -> np.ndarray:
     return padded
 
 
-def _pack(X: np.ndarray, width: int) -> np.ndarray:
-    """Tiles of ``width`` rows, each transposed: packed[tile, feature, lane] (NaN padding)."""
-    padded = _pad_rows(X, width)
-    return np.ascontiguousarray(padded.reshape(-1, width, X.shape[1]).transpose(0, 2, 1))
+def _pack(padded: np.ndarray, width: int) -> np.ndarray:
+    """Tiles of ``width`` rows (``padded`` has a multiple of ``width`` rows), each transposed:
+    packed[tile, feature, lane]."""
+    return np.ascontiguousarray(padded.reshape(-1, width, padded.shape[1]).transpose(0, 2, 1))
 
 
 def _empty_lists(rows: int, k: int, dtype: np.dtype, threshold_rows: int):
@@ -127,12 +127,13 @@ def kneighbors(
         return _kneighbors_sklearn(X, k, queries, search)
     threads = _n_threads(n_threads)
     width = 2 * _LANES[X.dtype]
-    packed = _pack(X, width)
+    candidates = _pad_rows(X, width)  # NaN rows: every comparison with them is false
+    packed = _pack(candidates, width)
     n_tiles = len(packed)
 
     if queries is None:  # symmetric: every pair once, each thread keeps lists for every row
         rows = n_tiles * width
-        padded = _pad_rows(X, width)
+        padded = candidates
         groups = -(-n // 4)
         threads = min(threads, groups)
         lists = [_empty_lists(n, k, X.dtype, rows) for _ in range(threads)]
@@ -147,6 +148,7 @@ def kneighbors(
         padded = _pad_rows(X[queries], 4)
         groups = -(-m // 4)
         threads = max(1, min(threads, groups))
+        del candidates
         dist, index, threshold = _empty_lists(m, k, X.dtype, len(padded))
         lists = [(dist, index, threshold)]
 
