@@ -95,6 +95,19 @@ def test_a_users_search_object_is_cloned_and_used():
     assert not hasattr(search, "n_samples_fit_")  # the caller's object is left unfitted
 
 
+def test_without_the_compiled_scan_scikit_learn_answers_the_same(monkeypatch):
+    # What an install without a C compiler gets.
+    X = np.random.default_rng(7).integers(0, 3, size=(120, 9)).astype(np.float64)
+    expected = kneighbors(X, 4)
+    monkeypatch.setattr(_neighbors, "_knn", None)
+    assert not _neighbors.have_compiled_scan()
+    dist, idx = kneighbors(X, 4)
+    np.testing.assert_allclose(dist, expected[0], atol=1e-12)
+    # scikit-learn orders exact ties its own way; every listed neighbour is at the right distance
+    np.testing.assert_allclose(((X[:, None, :] - X[idx]) ** 2).sum(-1), reference(X, 4)[0], atol=1e-12)
+    assert not (idx == np.arange(120)[:, None]).any()
+
+
 def test_integer_input_is_searched_in_float64_and_not_mutated():
     X = np.random.default_rng(6).integers(0, 10, size=(50, 3))
     before = X.copy()
