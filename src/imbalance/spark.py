@@ -229,20 +229,20 @@ def resample(
         if any(the_plan.targets[c] > n for c, n in counts.items()):
             result = result.withColumn(_COPY, F.explode(F.sequence(F.lit(1), F.col(_COPY))))
         result = result.drop(_COPY, _KEY)
-        return (result, the_plan) if return_plan else result
-    parts = []
-    if whole:
-        repeated = keyed.filter(F.col(target).isin(list(whole)))
-        if any(k > 1 for k in whole.values()):
-            copies = F.explode(F.sequence(F.lit(1), _per_class(target, whole, 1)))
-            repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
-        parts.append(repeated)
-    if partial:
-        parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial))
-    result = parts[0]
-    for part in parts[1:]:
-        result = result.unionByName(part)
-    result = result.drop(_KEY)
+    else:
+        parts = []
+        if whole:
+            repeated = keyed.filter(F.col(target).isin(list(whole)))
+            if any(k > 1 for k in whole.values()):
+                copies = F.explode(F.sequence(F.lit(1), _per_class(target, whole, 1)))
+                repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
+            parts.append(repeated)
+        if partial:
+            parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial))
+        result = parts[0]
+        for part in parts[1:]:
+            result = result.unionByName(part)
+        result = result.drop(_KEY)
     return (result, the_plan) if return_plan else result
 
 
