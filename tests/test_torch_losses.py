@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
-from torch.autograd import gradcheck  # noqa: E402
+from torch.autograd import gradcheck, gradgradcheck  # noqa: E402
 
 import imbalance  # noqa: E402
 import imbalance.torch as it  # noqa: E402
@@ -434,3 +434,73 @@ def test_asymmetric_hand_written_gradient(clip, gammas, soft):
     gamma_neg, gamma_pos = gammas
     fn = lambda inp: it.asymmetric_loss(inp, y, gamma_neg=gamma_neg, gamma_pos=gamma_pos, clip=clip, reduction="none")  # noqa: E731
     assert gradcheck(fn, (x,))
+
+
+# ----------------------------------------------------------------------------- issue 11: alpha range, every gradient
+
+
+def test_sigmoid_focal_alpha_follows_torchvision_convention():
+    x, y = randn(64), bits(64)
+    plain = it.functional.sigmoid_focal_loss(x, y, reduction="none")
+    for off in (-1, -0.5):  # alpha < 0: no weighting
+        torch.testing.assert_close(it.functional.sigmoid_focal_loss(x, y, alpha=off, reduction="none"), plain)
+        torch.testing.assert_close(it.SigmoidFocalLoss(alpha=off, reduction="none")(x, y), plain)
+    for bad in (1.5, float("nan")):
+        with pytest.raises(ParameterError, match="alpha must be in \\[0, 1\\]"):
+            it.functional.sigmoid_focal_loss(x, y, alpha=bad)
+        with pytest.raises(ParameterError, match="alpha must be in \\[0, 1\\]"):
+            it.SigmoidFocalLoss(alpha=bad)
+    with pytest.raises(ParameterError, match="weights in \\[0, 1\\]"):
+        it.functional.sigmoid_focal_loss(randn(8, 2), bits(8, 2), alpha=torch.tensor([0.5, 1.2]))
+    assert (it.functional.sigmoid_focal_loss(x, y, alpha=1.0, reduction="none") >= 0).all()
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0, 1.5])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_sigmoid_focal_gradients_reach_soft_targets_and_learnable_alpha(gamma, reduction):
+    x, y = randn(5, 3), torch.rand(5, 3, generator=g, dtype=torch.float64).requires_grad_()
+    alpha = torch.rand(3, generator=g, dtype=torch.float64).requires_grad_()
+
+    def loss(x, y, alpha):
+        return it.functional.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma, reduction=reduction)
+
+    assert gradcheck(loss, (x, y, alpha))
+    assert gradgradcheck(loss, (x, y, alpha))
+
+
+@pytest.mark.parametrize("gamma", [0.0, 2.0, 1.5])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_focal_double_backward_has_a_graph(gamma, reduction):
+    x = randn(6, 4)
+    y, t = bits(6, 4), classes(6, 4)
+    sigmoid = lambda x: it.functional.sigmoid_focal_loss(x, y, alpha=0.25, gamma=gamma, reduction=reduction)  # noqa: E731
+    softmax = lambda x: it.functional.softmax_focal_loss(x, t, gamma=gamma, reduction=reduction)  # noqa: E731
+    for loss in (sigmoid, softmax):
+        assert gradgradcheck(loss, (x,))
+        # a gradient penalty: the gradient has a graph back to x
+        (grad,) = torch.autograd.grad(loss(x).sum(), x, create_graph=True)
+        assert grad.requires_grad
+        (second,) = torch.autograd.grad(grad.pow(2).sum(), x)
+        assert torch.isfinite(second).all() and second.abs().sum() > 0
+
+
+def test_softmax_focal_gradient_reaches_a_learnable_alpha():
+    x, t = randn(7, 3), classes(7, 3)
+    alpha = torch.rand(3, generator=g, dtype=torch.float64).requires_grad_()
+    for reduction in ("none", "mean", "sum"):
+        assert gradcheck(lambda x, a: it.functional.softmax_focal_loss(x, t, alpha=a, reduction=reduction), (x, alpha))
+        assert gradgradcheck(lambda x, a: it.functional.softmax_focal_loss(x, t, alpha=a, reduction=reduction),
+                             (x, alpha))
+
+
+def test_backward_with_only_the_target_requiring_grad():
+    x = randn(10).detach()
+    y = torch.rand(10, generator=g, dtype=torch.float64).requires_grad_()
+    it.functional.sigmoid_focal_loss(x, y).backward()
+    # against autograd on the direct formula
+    y_ref = y.detach().clone().requires_grad_()
+    p = torch.sigmoid(x)
+    p_t = p * y_ref + (1 - p) * (1 - y_ref)
+    ce = -(y_ref * torch.log(p) + (1 - y_ref) * torch.log(1 - p))
+    ((1 - p_t) ** 2 * ce).mean().backward()
+    torch.testing.assert_close(y.grad, y_ref.grad)

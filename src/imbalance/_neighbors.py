@@ -122,9 +122,39 @@ def kneighbors(
     n, d = X.shape
     if not 1 <= k < n:
         raise ValueError(f"k must be between 1 and n - 1 = {n - 1}, got {k}.")
-    n_queries = n if queries is None else len(queries)
-    if search is not None or _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
+    if search is not None:  # the caller's own metric: searched as given
         return _kneighbors_sklearn(X, k, queries, search)
+    X, exponent = _in_safe_range(X)
+    dist, index = _kneighbors_euclidean(X, k, queries, n_threads)
+    if exponent:
+        with np.errstate(over="ignore", under="ignore"):  # inf or 0 is then the true squared distance
+            dist = np.ldexp(dist, 2 * exponent)
+    return dist, index
+
+
+def _in_safe_range(X: np.ndarray) -> tuple[np.ndarray, int]:
+    """X times a power of two that brings its largest magnitude near 1, when that magnitude is
+    so large that squared distances would overflow (above ~1e154 in float64, ~1e19 in float32)
+    or so small that they would underflow; and the exponent to undo it.
+
+    A power of two changes no mantissa, so every distance is scaled by the same exact factor
+    and the neighbours are the same as in exact arithmetic."""
+    info = np.finfo(X.dtype)
+    largest = float(np.abs(X).max()) if X.size else 0.0
+    # squared distances reach 4 d largest**2; keep that far from the ends of the range
+    bound = (info.maxexp - 8 - int(np.log2(max(X.shape[1], 1)))) // 2
+    if largest == 0.0 or -bound <= np.frexp(largest)[1] <= bound:
+        return X, 0
+    exponent = int(np.frexp(largest)[1])
+    return np.ldexp(X, -exponent).astype(X.dtype, copy=False), exponent
+
+
+def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
+                          n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    n, d = X.shape
+    n_queries = n if queries is None else len(queries)
+    if _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
+        return _kneighbors_sklearn(X, k, queries, None)
     threads = _n_threads(n_threads)
     width = 2 * _LANES[X.dtype]
     candidates = _pad_rows(X, width)  # NaN rows: every comparison with them is false

@@ -24,6 +24,8 @@ __all__ = [
     "EncodedLabels",
     "encode_labels",
     "check_ratio",
+    "fmt_label",
+    "MAX_ROWS",
     "check_random_state",
     "check_same_length",
     "check_label_column",
@@ -61,7 +63,7 @@ class EncodedLabels:
     Attributes
     ----------
     classes : ndarray of shape (n_classes,)
-        The distinct labels, sorted.
+        The distinct labels, sorted (a pandas categorical: in its declared category order).
     codes : ndarray of shape (n_samples,)
         ``classes[codes]`` gives back the labels.
     counts : ndarray of shape (n_classes,), int64
@@ -77,8 +79,9 @@ class EncodedLabels:
         return int(self.codes.shape[0])
 
 
-def _as_label_array(y: Any, name: str) -> np.ndarray:
-    """1-D numpy view of ``y`` (Series, list, 1-D or (n, 1) array)."""
+def _as_label_array(y: Any, name: str) -> np.ndarray | pd.Categorical:
+    """1-D numpy view of ``y`` (Series, list, 1-D or (n, 1) array); pandas categoricals stay
+    ``pd.Categorical`` so that their declared category order survives."""
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise LabelError(
@@ -86,13 +89,17 @@ def _as_label_array(y: Any, name: str) -> np.ndarray:
                 f"(e.g. df['LABEL'])."
             )
         y = y.iloc[:, 0]
+    if isinstance(getattr(y, "dtype", None), pd.CategoricalDtype):  # Series, Categorical, CategoricalIndex
+        return pd.Categorical(y)
     if isinstance(y, pd.Series):
-        if isinstance(y.dtype, pd.CategoricalDtype):
-            # Categories keep their declared order and unused categories drop out below.
-            return np.asarray(y.astype(y.dtype.categories.dtype))
         return y.to_numpy()
     if y is None or isinstance(y, (str, bytes, numbers.Number)):
         raise InputTypeError(f"{name} must be an array of class labels, got {type(y).__name__}.")
+    if hasattr(y, "tocsr") or hasattr(y, "todense"):
+        raise InputTypeError(
+            f"{name} is a sparse {type(y).__name__}; class labels must be a dense 1-D array. "
+            "Convert it first, e.g. np.asarray(y.todense()).ravel()."
+        )
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -115,7 +122,8 @@ def _missing_mask(arr: np.ndarray) -> np.ndarray | None:
 def encode_labels(y: Any, *, name: str = "y", min_classes: int = 2) -> EncodedLabels:
     """Read class labels into sorted classes, integer codes and counts.
 
-    Integer and boolean labels with a compact range take an O(n) path through
+    Classes come sorted, except for pandas categoricals, whose classes follow the declared
+    category order. Integer and boolean labels with a compact range take an O(n) path through
     ``np.bincount``; other labels go through ``pandas.factorize``.
 
     Raises
@@ -127,15 +135,12 @@ def encode_labels(y: Any, *, name: str = "y", min_classes: int = 2) -> EncodedLa
     n = arr.shape[0]
     if n == 0:
         raise LabelError(f"{name} is empty: there are no rows to resample or weigh.")
+    if isinstance(arr, pd.Categorical):
+        return _encode_categorical(arr, name, min_classes)
 
     missing = _missing_mask(arr)
     if missing is not None and missing.any():
-        where = np.flatnonzero(missing)
-        shown = ", ".join(str(i) for i in where[:5]) + (", ..." if where.size > 5 else "")
-        raise LabelError(
-            f"{name} has {where.size} missing label(s) (at row positions {shown}); "
-            "drop or fill those rows before resampling."
-        )
+        _raise_missing(np.flatnonzero(missing), name)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or not np.array_equal(arr, np.round(arr)):
             example = arr[np.flatnonzero(arr != np.round(arr))[:1]]
@@ -171,19 +176,47 @@ def encode_labels(y: Any, *, name: str = "y", min_classes: int = 2) -> EncodedLa
         counts = np.bincount(codes, minlength=classes.size)
         codes = codes.astype(_code_dtype(classes.size), copy=False)
 
+    return _encoded(classes, codes, counts, name, min_classes)
+
+
+def _encoded(classes: np.ndarray, codes: np.ndarray, counts: np.ndarray, name: str, min_classes: int) -> EncodedLabels:
     if classes.size < min_classes:
         raise LabelError(
-            f"{name} has only one class ({_fmt(classes[0])}); imbalance handling needs at least "
+            f"{name} has only one class ({fmt_label(classes[0])}); imbalance handling needs at least "
             f"{min_classes} classes. Check that the label column is the right one."
         )
     return EncodedLabels(classes=classes, codes=codes, counts=counts.astype(np.int64, copy=False))
+
+
+def _encode_categorical(cat: pd.Categorical, name: str, min_classes: int) -> EncodedLabels:
+    """Classes in the declared category order (an ordered ``"low" < "high"`` stays so, not
+    alphabetical); categories no row uses drop out."""
+    raw = cat.codes
+    missing = raw < 0
+    if missing.any():
+        _raise_missing(np.flatnonzero(missing), name)
+    counts_all = np.bincount(raw, minlength=len(cat.categories))
+    present = np.flatnonzero(counts_all)
+    lookup = np.zeros(counts_all.size, dtype=_code_dtype(present.size))
+    lookup[present] = np.arange(present.size, dtype=lookup.dtype)
+    classes = np.asarray(cat.categories[present])
+    return _encoded(classes, lookup[raw], counts_all[present], name, min_classes)
+
+
+def _raise_missing(where: np.ndarray, name: str) -> None:
+    shown = ", ".join(str(i) for i in where[:5]) + (", ..." if where.size > 5 else "")
+    raise LabelError(
+        f"{name} has {where.size} missing label(s) (at row positions {shown}); "
+        "drop or fill those rows before resampling."
+    )
 
 
 def _code_dtype(n_classes: int) -> np.dtype:
     return np.dtype(np.uint8 if n_classes <= 256 else np.int32 if n_classes < 2**31 else np.int64)
 
 
-def _fmt(label: Any) -> str:
+def fmt_label(label: Any) -> str:
+    """A label as the user wrote it, for messages: ``1`` or ``'yes'``, never ``np.int64(1)``."""
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
@@ -192,8 +225,13 @@ def to_python(label: Any) -> Any:
     return label.item() if isinstance(label, np.generic) else label
 
 
+#: The largest row count a plan may ask for, and the largest ratio: 2**53, beyond which
+#: float64 (numpy, pandas, Spark) no longer counts rows exactly.
+MAX_ROWS = 2**53
+
+
 def check_ratio(ratio: Any) -> float:
-    """``ratio`` as a float >= 1 (largest class / smallest class after resampling)."""
+    """``ratio`` as a float in [1, 2**53] (largest class / smallest class after resampling)."""
     if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real):
         raise InputTypeError(
             f"ratio must be a number >= 1 (largest class / smallest class after resampling), "
@@ -203,8 +241,13 @@ def check_ratio(ratio: Any) -> float:
     if not math.isfinite(ratio) or ratio < 1:
         raise StrategyError(
             f"ratio must be >= 1 (largest class count / smallest class count after resampling), "
-            f"got {ratio}. For 3 majority rows per minority row use ratio=3; ratio=1 balances "
+            f"got {ratio:g}. For 3 majority rows per minority row use ratio=3; ratio=1 balances "
             "the classes."
+        )
+    if ratio > MAX_ROWS:
+        raise StrategyError(
+            f"ratio {ratio:g} is larger than any row count can be (at most 2**53 = {MAX_ROWS:.3g}); "
+            "a ratio above the data's own imbalance ratio leaves every class as it is."
         )
     return ratio
 

@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from imbalance._io import atomic_path
-from imbalance._validation import InputError, ParameterError, encode_labels, n_rows
+from imbalance._validation import InputError, ParameterError, encode_labels, n_rows, to_python
 from imbalance.metrics import correct_prior
 from imbalance.resample import take_rows
 from imbalance.weights import sample_weights
@@ -356,17 +356,22 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight not in (None, "balanced"):
             raise ParameterError(f"class_weight must be None or 'balanced', got {self.class_weight!r}.")
         labels = encode_labels(y)
-        self.classes_ = labels.classes
-        self.true_prior_ = labels.counts / labels.counts.sum()
+        true_prior = labels.counts / labels.counts.sum()
         X_fit, y_fit = (X, y) if self.sampler is None else clone(self.sampler).fit_resample(X, y)
         fitted = encode_labels(y_fit)
         if not np.array_equal(fitted.classes, labels.classes):
             raise InputError("the sampler dropped a class; every class must stay in the training data.")
         weights = sample_weights(y_fit, "balanced") if self.class_weight == "balanced" else None
         counts = np.bincount(fitted.codes, weights=weights, minlength=labels.classes.size)
-        self.train_prior_ = counts / counts.sum()
         params = {} if weights is None else {"sample_weight": weights}
         self.estimator_ = clone(self.estimator).fit(X_fit, y_fit, **params)
+        # The priors in the estimator's own class order (sorted for scikit-learn models, while
+        # a categorical y's classes come in category order).
+        position = {to_python(c): i for i, c in enumerate(labels.classes)}
+        self.classes_ = np.asarray(getattr(self.estimator_, "classes_", labels.classes))
+        order = np.array([position[to_python(c)] for c in self.classes_])
+        self.true_prior_ = true_prior[order]
+        self.train_prior_ = (counts / counts.sum())[order]
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:

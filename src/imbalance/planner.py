@@ -17,9 +17,11 @@ from typing import Any, Union
 import numpy as np
 
 from imbalance._validation import (
+    MAX_ROWS,
     InputTypeError,
     StrategyError,
     check_ratio,
+    fmt_label,
     encode_labels,
     to_python,
 )
@@ -165,7 +167,7 @@ def plan_from_counts(counts: Mapping[Any, int], strategy: Strategy = "under", *,
     for key in keys:
         value = counts[key]
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise StrategyError(f"count of class {key!r} must be a positive int, got {value!r}.")
+            raise StrategyError(f"count of class {fmt_label(key)} must be a positive int, got {value!r}.")
         checked[to_python(key)] = int(value)
     return _plan(np.array(list(checked)), checked, strategy, ratio)
 
@@ -216,7 +218,8 @@ def _named_targets(strategy: str, counts: np.ndarray, ratio: float) -> np.ndarra
     # The ratio as the decimal it prints as, so that 1.1 * 10 is 11, not 11.000000000000002.
     exact = Fraction(repr(ratio))
     if strategy == "under":
-        cap = math.floor(exact * int(counts.min()))
+        # capped at the largest count first: a huge ratio must not overflow int64
+        cap = min(math.floor(exact * int(counts.min())), int(counts.max()))
         return np.minimum(counts, cap)
     floor = math.ceil(int(counts.max()) / exact)
     return np.maximum(counts, floor)
@@ -231,16 +234,21 @@ def _explicit_targets(explicit: Mapping, counts: dict) -> np.ndarray:
     for key, value in explicit.items():
         known = lookup.get(to_python(key))
         if known is None:
-            shown = ", ".join(repr(c) for c in counts)
-            raise StrategyError(f"unknown class {key!r} in the targets; the classes are {shown}.")
+            shown = ", ".join(fmt_label(c) for c in counts)
+            raise StrategyError(f"unknown class {fmt_label(key)} in the targets; the classes are {shown}.")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise StrategyError(
-                f"target for class {key!r} must be an int (rows after resampling), got {value!r}."
+                f"target for class {fmt_label(key)} must be an int (rows after resampling), got {value!r}."
             )
         if value < 1:
             raise StrategyError(
-                f"target for class {key!r} must be >= 1 row, got {value}; to drop a class, "
+                f"target for class {fmt_label(key)} must be >= 1 row, got {value}; to drop a class, "
                 "filter its rows out before resampling."
+            )
+        if value > MAX_ROWS:
+            raise StrategyError(
+                f"target for class {fmt_label(key)} is {value} rows, more than any table can hold "
+                f"(at most 2**53 = {MAX_ROWS:.3g}); check the number."
             )
         targets[known] = int(value)
     return np.fromiter(targets.values(), dtype=np.int64, count=len(targets))

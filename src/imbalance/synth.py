@@ -30,6 +30,7 @@ from imbalance._validation import (
     InputTypeError,
     ParameterError,
     check_random_state,
+    fmt_label,
 )
 from imbalance.planner import apportion
 from imbalance.resample import _class_positions, take_rows
@@ -67,9 +68,16 @@ class Synthesis:
 # ----------------------------------------------------------------------------- neighbours
 
 
-def _kneighbors(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None) -> np.ndarray:
+def _kneighbors(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None, *,
+                param: str = "k_neighbors") -> np.ndarray:
     """Indices (into X) of the k nearest neighbours in X of each of ``rows`` (default: every
-    row), the row itself left out; searched by ``neighbors`` if given (see :mod:`imbalance._neighbors`)."""
+    row), the row itself left out; searched by ``neighbors`` if given (see :mod:`imbalance._neighbors`).
+    ``param`` names the parameter that set ``k``, for the message when X has too few rows."""
+    if k >= len(X):
+        raise InputError(
+            f"{param}={k} asks for {k} neighbours of every row, but X has only {len(X)} rows; "
+            f"lower {param} to at most {len(X) - 1}."
+        )
     return _neighbors.kneighbors(X, k, queries=rows, search=neighbors)[1]
 
 
@@ -143,7 +151,7 @@ class _BaseSMOTE(_BaseRandomSampler):
         k = self.k_neighbors
         if rows.size <= k:
             raise InputError(
-                f"class {labels.classes[code]!r} has {rows.size} rows, fewer than k_neighbors + 1 = {k + 1}, "
+                f"class {fmt_label(labels.classes[code])} has {rows.size} rows, fewer than k_neighbors + 1 = {k + 1}, "
                 f"so it has too few neighbours to synthesise from; lower k_neighbors to at most {rows.size - 1}."
             )
         return _kneighbors(X[rows], k, self.neighbors)
@@ -152,6 +160,8 @@ class _BaseSMOTE(_BaseRandomSampler):
         if hasattr(X, "tocsr"):
             raise InputTypeError(f"{type(self).__name__} needs dense X; sparse matrices are not supported.")
         if isinstance(X, pd.DataFrame):
+            if X.shape[1] == 0:
+                raise InputError("X has no columns; SMOTE needs at least one feature to interpolate.")
             categorical = self._categorical_columns(X)
             features = _numeric_frame(X, type(self).__name__, categorical)
             names = [c for c in X.columns if c not in categorical]
@@ -159,12 +169,20 @@ class _BaseSMOTE(_BaseRandomSampler):
             arr = np.asarray(X)
             if arr.ndim != 2:
                 raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
+            if arr.shape[1] == 0:
+                raise InputError("X has no columns; SMOTE needs at least one feature to interpolate.")
             categorical = self._categorical_columns(arr)
             if categorical:
                 frame = pd.DataFrame(arr)
                 numeric_cols = [c for c in frame.columns if c not in categorical]
-                features = _numeric_frame(frame.astype({c: float for c in numeric_cols}), type(self).__name__,
-                                          categorical)
+                try:
+                    frame = frame.astype({c: float for c in numeric_cols})
+                except (TypeError, ValueError):
+                    raise InputTypeError(
+                        f"{type(self).__name__} interpolates numbers, but some of columns {numeric_cols} of X are "
+                        "not numeric: list every non-numeric column in categorical_features."
+                    ) from None
+                features = _numeric_frame(frame, type(self).__name__, categorical)
             elif arr.dtype.kind not in "iuf":
                 raise InputTypeError(
                     f"{type(self).__name__} interpolates numbers, but X has dtype {arr.dtype}: use SMOTENC with "
@@ -286,7 +304,9 @@ def _assemble(X: Any, features: _Features, categorical: list, synthesis: Synthes
     if categorical:
         synthetic = np.empty((synthesis.base.size, arr.shape[1]), dtype=arr.dtype)
         numeric_cols = [c for c in range(arr.shape[1]) if c not in categorical]
-        synthetic[:, numeric_cols] = _interpolate(arr[:, numeric_cols].astype(np.float64), synthesis)
+        values = _interpolate(features.numeric, synthesis)
+        # an integer array would truncate on assignment (35.88 -> 35): round, as for DataFrames
+        synthetic[:, numeric_cols] = np.rint(values) if arr.dtype.kind in "iu" else values
         for j, c in enumerate(categorical):
             synthetic[:, c] = np.asarray(features.levels[j])[new_categorical[:, j]]
     elif arr.dtype.kind == "f":  # in X's own float dtype, straight into the result
@@ -383,7 +403,7 @@ class BorderlineSMOTE(_BaseSMOTE):
     def danger_rows(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """Which of ``rows`` (positions of one class) are in danger; a boolean mask."""
         m = self.m_neighbors
-        around = _kneighbors(X, m, self.neighbors, rows)
+        around = _kneighbors(X, m, self.neighbors, rows, param="m_neighbors")
         others = (codes[around] != code).sum(axis=1)
         return (others >= m / 2) & (others < m)
 
@@ -391,7 +411,7 @@ class BorderlineSMOTE(_BaseSMOTE):
         danger = self.danger_rows(X, labels.codes, rows, code)
         if not danger.any():
             warnings.warn(
-                f"class {labels.classes[code]!r} has no rows in danger; Borderline-SMOTE uses all its rows.",
+                f"class {fmt_label(labels.classes[code])} has no rows in danger; Borderline-SMOTE uses all its rows.",
                 stacklevel=3,
             )
             danger[:] = True
@@ -403,8 +423,6 @@ class BorderlineSMOTE(_BaseSMOTE):
             picks = rows[neighbours[base, rng.integers(0, k, size=n_new)]]
             gap = rng.random(n_new)
         else:
-            if X.shape[0] <= k:
-                raise InputError(f"k_neighbors={k} needs more than {k} rows.")
             neighbours = _kneighbors(X, k, self.neighbors, rows)
             picks = neighbours[base, rng.integers(0, k, size=n_new)]
             gap = rng.random(n_new) * np.where(labels.codes[picks] == code, 1.0, 0.5)
@@ -431,7 +449,7 @@ class ADASYN(_BaseSMOTE):
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
         r = self.hardness(X, labels.codes, rows, code)
         if r.sum() == 0:
-            warnings.warn(f"class {labels.classes[code]!r} has no hard rows; ADASYN draws bases uniformly.",
+            warnings.warn(f"class {fmt_label(labels.classes[code])} has no hard rows; ADASYN draws bases uniformly.",
                           stacklevel=3)
             r = np.ones_like(r)
         per_row = apportion(r, n_new)
@@ -464,21 +482,18 @@ class SMOTENC(_BaseSMOTE):
         self.categorical_features = categorical_features
 
     def _categorical_columns(self, X: Any) -> list:
-        spec = self.categorical_features
-        if isinstance(X, pd.DataFrame):
-            if isinstance(spec, str) and spec == "auto":
-                found = [c for c in X.columns if X[c].dtype == bool or not pd.api.types.is_numeric_dtype(X[c])]
-            else:
-                found = [X.columns[c] if isinstance(c, (int, np.integer)) and c not in X.columns else c for c in spec]
-                missing = [c for c in found if c not in X.columns]
-                if missing:
-                    raise InputError(f"categorical_features {missing} are not columns of X.")
-        else:
-            if isinstance(spec, str):
-                raise InputError("with an array X, give categorical_features as column positions.")
-            found = list(spec)
+        columns = list(X.columns) if isinstance(X, pd.DataFrame) else list(range(np.shape(X)[1]))
+        found = _resolve_columns(self.categorical_features, X)
         if not found:
             raise InputError("SMOTENC found no categorical feature; use SMOTE for numeric data.")
+        if len(found) == len(columns):
+            # Every distance in the SMOTE-NC metric would be a multiple of the numeric spread,
+            # which is then 0: the "nearest" rows would be the first k, whatever their values.
+            raise InputError(
+                "SMOTENC needs at least one numeric feature to measure distances, but every column of X is "
+                "categorical; use OverSampler (random over-sampling) for all-categorical data, or encode "
+                "some columns as numbers."
+            )
         return found
 
     def _space(self, features: _Features, rows: np.ndarray) -> np.ndarray:
@@ -503,6 +518,54 @@ class SMOTENC(_BaseSMOTE):
         tags.input_tags.string = True
         tags.input_tags.categorical = True
         return tags
+
+
+def _resolve_columns(spec: Any, X: Any) -> list:
+    """``categorical_features`` as column labels (DataFrame) or positions (array), as
+    scikit-learn reads a column selection: ints are positions (negative ones count from the
+    end), strings are DataFrame column names, a boolean array is a mask; "auto" (DataFrame
+    only) means every bool or non-numeric column."""
+    is_frame = isinstance(X, pd.DataFrame)
+    columns = list(X.columns) if is_frame else list(range(np.shape(X)[1]))
+    n = len(columns)
+    if isinstance(spec, str):
+        if spec != "auto":
+            raise InputError(f"categorical_features must be 'auto', column positions, names or a boolean mask, "
+                             f"got {spec!r}.")
+        if not is_frame:
+            raise InputError("categorical_features='auto' needs a DataFrame; with an array X, give column "
+                             "positions or a boolean mask.")
+        return [c for c in columns if X[c].dtype == bool or not pd.api.types.is_numeric_dtype(X[c])]
+    try:
+        items = np.asarray(spec) if not isinstance(spec, (list, tuple)) else np.asarray(spec, dtype=object)
+    except Exception:  # noqa: BLE001 - anything numpy cannot read is reported the same way
+        items = None
+    if items is None or items.ndim != 1:
+        raise InputError(f"categorical_features must be a list of column positions, names or a boolean mask, "
+                         f"got {spec!r}.")
+    values = items.tolist()
+    if values and all(isinstance(v, (bool, np.bool_)) for v in values):
+        if len(values) != n:
+            raise InputError(f"categorical_features is a boolean mask of {len(values)} values but X has {n} "
+                             "columns; give one value per column.")
+        return [c for c, keep in zip(columns, values) if keep]
+    found = []
+    for v in values:
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            if not -n <= v < n:
+                raise InputError(f"categorical_features position {int(v)} is out of range for X with {n} "
+                                 f"columns (valid: {-n} to {n - 1}).")
+            c = columns[int(v)]
+        elif isinstance(v, str) and is_frame:
+            if v not in X.columns:
+                raise InputError(f"categorical_features names {v!r}, which is not a column of X.")
+            c = v
+        else:
+            kind = "positions or column names" if is_frame else "positions (X is an array, so no names)"
+            raise InputError(f"categorical_features must hold {kind} or be a boolean mask, got {v!r}.")
+        if c not in found:
+            found.append(c)
+    return found
 
 
 def smote(X: Any, y: Any, *, ratio: float = 1.0, targets: Any = None, k_neighbors: int = 5,

@@ -175,9 +175,14 @@ def sigmoid_focal_loss(
         Logits.
     target : Tensor of the same shape
         Targets in [0, 1] (0/1, or soft).
-    alpha : float or Tensor of shape (C,), optional
+    alpha : float in [0, 1] or Tensor of shape (C,), optional
         Weight of the positive class, :math:`1 - \alpha` for the negative one; per label when
-        a tensor. The paper uses 0.25. None: no weighting.
+        a tensor (values in [0, 1]). The paper uses 0.25. None or a negative number: no
+        weighting (torchvision's convention, where ``alpha=-1`` turns it off); above 1 is an
+        error, since it would make the negative class's weight negative.
+
+    Gradients reach ``input``, and also ``target`` (soft labels) and a tensor ``alpha`` that
+    require them; a double backward (``create_graph=True``) gives a gradient with a graph.
     gamma : float, default=2.0
         Focusing parameter :math:`\gamma \ge 0`.
     reduction : {"none", "mean", "sum"}, default="mean"
@@ -194,13 +199,33 @@ def sigmoid_focal_loss(
     x = input if input.dtype == dtype else input.to(dtype)
     y = target if target.dtype == dtype else target.to(dtype)
     alpha_t = None
-    if isinstance(alpha, (int, float)):
-        alpha_t = y.mul(2 * alpha - 1).add_(1 - alpha)  # alpha y + (1 - alpha)(1 - y)
+    if isinstance(alpha, (int, float)) and not isinstance(alpha, bool):
+        if not alpha <= 1:  # also NaN
+            raise ParameterError(
+                f"alpha must be in [0, 1] (the positive class's weight), or negative for no weighting, got {alpha!r}."
+            )
+        if alpha >= 0:  # alpha < 0: no weighting, as in torchvision.ops.sigmoid_focal_loss
+            alpha_t = y.mul(2 * alpha - 1).add_(1 - alpha)  # alpha y + (1 - alpha)(1 - y)
     elif alpha is not None:
         a = _per_class(_as_tensor(alpha, x, "alpha"), x, "alpha")
+        if not bool(((a >= 0) & (a <= 1)).all()):
+            raise ParameterError("alpha must hold weights in [0, 1], one per label (or a scalar).")
         alpha_t = (2 * a - 1) * y + (1 - a)
-    loss = _SigmoidFocal.apply(x, y, float(gamma), alpha_t, reduction)
+    if torch.is_grad_enabled() and (y.requires_grad or (alpha_t is not None and alpha_t.requires_grad)):
+        # Gradients for soft targets or a learnable alpha: autograd's graph of the same formula.
+        loss = _reduce(_sigmoid_focal_terms(x, y, float(gamma), alpha_t), reduction)
+    else:
+        loss = _SigmoidFocal.apply(x, y, float(gamma), alpha_t, reduction)
     return loss if loss.dtype == input.dtype else loss.to(input.dtype)
+
+
+def _sigmoid_focal_terms(x: Tensor, y: Tensor, gamma: float, alpha_t: Tensor | None) -> Tensor:
+    """The element-wise sigmoid focal loss in plain differentiable operations: what autograd
+    differentiates (any order, any input) where the hand-written gradient does not reach."""
+    ce = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    u = y * torch.sigmoid(-x) + (1 - y) * torch.sigmoid(x)  # 1 - p_t
+    loss = _modulating(u, gamma) * ce
+    return loss if alpha_t is None else loss * alpha_t
 
 
 class _SigmoidFocal(torch.autograd.Function):
@@ -254,6 +279,8 @@ class _SigmoidFocal(torch.autograd.Function):
                 torch.div(out, u.clamp_min_(torch.finfo(u.dtype).tiny), out=u)
 
         ctx.set_materialize_grads(False)
+        ctx.gamma, ctx.reduction = gamma, reduction
+        grad = None
         if need_grad:
             # d/dx [(1 - p_t)^gamma ce] = (1 - p_t)^gamma (s - y) + gamma u^(gamma-1) du/dx ce,
             # du/dx = (1 - 2y) s s_bar; s - y = lerp(s, -s_bar, y) is exact for 0/1 targets.
@@ -264,19 +291,32 @@ class _SigmoidFocal(torch.autograd.Function):
             if reduction == "mean":
                 # reduced here, so autograd never materialises the mean's expanded gradient
                 grad.div_(max(x.numel(), 1))
-            ctx.save_for_backward(grad)
+        # x, y and alpha_t only serve a double backward (create_graph=True)
+        ctx.save_for_backward(grad, x, y, alpha_t)
         loss = out.mul_(ce)
         if alpha_t is not None:
             loss.mul_(alpha_t)
         return _reduce(loss, reduction)
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, grad_output: Tensor | None):
         if grad_output is None:
             return None, None, None, None, None
-        (grad,) = ctx.saved_tensors
+        if torch.is_grad_enabled():
+            # create_graph=True (gradient penalties, MAML): the gradient must itself have a
+            # graph, so take it through autograd's formula instead of the saved values.
+            _, x, y, alpha_t = ctx.saved_tensors
+            grad = _grad_with_graph(_reduce(_sigmoid_focal_terms(x, y, ctx.gamma, alpha_t), ctx.reduction), x,
+                                    grad_output)
+            return grad, None, None, None, None
+        grad = ctx.saved_tensors[0]
         return grad * grad_output, None, None, None, None
+
+
+def _grad_with_graph(loss_of_x: Tensor, x: Tensor, grad_output: Tensor) -> Tensor:
+    """d loss / d x times ``grad_output``, differentiable again (for double backward)."""
+    with torch.enable_grad():
+        return torch.autograd.grad(loss_of_x, x, grad_output, create_graph=True)[0]
 
 
 def softmax_focal_loss(
@@ -339,7 +379,10 @@ def softmax_focal_loss(
         scale = row_weight * valid if row_weight is not None else valid.to(x.dtype)
         if reduction == "mean":
             scale = scale / scale.sum()
-        loss = _SoftmaxFocal.apply(x, safe_target, scale, float(gamma))
+        if torch.is_grad_enabled() and scale.requires_grad:  # a learnable alpha: autograd's graph
+            loss = _softmax_focal_rows(x, safe_target, scale, float(gamma))
+        else:
+            loss = _SoftmaxFocal.apply(x, safe_target, scale, float(gamma))
         return _reduce(loss, "sum" if reduction == "mean" else reduction).to(input.dtype)
     else:
         log_p = F.log_softmax(x, dim=1)
@@ -354,6 +397,13 @@ def softmax_focal_loss(
         denominator = (row_weight * valid).sum() if row_weight is not None else valid.sum()
         return (loss.sum() / denominator).to(input.dtype)
     return _reduce(loss, reduction).to(input.dtype)
+
+
+def _softmax_focal_rows(x: Tensor, target: Tensor, scale: Tensor, gamma: float) -> Tensor:
+    r"""Per-row :math:`-c_i (1 - p_y)^\gamma \log p_y` in plain differentiable operations (for
+    autograd, where the hand-written gradient does not reach)."""
+    log_p_y = F.log_softmax(x, dim=1).gather(1, target).squeeze(1)
+    return -scale * _modulating(-torch.expm1(log_p_y), gamma) * log_p_y
 
 
 class _SoftmaxFocal(torch.autograd.Function):
@@ -388,13 +438,16 @@ class _SoftmaxFocal(torch.autograd.Function):
                 # l / u -> -1 as u -> 0; u is clamped so that u = 0 (p_y = 1 exactly) gives 0.
                 ratio = log_p_y / u.clamp_min(torch.finfo(u.dtype).tiny)
                 d_loss = modulating - gamma * (1 - u) * modulating * ratio
-            ctx.save_for_backward(log_p, target, -scale * d_loss)
+            ctx.save_for_backward(log_p, target, -scale * d_loss, x, scale)
+            ctx.gamma = gamma
         return loss
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, grad_output: Tensor):
-        log_p, target, d_loss = ctx.saved_tensors  # d_loss = dL/d log p_y per row
+        log_p, target, d_loss, x, scale = ctx.saved_tensors  # d_loss = dL/d log p_y per row
+        if torch.is_grad_enabled():  # create_graph=True: a gradient that has a graph itself
+            grad = _grad_with_graph(_softmax_focal_rows(x, target, scale, ctx.gamma), x, grad_output)
+            return grad, None, None, None
         coef = (d_loss * grad_output).unsqueeze(1)
         grad = torch.exp(log_p).mul_(-coef)
         grad.scatter_add_(1, target, coef)

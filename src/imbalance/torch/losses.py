@@ -11,6 +11,7 @@ from typing import Literal
 import torch
 from torch import Tensor, nn
 
+from imbalance._validation import ParameterError
 from imbalance.torch import functional as F_imb
 from imbalance.torch.functional import Reduction, TensorLike
 
@@ -42,6 +43,10 @@ class SigmoidFocalLoss(nn.Module):
         super().__init__()
         F_imb._check_non_negative("gamma", gamma)
         F_imb._check_reduction(reduction)
+        if isinstance(alpha, (int, float)) and not isinstance(alpha, bool):
+            if not alpha <= 1:
+                raise ParameterError(f"alpha must be in [0, 1], or negative for no weighting, got {alpha!r}.")
+            alpha = None if alpha < 0 else alpha  # torchvision's "alpha < 0: no weighting"
         _optional_buffer(self, "alpha", alpha)
         self.gamma = gamma
         self.reduction = reduction
