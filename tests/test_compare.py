@@ -14,7 +14,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import cross_val_predict
 
 import imbalance
-from imbalance.compare import compare
+from imbalance.comparison import compare
 from imbalance.datasets import load_churn
 from imbalance.model_selection import FoldPlan
 from imbalance.report import write_report
@@ -117,7 +117,7 @@ def test_cli_compare_on_the_demo(tmp_path):
     "args, words",
     [
         (["--strategies", "nope"], "unknown strategy 'nope'"),
-        (["--folds", "1"], "--folds must be >= 2"),
+        (["--folds", "1"], "--folds: must be an int >= 2, got 1"),
         (["--models", "svm"], "unknown model 'svm'"),
     ],
 )

@@ -6,7 +6,7 @@ from sklearn.base import clone  # noqa: E402
 from sklearn.metrics import balanced_accuracy_score  # noqa: E402
 
 from imbalance import ParameterError  # noqa: E402
-from imbalance.compare import compare, default_strategies  # noqa: E402
+from imbalance.comparison import compare, default_strategies  # noqa: E402
 from imbalance.datasets import load_churn  # noqa: E402
 from imbalance.torch.estimator import MLPClassifier  # noqa: E402
 

@@ -9,6 +9,7 @@ from imbalance._validation import (
     InputError,
     InputTypeError,
     LabelError,
+    OutputError,
     ParameterError,
     StrategyError,
 )
@@ -19,8 +20,9 @@ from imbalance.weights import class_weights, pos_weight, sample_weights, weights
 
 __version__ = "0.1.0"
 
-# The estimators (and the SMOTE family) import scikit-learn (~0.7 s); load them on first use so that the command
-# line and the plain functions start fast.
+# Loaded on first use (PEP 562), so that ``import imbalance`` stays as fast as pandas allows and
+# never imports scikit-learn's models (~0.7 s), torch or pyspark: the command line and the plain
+# functions start fast, and ``imbalance.compare(X, y)`` or ``imbalance.metrics`` still just work.
 _LAZY = {
     "UnderSampler": "imbalance.samplers",
     "OverSampler": "imbalance.samplers",
@@ -29,19 +31,30 @@ _LAZY = {
     "ADASYN": "imbalance.synth",
     "SMOTENC": "imbalance.synth",
     "smote": "imbalance.synth",
+    "compare": "imbalance.comparison",
+    "ComparisonResult": "imbalance.comparison",
+    "write_report": "imbalance.report",
 }
+_SUBMODULES = ("comparison", "datasets", "metrics", "model_selection", "report", "samplers", "synth", "spark",
+               "torch")
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'imbalance' has no attribute {name!r}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"imbalance.{name}")
+    else:
+        raise AttributeError(f"module 'imbalance' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
 
 def __dir__():
-    return sorted([*globals(), *_LAZY])
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
+
 
 __all__ = [
     "ImbalanceError",
@@ -71,4 +84,8 @@ __all__ = [
     "sample_weights",
     "pos_weight",
     "weights_from_counts",
+    "compare",
+    "ComparisonResult",
+    "write_report",
+    "OutputError",
 ]

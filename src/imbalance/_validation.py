@@ -20,6 +20,7 @@ __all__ = [
     "StrategyError",
     "InputError",
     "InputTypeError",
+    "OutputError",
     "ParameterError",
     "EncodedLabels",
     "encode_labels",
@@ -54,6 +55,10 @@ class ParameterError(ImbalanceError, ValueError):
 
 class InputTypeError(ImbalanceError, TypeError):
     """An argument has a type this package cannot work with."""
+
+
+class OutputError(ImbalanceError, OSError):
+    """An output cannot be written (no such folder, no permission, disk full, ...)."""
 
 
 @dataclass(frozen=True)
@@ -279,10 +284,12 @@ def n_rows(data: Any) -> int:
     return len(data)
 
 
-def check_label_column(df: pd.DataFrame, column: Any, *, source: str = "the DataFrame", hint: str = "") -> None:
-    """``column`` is one of ``df``'s columns; else an InputError listing them."""
-    if column not in df.columns:
-        shown = ", ".join(map(str, df.columns[:20])) + (", ..." if df.shape[1] > 20 else "")
+def check_label_column(df: Any, column: Any, *, source: str = "the DataFrame", hint: str = "") -> None:
+    """``column`` is one of the columns of ``df`` (a DataFrame, or a list of column names);
+    else an InputError listing them."""
+    columns = list(df.columns) if hasattr(df, "columns") else list(df)
+    if column not in columns:
+        shown = ", ".join(map(str, columns[:20])) + (", ..." if len(columns) > 20 else "")
         raise InputError(f"label column {column!r} is not in {source}; its columns are: {shown}{hint}.")
 
 

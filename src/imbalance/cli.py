@@ -7,7 +7,10 @@
     imbalance compare  [FILE] [--target COL] [--strategies ...] [--models ...] [--folds K] [--out DIR]
 
 With no FILE, every command runs on the bundled churn demo (label column ``LABEL``).
-Bad input prints one line on stderr and exits with status 2.
+Bad input, and an output that cannot be written, print one line on stderr and exit with
+status 2; Ctrl-C prints "interrupted" and exits with 130, SIGTERM with 143. Outputs are written
+to a temporary file or folder that replaces the target only when complete, so a failed or
+interrupted run leaves no partial output.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,10 +29,11 @@ import numpy as np
 import pandas as pd
 
 from imbalance import __version__
-from imbalance._io import read_table, table_format, write_table
+from imbalance._io import printable, read_table, table_columns, table_format, write_table
 from imbalance._validation import (
     ImbalanceError,
     InputError,
+    OutputError,
     ParameterError,
     check_label_column,
     check_random_state,
@@ -35,12 +42,15 @@ from imbalance._validation import (
 )
 from imbalance.planner import Plan, _plan
 from imbalance.resample import draw_rows, take_rows
-from imbalance.strategies import MODEL_NAMES, STRATEGIES
+from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+EXIT_SIGINT = 128 + signal.SIGINT  # 130, as shells report a Ctrl-C
+EXIT_SIGTERM = 128 + signal.SIGTERM  # 143
+MAX_SEED = 2**32 - 1  # scikit-learn's models take seeds up to here
 DEMO = "the bundled churn demo"
 # Files above this size show a progress bar while they are read (when stderr is a terminal).
 PROGRESS_BYTES = 32 * 2**20
@@ -65,10 +75,13 @@ def _targets(text: str) -> dict[str, int]:
     targets = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         key, sep, value = item.partition("=")
+        key = key.strip()
         if not sep or not key:
             raise argparse.ArgumentTypeError(f"targets must look like 0=500,1=500, got {item!r}")
+        if key in targets:
+            raise argparse.ArgumentTypeError(f"class {key!r} is given twice in --targets; give each class once")
         try:
-            targets[key.strip()] = int(value)
+            targets[key] = int(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"target of class {key!r} must be an int, got {value!r}") from None
     if not targets:
@@ -76,11 +89,46 @@ def _targets(text: str) -> dict[str, int]:
     return targets
 
 
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int from 0 to {MAX_SEED}, got {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be an int from 0 to {MAX_SEED} (2**32 - 1), got {seed}")
+    return seed
+
+
+def _int_at_least(low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an int >= {low}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be an int >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _n_jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be a positive int, or -1 for all cores, got {text!r}")
+    return value
+
+
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
                         help="CSV (.csv, .csv.gz, .csv.bz2) or Parquet file; default: the churn demo")
     parser.add_argument("--target", "-t", default="LABEL", metavar="COL",
                         help="label column (default: LABEL)")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="text encoding of a CSV file, e.g. latin-1 (default: UTF-8)")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="always show progress")
@@ -96,6 +144,15 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
+
+
+#: Metrics in the terminal table of ``compare`` unless ``--metrics`` says otherwise: ranking,
+#: decisions at the threshold, and probabilities after the prior correction.
+TERMINAL_METRICS = ("average_precision", "balanced_accuracy", "f1", "mcc", "brier", "brier_corrected")
+_SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accuracy": "bal. acc.", "f1": "F1",
+                "f1_macro": "F1 macro", "mcc": "MCC", "g_mean": "G-mean", "recall_at_precision_50": "R@P50",
+                "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
+                "log_loss_corrected": "log loss corr."}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_strategy_args(resample)
     resample.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                           help="output file, CSV or Parquet by extension")
-    resample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    resample.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     resample.add_argument("--source-column", metavar="NAME",
                           help="add a column NAME with each row's position in the input")
 
@@ -137,13 +194,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="comma-separated, from: " + ", ".join(STRATEGIES) + " (default: all)")
     compare.add_argument("--models", type=_names, metavar="M,...",
                          help="comma-separated, from: " + ", ".join(MODEL_NAMES) + " (default: all)")
-    compare.add_argument("--folds", type=int, default=5, help="k of stratified k-fold (default 5)")
-    compare.add_argument("--repeats", type=int, default=1, help="repeats of the k folds (default 1)")
-    compare.add_argument("--seed", type=int, default=0, help="seed of folds, resampling and models (default 0)")
-    compare.add_argument("--n-jobs", type=int, default=-1, help="parallel cells (default: all cores)")
+    compare.add_argument("--metrics", type=_names, metavar="M,...",
+                         help="metrics shown in the terminal, comma-separated (default: " + ", ".join(TERMINAL_METRICS)
+                              + "); the files hold every metric")
+    compare.add_argument("--folds", type=_int_at_least(2), default=5,
+                         help="k of stratified k-fold (default 5)")
+    compare.add_argument("--repeats", type=_int_at_least(1), default=1,
+                         help="repeats of the k folds (default 1)")
+    compare.add_argument("--seed", type=_seed, default=0, help="seed of folds, resampling and models (default 0)")
+    compare.add_argument("--k-neighbors", type=_int_at_least(1), default=5,
+                         help="neighbours of the smote strategy (default 5)")
+    compare.add_argument("--n-jobs", type=_n_jobs, default=-1, help="parallel cells (default: all cores)")
     compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
-                         help="folder for results.csv, summary.csv, PNG plots and report.html "
-                              "(default: imbalance-report)")
+                         help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
+                              "whole (default: imbalance-report)")
     return parser
 
 
@@ -190,17 +254,25 @@ def _progress_opener(console):
 # --------------------------------------------------------------------------- commands
 
 
-def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
+def _load(args: argparse.Namespace, *, label_only: bool = False) -> tuple[pd.DataFrame, str]:
+    """The table and a name for it; ``label_only`` reads the label column alone."""
     if args.file is None:
         from imbalance.datasets import load_churn
 
         df, source = load_churn(), DEMO
-    elif _show_progress(args.file, args.progress):
+        check_label_column(df, args.target, source=source, hint=" (use --target)")
+        return (df[[args.target]] if label_only else df), source
+    source = str(args.file)
+    columns = None
+    if label_only:  # only the label column is read (Parquet: from disk; CSV: converted)
+        check_label_column(table_columns(args.file, encoding=args.encoding), args.target, source=source,
+                           hint=" (use --target)")
+        columns = [args.target]
+    if _show_progress(args.file, args.progress):
         with _progress_opener(_console(args.progress)) as opener:
-            df = read_table(args.file, opener=opener)
-        source = str(args.file)
+            df = read_table(args.file, columns=columns, encoding=args.encoding, opener=opener)
     else:
-        df, source = read_table(args.file), str(args.file)
+        df = read_table(args.file, columns=columns, encoding=args.encoding)
     check_label_column(df, args.target, source=source, hint=" (use --target)")
     return df, source
 
@@ -220,17 +292,20 @@ def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
     return labels, _plan(labels.classes, counts, strategy, ratio)
 
 
-def _rich_print(renderable: Any, *, min_width: int = 80) -> None:
+def _rich_print(renderable: Any, *, width: int | None = None) -> None:
+    """Print a rich table, or text wrapped, at ``width`` (default: the terminal's, or
+    $COLUMNS or 80 when piped)."""
     from rich.console import Console
 
-    console = Console(soft_wrap=True)
-    if not console.is_terminal:  # piped: no terminal width to respect, keep wide tables whole
-        console = Console(soft_wrap=True, width=max(min_width, 80))
-    console.print(renderable)
+    from rich.text import Text
+
+    if isinstance(renderable, str):  # plain text, e.g. a file name with [brackets] in it
+        renderable = Text(renderable)
+    Console(width=width or _terminal_width(), highlight=False).print(renderable)
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    df, source = _load(args)
+    df, source = _load(args, label_only=True)
     labels = encode_labels(df[args.target], name=f"label column {args.target!r}")
     n = labels.n_samples
     counts = labels.counts
@@ -246,7 +321,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
-    table = Table(title=f"{source}: {n:,} rows, label column {args.target!r}", title_justify="left")
+    print(f"{source}: {n:,} rows, label column {args.target!r}")
+    table = Table()
     table.add_column("class")
     table.add_column("rows", justify="right")
     table.add_column("share", justify="right")
@@ -269,18 +345,55 @@ def _plan_json(plan: Plan, source: str) -> str:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    df, source = _load(args)
+    df, source = _load(args, label_only=True)
     _, plan = _plan_for(df, args)
     print(_plan_json(plan, source) if args.json else plan)
     return 0
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to new allocations (Linux: MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _check_fits_in_memory(df: pd.DataFrame, plan: Plan) -> None:
+    """Refuse, before drawing a row, a plan whose output would not fit in memory."""
+    per_row = df.memory_usage(index=False, deep=False).sum() / max(len(df), 1)
+    needed = int(per_row * plan.n_after)
+    available = _available_memory()
+    if available is not None and needed > available:
+        raise InputError(
+            f"the plan asks for {plan.n_after:,} rows, about {needed / 2**30:,.1f} GiB in memory, more than the "
+            f"{available / 2**30:,.1f} GiB available here; lower the targets or the ratio."
+        )
+
+
 def _cmd_resample(args: argparse.Namespace) -> int:
     table_format(args.output)  # refuse an unknown output format before doing any work
-    if args.file is not None and args.output.resolve() == args.file.resolve():
+    if args.output.is_dir():
+        raise OutputError(f"-o {args.output} is a folder; give a file name for the output.")
+    if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
         raise InputError("the output file is the input file; write to a new file.")
     df, source = _load(args)
     labels, plan = _plan_for(df, args)
+    _check_fits_in_memory(df, plan)
     draw = draw_rows(labels, plan, check_random_state(args.seed))
     out = take_rows(df, draw)
     if args.source_column:
@@ -294,7 +407,7 @@ def _cmd_resample(args: argparse.Namespace) -> int:
 
 
 def _cmd_weights(args: argparse.Namespace) -> int:
-    df, _ = _load(args)
+    df, _ = _load(args, label_only=True)
     encode_labels(df[args.target], name=f"label column {args.target!r}")  # two classes, no gaps
     normalize = False if args.normalize == "none" else args.normalize
     weights = class_weights(df[args.target], args.scheme, beta=args.beta, normalize=normalize)
@@ -302,19 +415,89 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
+def _metric_tables(summary: pd.DataFrame, metrics: Sequence[str], best: dict, title: str, width: int) -> list:
+    """The summary as (title, rich table) pairs of strategy, model and as many metric columns
+    as fit in ``width``: one table when it fits, else one per group of metrics, so that no
+    cell is cut."""
+    from rich import box
     from rich.table import Table
 
-    from imbalance.compare import compare
-    from imbalance.model_selection import FoldPlan
-    from imbalance.report import HEADLINE_METRICS, best_cells, write_report
+    def cell(i: int, m: str) -> str:
+        text = f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}"
+        return f"[bold]{text}*[/bold]" if best.get(m) == i else text
 
-    if args.folds < 2 or args.repeats < 1:
-        raise ParameterError(f"--folds must be >= 2 and --repeats >= 1, got {args.folds} and {args.repeats}.")
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError(f"--out {args.out} exists and is not a folder.")
+    def column_width(m: str) -> int:
+        plain = [len(f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}*") for i in summary.index]
+        return max([len(_SHORT_NAMES.get(m, m)), *plain])
+
+    # Column gap 2 (collapsed padding): strategy, model, then the metrics.
+    fixed = max(len("strategy"), *summary["strategy"].str.len()) + max(len("model"), *summary["model"].str.len()) + 2
+    groups, current, used = [], [], fixed
+    for m in metrics:
+        w = column_width(m) + 2
+        if current and used + w > width:
+            groups.append(current)
+            current, used = [], fixed
+        current.append(m)
+        used += w
+    groups.append(current)
+
+    tables = []
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+        table.add_column("strategy", no_wrap=True)
+        table.add_column("model", no_wrap=True)
+        for m in group:
+            table.add_column(_SHORT_NAMES.get(m, m), justify="right", no_wrap=True)
+        for i, row in summary.iterrows():
+            table.add_row(str(row["strategy"]), str(row["model"]), *(cell(i, m) for m in group))
+        tables.append((title + part, table))
+    return tables
+
+
+def _terminal_width() -> int:
+    """The terminal's columns; when piped, $COLUMNS or 80."""
+    from rich.console import Console
+
+    console = Console()
+    if console.is_terminal:
+        return console.width
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 80
+
+
+def _input_inside(path: Path | None, folder: Path) -> bool:
+    if path is None:
+        return False
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from imbalance.comparison import compare
+    from imbalance.metrics import METRICS
+    from imbalance.model_selection import FoldPlan
+    from imbalance.report import best_cells, check_report_folder, write_report
+
+    shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
+    known = (*METRICS, "brier_corrected", "log_loss_corrected")
+    unknown = [m for m in shown if m not in known]
+    if unknown:
+        raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
+    if _input_inside(args.file, args.out):
+        raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
+                         "choose another --out.")
+    check_report_folder(args.out)  # before any fitting: a run must not fail at its very end
     df, source = _load(args)
     X, y = df.drop(columns=args.target), df[args.target]
+    if args.strategies is None:
+        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size
+        for names, reason in left_out_by_default(n_classes):
+            sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(names)}: {reason}.\n")
     folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
@@ -330,23 +513,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             task = bar.add_task("fitting strategy x model x fold", total=None)
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds,
-                         n_jobs=args.n_jobs, random_state=args.seed, progress=update)
+                         n_jobs=args.n_jobs, random_state=args.seed, k_neighbors=args.k_neighbors, progress=update)
     summary = result.summary
-    best = best_cells(summary)
-    table = Table(title=f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best",
-                  title_justify="left")
-    short = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accuracy": "bal. acc.", "f1": "F1",
-             "mcc": "MCC", "g_mean": "G-mean", "brier": "Brier", "brier_corrected": "Brier corr."}
-    for name in ("strategy", "model", *HEADLINE_METRICS):
-        table.add_column(short.get(name, name), justify="left" if name in ("strategy", "model") else "right",
-                         no_wrap=True)
-    for i, row in summary.iterrows():
-        cells = [str(row["strategy"]), str(row["model"])]
-        for m in HEADLINE_METRICS:
-            text = f"{row[f'{m}_mean']:.3f}±{row[f'{m}_sd']:.3f}"
-            cells.append(f"[bold]{text}*[/bold]" if best.get(m) == i else text)
-        table.add_row(*cells)
-    _rich_print(table, min_width=200)
+    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best"
+    width = _terminal_width()
+    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width):
+        _rich_print(heading, width=width)
+        _rich_print(table, width=width)
     settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed,
                 "rows": len(df), "label column": args.target}
     written = write_report(result, args.out, source=source, settings=settings)
@@ -363,18 +536,43 @@ _COMMANDS = {
 }
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C, so that every ``finally`` and every
+    temporary output's clean-up runs before the process ends."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    prefix = f"imbalance {args.command}"
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
         return _COMMANDS[args.command](args)
     except ImbalanceError as exc:
-        message = " ".join(str(exc).split())
-        sys.stderr.write(f"imbalance {args.command}: error: {message}\n")
+        sys.stderr.write(f"{prefix}: error: {printable(' '.join(str(exc).split()), limit=2000)}\n")
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `imbalance weights | head -1`
         return 0
+    except OSError as exc:  # an output or input the OS refused: disk full, permissions, ...
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"{prefix}: error: {exc.strerror or exc}{where}.\n")
+        return EXIT_USAGE
+    except MemoryError:
+        sys.stderr.write(f"{prefix}: error: out of memory; use a smaller table or plan.\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, _Terminated)
+        sys.stderr.write(f"{prefix}: {'terminated' if terminated else 'interrupted'}\n")
+        return EXIT_SIGTERM if terminated else EXIT_SIGINT
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

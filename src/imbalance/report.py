@@ -1,7 +1,8 @@
 """Tables, PNG plots and one self-contained HTML report of a comparison.
 
-Every file is written atomically (a temporary file beside it, then renamed), so a failed run
-never leaves a half-written report.
+A report is written as a whole: every file goes into a temporary folder beside the target,
+which then takes the target's place, so a failed or interrupted run leaves nothing and a
+report folder never mixes two runs.
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from imbalance._io import atomic_path
-from imbalance.compare import ComparisonResult
+from imbalance._io import atomic_folder, check_output_folder
+from imbalance._validation import OutputError
+from imbalance.comparison import ComparisonResult
 from imbalance.strategies import STRATEGIES
 
-__all__ = ["best_cells", "write_report", "HEADLINE_METRICS"]
+__all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRICS", "REPORT_FILES"]
+
+#: Every file a report may hold. An existing folder with nothing else in it is a report and
+#: may be replaced; any other file in it stops the run before it starts.
+REPORT_FILES = ("results.csv", "summary.csv", "metrics.png", "pr_curves.png", "calibration.png", "report.html")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
 HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected")
@@ -168,19 +174,41 @@ def _findings(result: ComparisonResult) -> list[str]:
     return notes
 
 
+def check_report_folder(out: Path) -> None:
+    """Raise an OutputError unless a report can be written at ``out``: a new folder, or an
+    existing one that holds nothing but a report's files, in a writable parent folder.
+
+    Cheap: call it before the work whose result will be written there.
+    """
+    out = Path(out)
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise OutputError(
+                f"{out} holds files that are not part of an imbalance report ({shown}); a report replaces the "
+                "whole folder, so choose a new or empty folder."
+            )
+    check_output_folder(out)
+
+
 def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance compare", source: str = "",
                  settings: dict | None = None) -> list[Path]:
-    """Write results.csv, summary.csv, three PNG plots and report.html into ``out``."""
+    """Write results.csv, summary.csv, PNG plots and report.html as the folder ``out``.
+
+    All or nothing: the files are written into a temporary folder beside ``out``, which then
+    replaces ``out`` (a folder holding an earlier report, or nothing; see
+    :func:`check_report_folder`). Returns the paths of the files written.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    out = Path(out)
+    check_report_folder(out)
+    files: dict[str, bytes] = {}
 
     def put(name: str, data: bytes) -> None:
-        with atomic_path(out / name) as tmp:
-            tmp.write_bytes(data)
-        written.append(out / name)
+        files[name] = data
 
     put("results.csv", result.results.to_csv(index=False).encode())
     put("summary.csv", result.summary.to_csv(index=False).encode())
@@ -225,4 +253,7 @@ probabilities (higher Brier score), which the prior correction largely undoes.</
 </body></html>
 """
     put("report.html", page.encode())
-    return written
+    with atomic_folder(out) as staging:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+    return [out / name for name in files]

@@ -1,6 +1,6 @@
 """What ``imbalance compare`` can try: the strategies and the model names.
 
-Kept apart from :mod:`imbalance.compare` (which imports scikit-learn's models) so that the
+Kept apart from :mod:`imbalance.comparison` (which imports scikit-learn's models) so that the
 command line can list the choices without paying for those imports on every command.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Strategy", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies"]
+__all__ = ["Strategy", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default"]
 
-#: Models every strategy is crossed with (built in :mod:`imbalance.compare`).
+#: Models every strategy is crossed with (built in :mod:`imbalance.comparison`).
 MODEL_NAMES = ("logreg", "random_forest", "hist_gb")
 
 
@@ -20,7 +20,8 @@ class Strategy:
 
     ``model`` pins a strategy to one model (the torch MLP strategies); ``model_params`` are
     set on that model's final step; ``balanced_prior`` says the model sees the classes as
-    equally frequent (a class-balanced sampler), for the prior correction.
+    equally frequent (a class-balanced sampler), for the prior correction; ``binary_only``
+    strategies need two classes.
     """
 
     name: str
@@ -31,13 +32,17 @@ class Strategy:
     model: str | None = None
     model_params: tuple = ()
     balanced_prior: bool = False
+    binary_only: bool = False
     description: str = ""
 
 
 def _torch_available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("torch") is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a broken or blocked install counts as none
+        return False
 
 
 STRATEGIES: dict[str, Strategy] = {
@@ -50,7 +55,8 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
         Strategy("smote", resample="smote", ratio=1.0,
                  description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),
-        Strategy("threshold", tune_threshold=True, description="no rebalancing; F1-best threshold from inner folds"),
+        Strategy("threshold", tune_threshold=True, binary_only=True,
+                 description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
         Strategy("mlp_weighted_ce", class_weight=True, model="mlp",
                  description="PyTorch MLP, cross entropy weighted by balanced class weights"),
@@ -63,6 +69,19 @@ STRATEGIES: dict[str, Strategy] = {
 TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
 
 
-def default_strategies() -> list[str]:
-    """Every strategy, the MLP ones only when torch is installed."""
-    return [name for name in STRATEGIES if name not in TORCH_STRATEGIES or _torch_available()]
+def default_strategies(n_classes: int = 2) -> list[str]:
+    """Every strategy that can run: the MLP ones only when torch is installed, the binary-only
+    ones only for two classes (see :func:`left_out_by_default` for what is left out and why)."""
+    left_out = {name for names, _ in left_out_by_default(n_classes) for name in names}
+    return [name for name in STRATEGIES if name not in left_out]
+
+
+def left_out_by_default(n_classes: int = 2) -> list[tuple[tuple[str, ...], str]]:
+    """The strategies the default set leaves out on this machine and data: ``(names, reason)``."""
+    notes = []
+    if not _torch_available():
+        notes.append((TORCH_STRATEGIES, "PyTorch is not installed (pip install torch, then imbalance[torch])"))
+    binary = tuple(name for name, s in STRATEGIES.items() if s.binary_only)
+    if n_classes > 2 and binary:
+        notes.append((binary, f"they need two classes and the labels have {n_classes}"))
+    return notes

@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from imbalance._validation import InputError, ParameterError, check_same_length, encode_labels
+from imbalance._validation import InputError, ParameterError, check_same_length, encode_labels, fmt_label
 from imbalance.metrics import METRICS, correct_prior, evaluate
 from imbalance.model_selection import FoldPlan, ThresholdTunedClassifier
 from imbalance.resample import resample_indices
@@ -121,7 +121,8 @@ def _as_frame(X: Any) -> pd.DataFrame:
     return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
 
 
-def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat: int, fold: int, seed: int, k: int):
+def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat: int, fold: int, seed: int, k: int,
+              k_neighbors: int):
     start = time.perf_counter()
     X_train, y_train = X.iloc[train], codes[train]
     weights = None
@@ -142,7 +143,7 @@ def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat
         from imbalance.synth import SMOTE
 
         prep, head = model.named_steps["prep"], model.named_steps["model"]
-        features, y_train = SMOTE(ratio=strategy.ratio, random_state=seed).fit_resample(
+        features, y_train = SMOTE(k_neighbors=k_neighbors, ratio=strategy.ratio, random_state=seed).fit_resample(
             prep.fit_transform(X_train, y_train), y_train)
         head.fit(features, y_train)
     else:
@@ -167,6 +168,32 @@ def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat
     return row, test, proba, corrected
 
 
+def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, ratio: float, k_neighbors: int) -> None:
+    """Before any fitting: every class SMOTE over-samples has more than ``k_neighbors`` rows
+    in every training part (else it would fail in the middle of the run)."""
+    from imbalance.planner import plan_from_counts
+
+    n_classes = classes.size
+    worst = None  # (rows, class code, fold number)
+    for number, (train, _) in enumerate(splits, start=1):
+        counts = np.bincount(codes[train], minlength=n_classes)
+        if (counts == 0).any():
+            continue  # a class missing from a training part is reported by the folds themselves
+        grown = plan_from_counts(dict(enumerate(counts.tolist())), "over", ratio=ratio).target_array > counts
+        for code in np.flatnonzero(grown & (counts <= k_neighbors)):
+            if worst is None or counts[code] < worst[0]:
+                worst = (int(counts[code]), int(code), number)
+    if worst is not None:
+        rows, code, number = worst
+        fix = (f"lower k_neighbors (--k-neighbors on the command line) to at most {rows - 1}, "
+               if rows > 1 else "")
+        raise ParameterError(
+            f"strategy 'smote' needs at least k_neighbors + 1 = {k_neighbors + 1} rows of every class it "
+            f"over-samples in each training part, but class {fmt_label(classes[code])} has only {rows} in "
+            f"training part {number}; {fix}use fewer folds, or leave 'smote' out of the strategies."
+        )
+
+
 def compare(
     X: Any,
     y: Any,
@@ -177,6 +204,7 @@ def compare(
     n_jobs: int | None = None,
     *,
     random_state: int = 0,
+    k_neighbors: int = 5,
     progress: Callable[[int, int], None] | None = None,
 ) -> ComparisonResult:
     """Score every strategy with every model on the same leak-free folds.
@@ -190,8 +218,10 @@ def compare(
         Class labels (binary or multi-class). For binary labels the minority class is the
         positive one, whatever its label ("yes"/"no", 0/1 or "stayed"/"churned").
     strategies : iterable of str, optional
-        Names from :data:`STRATEGIES` (default: all; the ``mlp_*`` ones when torch is
-        installed). An ``mlp_*`` strategy fits the PyTorch MLP whatever ``models`` says.
+        Names from :data:`STRATEGIES`. Default: every one that can run, i.e. the ``mlp_*``
+        ones only when torch is installed and ``threshold`` only for binary labels
+        (:func:`imbalance.strategies.left_out_by_default` says what was left out). An
+        ``mlp_*`` strategy fits the PyTorch MLP whatever ``models`` says.
     models : iterable of str, optional
         Names from :data:`MODELS` (default: all).
     cv : FoldPlan, int or None
@@ -203,6 +233,9 @@ def compare(
     random_state : int, default=0
         Seeds the folds (when ``cv`` is not a FoldPlan), the resampling and the models: same
         seed, same table.
+    k_neighbors : int, default=5
+        Neighbours of the ``smote`` strategy. Every class it over-samples needs at least
+        ``k_neighbors + 1`` rows in every training part; this is checked before any fitting.
     progress : callable(done, total), optional
         Called after each finished cell.
 
@@ -219,7 +252,7 @@ def compare(
     if k == 2 and labels.counts[1] > labels.counts[0]:
         # Binary metrics score the positive class: make it the minority, whatever its label.
         codes, classes = 1 - codes, classes[::-1]
-    chosen = default_strategies() if strategies is None else list(strategies)
+    chosen = default_strategies(k) if strategies is None else list(strategies)
     model_names = list(MODELS) if models is None else list(models)
     for name in chosen:
         if name not in STRATEGIES:
@@ -231,16 +264,27 @@ def compare(
             raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
     if not chosen or not model_names:
         raise ParameterError("give at least one strategy and one model.")
-    if k > 2 and "threshold" in chosen:
-        raise ParameterError("the 'threshold' strategy is for binary labels; leave it out for multi-class data.")
+    binary_only = [name for name in chosen if STRATEGIES[name].binary_only]
+    if k > 2 and binary_only:
+        raise ParameterError(
+            f"the {binary_only[0]!r} strategy is for binary labels and these have {k} classes; leave it out "
+            "(the default set does so by itself)."
+        )
     wanted = list(METRICS) if metrics is None else list(metrics)
     unknown = [m for m in wanted if m not in METRICS]
     if unknown:
         raise ParameterError(f"unknown metric(s) {unknown}; choose from {', '.join(METRICS)}.")
 
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
+    if isinstance(k_neighbors, bool) or not isinstance(k_neighbors, (int, np.integer)) or k_neighbors < 1:
+        raise ParameterError(f"k_neighbors must be a positive int, got {k_neighbors!r}.")
+
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
     splits = list(cv.split(frame, codes))
+    if "smote" in chosen:
+        _check_smote_can_run(codes, classes, splits, STRATEGIES["smote"].ratio, k_neighbors)
     n_folds = getattr(cv, "n_splits", len(splits))
     cells = [
         (STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
@@ -250,7 +294,7 @@ def compare(
     ]
     jobs = (
         delayed(_run_cell)(frame, codes, train, test, strategy, model, repeat, fold,
-                           random_state + 1000 * repeat + fold, k)
+                           random_state + 1000 * repeat + fold, k, k_neighbors)
         for strategy, model, repeat, fold, train, test in cells
     )
     rows, predictions = [], {}
