@@ -37,3 +37,29 @@ def test_bundled_data_is_small_and_has_its_source():
 def test_public_names():
     for name in imbalance.__all__:
         assert hasattr(imbalance, name)
+
+
+def test_functions_and_subpackages_are_reachable_from_the_top_level():
+    code = """
+import sys, imbalance
+heavy = [m for m in ("sklearn", "torch", "pyspark", "matplotlib") if m in sys.modules]
+X, y = imbalance.datasets.load_churn(return_X_y=True)
+result = imbalance.compare(X.iloc[:600], y.iloc[:600], strategies=["none"], models=["logreg"], cv=2)
+import imbalance.report  # importing a submodule must not hide the function behind a module
+assert callable(imbalance.compare) and imbalance.compare is imbalance.comparison.compare
+print(heavy, len(result.results), imbalance.metrics.g_mean_score([0, 1], [0, 1]),
+      imbalance.model_selection.FoldPlan.__name__, imbalance.ComparisonResult.__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "2", "1.0", "FoldPlan", "ComparisonResult"]
+
+
+def test_dir_lists_the_lazy_names_and_unknown_names_raise():
+    names = dir(imbalance)
+    assert {"compare", "datasets", "metrics", "model_selection", "SMOTE", "torch", "spark"} <= set(names)
+    try:
+        imbalance.no_such_thing
+    except AttributeError as exc:
+        assert "no_such_thing" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
