@@ -140,7 +140,7 @@ def _in_safe_range(X: np.ndarray) -> tuple[np.ndarray, int]:
     A power of two changes no mantissa, so every distance is scaled by the same exact factor
     and the neighbours are the same as in exact arithmetic."""
     info = np.finfo(X.dtype)
-    largest = float(np.abs(X).max()) if X.size else 0.0
+    largest = max(float(X.max()), -float(X.min())) if X.size else 0.0  # no |X| temporary
     # squared distances reach 4 d largest**2; keep that far from the ends of the range
     bound = (info.maxexp - 8 - int(np.log2(max(X.shape[1], 1)))) // 2
     if largest == 0.0 or -bound <= np.frexp(largest)[1] <= bound:
