@@ -254,7 +254,7 @@ def test_multilabel_background_and_errors():
     assert (~Y[drawn].any(axis=1)).sum() == 20
     with pytest.raises(InputError, match="no positive rows"):
         it.MultilabelBalancedSampler(np.array([[1, 0], [1, 0]]))
-    with pytest.raises(InputError, match="0/1"):
+    with pytest.raises(imbalance.LabelError, match="0/1"):
         it.MultilabelBalancedSampler(np.array([[2, 0], [1, 1]]))
 
 

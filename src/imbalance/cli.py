@@ -30,6 +30,7 @@ import pandas as pd
 
 from imbalance import __version__
 from imbalance._io import printable, read_table, table_columns, table_format, write_table
+from imbalance._labels import encode_labels
 from imbalance._validation import (
     ImbalanceError,
     InputError,
@@ -37,7 +38,6 @@ from imbalance._validation import (
     ParameterError,
     check_label_column,
     check_random_state,
-    encode_labels,
     to_python,
 )
 from imbalance.planner import Plan, _plan
@@ -296,7 +296,6 @@ def _rich_print(renderable: Any, *, width: int | None = None) -> None:
     """Print a rich table, or text wrapped, at ``width`` (default: the terminal's, or
     $COLUMNS or 80 when piped)."""
     from rich.console import Console
-
     from rich.text import Text
 
     if isinstance(renderable, str):  # plain text, e.g. a file name with [brackets] in it

@@ -25,7 +25,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from imbalance._validation import InputError, ParameterError, check_same_length, encode_labels, fmt_label
+from imbalance._labels import encode_labels
+from imbalance._validation import (
+    InputError,
+    ParameterError,
+    check_same_length,
+    fmt_label,
+)
 from imbalance.metrics import METRICS, correct_prior, evaluate
 from imbalance.model_selection import FoldPlan, ThresholdTunedClassifier
 from imbalance.resample import resample_indices

@@ -23,7 +23,13 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from imbalance._io import atomic_path
-from imbalance._validation import InputError, ParameterError, encode_labels, n_rows, to_python
+from imbalance._labels import encode_labels, label_matrix
+from imbalance._validation import (
+    InputError,
+    ParameterError,
+    n_rows,
+    to_python,
+)
 from imbalance.metrics import correct_prior
 from imbalance.resample import take_rows
 from imbalance.weights import sample_weights
@@ -198,8 +204,9 @@ class MultilabelStratifiedKFold:
 
     def split(self, X: Any, y: Any, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         Y = np.asarray(y)
-        if Y.ndim != 2 or not np.isin(Y, (0, 1)).all():
+        if Y.ndim != 2:
             raise InputError("y must be a (n_samples, n_labels) 0/1 matrix for MultilabelStratifiedKFold.")
+        Y = label_matrix(Y, name="y")
         if n_rows(X) != Y.shape[0]:
             raise InputError(f"X has {n_rows(X)} rows but y has {Y.shape[0]}.")
         fold_of = self._assign(Y)

@@ -16,13 +16,13 @@ from typing import Any, Union
 
 import numpy as np
 
+from imbalance._labels import encode_labels
 from imbalance._validation import (
     MAX_ROWS,
     InputTypeError,
     StrategyError,
     check_ratio,
     fmt_label,
-    encode_labels,
     to_python,
 )
 

@@ -17,12 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbalance._labels import EncodedLabels, class_positions, encode_labels
 from imbalance._validation import (
-    EncodedLabels,
     InputTypeError,
     check_random_state,
     check_same_length,
-    encode_labels,
     to_python,
 )
 from imbalance.planner import Plan, Strategy, _plan
@@ -33,10 +32,6 @@ __all__ = [
     "resample_counts",
     "take_rows",
 ]
-
-# Above this many classes to draw from, one stable sort of the codes beats a scan per class.
-_SCAN_PER_CLASS_LIMIT = 4
-
 
 @dataclass(frozen=True)
 class Draw:
@@ -76,16 +71,6 @@ class Draw:
         return counts
 
 
-def _class_positions(codes: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> dict[int, np.ndarray]:
-    """Row positions of each class code in ``wanted``, each sorted."""
-    if wanted.size <= _SCAN_PER_CLASS_LIMIT:
-        return {int(c): np.flatnonzero(codes == c) for c in wanted}
-    # Stable sort of small-int codes is a radix sort: one O(n) pass for every class at once.
-    order = np.argsort(codes, kind="stable")
-    ends = np.cumsum(counts)
-    return {int(c): order[ends[c] - counts[c] : ends[c]] for c in wanted}
-
-
 def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Draw:
     """Draw the row positions that give every class exactly its planned count.
 
@@ -96,7 +81,7 @@ def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Dr
     targets = plan.target_array
     under = np.flatnonzero(targets < counts)
     over = np.flatnonzero(targets > counts)
-    positions = _class_positions(labels.codes, counts, np.concatenate([under, over]))
+    positions = class_positions(labels.codes, counts, np.concatenate([under, over]))
 
     kept = None
     if under.size:

@@ -16,13 +16,11 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import InputTags, Tags, TargetTags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import (
-    EncodedLabels,
-    LabelError,
     StrategyError,
     check_random_state,
     check_same_length,
-    encode_labels,
     to_python,
 )
 from imbalance.planner import Plan, _plan
@@ -46,20 +44,6 @@ class SamplerTags:
 @dataclass(slots=True)
 class SamplerEstimatorTags(Tags):
     sampler_tags: SamplerTags = field(default_factory=SamplerTags)
-
-
-def _class_labels(y: Any) -> Any:
-    """``y`` as one label per row: a one-hot (n, K) target becomes class codes; a multilabel
-    target is refused."""
-    arr = np.asarray(y)
-    if arr.ndim != 2 or arr.shape[1] < 2:
-        return y
-    if arr.dtype.kind in "biuf" and np.isin(arr, (0, 1)).all() and (arr.sum(axis=1) == 1).all():
-        return arr.argmax(axis=1)
-    raise LabelError(
-        "Multilabel and multioutput targets are not supported: y has several columns that are "
-        "not a one-hot encoding of one class per row. Pass a 1-D class array."
-    )
 
 
 class _BaseRandomSampler(BaseEstimator):
@@ -102,7 +86,7 @@ class _BaseRandomSampler(BaseEstimator):
         return plan
 
     def _fit(self, X: Any, y: Any) -> EncodedLabels:
-        labels = encode_labels(_class_labels(y))
+        labels = encode_labels(one_hot_to_labels(y))
         check_same_length(labels.n_samples, X=X)
         validate_data(self, X, skip_check_array=True, reset=True)
         self.plan_ = self._plan(labels)

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from imbalance import _neighbors
+from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import (
-    EncodedLabels,
     InputError,
     InputTypeError,
     ParameterError,
@@ -33,7 +33,7 @@ from imbalance._validation import (
     fmt_label,
 )
 from imbalance.planner import apportion
-from imbalance.resample import _class_positions, take_rows
+from imbalance.resample import take_rows
 from imbalance.samplers import SamplerInputTags, SamplerTags, _BaseRandomSampler
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "smote"]
@@ -222,7 +222,7 @@ class _BaseSMOTE(_BaseRandomSampler):
         rng = check_random_state(self.random_state)
         counts, targets = self.plan_.count_array, self.plan_.target_array
         grow = np.flatnonzero(targets > counts)
-        positions = _class_positions(labels.codes, labels.counts, grow)
+        positions = class_positions(labels.codes, labels.counts, grow)
         parts = []
         for code in grow:
             rows = positions[int(code)]

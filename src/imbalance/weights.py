@@ -11,11 +11,11 @@ from typing import Any, Literal, Union
 import numpy as np
 import pandas as pd
 
+from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import (
     InputError,
     LabelError,
     StrategyError,
-    encode_labels,
     to_python,
 )
 
@@ -166,15 +166,7 @@ def pos_weight(Y: Any) -> np.ndarray | pd.Series:
         A Series indexed by the columns when ``Y`` is a DataFrame.
     """
     columns = Y.columns if isinstance(Y, pd.DataFrame) else None
-    arr = np.asarray(Y)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] == 0:
-        raise InputError(f"Y must be a non-empty (n_samples,) or (n_samples, n_labels) 0/1 array, got shape {arr.shape}.")
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise LabelError("Y has missing values; fill or drop them before computing pos_weight.")
-    if arr.dtype.kind not in "biuf" or not np.isin(arr, (0, 1)).all():
-        raise LabelError("Y must hold binary targets (0/1 or bool), one column per label.")
+    arr = label_matrix(Y)
     positives = arr.sum(axis=0, dtype=np.float64)
     if (positives == 0).any():
         missing = np.flatnonzero(positives == 0)

@@ -15,7 +15,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from imbalance._validation import ParameterError, encode_labels
+from imbalance._labels import encode_labels
+from imbalance._validation import ParameterError
 from imbalance.torch.functional import softmax_focal_loss
 from imbalance.torch.samplers import ClassBalancedSampler
 

@@ -16,9 +16,10 @@ import numpy as np
 import torch
 from torch.utils.data import Sampler
 
-from imbalance._validation import InputError, ParameterError, encode_labels, to_python
+from imbalance._labels import class_positions, encode_labels
+from imbalance._labels import label_matrix as as_label_matrix
+from imbalance._validation import InputError, ParameterError, to_python
 from imbalance.planner import Plan, Strategy, _plan, apportion, power
-from imbalance.resample import _class_positions
 from imbalance.torch.labels import read_labels
 
 __all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler"]
@@ -44,7 +45,7 @@ def _positive_int(name: str, value: Any) -> int:
 
 def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     """Row positions of every class, in class order (the foundation's one grouping pass)."""
-    positions = _class_positions(codes, counts, np.arange(counts.size))
+    positions = class_positions(codes, counts)
     # int64 (intp) on purpose: numpy shuffles 8-byte items faster than 4-byte ones, and the
     # epoch's shuffle is the largest cost of a pass.
     return [positions[c].astype(np.int64, copy=False) for c in range(counts.size)]
@@ -440,11 +441,7 @@ class MultilabelBalancedSampler(_IndexSampler):
         shuffle: bool = True,
         drop_last: bool = False,
     ) -> None:
-        Y = read_labels(dataset, label_matrix, multilabel=True)
-        if Y.shape[0] == 0 or Y.shape[1] == 0:
-            raise InputError(f"label_matrix must be non-empty, got shape {Y.shape}.")
-        if Y.dtype.kind not in "biuf" or not np.isin(Y, (0, 1)).all():
-            raise InputError("label_matrix must hold 0/1 (or bool) values, one column per label.")
+        Y = as_label_matrix(read_labels(dataset, label_matrix, multilabel=True), name="label_matrix")
         Y = Y.astype(bool, copy=False)
         per_label = Y.sum(axis=0)
         if (per_label == 0).any():

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from imbalance._validation import InputError, encode_labels
+from imbalance._labels import encode_labels
+from imbalance._validation import InputError
 from imbalance.weights import Normalize, Scheme, pos_weight, weights_from_counts
 
 __all__ = ["torch_class_weights", "torch_pos_weight"]
