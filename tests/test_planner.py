@@ -194,3 +194,65 @@ def test_power_extremes():
 def test_apportion_is_exact():
     np.testing.assert_array_equal(imbalance.apportion([1, 1, 1], 10), [4, 3, 3])
     assert imbalance.apportion([5, 3, 2], 7).sum() == 7
+
+
+# ----------------------------------------------------------------------------- one entry: power, total, direction
+
+
+def test_power_is_a_named_strategy_and_equals_the_callable():
+    y = labels_from({0: 900, 1: 90, 2: 10})
+    p = plan(y, "power", q=0.5)
+    assert p.targets == plan(y, imbalance.power(0.5)).targets
+    # shares proportional to sqrt(n): 30, 9.49, 3.16 of 1000 rows, largest remainder
+    exact = np.sqrt([900, 90, 10]) / np.sqrt([900, 90, 10]).sum() * 1000
+    assert (np.abs(p.target_array - exact) < 1).all() and p.n_after == 1000
+    assert p.strategy == "power" and p.q == 0.5 and p.ratio is None
+    assert repr(p).startswith("Plan(strategy='power', q=0.5)")
+    assert plan(y, "power", q=0.0, total=30).targets == {0: 10, 1: 10, 2: 10}
+
+
+def test_total_scales_any_strategy_and_is_said():
+    p = plan_from_counts({0: 90, 1: 10}, "over", total=50)
+    assert p.targets == {0: 25, 1: 25} and p.total == 50
+    assert p.description == "strategy='over', ratio=1, total=50"
+    assert plan_from_counts({0: 90, 1: 10}, {0: 30}, total=80).targets == {0: 60, 1: 20}
+
+
+def test_direction_refuses_a_move_the_other_way():
+    assert plan_from_counts({0: 60, 1: 10}, {0: 20}, direction="under").targets == {0: 20, 1: 10}
+    with pytest.raises(StrategyError, match="can only remove rows .* class 1 is 50 and it has 10"):
+        plan_from_counts({0: 60, 1: 10}, {1: 50}, direction="under")
+    with pytest.raises(StrategyError, match="can only add rows"):
+        plan_from_counts({0: 60, 1: 10}, {0: 5}, direction="over")
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"strategy": "power"}, "needs q"),
+        ({"strategy": "under", "q": 0.5}, "q only applies"),
+        ({"strategy": "power", "q": 0.5, "ratio": 2}, "ratio only applies"),
+        ({"strategy": "power", "q": float("nan")}, "q must be a finite number"),
+        ({"strategy": "under", "total": 0}, "total must be a positive int"),
+        ({"strategy": "under", "total": 1}, "too few to keep at least one row"),
+        ({"strategy": "under", "direction": "sideways"}, "direction must be"),
+    ],
+)
+def test_bad_planning_arguments(kwargs, words):
+    with pytest.raises(StrategyError, match=words):
+        plan_from_counts({0: 60, 1: 10}, **kwargs)
+
+
+@given(counts=counts_st, total=st.integers(1, 100_000), strategy=st.sampled_from(["under", "over"]))
+def test_total_is_met_exactly_and_keeps_proportions(counts, total, strategy):
+    base = plan_from_counts(counts, strategy)
+    if total < len(counts):
+        return
+    try:
+        scaled = plan_from_counts(counts, strategy, total=total)
+    except StrategyError:
+        return  # some class would get less than one row
+    t = scaled.target_array
+    assert t.sum() == total and (t >= 1).all()
+    exact = base.target_array / base.target_array.sum() * total
+    assert (np.abs(t - exact) < 1).all()

@@ -40,7 +40,7 @@ from imbalance._validation import (
     check_random_state,
     to_python,
 )
-from imbalance.planner import Plan, _plan
+from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
 from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
 from imbalance.weights import SCHEMES, class_weights
@@ -287,9 +287,8 @@ def _strategy(args: argparse.Namespace) -> tuple[Any, float]:
 
 def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
     labels = encode_labels(df[args.target], name=f"label column {args.target!r}")
-    counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
     strategy, ratio = _strategy(args)
-    return labels, _plan(labels.classes, counts, strategy, ratio)
+    return labels, plan_labels(labels, strategy, ratio=ratio)
 
 
 def _rich_print(renderable: Any, *, width: int | None = None) -> None:

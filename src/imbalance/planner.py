@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from imbalance._labels import encode_labels
+from imbalance._labels import EncodedLabels, encode_labels
 from imbalance._validation import (
     MAX_ROWS,
     InputTypeError,
@@ -26,11 +26,11 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["Plan", "plan", "plan_from_counts", "power", "apportion", "Strategy"]
+__all__ = ["Plan", "plan", "plan_labels", "plan_from_counts", "power", "apportion", "Strategy"]
 
 Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 
-_NAMED = ("under", "over")
+_NAMED = ("under", "over", "power")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -40,15 +40,21 @@ class Plan:
     Attributes
     ----------
     classes : ndarray of shape (n_classes,)
-        The classes, sorted.
+        The classes, sorted (pandas categorical labels: in category order).
     counts : dict
         Class -> row count before resampling, in class order.
     targets : dict
         Class -> row count after resampling, in class order.
     strategy : str
-        ``"under"``, ``"over"``, ``"dict"`` or ``"callable"``.
+        ``"under"``, ``"over"``, ``"power"``, ``"dict"`` or ``"callable"``.
     ratio : float or None
-        The ratio used by ``"under"``/``"over"``; None for explicit targets.
+        The ratio used by ``"under"``/``"over"``; None otherwise.
+    q : float or None
+        The exponent of ``"power"``; None otherwise.
+    total : int or None
+        The row count the targets were scaled to, when one was asked for.
+    direction : {"under", "over"} or None
+        Which way classes were allowed to move (a sampler that only removes or only adds rows).
     """
 
     classes: np.ndarray
@@ -56,6 +62,9 @@ class Plan:
     targets: dict
     strategy: str
     ratio: float | None = None
+    q: float | None = None
+    total: int | None = None
+    direction: str | None = None
 
     @property
     def count_array(self) -> np.ndarray:
@@ -80,6 +89,17 @@ class Plan:
         """Largest / smallest class count after resampling."""
         return max(self.targets.values()) / min(self.targets.values())
 
+    @property
+    def description(self) -> str:
+        """How the plan was made, e.g. ``"strategy='power', q=0.5, total=1000"``."""
+        parts = [f"strategy={self.strategy!r}"]
+        parts += [f"{name}={value:g}" for name, value in (("ratio", self.ratio), ("q", self.q)) if value is not None]
+        if self.total is not None:
+            parts.append(f"total={self.total}")
+        if self.direction is not None:
+            parts.append(f"direction={self.direction!r}")
+        return ", ".join(parts)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Plan):
             return NotImplemented
@@ -88,39 +108,60 @@ class Plan:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        head = f"Plan(strategy={self.strategy!r}" + (
-            f", ratio={self.ratio:g})" if self.ratio is not None else ")"
-        )
         names = [str(c) for c in self.counts] + ["total"]
         before = [*self.counts.values(), self.n_before]
         after = [*self.targets.values(), self.n_after]
         width = max(5, *(len(s) for s in names))
         num = max(6, *(len(str(v)) for v in before + after))
-        lines = [head, f"  {'class':<{width}}  {'before':>{num}}  {'after':>{num}}  {'change':>{num + 1}}"]
+        lines = [f"Plan({self.description})",
+                 f"  {'class':<{width}}  {'before':>{num}}  {'after':>{num}}  {'change':>{num + 1}}"]
         for name, b, a in zip(names, before, after):
             lines.append(f"  {name:<{width}}  {b:>{num}}  {a:>{num}}  {a - b:>+{num + 1}}")
         return "\n".join(lines)
 
 
-def plan(y: Any, strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+_STRATEGY_DOC = r"""strategy : {"under", "over", "power"}, dict or callable, default="under"
+        - ``"under"``: keep the smallest class; cap every other class at
+          :math:`\lfloor r \cdot n_{min} \rfloor` rows.
+        - ``"over"``: keep the largest class; raise every other class to at least
+          :math:`\lceil n_{max} / r \rceil` rows.
+        - ``"power"``: class :math:`c` gets a share :math:`\propto n_c^q` of ``total`` rows
+          (default: as many as there are); ``q=1`` keeps the proportions, ``q=0.5`` is
+          square-root sampling, ``q=0`` balances the classes.
+        - dict ``{class: target}``: the row count after resampling of each listed class;
+          classes not listed keep their count.
+        - callable ``f(counts) -> {class: target}``, given ``{class: count}`` in class order.
+    ratio : float, default=1.0
+        :math:`r \ge 1`, the largest class count divided by the smallest class count after
+        resampling (``ratio=3``: three majority rows per minority row). Only for
+        ``"under"``/``"over"``.
+    q : float, optional
+        The exponent of ``"power"`` (and only there, where it is required).
+    total : int, optional
+        The row count after resampling. Any strategy's targets are scaled to it in
+        proportion (largest remainder, so they sum to it exactly); every class keeps at
+        least one row.
+    direction : {"under", "over"}, optional
+        Refuse a plan that would add rows to a class (``"under"``) or remove rows from one
+        (``"over"``), as a sampler that only does one of the two must."""
+
+
+def plan(
+    y: Any,
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    q: float | None = None,
+    total: int | None = None,
+    direction: str | None = None,
+) -> Plan:
     """Plan how many rows each class should have after resampling.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         Class labels (numpy, pandas Series, list). Two or more classes, no missing values.
-    strategy : {"under", "over"}, dict or callable, default="under"
-        - ``"under"``: keep the smallest class; cap every other class at
-          :math:`\\lfloor r \\cdot n_{min} \\rfloor` rows.
-        - ``"over"``: keep the largest class; raise every other class to at least
-          :math:`\\lceil n_{max} / r \\rceil` rows.
-        - dict ``{class: target}``: the row count after resampling of each listed class;
-          classes not listed keep their count.
-        - callable ``f(counts) -> {class: target}``, given ``{class: count}`` in class order.
-    ratio : float, default=1.0
-        :math:`r \\ge 1`, the largest class count divided by the smallest class count after
-        resampling (``ratio=3``: three majority rows per minority row). Only for
-        ``"under"``/``"over"``.
+    """ + _STRATEGY_DOC + """
 
     Returns
     -------
@@ -137,20 +178,43 @@ def plan(y: Any, strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
     >>> import imbalance
     >>> imbalance.plan([0] * 90 + [1] * 10, "under", ratio=3).targets
     {0: 30, 1: 10}
+    >>> imbalance.plan([0] * 90 + [1] * 10, "power", q=0.5).targets
+    {0: 75, 1: 25}
     """
-    labels = encode_labels(y)
+    return plan_labels(encode_labels(y), strategy, ratio=ratio, q=q, total=total, direction=direction)
+
+
+def plan_labels(
+    labels: EncodedLabels,
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    q: float | None = None,
+    total: int | None = None,
+    direction: str | None = None,
+) -> Plan:
+    """:func:`plan` for labels already read by :func:`imbalance._labels.encode_labels`: the
+    entry every backend that holds encoded labels (numpy, the samplers, torch) plans through."""
     counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
-    return _plan(labels.classes, counts, strategy, ratio)
+    return _build(labels.classes, counts, strategy, ratio, q, total, direction)
 
 
-def plan_from_counts(counts: Mapping[Any, int], strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+def plan_from_counts(
+    counts: Mapping[Any, int],
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    q: float | None = None,
+    total: int | None = None,
+    direction: str | None = None,
+) -> Plan:
     """Plan from class counts alone (e.g. from a Spark aggregation).
 
     Parameters
     ----------
     counts : mapping
         Class -> row count (positive ints). Classes are sorted.
-    strategy, ratio
+    strategy, ratio, q, total, direction
         As in :func:`plan`.
     """
     if not isinstance(counts, Mapping):
@@ -169,26 +233,38 @@ def plan_from_counts(counts: Mapping[Any, int], strategy: Strategy = "under", *,
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise StrategyError(f"count of class {fmt_label(key)} must be a positive int, got {value!r}.")
         checked[to_python(key)] = int(value)
-    return _plan(np.array(list(checked)), checked, strategy, ratio)
+    return _build(np.array(list(checked)), checked, strategy, ratio, q, total, direction)
 
 
-def _plan(classes: np.ndarray, counts: dict, strategy: Strategy, ratio: float) -> Plan:
+def _build(classes: np.ndarray, counts: dict, strategy: Strategy, ratio: float, q: float | None,
+           total: int | None, direction: str | None) -> Plan:
     count_array = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    if total is not None and (isinstance(total, bool) or not isinstance(total, (int, np.integer))
+                              or not 1 <= total <= MAX_ROWS):
+        raise StrategyError(f"total must be a positive int (rows after resampling, at most 2**53), got {total!r}.")
+    if direction not in (None, "under", "over"):
+        raise StrategyError(f"direction must be 'under', 'over' or None, got {direction!r}.")
+    if q is not None and strategy != "power":
+        raise StrategyError("q only applies to strategy='power'.")
+    used_ratio = used_q = None
     if isinstance(strategy, str):
         if strategy not in _NAMED:
             raise StrategyError(
-                f"unknown strategy {strategy!r}; use 'under', 'over', a dict {{class: count after}} "
+                f"unknown strategy {strategy!r}; use 'under', 'over', 'power', a dict {{class: count after}} "
                 "or a callable."
             )
-        r = check_ratio(ratio)
-        target_array = _named_targets(strategy, count_array, r)
-        name, used_ratio = strategy, r
+        if strategy == "power":
+            if q is None:
+                raise StrategyError("strategy='power' needs q (1: as is, 0.5: square root, 0: balanced).")
+            _check_no_ratio(ratio, "'power'")
+            target_array = _power_targets(count_array, q, int(count_array.sum()) if total is None else int(total))
+            used_q = float(q)
+        else:
+            used_ratio = check_ratio(ratio)
+            target_array = _named_targets(strategy, count_array, used_ratio)
+        name = strategy
     elif isinstance(strategy, Mapping) or callable(strategy):
-        if ratio != 1.0:
-            raise StrategyError(
-                "ratio only applies to 'under' and 'over'; explicit targets already fix every "
-                "class's count. Drop ratio or use a named strategy."
-            )
+        _check_no_ratio(ratio, "explicit targets")
         if isinstance(strategy, Mapping):
             explicit, name = strategy, "dict"
         else:
@@ -199,19 +275,60 @@ def _plan(classes: np.ndarray, counts: dict, strategy: Strategy, ratio: float) -
                     f"got {type(explicit).__name__}."
                 )
         target_array = _explicit_targets(explicit, counts)
-        used_ratio = None
     else:
         raise InputTypeError(
-            f"strategy must be 'under', 'over', a dict or a callable, got {type(strategy).__name__}."
+            f"strategy must be 'under', 'over', 'power', a dict or a callable, got {type(strategy).__name__}."
         )
-    targets = {c: int(t) for c, t in zip(counts, target_array)}
+    if total is not None and int(target_array.sum()) != total:
+        target_array = apportion(target_array, int(total))
+        if (target_array < 1).any():
+            raise StrategyError(
+                f"total={total} rows are too few to keep at least one row of each of {len(counts)} classes "
+                "in the plan's proportions; raise total."
+            )
+    if direction is not None:
+        _check_direction(direction, counts, target_array)
     return Plan(
         classes=classes,
         counts=dict(counts),
-        targets=targets,
+        targets={c: int(t) for c, t in zip(counts, target_array)},
         strategy=name,
         ratio=used_ratio,
+        q=used_q,
+        total=None if total is None else int(total),
+        direction=direction,
     )
+
+
+def _check_no_ratio(ratio: float, what: str) -> None:
+    if ratio != 1.0:
+        raise StrategyError(
+            f"ratio only applies to 'under' and 'over'; {what} already fix every class's count. "
+            "Drop ratio or use a named strategy."
+        )
+
+
+def _check_direction(direction: str, counts: dict, targets: np.ndarray) -> None:
+    for (c, n), t in zip(counts.items(), targets.tolist()):
+        if (t > n) if direction == "under" else (t < n):
+            verb, other = ("remove", "adds") if direction == "under" else ("add", "removes")
+            raise StrategyError(
+                f"this plan can only {verb} rows (direction={direction!r}), but the target for class "
+                f"{fmt_label(c)} is {t} and it has {n}. Use a sampler that {other} rows, or "
+                "imbalance.resample(X, y, targets) to move classes both ways."
+            )
+
+
+def _power_targets(counts: np.ndarray, q: Any, total: int) -> np.ndarray:
+    if isinstance(q, bool) or not isinstance(q, (int, float, np.integer, np.floating)) or not math.isfinite(q):
+        raise StrategyError(f"q must be a finite number (1: as is, 0.5: square root, 0: balanced), got {q!r}.")
+    shares = apportion(counts.astype(np.float64) ** float(q), total)
+    if (shares < 1).any():
+        raise StrategyError(
+            f"{total} rows are too few to give each of {counts.size} classes at least one row "
+            f"with q={q}; raise the number of samples."
+        )
+    return shares
 
 
 def _named_targets(strategy: str, counts: np.ndarray, ratio: float) -> np.ndarray:
@@ -272,8 +389,9 @@ def apportion(weights: Any, total: int) -> np.ndarray:
 
 
 def power(q: float, total: int | None = None) -> Callable[[dict], dict]:
-    r"""Strategy giving class :math:`c` a share :math:`\propto n_c^q` of ``total`` rows.
+    r"""Strategy callable giving class :math:`c` a share :math:`\propto n_c^q` of ``total`` rows.
 
+    The same as ``strategy="power", q=q, total=total``, as a callable for APIs that take one.
     ``q=1`` keeps the class proportions (instance-balanced), ``q=0.5`` is square-root
     sampling, ``q=0`` gives every class the same count (class-balanced). ``total`` defaults to
     the number of rows. Rounded with :func:`apportion`, so the targets sum to ``total`` exactly.
@@ -290,15 +408,9 @@ def power(q: float, total: int | None = None) -> Callable[[dict], dict]:
         raise StrategyError(f"total must be a positive int, got {total!r}.")
 
     def targets(counts: dict) -> dict:
-        n = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        n = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
         size = int(n.sum()) if total is None else int(total)
-        shares = apportion(n**q, size)
-        if (shares < 1).any():
-            raise StrategyError(
-                f"{size} rows are too few to give each of {len(counts)} classes at least one row "
-                f"with q={q}; raise the number of samples."
-            )
-        return dict(zip(counts, shares.tolist()))
+        return dict(zip(counts, _power_targets(n, q, size).tolist()))
 
     targets.__name__ = f"power(q={q})"
     return targets

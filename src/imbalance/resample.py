@@ -22,9 +22,8 @@ from imbalance._validation import (
     InputTypeError,
     check_random_state,
     check_same_length,
-    to_python,
 )
-from imbalance.planner import Plan, Strategy, _plan
+from imbalance.planner import Plan, Strategy, plan_labels
 
 __all__ = [
     "resample",
@@ -100,8 +99,7 @@ def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Dr
 
 def _labels_and_plan(y: Any, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:
     labels = encode_labels(y)
-    counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
-    return labels, _plan(labels.classes, counts, strategy, ratio)
+    return labels, plan_labels(labels, strategy, ratio=ratio)
 
 
 def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:

@@ -18,12 +18,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import (
-    StrategyError,
     check_random_state,
     check_same_length,
-    to_python,
 )
-from imbalance.planner import Plan, _plan
+from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
 __all__ = ["UnderSampler", "OverSampler"]
@@ -66,24 +64,9 @@ class _BaseRandomSampler(BaseEstimator):
         self.random_state = random_state
 
     def _plan(self, labels: EncodedLabels) -> Plan:
-        counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
         if self.targets is None:
-            return _plan(labels.classes, counts, self._strategy, self.ratio)
-        plan = _plan(labels.classes, counts, self.targets, 1.0)
-        wrong = [
-            (c, plan.targets[c], n)
-            for c, n in counts.items()
-            if (plan.targets[c] > n if self._strategy == "under" else plan.targets[c] < n)
-        ]
-        if wrong:
-            c, t, n = wrong[0]
-            verb, other = ("remove", "OverSampler") if self._strategy == "under" else ("add", "UnderSampler")
-            raise StrategyError(
-                f"{type(self).__name__} can only {verb} rows, but the target for class {c!r} is "
-                f"{t} and it has {n}. Use {other}, or imbalance.resample(X, y, targets) to move "
-                "classes both ways."
-            )
-        return plan
+            return plan_labels(labels, self._strategy, ratio=self.ratio)
+        return plan_labels(labels, self.targets, direction=self._strategy)
 
     def _fit(self, X: Any, y: Any) -> EncodedLabels:
         labels = encode_labels(one_hot_to_labels(y))

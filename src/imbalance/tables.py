@@ -6,9 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from imbalance._labels import encode_labels
 from imbalance._validation import InputTypeError, ParameterError, check_label_column, check_random_state
-from imbalance.planner import Strategy
-from imbalance.resample import _labels_and_plan, draw_rows, take_rows
+from imbalance.planner import Strategy, plan_labels
+from imbalance.resample import draw_rows, take_rows
 
 __all__ = ["under_sample", "over_sample", "METHODS"]
 
@@ -27,7 +28,8 @@ def _check_table(df: Any, target: str) -> None:
 
 def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
     _check_table(df, target)
-    labels, plan = _labels_and_plan(df[target], strategy, ratio)
+    labels = encode_labels(df[target])
+    plan = plan_labels(labels, strategy, ratio=ratio)
     return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
 
 

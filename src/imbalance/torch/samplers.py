@@ -18,8 +18,8 @@ from torch.utils.data import Sampler
 
 from imbalance._labels import class_positions, encode_labels
 from imbalance._labels import label_matrix as as_label_matrix
-from imbalance._validation import InputError, ParameterError, to_python
-from imbalance.planner import Plan, Strategy, _plan, apportion, power
+from imbalance._validation import InputError, ParameterError
+from imbalance.planner import Plan, Strategy, apportion, plan_labels
 from imbalance.torch.labels import read_labels
 
 __all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler"]
@@ -239,20 +239,9 @@ class ClassBalancedSampler(_IndexSampler):
     ) -> None:
         values = read_labels(dataset, labels)
         encoded = encode_labels(values, name="labels")
-        counts = {to_python(c): int(n) for c, n in zip(encoded.classes, encoded.counts)}
         if num_samples is not None:
             num_samples = _positive_int("num_samples", num_samples)
-        if strategy == "power":
-            if q is None:
-                raise ParameterError("strategy='power' needs q (1: as is, 0.5: square root, 0: balanced).")
-            plan = _plan(encoded.classes, counts, power(q, num_samples), 1.0)
-        else:
-            if q is not None:
-                raise ParameterError("q only applies to strategy='power'.")
-            plan = _plan(encoded.classes, counts, strategy, ratio)
-            if num_samples is not None and num_samples != plan.n_after:
-                scaled = apportion(plan.target_array, num_samples)
-                plan = _plan(encoded.classes, counts, dict(zip(plan.targets, scaled.tolist())), 1.0)
+        plan = plan_labels(encoded, strategy, ratio=ratio, q=q, total=num_samples)
         self.plan_: Plan = plan
         self.replacement = bool(replacement)
         self._rows = _class_rows(encoded.codes, encoded.counts)
