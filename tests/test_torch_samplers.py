@@ -282,19 +282,3 @@ def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
             padding = len(merged) - len(plan)
             assert 0 <= padding < world, name
             assert merged == plan + plan[:padding], name  # the union is the epoch plan
-
-
-@pytest.mark.parametrize("n, size", [(1000, 10), (1000, 500), (1000, 999), (50, 50)])
-def test_random_subset_is_exact_and_uniform(n, size):
-    from imbalance.torch.samplers import _random_subset
-
-    rng = np.random.default_rng(0)
-    hits = np.zeros(n)
-    for _ in range(400):
-        subset = _random_subset(n, size, rng)
-        assert subset.size == size and np.unique(subset).size == size and np.all(np.diff(subset) > 0)
-        hits[subset] += 1
-    expected = 400 * size / n
-    # every position equally likely: counts within 5 binomial standard deviations
-    sd = np.sqrt(400 * (size / n) * (1 - size / n)) + 1e-9
-    assert np.all(np.abs(hits - expected) <= 5 * sd + 1e-9)

@@ -3,8 +3,12 @@
 The backend is thin: draw row positions that meet the plan exactly from a seeded generator,
 then touch the table once with a single ``take``.
 
+Every class is drawn by the package's one rule (:mod:`imbalance._draw`): t rows from a
+class of n take every row floor(t/n) times and a random subset of t mod n rows once more.
+
 Row order of every result: the kept original rows in their original order, then (when a
-class is over-sampled) the extra draws, class by class in class order, each in random order.
+class is over-sampled) the extra rows, class by class in class order: first the class's rows
+floor(t/n) - 1 more times, then the random subset, each in original order.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbalance._draw import even_draws
 from imbalance._labels import EncodedLabels, class_positions, encode_labels
 from imbalance._validation import (
     InputTypeError,
@@ -37,20 +42,22 @@ class Draw:
     """Row positions that carry out a plan.
 
     ``kept`` is None when every original row is kept (no class was under-sampled), otherwise
-    the sorted positions of the kept rows. Each over-sampled class contributes a pair
-    ``(positions, picks)``: its rows' positions and the draws with replacement into them.
+    the sorted positions of the kept rows. Each over-sampled class contributes a triple
+    ``(positions, copies, subset)``: its rows' positions, how many more times every one of them
+    is taken, and the positions (into ``positions``) of the rows taken once more still.
     """
 
     n_samples: int
     kept: np.ndarray | None
-    over: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    over: tuple[tuple[np.ndarray, int, np.ndarray], ...] = ()
 
     @cached_property
     def extra(self) -> np.ndarray:
         """Positions drawn again for over-sampled classes, class by class."""
         if not self.over:
             return np.empty(0, dtype=np.intp)
-        return np.concatenate([positions[picks] for positions, picks in self.over])
+        return np.concatenate([part for positions, copies, subset in self.over
+                               for part in (*[positions] * copies, positions[subset])])
 
     @cached_property
     def indices(self) -> np.ndarray:
@@ -64,17 +71,16 @@ class Draw:
         else:
             counts = np.zeros(self.n_samples, dtype=np.int64)
             counts[self.kept] = 1
-        for positions, picks in self.over:
-            # Count within the class (few bins, cache-resident), then scatter once.
-            counts[positions] += np.bincount(picks, minlength=positions.size)
+        for positions, copies, subset in self.over:
+            counts[positions] += copies
+            counts[positions[subset]] += 1
         return counts
 
 
 def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Draw:
-    """Draw the row positions that give every class exactly its planned count.
-
-    Classes whose target is below their count are sampled without replacement; classes whose
-    target is above it keep every row and draw the rest with replacement.
+    """Draw the row positions that give every class exactly its planned count, by the rule of
+    :mod:`imbalance._draw`: a class cut to t rows keeps a random subset of t; a class raised to
+    t keeps every row and takes each again floor(t/n) - 1 times, plus a random t mod n once more.
     """
     counts = labels.counts
     targets = plan.target_array
@@ -87,14 +93,15 @@ def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Dr
         keep_whole_class = targets >= counts
         mask = keep_whole_class[labels.codes]
         for c in under:
-            chosen = rng.choice(counts[c], size=targets[c], replace=False)
+            _, chosen = even_draws(counts[c], targets[c], rng)
             mask[positions[int(c)][chosen]] = True
         kept = np.flatnonzero(mask)
 
-    drawn_again = tuple(
-        (positions[int(c)], rng.integers(0, counts[c], size=targets[c] - counts[c])) for c in over
-    )
-    return Draw(n_samples=labels.n_samples, kept=kept, over=drawn_again)
+    drawn_again = []
+    for c in over:
+        whole, subset = even_draws(counts[c], targets[c], rng)
+        drawn_again.append((positions[int(c)], whole - 1, subset))  # every row is kept once already
+    return Draw(n_samples=labels.n_samples, kept=kept, over=tuple(drawn_again))
 
 
 def _labels_and_plan(y: Any, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:

@@ -12,6 +12,9 @@ then every row gets a uniform key :math:`u \\in [0, 1)` (``rand`` from a mixed s
 - a class raised to ``t`` rows repeats every row ``t // n`` times and adds the ``t mod n``
   rows with the smallest keys, chosen the same way.
 
+That is the package's one rule for t draws from n rows (:mod:`imbalance._draw`), carried out
+with keys instead of a numpy generator because the rows are never in one process.
+
 ``exact=False`` is plain Bernoulli selection at rate ``t / n``, one scan after the counts.
 DataFrame API only (no RDD calls), so Spark Connect works.
 """

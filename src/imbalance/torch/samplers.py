@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch.utils.data import Sampler
 
+from imbalance._draw import even_draws
 from imbalance._labels import class_positions, encode_labels
 from imbalance._labels import label_matrix as as_label_matrix
 from imbalance._validation import InputError, ParameterError
@@ -51,34 +52,13 @@ def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     return [positions[c].astype(np.int64, copy=False) for c in range(counts.size)]
 
 
-def _random_subset(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``size`` distinct positions in ``range(n)``, uniformly at random, in ascending order.
-
-    Dense subsets: keep each position with probability size/n, then add or drop the few
-    positions that the count is off by, at random. Every subset of that size stays equally
-    likely, and this is about twice as fast as ``Generator.choice(replace=False)``, whose
-    order the epoch's shuffle would throw away anyway.
-    """
-    if size * 8 < n:
-        return np.sort(rng.choice(n, size=size, replace=False, shuffle=False))
-    mask = rng.random(n, dtype=np.float32) < np.float32(size / n)
-    off = int(np.count_nonzero(mask)) - size
-    if off:
-        candidates = np.flatnonzero(mask if off > 0 else ~mask)
-        mask[candidates[rng.choice(candidates.size, size=abs(off), replace=False)]] = off < 0
-    return np.flatnonzero(mask)
-
-
 def _draw_class(rows: np.ndarray, target: int, replacement: bool, rng: np.random.Generator) -> np.ndarray:
     """``target`` positions from one class's rows (in no particular order)."""
     n = rows.size
-    if replacement:
+    if replacement:  # asked for: i.i.d. draws, the one exception to the package's rule
         return rows[rng.integers(0, n, size=target)]
-    whole, rest = divmod(target, n)
-    # Without replacement as far as possible: every row `whole` times, then a random subset.
-    parts = [rows] * whole
-    if rest:
-        parts.append(rows[_random_subset(n, rest, rng)])
+    whole, subset = even_draws(n, target, rng)  # every row `whole` times, then a random subset
+    parts = [rows] * whole + ([rows[subset]] if subset.size else [])
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
