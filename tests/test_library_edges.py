@@ -79,7 +79,7 @@ def test_smotenc_takes_column_names_and_positions_of_a_dataframe():
         ([-3], "position -3 is out of range"),
         (["kind"], "positions \\(X is an array, so no names\\)"),
         ([True], "boolean mask of 1 values but X has 2 columns"),
-        ("all", "must be 'auto'"),
+        ("all", "must be a str among {'auto'} or an array-like"),
         ("auto", "needs a DataFrame"),
         ([1.5], "must hold positions"),
     ],

@@ -92,3 +92,32 @@ def test_pipeline_cross_validate_scores_folds_that_were_not_resampled(sampler):
     # and training did see resampled data: the fitted model's classes were balanced
     pipe.fit(X, y)
     assert pipe.named_steps["resample"].plan_.imbalance_ratio == 1.0
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: UnderSampler(ratio=0.5), "'ratio' parameter of UnderSampler must be a float in the range \\[1.0, inf\\). Got 0.5"),
+        (lambda: OverSampler(targets=[1, 2]), "'targets' parameter of OverSampler must be an instance of"),
+        (lambda: UnderSampler(random_state=-1), "'random_state' parameter"),
+        (lambda: imbalance.SMOTE(k_neighbors=0), "'k_neighbors' parameter of SMOTE must be an int in the range"),
+        (lambda: imbalance.BorderlineSMOTE(kind="borderline-3"), "'kind' parameter of BorderlineSMOTE must be a str"),
+        (lambda: imbalance.SMOTE(neighbors="kd_tree"), "'neighbors' parameter of SMOTE must be an object"),
+    ],
+)
+def test_parameters_are_checked_by_scikit_learns_machinery_with_our_error_type(make, words):
+    X, y = np.zeros((10, 2)), np.array([0] * 7 + [1] * 3)
+    for call in ("fit", "fit_resample"):
+        with pytest.raises(imbalance.ParameterError, match=words):
+            getattr(make(), call)(X, y)
+
+
+def test_one_base_and_one_hook():
+    from imbalance.samplers import BaseSampler
+
+    for cls in (UnderSampler, OverSampler, imbalance.SMOTE, imbalance.BorderlineSMOTE, imbalance.ADASYN,
+                imbalance.SMOTENC):
+        assert issubclass(cls, BaseSampler)
+        # the public methods are the base's; a sampler brings only its hook
+        assert cls.fit_resample is BaseSampler.fit_resample and cls.fit is BaseSampler.fit
+        assert cls._fit_resample is not BaseSampler._fit_resample

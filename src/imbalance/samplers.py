@@ -1,30 +1,33 @@
 """Samplers with scikit-learn / imbalanced-learn manners.
 
-``fit_resample`` validates once and plans through the planner; each sampler only says which
-direction it may move a class. They work as steps of ``imblearn.pipeline.Pipeline``, which
-calls ``fit_resample`` on training data only, so validation folds are never resampled.
+One base, :class:`BaseSampler`: its public ``fit_resample`` validates once, plans through the
+planner and types the output; each sampler implements one private hook. They work as steps
+of ``imblearn.pipeline.Pipeline``, which calls ``fit_resample`` on training data only, so
+validation folds are never resampled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils import InputTags, Tags, TargetTags
+
+# scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
+from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
-from imbalance._validation import (
-    check_random_state,
-    check_same_length,
-)
-from imbalance.planner import Plan, plan_labels
-from imbalance.resample import draw_rows, take_rows
+from imbalance._validation import ParameterError, check_random_state, check_same_length
+from imbalance.planner import plan_labels
+from imbalance.resample import Draw, draw_rows, take_rows
 
-__all__ = ["UnderSampler", "OverSampler"]
+__all__ = ["BaseSampler", "Resampled", "NewRows", "UnderSampler", "OverSampler", "SamplerTags"]
 
 
 # Tags in the shape imbalanced-learn's estimator checks read (``input_tags.dataframe``,
@@ -44,13 +47,53 @@ class SamplerEstimatorTags(Tags):
     sampler_tags: SamplerTags = field(default_factory=SamplerTags)
 
 
-class _BaseRandomSampler(BaseEstimator):
-    """Shared ``fit``/``fit_resample`` of the random samplers.
+@runtime_checkable
+class NewRows(Protocol):
+    """Rows a sampler makes up (SMOTE's synthetic rows): appended after the input's rows.
 
-    Subclasses set ``_strategy`` ("under" or "over"), the only thing that differs.
+    ``base`` holds, for every new row, the input position whose label it takes;
+    ``append_to(X, rows)`` returns ``X``'s rows at ``rows`` followed by the new rows, in
+    ``X``'s own type (a DataFrame keeps its columns, dtypes and index)."""
+
+    base: np.ndarray
+
+    def append_to(self, X: Any, rows: np.ndarray) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """What a sampler's hook returns: the input rows of the result (a :class:`Draw`, which
+    may repeat rows, or positions), and the rows it made up, if any."""
+
+    rows: Draw | np.ndarray
+    new: NewRows | None = None
+
+    @property
+    def indices(self) -> np.ndarray:
+        return self.rows.indices if isinstance(self.rows, Draw) else np.asarray(self.rows)
+
+
+_RANDOM_STATE = [None, Interval(Integral, 0, None, closed="left"), np.random.RandomState, np.random.Generator]
+
+
+class BaseSampler(BaseEstimator):
+    """The base of every sampler here, as imbalanced-learn's ``BaseSampler`` is of theirs.
+
+    The public ``fit`` and ``fit_resample`` do what every sampler needs and nothing else:
+    check the parameters (``_parameter_constraints``, scikit-learn's machinery, our error
+    types), read the labels and check the data (one label per row, aligned X), plan through
+    :func:`imbalance.planner.plan_labels` (``_strategy`` when no ``targets`` are given, which
+    may then only move classes in that direction), call the one hook ``_fit_resample``, and
+    return the result in the input's types. A sampler implements only the hook.
     """
 
+    #: Planner strategy when ``targets`` is None, and the only direction classes may move.
     _strategy: str
+    _parameter_constraints: dict = {
+        "ratio": [Interval(Real, 1, None, closed="left")],
+        "targets": [Mapping, callable, None],
+        "random_state": _RANDOM_STATE,
+    }
 
     def __init__(
         self,
@@ -63,20 +106,29 @@ class _BaseRandomSampler(BaseEstimator):
         self.targets = targets
         self.random_state = random_state
 
-    def _plan(self, labels: EncodedLabels) -> Plan:
-        if self.targets is None:
-            return plan_labels(labels, self._strategy, ratio=self.ratio)
-        return plan_labels(labels, self.targets, direction=self._strategy)
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        """The hook: which input rows (and which new rows) carry out :attr:`plan_`."""
+        raise NotImplementedError
+
+    def _check_params(self) -> None:
+        try:
+            self._validate_params()  # scikit-learn's, from _parameter_constraints
+        except InvalidParameterError as exc:
+            raise ParameterError(str(exc)) from None
 
     def _fit(self, X: Any, y: Any) -> EncodedLabels:
+        self._check_params()
         labels = encode_labels(one_hot_to_labels(y))
         check_same_length(labels.n_samples, X=X)
         validate_data(self, X, skip_check_array=True, reset=True)
-        self.plan_ = self._plan(labels)
+        if self.targets is None:
+            self.plan_ = plan_labels(labels, self._strategy, ratio=self.ratio)
+        else:
+            self.plan_ = plan_labels(labels, self.targets, direction=self._strategy)
         self.sampling_strategy_ = dict(self.plan_.targets)
         return labels
 
-    def fit(self, X: Any, y: Any) -> "_BaseRandomSampler":
+    def fit(self, X: Any, y: Any) -> "BaseSampler":
         """Check the data and compute :attr:`plan_` without drawing any row."""
         self._fit(X, y)
         return self
@@ -92,12 +144,21 @@ class _BaseRandomSampler(BaseEstimator):
         Returns
         -------
         X_res, y_res : same types as X and y
-            A DataFrame keeps its columns, dtypes and index; ``y`` keeps its dtype.
+            A DataFrame keeps its columns, dtypes and index; ``y`` keeps its dtype. Input
+            rows come first; rows a sampler makes up (SMOTE) follow, each labelled as the
+            input row it was built from.
         """
         labels = self._fit(X, y)
-        draw = draw_rows(labels, self.plan_, check_random_state(self.random_state))
-        self.sample_indices_ = draw.indices
-        return take_rows(X, draw), take_rows(y, draw)
+        result = self._fit_resample(X, labels, check_random_state(self.random_state))
+        if result.new is None:
+            self.sample_indices_ = result.indices
+            return take_rows(X, result.rows), take_rows(y, result.rows)
+        rows = result.indices
+        X_res = result.new.append_to(X, rows)
+        y_res = take_rows(y, np.concatenate([rows, result.new.base]))
+        if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
+            y_res.index = X_res.index  # the new rows' index labels, for both
+        return X_res, y_res
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Feature names after resampling: the input's, unchanged."""
@@ -154,7 +215,7 @@ _PARAMS_DOC = """
 """
 
 
-class UnderSampler(_BaseRandomSampler):
+class UnderSampler(BaseSampler):
     __doc__ = (
         """Randomly under-sample every class above ``ratio`` times the smallest one.
 
@@ -174,8 +235,11 @@ class UnderSampler(_BaseRandomSampler):
     )
     _strategy = "under"
 
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        return Resampled(draw_rows(labels, self.plan_, rng))
 
-class OverSampler(_BaseRandomSampler):
+
+class OverSampler(BaseSampler):
     __doc__ = (
         """Randomly over-sample every class below ``largest / ratio`` rows.
 
@@ -193,3 +257,6 @@ class OverSampler(_BaseRandomSampler):
 """
     )
     _strategy = "over"
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        return Resampled(draw_rows(labels, self.plan_, rng))

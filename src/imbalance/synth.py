@@ -18,23 +18,24 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _neighbors
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import (
     InputError,
     InputTypeError,
-    ParameterError,
-    check_random_state,
     fmt_label,
+    n_rows,
 )
 from imbalance.planner import apportion
 from imbalance.resample import take_rows
-from imbalance.samplers import SamplerInputTags, SamplerTags, _BaseRandomSampler
+from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "smote"]
 
@@ -127,11 +128,16 @@ def _check_finite(values: np.ndarray, names: Sequence[Any]) -> None:
 # ----------------------------------------------------------------------------- the base
 
 
-class _BaseSMOTE(_BaseRandomSampler):
-    """fit_resample of the SMOTE family: plan "over", synthesise, assemble in X's type."""
+class _BaseSMOTE(BaseSampler):
+    """The SMOTE family's hook: plan "over", synthesise, and hand the synthetic rows to the
+    base, which appends them in X's type."""
 
     _strategy = "over"
-    _categorical: Sequence[Any] | None = None
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "neighbors": [HasMethods(["fit", "kneighbors"]), None],
+    }
 
     def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0,
                  targets: Any = None, random_state: Any = None) -> None:
@@ -202,24 +208,10 @@ class _BaseSMOTE(_BaseRandomSampler):
         """The space neighbours are searched in (SMOTE-NC adds scaled one-hot columns)."""
         return features.numeric
 
-    def _validate_params(self) -> None:
-        k = self.k_neighbors
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ParameterError(f"k_neighbors must be a positive int, got {k!r}.")
-
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Add synthetic rows until every class meets the plan.
-
-        Returns
-        -------
-        X_res, y_res : same types as X and y
-            Original rows first and unchanged (a DataFrame keeps their index), then the
-            synthetic rows: integer columns rounded, dtypes and column order kept.
-        """
-        self._validate_params()
-        labels = self._fit(X, y)
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        """Every input row once, then ``target - count`` synthetic rows for every class that
+        grows (see :attr:`parents_`)."""
         features, categorical = self._features(X)
-        rng = check_random_state(self.random_state)
         counts, targets = self.plan_.count_array, self.plan_.target_array
         grow = np.flatnonzero(targets > counts)
         positions = class_positions(labels.codes, labels.counts, grow)
@@ -232,13 +224,8 @@ class _BaseSMOTE(_BaseRandomSampler):
         self.parents_ = np.column_stack([synthesis.base, synthesis.neighbour])
         n = labels.n_samples
         self.is_synthetic_ = np.r_[np.zeros(n, bool), np.ones(synthesis.base.size, bool)]
-        new_categorical = _vote(features, synthesis) if categorical else None
-        X_res = _assemble(X, features, categorical, synthesis, new_categorical)
-        # a synthetic row's label is its base row's label
-        y_res = take_rows(y, np.r_[np.arange(n), synthesis.base])
-        if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
-            y_res.index = X_res.index
-        return X_res, y_res
+        voted = _vote(features, synthesis) if categorical else None
+        return Resampled(np.arange(n), SyntheticRows(features, categorical, synthesis, voted))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -246,6 +233,27 @@ class _BaseSMOTE(_BaseRandomSampler):
                                            dataframe=True)
         tags.sampler_tags = SamplerTags(sample_indices=False)
         return tags
+
+
+@dataclass(frozen=True)
+class SyntheticRows:
+    """The synthetic rows of one ``fit_resample``, to be appended in X's type (see
+    :class:`imbalance.samplers.NewRows`): interpolated numeric columns, voted categories."""
+
+    features: _Features
+    categorical: list
+    synthesis: Synthesis
+    voted: np.ndarray | None
+
+    @property
+    def base(self) -> np.ndarray:
+        """A synthetic row's label is its base row's label."""
+        return self.synthesis.base
+
+    def append_to(self, X: Any, rows: np.ndarray) -> Any:
+        every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
+        kept = X if every_row else take_rows(X, rows)
+        return _assemble(kept, self.features, self.categorical, self.synthesis, self.voted)
 
 
 def _new_index(index: pd.Index, size: int) -> pd.Index:
@@ -386,6 +394,12 @@ class BorderlineSMOTE(_BaseSMOTE):
     m_neighbors : int, default=10
     kind : {"borderline-1", "borderline-2"}, default="borderline-1\"""" + _COMMON_DOC
 
+    _parameter_constraints: dict = {
+        **_BaseSMOTE._parameter_constraints,
+        "m_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "kind": [StrOptions({"borderline-1", "borderline-2"})],
+    }
+
     def __init__(self, *, k_neighbors: int = 5, m_neighbors: int = 10, kind: str = "borderline-1",
                  neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: Any = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
@@ -393,12 +407,6 @@ class BorderlineSMOTE(_BaseSMOTE):
         self.m_neighbors = m_neighbors
         self.kind = kind
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
-        if self.kind not in ("borderline-1", "borderline-2"):
-            raise ParameterError(f"kind must be 'borderline-1' or 'borderline-2', got {self.kind!r}.")
-        if isinstance(self.m_neighbors, bool) or not isinstance(self.m_neighbors, (int, np.integer)) or self.m_neighbors < 1:
-            raise ParameterError(f"m_neighbors must be a positive int, got {self.m_neighbors!r}.")
 
     def danger_rows(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """Which of ``rows`` (positions of one class) are in danger; a boolean mask."""
@@ -474,6 +482,11 @@ class SMOTENC(_BaseSMOTE):
     categorical_features : "auto" or list, default="auto"
         Column names (DataFrame) or positions; "auto": every non-numeric or bool column of a
         DataFrame.""" + _COMMON_DOC
+
+    _parameter_constraints: dict = {
+        **_BaseSMOTE._parameter_constraints,
+        "categorical_features": [StrOptions({"auto"}), "array-like"],
+    }
 
     def __init__(self, *, categorical_features: Any = "auto", k_neighbors: int = 5, neighbors: Any = None,
                  ratio: float = 1.0, targets: Any = None, random_state: Any = None) -> None:
