@@ -74,13 +74,17 @@ def main() -> None:
         "asymmetric_loss": lambda x, y: it.asymmetric_loss(x, y),
     }
     alpha = torch.rand(1000).to(device)
+    # made once from the counts, as a loss module's buffers are
+    cb_weight = it.class_balanced_weights(counts, device=device)
+    log_prior = it.log_class_prior(counts, device=device)
+    margins = it.ldam_margins(counts, device=device)
     softmax_contenders = {
         "CrossEntropyLoss": lambda x, t: F.cross_entropy(x, t),
         "softmax_focal_loss": lambda x, t: it.softmax_focal_loss(x, t),
         "softmax_focal_loss alpha": lambda x, t: it.softmax_focal_loss(x, t, alpha=alpha),
-        "class_balanced_loss": lambda x, t: it.class_balanced_loss(x, t, counts),
-        "logit_adjusted_loss": lambda x, t: it.logit_adjusted_loss(x, t, counts),
-        "ldam_loss": lambda x, t: it.ldam_loss(x, t, counts),
+        "class_balanced_loss": lambda x, t: it.class_balanced_loss(x, t, cb_weight),
+        "logit_adjusted_loss": lambda x, t: it.logit_adjusted_loss(x, t, log_prior),
+        "ldam_loss": lambda x, t: it.ldam_loss(x, t, margins),
     }
     cases = [
         ((65536,), "sigmoid", sigmoid_contenders, 60),

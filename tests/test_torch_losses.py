@@ -163,7 +163,7 @@ def test_class_balanced_matches_the_formula(kind):
         onehot = F.one_hot(t, 3).double()
         gamma = 2.0 if kind == "focal" else 0.0
         base = torch.tensor(ref_sigmoid_focal(x, onehot, gamma=gamma).sum(1))
-    ours = it.class_balanced_loss(x, t, counts, beta=0.999, loss=kind)
+    ours = it.class_balanced_loss(x, t, it.class_balanced_weights(counts, beta=0.999, dtype=x.dtype), loss=kind)
     assert ours.item() == pytest.approx((w[t] * base).mean().item(), rel=1e-12)
     module = it.ClassBalancedLoss(counts, beta=0.999, loss=kind)
     torch.testing.assert_close(module(x, t), ours)
@@ -181,7 +181,7 @@ def test_class_balanced_is_finite_far_below_minus_88_in_float32():
     x = torch.full((4, 3), -500.0, requires_grad=True)
     t = torch.tensor([0, 1, 2, 0])
     for kind in ("softmax", "sigmoid", "focal"):
-        loss = it.class_balanced_loss(x, t, [10, 5, 1], loss=kind)
+        loss = it.class_balanced_loss(x, t, it.class_balanced_weights([10, 5, 1]), loss=kind)
         loss.backward()
         assert torch.isfinite(loss) and torch.isfinite(x.grad).all()
         x.grad = None
@@ -195,21 +195,21 @@ def test_logit_adjusted_matches_the_formula_and_tau_one_is_balanced_softmax():
     x, t = randn(25, 3), classes(25, 3)
     prior = counts / counts.sum()
     for tau in (0.5, 1.0, 2.0):
-        ours = it.logit_adjusted_loss(x, t, counts, tau=tau)
+        ours = it.logit_adjusted_loss(x, t, it.log_class_prior(counts, dtype=x.dtype), tau=tau)
         torch.testing.assert_close(ours, F.cross_entropy(x + tau * prior.log(), t))
     # Balanced Softmax (Ren et al.): -log(n_y e^{x_y} / sum_c n_c e^{x_c})
     num = counts[t] * x.exp().gather(1, t[:, None]).squeeze(1)
     den = (counts * x.exp()).sum(1)
-    torch.testing.assert_close(it.logit_adjusted_loss(x, t, counts, tau=1.0), (-(num / den).log()).mean())
+    torch.testing.assert_close(it.logit_adjusted_loss(x, t, it.log_class_prior(counts, dtype=x.dtype), tau=1.0), (-(num / den).log()).mean())
     module = it.LogitAdjustedLoss(counts.tolist(), tau=1.0)
-    torch.testing.assert_close(module(x, t), it.logit_adjusted_loss(x, t, counts))
+    torch.testing.assert_close(module(x, t), it.logit_adjusted_loss(x, t, it.log_class_prior(counts)))
 
 
 def test_post_hoc_adjustment():
     x = randn(6, 3)
     counts = [600, 300, 100]
-    torch.testing.assert_close(it.adjust_logits(x, counts, tau=1.5), x - 1.5 * torch.tensor(np.log(np.array(counts) / 1000)))
-    assert it.adjust_logits(x[0], counts).shape == (3,)
+    torch.testing.assert_close(it.adjust_logits(x, it.log_class_prior(counts, dtype=x.dtype), tau=1.5), x - 1.5 * torch.tensor(np.log(np.array(counts) / 1000)))
+    assert it.adjust_logits(x[0], it.log_class_prior(counts)).shape == (3,)
 
 
 # ------------------------------------------------------------------ LDAM + DRW
@@ -224,7 +224,7 @@ def test_ldam_matches_the_formula():
     shifted = x.detach().clone()
     shifted[torch.arange(20), t] -= torch.tensor(m)[t]
     ref = F.cross_entropy(30.0 * shifted, t)
-    assert it.ldam_loss(x, t, counts).item() == pytest.approx(ref.item(), rel=1e-6)
+    assert it.ldam_loss(x, t, it.ldam_margins(counts, dtype=x.dtype)).item() == pytest.approx(ref.item(), rel=1e-6)
     w = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
     ref_w = F.cross_entropy(30.0 * shifted, t, weight=w)
     assert it.LDAMLoss(counts, weight=w)(x, t).item() == pytest.approx(ref_w.item(), rel=1e-6)
@@ -262,9 +262,9 @@ def all_losses():
         "sigmoid_focal_g05": (lambda x, y, t: it.sigmoid_focal_loss(x, y, gamma=0.5)),
         "softmax_focal": (lambda x, y, t: it.softmax_focal_loss(x, t, alpha=torch.tensor([1.0, 2.0, 3.0]), gamma=2.0)),
         "softmax_focal_smooth": (lambda x, y, t: it.softmax_focal_loss(x, t, gamma=0.5, label_smoothing=0.1)),
-        "class_balanced": (lambda x, y, t: it.class_balanced_loss(x, t, counts, loss="focal")),
-        "logit_adjusted": (lambda x, y, t: it.logit_adjusted_loss(x, t, counts)),
-        "ldam": (lambda x, y, t: it.ldam_loss(x, t, counts, s=5.0)),
+        "class_balanced": (lambda x, y, t: it.class_balanced_loss(x, t, it.class_balanced_weights(counts), loss="focal")),
+        "logit_adjusted": (lambda x, y, t: it.logit_adjusted_loss(x, t, it.log_class_prior(counts))),
+        "ldam": (lambda x, y, t: it.ldam_loss(x, t, it.ldam_margins(counts), s=5.0)),
         "asymmetric": (lambda x, y, t: it.asymmetric_loss(x, y)),
         "asymmetric_noclip": (lambda x, y, t: it.asymmetric_loss(x, y, clip=0.0)),
     }
@@ -324,7 +324,7 @@ def test_reductions_are_consistent(reduction):
     none = it.softmax_focal_loss(x, t, reduction="none")
     assert none.shape == (8,)
     torch.testing.assert_close(it.softmax_focal_loss(x, t, reduction="sum"), none.sum())
-    assert it.class_balanced_loss(x, t, [3, 2, 1], reduction="none").shape == (8,)
+    assert it.class_balanced_loss(x, t, it.class_balanced_weights([3, 2, 1]), reduction="none").shape == (8,)
     assert it.asymmetric_loss(x, y, reduction="none").shape == (8, 3)
 
 
@@ -333,7 +333,7 @@ def test_modules_equal_functions_and_buffers_move():
     pairs = [
         (it.SigmoidFocalLoss(alpha=[0.2, 0.5, 0.8]), lambda: it.sigmoid_focal_loss(x, y, alpha=torch.tensor([0.2, 0.5, 0.8]))),
         (it.SoftmaxFocalLoss(alpha=[1.0, 2.0, 3.0], gamma=1.5), lambda: it.softmax_focal_loss(x, t, alpha=torch.tensor([1.0, 2.0, 3.0]), gamma=1.5)),
-        (it.LDAMLoss([30, 20, 10]), lambda: it.ldam_loss(x, t, [30, 20, 10])),
+        (it.LDAMLoss([30, 20, 10]), lambda: it.ldam_loss(x, t, it.ldam_margins([30, 20, 10]))),
     ]
     for module, fn in pairs:
         target = y if isinstance(module, it.SigmoidFocalLoss) else t
@@ -354,8 +354,10 @@ def test_ignore_index_rows_add_nothing():
     t2 = t.clone()
     t2[:4] = -100
     torch.testing.assert_close(it.softmax_focal_loss(x, t2), it.softmax_focal_loss(x[4:], t[4:]))
-    torch.testing.assert_close(it.ldam_loss(x, t2, [5, 3, 1]), it.ldam_loss(x[4:], t[4:], [5, 3, 1]))
-    torch.testing.assert_close(it.logit_adjusted_loss(x, t2, [5, 3, 1]), it.logit_adjusted_loss(x[4:], t[4:], [5, 3, 1]))
+    m = it.ldam_margins([5, 3, 1], dtype=x.dtype)
+    torch.testing.assert_close(it.ldam_loss(x, t2, m), it.ldam_loss(x[4:], t[4:], m))
+    p = it.log_class_prior([5, 3, 1], dtype=x.dtype)
+    torch.testing.assert_close(it.logit_adjusted_loss(x, t2, p), it.logit_adjusted_loss(x[4:], t[4:], p))
 
 
 @pytest.mark.parametrize(
@@ -369,9 +371,9 @@ def test_ignore_index_rows_add_nothing():
         (lambda: it.softmax_focal_loss(torch.zeros(4, 3), torch.zeros(5, dtype=torch.long)), InputError, "shape"),
         (lambda: it.softmax_focal_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), alpha=[1.0, 2.0]), InputError, "one weight per class"),
         (lambda: it.softmax_focal_loss(torch.zeros(3), torch.tensor(1)), InputError, "batch dimension"),
-        (lambda: it.ldam_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), [1, 2]), InputError, "classes"),
-        (lambda: it.class_balanced_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), [1, 0, 2]), InputError, "positive counts"),
-        (lambda: it.class_balanced_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), [1, 2, 3], loss="l2"), ParameterError, "loss must be"),
+        (lambda: it.ldam_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), it.ldam_margins([1, 2])), InputError, "classes"),
+        (lambda: it.class_balanced_weights([1, 0, 2]), InputError, "positive counts"),
+        (lambda: it.class_balanced_loss(torch.zeros(4, 3), torch.zeros(4, dtype=torch.long), torch.ones(3), loss="l2"), ParameterError, "loss must be"),
         (lambda: it.SoftmaxFocalLoss(gamma=-0.5), ParameterError, "gamma"),
         (lambda: it.asymmetric_loss(torch.zeros(2, 2), torch.zeros(2, 2), clip=1.5), ParameterError, "clip"),
         (lambda: it.sigmoid_focal_loss(torch.zeros(4, dtype=torch.long), torch.zeros(4)), InputError, "float logits"),

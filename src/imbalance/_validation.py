@@ -21,6 +21,9 @@ __all__ = [
     "OutputError",
     "ParameterError",
     "check_ratio",
+    "check_reduction",
+    "check_non_negative",
+    "check_int",
     "fmt_label",
     "MAX_ROWS",
     "check_random_state",
@@ -140,3 +143,26 @@ def check_same_length(n: int, **arrays: Any) -> None:
             raise InputError(
                 f"{name} has {m} rows but the labels have {n}; pass arrays aligned row by row."
             )
+
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def check_reduction(reduction: Any) -> None:
+    """``reduction`` is one of torch's: "none", "mean" or "sum"."""
+    if reduction not in REDUCTIONS:
+        raise ParameterError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}.")
+
+
+def check_non_negative(name: str, value: Any) -> None:
+    """``value`` is a real number >= 0 (a focusing gamma, a temperature tau, ...)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        raise ParameterError(f"{name} must be a number >= 0, got {value!r}.")
+
+
+def check_int(name: str, value: Any, *, low: int = 1) -> int:
+    """``value`` as an int >= ``low`` (bool refused, numpy integers accepted)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
+        kind = "a positive int" if low == 1 else f"an int >= {low}"
+        raise ParameterError(f"{name} must be {kind}, got {value!r}.")
+    return int(value)

@@ -1,9 +1,12 @@
 r"""Losses for imbalanced classification, as functions of logits.
 
 Every loss here takes logits (never probabilities), has ``reduction="none"|"mean"|"sum"`` and
-a module twin in :mod:`imbalance.torch.losses`. Half-precision inputs (float16, bfloat16) are
-computed in float32 and the loss is returned in the input's dtype, as autocast does for
-``binary_cross_entropy_with_logits``.
+a module twin in :mod:`imbalance.torch.losses`. As in ``torch.nn.functional``, the functions
+take tensors (``weight=``, ``log_prior=``, ``margins=``), never class counts: helpers turn
+counts into those tensors once (:func:`class_balanced_weights`, :func:`log_class_prior`,
+:func:`ldam_margins`, :func:`drw_weights`), so no call copies anything to the device.
+Half-precision inputs (float16, bfloat16) are computed in float32 and the loss is returned in
+the input's dtype, as autocast does for ``binary_cross_entropy_with_logits``.
 
 Shapes: ``N`` rows, ``C`` classes or labels, optional extra dimensions ``d1, ...`` (pixels).
 """
@@ -18,38 +21,31 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from imbalance._validation import InputError, ParameterError
+from imbalance._validation import InputError, ParameterError, check_non_negative, check_reduction
 from imbalance.weights import weights_from_counts
 
 __all__ = [
     "sigmoid_focal_loss",
     "softmax_focal_loss",
     "class_balanced_loss",
+    "class_balanced_weights",
     "logit_adjusted_loss",
+    "log_class_prior",
     "adjust_logits",
     "ldam_loss",
     "ldam_margins",
     "drw_weights",
     "asymmetric_loss",
+    "CLASS_BALANCED_KINDS",
 ]
 
 Reduction = Literal["none", "mean", "sum"]
 TensorLike = Union[Tensor, Sequence[float], np.ndarray]
-_REDUCTIONS = ("none", "mean", "sum")
-_CB_KINDS = ("softmax", "sigmoid", "focal")
+#: Base losses of :func:`class_balanced_loss`.
+CLASS_BALANCED_KINDS = ("softmax", "sigmoid", "focal")
 
 
 # ----------------------------------------------------------------------------- checks
-
-
-def _check_reduction(reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ParameterError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}.")
-
-
-def _check_non_negative(name: str, value: float) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
-        raise ParameterError(f"{name} must be a number >= 0, got {value!r}.")
 
 
 def _check_logits(input: Tensor) -> None:
@@ -193,8 +189,8 @@ def sigmoid_focal_loss(
         Scalar, or the shape of ``input`` for ``"none"``; in ``input``'s dtype.
     """
     _check_same_shape(input, target)
-    _check_non_negative("gamma", gamma)
-    _check_reduction(reduction)
+    check_non_negative("gamma", gamma)
+    check_reduction(reduction)
     dtype = _compute_dtype(input)
     x = input if input.dtype == dtype else input.to(dtype)
     y = target if target.dtype == dtype else target.to(dtype)
@@ -360,8 +356,8 @@ def softmax_focal_loss(
     reduction : {"none", "mean", "sum"}, default="mean"
     """
     _check_class_targets(input, target, ignore_index)
-    _check_non_negative("gamma", gamma)
-    _check_reduction(reduction)
+    check_non_negative("gamma", gamma)
+    check_reduction(reduction)
     if not 0 <= label_smoothing <= 1:
         raise ParameterError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}.")
     x = input.to(_compute_dtype(input))
@@ -457,32 +453,49 @@ class _SoftmaxFocal(torch.autograd.Function):
 # ----------------------------------------------------------------------------- class-balanced
 
 
+def class_balanced_weights(class_counts: TensorLike, *, beta: float = 0.9999, dtype: torch.dtype = torch.float32,
+                           device: torch.device | str | None = None) -> Tensor:
+    r"""Class-balanced weights (Cui et al., CVPR 2019) from class counts, for :func:`class_balanced_loss`.
+
+    .. math::
+
+        w_c = \frac{1 - \beta}{1 - \beta^{n_c}} \cdot \frac{C}{\sum_k \frac{1 - \beta}{1 - \beta^{n_k}}}
+
+    the inverse effective number of samples, normalised to sum to :math:`C` as in the paper
+    (:func:`imbalance.class_weights` with ``scheme="effective", normalize="classes"``).
+
+    Returns
+    -------
+    Tensor of shape (C,), of ``dtype`` on ``device`` (default float32, CPU): make it once
+    (a module's buffer moves with the module).
+    """
+    counts = _class_counts(class_counts)
+    return torch.as_tensor(weights_from_counts(counts, "effective", beta=beta, normalize="classes"),
+                           dtype=dtype, device=device)
+
+
 def class_balanced_loss(
     input: Tensor,
     target: Tensor,
-    class_counts: TensorLike,
+    weight: Tensor,
     *,
-    beta: float = 0.9999,
     loss: Literal["softmax", "sigmoid", "focal"] = "softmax",
     gamma: float = 2.0,
     reduction: Reduction = "mean",
 ) -> Tensor:
-    r"""Class-balanced loss (Cui et al., CVPR 2019).
-
-    Each row's loss is weighted by the inverse effective number of its class,
+    r"""Class-balanced loss (Cui et al., CVPR 2019): each row's loss weighted by its class's weight.
 
     .. math::
 
-        w_c = \frac{1 - \beta}{1 - \beta^{n_c}} \cdot \frac{C}{\sum_k \frac{1 - \beta}{1 - \beta^{n_k}}},
-        \qquad \mathrm{CB}(x, y) = w_y\, \ell(x, y)
+        \mathrm{CB}(x, y) = w_y\, \ell(x, y)
 
-    (weights normalised to sum to :math:`C`, as in the paper; they are
-    :func:`imbalance.class_weights` with ``scheme="effective", normalize="classes"``). The base
-    loss :math:`\ell` is softmax cross entropy (``"softmax"``), or binary cross entropy
-    (``"sigmoid"``) or sigmoid focal loss (``"focal"``) on the one-hot targets, summed over
-    the :math:`C` classes. All terms are computed from logits, so the loss stays finite for
-    logits far below -88 in float32, where the reference implementation overflows.
-    ``"mean"`` averages the weighted row losses over the :math:`N` rows.
+    with :math:`w` from :func:`class_balanced_weights` (the inverse effective number of
+    samples, summing to :math:`C`). The base loss :math:`\ell` is softmax cross entropy
+    (``"softmax"``), or binary cross entropy (``"sigmoid"``) or sigmoid focal loss
+    (``"focal"``) on the one-hot targets, summed over the :math:`C` classes. All terms are
+    computed from logits, so the loss stays finite for logits far below -88 in float32, where
+    the reference implementation overflows. ``"mean"`` averages the weighted row losses over
+    the :math:`N` rows.
 
     Parameters
     ----------
@@ -490,41 +503,32 @@ def class_balanced_loss(
         Logits.
     target : Tensor of shape (N,)
         Class indices.
-    class_counts : sequence of shape (C,)
-        Training rows per class.
-    beta : float in [0, 1), default=0.9999
+    weight : Tensor of shape (C,)
+        Class weights, e.g. ``class_balanced_weights(class_counts, beta=0.9999)``, on
+        ``input``'s device.
     loss : {"softmax", "sigmoid", "focal"}, default="softmax"
     gamma : float, default=2.0
         Only for ``"focal"``.
     reduction : {"none", "mean", "sum"}, default="mean"
         ``"none"`` returns shape (N,).
     """
-    counts = _class_counts(class_counts)
-    weight = torch.as_tensor(
-        weights_from_counts(counts, "effective", beta=beta, normalize="classes"),
-        dtype=_compute_dtype(input) if input.is_floating_point() else torch.float32,
-        device=input.device,
-    )
-    return _class_balanced(input, target, weight, loss, gamma, reduction)
-
-
-def _class_balanced(input: Tensor, target: Tensor, weight: Tensor, kind: str, gamma: float, reduction: str) -> Tensor:
     _check_class_targets(input, target, None)
-    _check_reduction(reduction)
-    if input.dim() != 2 or weight.numel() != input.shape[1]:
+    check_reduction(reduction)
+    check_non_negative("gamma", gamma)
+    if input.dim() != 2 or weight.dim() != 1 or weight.numel() != input.shape[1]:
         raise InputError(
-            f"input must have shape (N, C) with C = {weight.numel()} classes (one per count), "
-            f"got {tuple(input.shape)}."
+            f"input must have shape (N, C) and weight shape (C,), got {tuple(input.shape)} and "
+            f"{tuple(weight.shape)}."
         )
-    if kind not in _CB_KINDS:
-        raise ParameterError(f"loss must be one of {', '.join(_CB_KINDS)}, got {kind!r}.")
+    if loss not in CLASS_BALANCED_KINDS:
+        raise ParameterError(f"loss must be one of {', '.join(CLASS_BALANCED_KINDS)}, got {loss!r}.")
     x = input.to(_compute_dtype(input))
     target = target.long()
-    if kind == "softmax":
+    if loss == "softmax":
         per_row = F.cross_entropy(x, target, reduction="none")
     else:
         onehot = F.one_hot(target, x.shape[1]).to(x.dtype)
-        focus = gamma if kind == "focal" else 0.0
+        focus = gamma if loss == "focal" else 0.0
         per_row = sigmoid_focal_loss(x, onehot, gamma=focus, reduction="none").sum(1)
     return _reduce(per_row * weight.to(x.dtype)[target], reduction).to(input.dtype)
 
@@ -532,15 +536,23 @@ def _class_balanced(input: Tensor, target: Tensor, weight: Tensor, kind: str, ga
 # ----------------------------------------------------------------------------- logit adjustment
 
 
-def _log_prior(class_prior: TensorLike, like: Tensor) -> Tensor:
-    prior = _class_counts(class_prior, "class_prior")
-    return torch.as_tensor(np.log(prior / prior.sum()), dtype=_compute_dtype(like), device=like.device)
+def log_class_prior(class_counts: TensorLike, *, dtype: torch.dtype = torch.float32,
+                    device: torch.device | str | None = None) -> Tensor:
+    r""":math:`\log \pi_c = \log(n_c / \sum_k n_k)` from class counts (or frequencies), for
+    :func:`logit_adjusted_loss` and :func:`adjust_logits`.
+
+    Returns
+    -------
+    Tensor of shape (C,), of ``dtype`` on ``device`` (default float32, CPU).
+    """
+    prior = _class_counts(class_counts, "class_prior")
+    return torch.as_tensor(np.log(prior / prior.sum()), dtype=dtype, device=device)
 
 
 def logit_adjusted_loss(
     input: Tensor,
     target: Tensor,
-    class_prior: TensorLike,
+    log_prior: Tensor,
     *,
     tau: float = 1.0,
     weight: Tensor | None = None,
@@ -563,59 +575,57 @@ def logit_adjusted_loss(
     ----------
     input : Tensor of shape (N, C) or (N, C, d1, ...)
     target : Tensor of shape (N,) or (N, d1, ...)
-    class_prior : sequence of shape (C,)
-        Class frequencies or counts (normalised here; only ratios matter).
+    log_prior : Tensor of shape (C,)
+        :math:`\log \pi`, e.g. ``log_class_prior(class_counts)``, on ``input``'s device.
     tau : float, default=1.0
     weight, ignore_index, reduction
         As in ``torch.nn.functional.cross_entropy``.
     """
-    _check_non_negative("tau", tau)
-    return _logit_adjusted(input, target, _log_prior(class_prior, input), tau, weight, ignore_index, reduction)
-
-
-def _logit_adjusted(input, target, log_prior, tau, weight, ignore_index, reduction) -> Tensor:
+    check_non_negative("tau", tau)
     _check_class_targets(input, target, ignore_index)
-    _check_reduction(reduction)
+    check_reduction(reduction)
     x = input.to(_compute_dtype(input))
-    shift = _per_class(log_prior.to(x.dtype), x, "class_prior")
+    shift = _per_class(log_prior.to(x.dtype), x, "log_prior")
     loss = F.cross_entropy(x + tau * shift, target.long(), weight=None if weight is None else weight.to(x.dtype),
                            ignore_index=ignore_index, reduction=reduction)
     return loss.to(input.dtype)
 
 
-def adjust_logits(logits: Tensor, class_prior: TensorLike, *, tau: float = 1.0) -> Tensor:
+def adjust_logits(logits: Tensor, log_prior: Tensor, *, tau: float = 1.0) -> Tensor:
     r"""Post-hoc logit adjustment (Menon et al., ICLR 2021): :math:`x_c - \tau \log \pi_c`.
 
     Turns the logits of a model trained on imbalanced data (plain cross entropy) into logits
-    whose argmax targets the balanced error. ``class_prior`` holds the training class
-    frequencies or counts; classes are along dim 1 (or the only dim for a (C,) tensor).
+    whose argmax targets the balanced error. ``log_prior`` is :math:`\log \pi` of the
+    training classes (``log_class_prior(class_counts)``); classes are along dim 1 (or the
+    only dim for a (C,) tensor).
     """
     _check_logits(logits)
-    _check_non_negative("tau", tau)
-    log_prior = _log_prior(class_prior, logits).to(logits.dtype)
+    check_non_negative("tau", tau)
+    log_prior = log_prior.to(logits.dtype)
     if logits.dim() == 1:
         return logits - tau * log_prior
-    return logits - tau * _per_class(log_prior, logits, "class_prior")
+    return logits - tau * _per_class(log_prior, logits, "log_prior")
 
 
 # ----------------------------------------------------------------------------- LDAM
 
 
-def ldam_margins(class_counts: TensorLike, *, max_margin: float = 0.5) -> Tensor:
-    r"""LDAM margins :math:`\Delta_c \propto n_c^{-1/4}`, scaled so the largest is ``max_margin``."""
+def ldam_margins(class_counts: TensorLike, *, max_margin: float = 0.5, dtype: torch.dtype = torch.float32,
+                 device: torch.device | str | None = None) -> Tensor:
+    r"""LDAM margins :math:`\Delta_c \propto n_c^{-1/4}`, scaled so the largest is ``max_margin``,
+    for :func:`ldam_loss`; of ``dtype`` on ``device`` (default float32, CPU)."""
     counts = _class_counts(class_counts)
     if not max_margin > 0:
         raise ParameterError(f"max_margin must be > 0, got {max_margin!r}.")
     margins = counts ** -0.25
-    return torch.as_tensor(margins * (max_margin / margins.max()), dtype=torch.float32)
+    return torch.as_tensor(margins * (max_margin / margins.max()), dtype=dtype, device=device)
 
 
 def ldam_loss(
     input: Tensor,
     target: Tensor,
-    class_counts: TensorLike,
+    margins: Tensor,
     *,
-    max_margin: float = 0.5,
     s: float = 30.0,
     weight: Tensor | None = None,
     ignore_index: int = -100,
@@ -628,29 +638,25 @@ def ldam_loss(
         \ell(x, y) = -\log \frac{e^{s (x_y - \Delta_y)}}{e^{s (x_y - \Delta_y)} + \sum_{c \ne y} e^{s x_c}},
         \qquad \Delta_c = \frac{K}{n_c^{1/4}}
 
-    with :math:`K` chosen so that :math:`\max_c \Delta_c` is ``max_margin``. The paper feeds
-    normalised (cosine) logits in [-1, 1] and scales them by :math:`s`. Pair it with deferred
-    re-weighting: pass ``weight=drw_weights(class_counts, epoch, start_epoch=...)``.
+    with margins :math:`\Delta` from :func:`ldam_margins` (:math:`K` chosen so that the
+    largest is ``max_margin``). The paper feeds normalised (cosine) logits in [-1, 1] and
+    scales them by :math:`s`. Pair it with deferred re-weighting: pass
+    ``weight=drw_weights(class_counts, epoch, start_epoch=...)``.
 
     Parameters
     ----------
     input : Tensor of shape (N, C)
     target : Tensor of shape (N,)
-    class_counts : sequence of shape (C,)
-    max_margin : float, default=0.5
+    margins : Tensor of shape (C,)
+        :math:`\Delta`, e.g. ``ldam_margins(class_counts, max_margin=0.5)``, on ``input``'s device.
     s : float, default=30.0
     weight, ignore_index, reduction
         As in ``torch.nn.functional.cross_entropy``.
     """
-    margins = ldam_margins(class_counts, max_margin=max_margin).to(input.device)
-    return _ldam(input, target, margins, s, weight, ignore_index, reduction)
-
-
-def _ldam(input, target, margins, s, weight, ignore_index, reduction) -> Tensor:
     _check_class_targets(input, target, ignore_index)
-    _check_reduction(reduction)
-    if margins.numel() != input.shape[1]:
-        raise InputError(f"class_counts has {margins.numel()} classes but input has {input.shape[1]}.")
+    check_reduction(reduction)
+    if margins.dim() != 1 or margins.numel() != input.shape[1]:
+        raise InputError(f"margins has {margins.numel()} classes but input has {input.shape[1]}.")
     x = input.to(_compute_dtype(input))
     valid = target != ignore_index
     safe = torch.where(valid, target, torch.zeros_like(target)).long()
@@ -674,10 +680,9 @@ def drw_weights(
     -------
     Tensor of shape (C,), float32
     """
-    counts = _class_counts(class_counts)
     if epoch < start_epoch:
-        return torch.ones(counts.size, dtype=torch.float32)
-    return torch.as_tensor(weights_from_counts(counts, "effective", beta=beta, normalize="classes"), dtype=torch.float32)
+        return torch.ones(_class_counts(class_counts).size, dtype=torch.float32)
+    return class_balanced_weights(class_counts, beta=beta)
 
 
 # ----------------------------------------------------------------------------- asymmetric
@@ -715,11 +720,11 @@ def asymmetric_loss(
     reduction : {"none", "mean", "sum"}, default="mean"
     """
     _check_same_shape(input, target)
-    _check_non_negative("gamma_neg", gamma_neg)
-    _check_non_negative("gamma_pos", gamma_pos)
+    check_non_negative("gamma_neg", gamma_neg)
+    check_non_negative("gamma_pos", gamma_pos)
     if not 0 <= clip < 1:
         raise ParameterError(f"clip must be in [0, 1), got {clip!r}.")
-    _check_reduction(reduction)
+    check_reduction(reduction)
     x = input.to(_compute_dtype(input))
     y = target.to(x.dtype)
     p, q = torch.sigmoid(x), torch.sigmoid(-x)  # q = 1 - p, exact for large x
