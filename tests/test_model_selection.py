@@ -11,6 +11,7 @@ from imbalance.datasets import load_churn
 from imbalance.model_selection import (
     FoldPlan,
     MultilabelStratifiedKFold,
+    PriorCorrectedClassifier,
     ThresholdTunedClassifier,
     best_threshold,
     resampled_folds,
@@ -136,3 +137,28 @@ def test_resampled_folds_number_repeats_of_scikit_learn_splitters():
     X, y = load_churn(return_X_y=True)
     folds = list(resampled_folds(X, y, RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)))
     assert [(f.repeat, f.fold) for f in folds] == [(r, k) for r in range(2) for k in range(3)]
+
+
+def test_prior_corrected_train_prior_options_and_uncorrected_probabilities():
+    from sklearn.linear_model import LogisticRegression
+
+    from imbalance.metrics import correct_prior
+
+    X, y = load_churn(return_X_y=True)
+    X = X.select_dtypes("number").to_numpy()[:1500]
+    y = y.to_numpy()[:1500]
+    true = np.bincount(y) / len(y)
+    model = PriorCorrectedClassifier(LogisticRegression(max_iter=500), train_prior="balanced").fit(X, y)
+    np.testing.assert_allclose(model.train_prior_, [0.5, 0.5])
+    np.testing.assert_allclose(model.true_prior_, true)
+    raw = model.predict_proba_uncorrected(X[:50])
+    np.testing.assert_allclose(raw, model.estimator_.predict_proba(X[:50]))
+    np.testing.assert_allclose(model.predict_proba(X[:50]), correct_prior(raw, [0.5, 0.5], true))
+    assert model.n_samples_fit_ == 1500
+    given = PriorCorrectedClassifier(LogisticRegression(max_iter=500), train_prior=[3, 1]).fit(X, y)
+    np.testing.assert_allclose(given.train_prior_, [0.75, 0.25])
+    with pytest.raises(imbalance.ParameterError, match="one per class"):
+        PriorCorrectedClassifier(LogisticRegression(max_iter=500), train_prior=[1, 2, 3]).fit(X, y)
+    under = PriorCorrectedClassifier(LogisticRegression(max_iter=500),
+                                     sampler=imbalance.UnderSampler(random_state=0)).fit(X, y)
+    assert under.n_samples_fit_ == 2 * np.bincount(y).min()

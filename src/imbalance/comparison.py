@@ -32,20 +32,18 @@ from imbalance._validation import (
     check_same_length,
     fmt_label,
 )
-from imbalance.metrics import METRICS, correct_prior, evaluate
-from imbalance.model_selection import FoldPlan, ThresholdTunedClassifier
-from imbalance.resample import resample_indices
+from imbalance.metrics import METRICS, evaluate
+from imbalance.model_selection import FoldPlan, PriorCorrectedClassifier, ThresholdTunedClassifier
 from imbalance.strategies import (
     MODEL_NAMES,
     STRATEGIES,
     TORCH_STRATEGIES,
-    Strategy,
-    _torch_available,
+    Recipe,
     default_strategies,
+    torch_available,
 )
-from imbalance.weights import sample_weights
 
-__all__ = ["Strategy", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "default_strategies"]
+__all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies"]
 
 
 def _preprocess(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
@@ -127,46 +125,60 @@ def _as_frame(X: Any) -> pd.DataFrame:
     return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
 
 
-def _run_cell(X, codes, train, test, strategy: Strategy, model_name: str, repeat: int, fold: int, seed: int, k: int,
-              k_neighbors: int):
-    start = time.perf_counter()
-    X_train, y_train = X.iloc[train], codes[train]
-    weights = None
-    if strategy.resample in ("under", "over"):
-        rows = resample_indices(y_train, strategy.resample, ratio=strategy.ratio, random_state=seed)
-        X_train, y_train = X_train.iloc[rows], y_train[rows]
-    if strategy.class_weight:
-        weights = sample_weights(y_train, "balanced")
-    true_prior = np.bincount(codes[train], minlength=k).astype(float)
-    model = {**MODELS, **_PINNED_MODELS}[model_name](X, seed)
-    if strategy.model_params:
-        model.set_params(**{f"model__{key}": value for key, value in strategy.model_params})
-    if strategy.tune_threshold:
-        model = ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
-    fit_params = {"model__sample_weight": weights} if weights is not None else {}
-    if strategy.resample == "smote":
-        # SMOTE interpolates numbers: it runs between the fitted preprocessing and the model.
+def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
+    """The recipe's resampling step, run on the preprocessed training features."""
+    if recipe.resample == "under":
+        from imbalance.samplers import UnderSampler
+
+        return UnderSampler(ratio=recipe.ratio, random_state=seed)
+    if recipe.resample == "over":
+        from imbalance.samplers import OverSampler
+
+        return OverSampler(ratio=recipe.ratio, random_state=seed)
+    if recipe.resample == "smote":
         from imbalance.synth import SMOTE
 
-        prep, head = model.named_steps["prep"], model.named_steps["model"]
-        features, y_train = SMOTE(k_neighbors=k_neighbors, ratio=strategy.ratio, random_state=seed).fit_resample(
-            prep.fit_transform(X_train, y_train), y_train)
-        head.fit(features, y_train)
-    else:
-        model.fit(X_train, y_train, **fit_params)
-    if strategy.balanced_prior:
-        train_prior = np.ones(k)
-    else:
-        train_prior = np.bincount(y_train, weights=weights, minlength=k).astype(float)
-    proba = model.predict_proba(X.iloc[test])
-    proba = proba[:, 1] if k == 2 else proba
-    threshold = float(model.threshold_) if strategy.tune_threshold else 0.5
+        return SMOTE(k_neighbors=k_neighbors, ratio=recipe.ratio, random_state=seed)
+    return None
+
+
+def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k_neighbors: int = 5) -> Any:
+    """The estimator one cell fits, built from :mod:`imbalance.model_selection`'s pieces.
+
+    ``Pipeline(preprocessing, PriorCorrectedClassifier(model, sampler, class_weight))``: the
+    preprocessing is fitted on the training part as it is, the recipe's sampler (or class
+    weights) rebalances the preprocessed features, and probabilities come back for the true
+    prior. The ``threshold`` recipe wraps it all in a :class:`ThresholdTunedClassifier`.
+    """
+    prep, head = {**MODELS, **_PINNED_MODELS}[model_name](X, seed).steps
+    if recipe.model_params:
+        head[1].set_params(**dict(recipe.model_params))
+    corrected = PriorCorrectedClassifier(
+        head[1], sampler=_sampler(recipe, seed, k_neighbors), class_weight="balanced" if recipe.class_weight else None,
+        train_prior="balanced" if recipe.balanced_prior else None,
+    )
+    model = Pipeline([prep, ("model", corrected)])
+    if recipe.tune_threshold:
+        return ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
+    return model
+
+
+def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
+              k_neighbors: int):
+    start = time.perf_counter()
+    model = cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
+    model.fit(X.iloc[train], codes[train])
+    threshold = float(model.threshold_) if recipe.tune_threshold else 0.5
+    pipeline = model.estimator_ if recipe.tune_threshold else model
+    features, corrector = pipeline[:-1].transform(X.iloc[test]), pipeline[-1]
+    proba, corrected = corrector.predict_proba_uncorrected(features), corrector.predict_proba(features)
+    if k == 2:
+        proba, corrected = proba[:, 1], corrected[:, 1]
 
     y_test = codes[test]
-    row = {"strategy": strategy.name, "model": model_name, "repeat": repeat, "fold": fold,
-           "n_train": len(train), "n_fit": len(y_train), "n_test": len(test), "threshold": threshold}
+    row = {"strategy": recipe.name, "model": model_name, "repeat": repeat, "fold": fold,
+           "n_train": len(train), "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
     row.update(evaluate(y_test, proba, threshold=threshold))
-    corrected = correct_prior(proba, train_prior, true_prior)
     scored = evaluate(y_test, corrected, threshold=threshold)
     row["brier_corrected"] = scored["brier"]
     row["log_loss_corrected"] = scored["log_loss"]
@@ -263,7 +275,7 @@ def compare(
     for name in chosen:
         if name not in STRATEGIES:
             raise ParameterError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}.")
-        if name in TORCH_STRATEGIES and not _torch_available():
+        if name in TORCH_STRATEGIES and not torch_available():
             raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
     for name in model_names:
         if name not in MODELS:

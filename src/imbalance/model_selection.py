@@ -335,11 +335,15 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
     """Rebalance for training, then give probabilities for the true class prior.
 
     ``fit`` resamples the training data with ``sampler`` (any ``fit_resample`` object, e.g.
-    :class:`imbalance.UnderSampler`) and/or weights it with balanced class weights, fits
-    ``estimator``, and records both class priors: the one it trained under and the one of the
-    data it was given. ``predict_proba`` maps the estimator's probabilities back to the latter
-    with :func:`imbalance.metrics.correct_prior` (Saerens et al., 2002), so they can be read as
-    probabilities again; ``predict`` takes the most probable class under the true prior.
+    :class:`imbalance.UnderSampler` or :class:`imbalance.SMOTE`) and/or weights it with
+    balanced class weights, fits ``estimator``, and records both class priors: the one it
+    trained under and the one of the data it was given. ``predict_proba`` maps the
+    estimator's probabilities back to the latter with :func:`imbalance.metrics.correct_prior`
+    (Saerens et al., 2002), so they can be read as probabilities again; ``predict`` takes the
+    most probable class under the true prior.
+
+    Put it after the preprocessing in a scikit-learn ``Pipeline`` to resample preprocessed
+    features (SMOTE interpolates numbers, so it needs them encoded and imputed).
 
     Parameters
     ----------
@@ -347,17 +351,27 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
     sampler : object with ``fit_resample``, optional
     class_weight : {None, "balanced"}, default=None
         Passed to ``estimator.fit`` as ``sample_weight``.
+    train_prior : {None, "balanced"} or array of shape (n_classes,), default=None
+        The class prior the estimator effectively trains under. None: measured on the data
+        it is fitted on (after ``sampler``, weighted by ``class_weight``). ``"balanced"``:
+        equal, for an estimator that balances the classes itself (a class-balanced
+        sampler inside a torch model, say). An array: given, in the order of ``classes_``.
 
     Attributes
     ----------
     train_prior_, true_prior_ : ndarray of shape (n_classes,)
+        In the order of ``classes_`` (the estimator's own).
+    n_samples_fit_ : int
+        Rows the estimator was fitted on (after ``sampler``).
     estimator_ : the fitted estimator
     """
 
-    def __init__(self, estimator: Any, *, sampler: Any = None, class_weight: str | None = None) -> None:
+    def __init__(self, estimator: Any, *, sampler: Any = None, class_weight: str | None = None,
+                 train_prior: Any = None) -> None:
         self.estimator = estimator
         self.sampler = sampler
         self.class_weight = class_weight
+        self.train_prior = train_prior
 
     def fit(self, X: Any, y: Any) -> "PriorCorrectedClassifier":
         if self.class_weight not in (None, "balanced"):
@@ -372,18 +386,35 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(fitted.codes, weights=weights, minlength=labels.classes.size)
         params = {} if weights is None else {"sample_weight": weights}
         self.estimator_ = clone(self.estimator).fit(X_fit, y_fit, **params)
+        self.n_samples_fit_ = fitted.n_samples
         # The priors in the estimator's own class order (sorted for scikit-learn models, while
         # a categorical y's classes come in category order).
         position = {to_python(c): i for i, c in enumerate(labels.classes)}
         self.classes_ = np.asarray(getattr(self.estimator_, "classes_", labels.classes))
         order = np.array([position[to_python(c)] for c in self.classes_])
         self.true_prior_ = true_prior[order]
-        self.train_prior_ = (counts / counts.sum())[order]
+        self.train_prior_ = self._train_prior((counts / counts.sum())[order])
         return self
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def _train_prior(self, measured: np.ndarray) -> np.ndarray:
+        if self.train_prior is None:
+            return measured
+        if isinstance(self.train_prior, str):
+            if self.train_prior != "balanced":
+                raise ParameterError(f"train_prior must be None, 'balanced' or an array, got {self.train_prior!r}.")
+            return np.full(measured.size, 1.0 / measured.size)
+        prior = np.asarray(self.train_prior, dtype=np.float64)
+        if prior.shape != measured.shape or not (prior > 0).all():
+            raise ParameterError(f"train_prior must hold {measured.size} positive numbers, one per class.")
+        return prior / prior.sum()
+
+    def predict_proba_uncorrected(self, X: Any) -> np.ndarray:
+        """The estimator's own probabilities, under the prior it was trained with."""
         check_is_fitted(self, "estimator_")
-        return correct_prior(self.estimator_.predict_proba(X), self.train_prior_, self.true_prior_)
+        return self.estimator_.predict_proba(X)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return correct_prior(self.predict_proba_uncorrected(X), self.train_prior_, self.true_prior_)
 
     def predict(self, X: Any) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

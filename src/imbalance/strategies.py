@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Strategy", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default"]
+__all__ = ["Recipe", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default",
+           "torch_available"]
 
 #: Models every strategy is crossed with (built in :mod:`imbalance.comparison`).
 MODEL_NAMES = ("logreg", "random_forest", "hist_gb")
 
 
 @dataclass(frozen=True)
-class Strategy:
-    """How a cell treats its training part.
+class Recipe:
+    """What a strategy of ``compare`` does to a cell's training part (named apart from the
+    planner's :data:`imbalance.planner.Strategy`, which is a resampling target).
 
     ``model`` pins a strategy to one model (the torch MLP strategies); ``model_params`` are
     set on that model's final step; ``balanced_prior`` says the model sees the classes as
@@ -25,7 +27,7 @@ class Strategy:
     """
 
     name: str
-    resample: str | None = None  # "under" or "over"
+    resample: str | None = None  # "under", "over" or "smote"
     ratio: float = 1.0
     class_weight: bool = False
     tune_threshold: bool = False
@@ -36,7 +38,8 @@ class Strategy:
     description: str = ""
 
 
-def _torch_available() -> bool:
+def torch_available() -> bool:
+    """Whether PyTorch can be imported here (looked up, not imported)."""
     import importlib.util
 
     try:
@@ -45,24 +48,24 @@ def _torch_available() -> bool:
         return False
 
 
-STRATEGIES: dict[str, Strategy] = {
+STRATEGIES: dict[str, Recipe] = {
     s.name: s
     for s in (
-        Strategy("none", description="the model as is, threshold 0.5"),
-        Strategy("class_weight", class_weight=True, description="balanced class weights as sample_weight"),
-        Strategy("under_1:1", resample="under", ratio=1.0, description="random under-sampling to 1:1"),
-        Strategy("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
-        Strategy("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
-        Strategy("smote", resample="smote", ratio=1.0,
+        Recipe("none", description="the model as is, threshold 0.5"),
+        Recipe("class_weight", class_weight=True, description="balanced class weights as sample_weight"),
+        Recipe("under_1:1", resample="under", ratio=1.0, description="random under-sampling to 1:1"),
+        Recipe("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
+        Recipe("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
+        Recipe("smote", resample="smote", ratio=1.0,
                  description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),
-        Strategy("threshold", tune_threshold=True, binary_only=True,
+        Recipe("threshold", tune_threshold=True, binary_only=True,
                  description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
-        Strategy("mlp_weighted_ce", class_weight=True, model="mlp",
+        Recipe("mlp_weighted_ce", class_weight=True, model="mlp",
                  description="PyTorch MLP, cross entropy weighted by balanced class weights"),
-        Strategy("mlp_focal", model="mlp", model_params=(("loss", "focal"),),
+        Recipe("mlp_focal", model="mlp", model_params=(("loss", "focal"),),
                  description="PyTorch MLP, softmax focal loss (gamma 2)"),
-        Strategy("mlp_balanced_sampler", model="mlp", model_params=(("sampler", "balanced"),), balanced_prior=True,
+        Recipe("mlp_balanced_sampler", model="mlp", model_params=(("sampler", "balanced"),), balanced_prior=True,
                  description="PyTorch MLP, cross entropy, ClassBalancedSampler (every class as often as the largest)"),
     )
 }
@@ -79,7 +82,7 @@ def default_strategies(n_classes: int = 2) -> list[str]:
 def left_out_by_default(n_classes: int = 2) -> list[tuple[tuple[str, ...], str]]:
     """The strategies the default set leaves out on this machine and data: ``(names, reason)``."""
     notes = []
-    if not _torch_available():
+    if not torch_available():
         notes.append((TORCH_STRATEGIES, "PyTorch is not installed (pip install torch, then imbalance[torch])"))
     binary = tuple(name for name, s in STRATEGIES.items() if s.binary_only)
     if n_classes > 2 and binary:
