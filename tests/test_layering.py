@@ -1,0 +1,132 @@
+"""The package's shape, as ../shared/design.md draws it, enforced on the source (an ast walk).
+
+- A lower layer never imports a higher one (imports inside functions count too).
+- No private name (``_x``) crosses a module boundary: not imported, not reached as an
+  attribute of another module. Private *modules* (``_labels``, ``_validation``, ...) are the
+  bottom layer and are imported by name; what they export is public.
+- ``torch`` is imported only under ``imbalance.torch``, ``pyspark`` only in ``imbalance.spark``,
+  so ``import imbalance`` needs neither.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).parents[1] / "src" / "imbalance"
+
+#: Layer of every module, lowest first (the design's picture, bottom to top).
+LAYERS = {
+    "_validation": 0, "_draw": 0, "datasets": 0, "_knn": 0,
+    "_labels": 1, "_io": 1, "_neighbors": 1,
+    "planner": 2, "weights": 2,
+    "resample": 3, "torch": 3, "spark": 3,
+    "samplers": 4, "synth": 4,
+    "tables": 5,
+    "metrics": 6,
+    "model_selection": 8,
+    "comparison": 9, "strategies": 9,
+    "report": 10,
+    "cli": 11,
+}
+TOP = {"__init__", "__main__"}  # the package's front door may import anything
+
+
+def modules():
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        yield path, parts
+
+
+def layer_of(parts: tuple[str, ...]) -> int | None:
+    if parts[0] in TOP:
+        return None
+    return LAYERS[parts[0]]
+
+
+def imported(tree: ast.AST):
+    """(module path inside imbalance, imported name or None, line) for every import of ours."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "imbalance" or node.module.startswith("imbalance."):
+                inner = tuple(node.module.split(".")[1:])
+                for alias in node.names:
+                    yield inner, alias.name, node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("imbalance."):
+                    yield tuple(alias.name.split(".")[1:]), None, node.lineno
+
+
+def is_module(inner: tuple[str, ...]) -> bool:
+    """Whether imbalance.<inner> is a module or package (a compiled one too), not a name."""
+    if not inner:
+        return True
+    base = SRC.joinpath(*inner)
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists() or any(
+        base.parent.glob(f"{base.name}.*.so"))
+
+
+def test_every_module_has_a_layer():
+    assert {parts[0] for _, parts in modules()} - TOP <= set(LAYERS)
+
+
+@pytest.mark.parametrize("path, parts", list(modules()), ids=lambda v: str(v) if isinstance(v, tuple) else "")
+def test_no_lower_layer_imports_a_higher_one(path, parts):
+    own = layer_of(parts)
+    if own is None:
+        return
+    tree = ast.parse(path.read_text())
+    for inner, name, line in imported(tree):
+        target = inner if inner else ((name,) if name else ())
+        if not target or target[0] in TOP or target[0] == "__version__":
+            continue
+        if target[0] == parts[0]:
+            continue  # inside one module or subpackage
+        assert LAYERS[target[0]] <= own, (
+            f"{path.relative_to(SRC)}:{line} imports imbalance.{'.'.join(target)} "
+            f"(layer {LAYERS[target[0]]}) from layer {own}"
+        )
+
+
+@pytest.mark.parametrize("path, parts", list(modules()), ids=lambda v: str(v) if isinstance(v, tuple) else "")
+def test_no_private_name_crosses_a_module_boundary(path, parts):
+    tree = ast.parse(path.read_text())
+    aliases = {}  # local name -> module path, for attribute access checks
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                node.module == "imbalance" or node.module.startswith("imbalance.")):
+            inner = tuple(node.module.split(".")[1:])
+            for alias in node.names:
+                if is_module((*inner, alias.name)):
+                    aliases[alias.asname or alias.name] = (*inner, alias.name)
+                    continue
+                assert not alias.name.startswith("_") or alias.name == "__version__", (
+                    f"{path.relative_to(SRC)}:{node.lineno} imports the private name {alias.name} "
+                    f"from imbalance.{'.'.join(inner)}"
+                )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            target = aliases[node.value.id]
+            if node.attr.startswith("_") and not is_module((*target, node.attr)):
+                raise AssertionError(
+                    f"{path.relative_to(SRC)}:{node.lineno} reaches the private name "
+                    f"imbalance.{'.'.join(target)}.{node.attr}"
+                )
+
+
+@pytest.mark.parametrize("path, parts", list(modules()), ids=lambda v: str(v) if isinstance(v, tuple) else "")
+def test_torch_and_pyspark_stay_in_their_backends(path, parts):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            root = name.split(".")[0]
+            if root == "torch":
+                assert parts[0] == "torch", f"{path.relative_to(SRC)}:{node.lineno} imports torch"
+            if root == "pyspark":
+                assert parts[0] == "spark", f"{path.relative_to(SRC)}:{node.lineno} imports pyspark"
