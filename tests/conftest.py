@@ -1,9 +1,46 @@
+"""Shared fixtures: the bundled churn demo as a table, as X and y, and as files."""
+
 import os
 
+import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import HealthCheck, settings
+
+from imbalance.datasets import load_churn
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def churn() -> pd.DataFrame:
+    """The churn demo (5,000 rows, label column LABEL); copy before changing it."""
+    return load_churn()
+
+
+@pytest.fixture(scope="session")
+def churn_labels(churn) -> pd.Series:
+    return churn["LABEL"]
+
+
+@pytest.fixture(scope="session")
+def churn_csv(tmp_path_factory, churn):
+    """The churn demo as a CSV file."""
+    path = tmp_path_factory.mktemp("data") / "churn.csv"
+    churn.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def multiclass_csv(tmp_path_factory):
+    """300 rows, three numeric features, three classes (common, mid, rare) in LABEL."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc"))
+    X["LABEL"] = np.where(X["a"] > 1.0, "rare", np.where(X["b"] > 0, "mid", "common"))
+    path = tmp_path_factory.mktemp("multiclass") / "three.csv"
+    X.to_csv(path, index=False)
+    return path

@@ -11,19 +11,15 @@ import pytest
 
 from imbalance.datasets import load_churn
 
+# Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 
 def run(*args, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "imbalance", *map(str, args)],
         capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "100"},
     )
-
-
-@pytest.fixture(scope="module")
-def churn_csv(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "churn.csv"
-    load_churn().to_csv(path, index=False)
-    return path
 
 
 def test_inspect_demo_needs_no_arguments():

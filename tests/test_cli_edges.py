@@ -19,6 +19,9 @@ import pytest
 
 from imbalance.datasets import load_churn
 
+# Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 
 def command(*args, cwd=None, columns=100, **kwargs):
     return [sys.executable, "-m", "imbalance", *map(str, args)], dict(
@@ -46,23 +49,6 @@ def one_line_exit_2(result, *words):
 def leftovers(folder: Path) -> list[str]:
     """Hidden temporary files or folders an interrupted write could leave."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
-
-
-@pytest.fixture(scope="module")
-def churn_csv(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "churn.csv"
-    load_churn().to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def multiclass_csv(tmp_path_factory):
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc"))
-    X["LABEL"] = np.where(X["a"] > 1.0, "rare", np.where(X["b"] > 0, "mid", "common"))
-    path = tmp_path_factory.mktemp("multiclass") / "three.csv"
-    X.to_csv(path, index=False)
-    return path
 
 
 # ----------------------------------------------------------------------------- 8, 9: compare's report folder
@@ -105,7 +91,6 @@ def test_a_report_folder_never_mixes_two_runs(tmp_path, churn_csv, multiclass_cs
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_interrupted_compare_leaves_nothing(tmp_path, sig, code, word):
     argv, options = command("compare", "--folds", "3", "--out", tmp_path / "report", cwd=tmp_path)
@@ -121,7 +106,6 @@ def test_interrupted_compare_leaves_nothing(tmp_path, sig, code, word):
 # ----------------------------------------------------------------------------- 10: signals during a write
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sig, code, word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
 def test_signal_during_a_write_removes_the_partial_file(tmp_path, sig, code, word):
     out = tmp_path / "big.csv"

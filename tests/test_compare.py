@@ -103,6 +103,7 @@ def run_cli(*args, cwd):
                           text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_compare_on_the_demo(tmp_path):
     out = tmp_path / "report"
     result = run_cli("--models", "logreg", "--strategies", "none,under_3:1", "--folds", "3", "--out", out,
@@ -113,6 +114,7 @@ def test_cli_compare_on_the_demo(tmp_path):
     assert (out / "report.html").exists() and (out / "summary.csv").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, words",
     [

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("torch")
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -146,6 +146,7 @@ def test_prior_corrected_train_prior_options_and_uncorrected_probabilities():
 
     X, y = load_churn(return_X_y=True)
     X = X.select_dtypes("number").to_numpy()[:1500]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # scaled, so that lbfgs converges
     y = y.to_numpy()[:1500]
     true = np.bincount(y) / len(y)
     model = PriorCorrectedClassifier(LogisticRegression(max_iter=500), train_prior="balanced").fit(X, y)

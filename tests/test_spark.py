@@ -18,7 +18,8 @@ import imbalance  # noqa: E402
 import imbalance.spark as isp  # noqa: E402
 from imbalance.datasets import load_churn  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+# A real Spark session: the slow tier (`pytest -m "not slow"` skips it).
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")]
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ def test_bad_parameters():
         MLPClassifier(sampler="random").fit(X, y)
 
 
+@pytest.mark.slow
 def test_compare_runs_the_mlp_strategies_on_the_mlp_only():
     assert {"mlp_focal", "mlp_weighted_ce", "mlp_balanced_sampler"} <= set(default_strategies())
     Xc, yc = load_churn(return_X_y=True)

@@ -261,6 +261,7 @@ def test_multilabel_background_and_errors():
 # ------------------------------------------------------------------ DDP, two real processes
 
 
+@pytest.mark.slow
 def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
     out = tmp_path / "shards.json"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}

@@ -5,12 +5,6 @@ from sklearn.utils.class_weight import compute_class_weight, compute_sample_weig
 
 import imbalance
 from imbalance import LabelError, StrategyError
-from imbalance.datasets import load_churn
-
-
-@pytest.fixture(scope="module")
-def churn_labels():
-    return load_churn()["LABEL"]
 
 
 def test_balanced_equals_scikit_learn(churn_labels):
