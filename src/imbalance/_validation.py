@@ -160,9 +160,10 @@ def check_non_negative(name: str, value: Any) -> None:
         raise ParameterError(f"{name} must be a number >= 0, got {value!r}.")
 
 
-def check_int(name: str, value: Any, *, low: int = 1) -> int:
-    """``value`` as an int >= ``low`` (bool refused, numpy integers accepted)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
-        kind = "a positive int" if low == 1 else f"an int >= {low}"
+def check_int(name: str, value: Any, *, low: int | None = 1) -> int:
+    """``value`` as an int >= ``low`` (no bound for None); bool refused, numpy integers accepted."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or (
+            low is not None and value < low):
+        kind = "an int" if low is None else "a positive int" if low == 1 else f"an int >= {low}"
         raise ParameterError(f"{name} must be {kind}, got {value!r}.")
     return int(value)

@@ -29,6 +29,7 @@ from imbalance._labels import encode_labels
 from imbalance._validation import (
     InputError,
     ParameterError,
+    check_int,
     check_same_length,
     fmt_label,
 )
@@ -295,8 +296,7 @@ def compare(
 
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
         raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
-    if isinstance(k_neighbors, bool) or not isinstance(k_neighbors, (int, np.integer)) or k_neighbors < 1:
-        raise ParameterError(f"k_neighbors must be a positive int, got {k_neighbors!r}.")
+    check_int("k_neighbors", k_neighbors)
 
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)

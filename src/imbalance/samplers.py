@@ -15,12 +15,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils import InputTags, Tags, TargetTags
 
 # scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
 from sklearn.utils._param_validation import Interval, InvalidParameterError
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, check_same_length
@@ -76,7 +76,7 @@ class Resampled:
 _RANDOM_STATE = [None, Interval(Integral, 0, None, closed="left"), np.random.RandomState, np.random.Generator]
 
 
-class BaseSampler(BaseEstimator):
+class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
     """The base of every sampler here, as imbalanced-learn's ``BaseSampler`` is of theirs.
 
     The public ``fit`` and ``fit_resample`` do what every sampler needs and nothing else:
@@ -85,6 +85,8 @@ class BaseSampler(BaseEstimator):
     :func:`imbalance.planner.plan_labels` (``_strategy`` when no ``targets`` are given, which
     may then only move classes in that direction), call the one hook ``_fit_resample``, and
     return the result in the input's types. A sampler implements only the hook.
+    ``get_feature_names_out`` is scikit-learn's ``OneToOneFeatureMixin``: resampling keeps
+    the columns.
     """
 
     #: Planner strategy when ``targets`` is None, and the only direction classes may move.
@@ -159,24 +161,6 @@ class BaseSampler(BaseEstimator):
         if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
             y_res.index = X_res.index  # the new rows' index labels, for both
         return X_res, y_res
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Feature names after resampling: the input's, unchanged."""
-        check_is_fitted(self, "n_features_in_")
-        names = getattr(self, "feature_names_in_", None)
-        if input_features is None:
-            if names is not None:
-                return np.asarray(names, dtype=object)
-            return np.asarray([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
-        input_features = np.asarray(input_features, dtype=object)
-        if names is not None and not np.array_equal(input_features, names):
-            raise ValueError("input_features is not equal to feature_names_in_")
-        if len(input_features) != self.n_features_in_:
-            raise ValueError(
-                f"input_features should have length equal to number of features "
-                f"({self.n_features_in_}), got {len(input_features)}"
-            )
-        return input_features
 
     def __sklearn_tags__(self) -> SamplerEstimatorTags:
         base = super().__sklearn_tags__()

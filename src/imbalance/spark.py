@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from imbalance._validation import InputError, InputTypeError, ParameterError
+from imbalance._validation import InputError, InputTypeError, ParameterError, check_int
 from imbalance.planner import Plan, Strategy, plan_from_counts
 from imbalance.weights import Normalize, Scheme, weights_from_counts
 
@@ -203,8 +203,7 @@ def resample(
     -------
     DataFrame with the same columns; ``(DataFrame, Plan)`` with ``return_plan=True``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ParameterError(f"seed must be an int, got {seed!r}.")
+    check_int("seed", seed, low=None)
     if key is not None and key not in df.columns:
         raise InputError(f"key column {key!r} is not in the DataFrame.")
     counts = class_counts(df, target)
@@ -283,8 +282,7 @@ def stratified_folds(df: DataFrame, target: str = "LABEL", *, k: int = 5, seed: 
     class and dealt out in turn, so this needs one shuffle.
     """
     _check(df, target)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-        raise ParameterError(f"k must be an int >= 2, got {k!r}.")
+    check_int("k", k, low=2)
     order = Window.partitionBy(target).orderBy(_uniform_key(seed, key))
     return df.withColumn(output_col, ((F.row_number().over(order) - 1) % k).cast("int"))
 

@@ -19,7 +19,7 @@ from torch.utils.data import Sampler
 from imbalance._draw import even_draws
 from imbalance._labels import class_positions, encode_labels
 from imbalance._labels import label_matrix as as_label_matrix
-from imbalance._validation import InputError, ParameterError
+from imbalance._validation import InputError, ParameterError, check_int
 from imbalance.planner import Plan, Strategy, apportion, plan_labels
 from imbalance.torch.labels import read_labels
 
@@ -36,12 +36,6 @@ def _world(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
     if num_replicas < 1 or not 0 <= rank < num_replicas:
         raise ParameterError(f"rank must be in [0, num_replicas); got rank={rank}, num_replicas={num_replicas}.")
     return int(num_replicas), int(rank)
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ParameterError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
 
 
 def _class_rows(codes: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
@@ -71,9 +65,7 @@ class _EpochSampler:
         self.num_replicas, self.rank = _world(num_replicas, rank)
         if generator is not None:
             seed = generator.initial_seed()
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ParameterError(f"seed must be a non-negative int, got {seed!r}.")
-        self.seed = int(seed)
+        self.seed = check_int("seed", seed, low=0)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.epoch = 0
@@ -220,7 +212,7 @@ class ClassBalancedSampler(_IndexSampler):
         values = read_labels(dataset, labels)
         encoded = encode_labels(values, name="labels")
         if num_samples is not None:
-            num_samples = _positive_int("num_samples", num_samples)
+            num_samples = check_int("num_samples", num_samples)
         plan = plan_labels(encoded, strategy, ratio=ratio, q=q, total=num_samples)
         self.plan_: Plan = plan
         self.replacement = bool(replacement)
@@ -281,7 +273,7 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         shuffle: bool = True,
     ) -> None:
         encoded = encode_labels(read_labels(dataset, labels), name="labels")
-        batch_size = _positive_int("batch_size", batch_size)
+        batch_size = check_int("batch_size", batch_size)
         n_classes = encoded.classes.size
         if balanced and batch_size < n_classes:
             raise ParameterError(
@@ -293,7 +285,7 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         n = encoded.n_samples
         self.batch_size = batch_size
         self.balanced = bool(balanced)
-        self.num_batches = _positive_int("num_batches", num_batches) if num_batches is not None else math.ceil(n / batch_size)
+        self.num_batches = check_int("num_batches", num_batches) if num_batches is not None else math.ceil(n / batch_size)
         self.classes = encoded.classes
         self._counts = encoded.counts
         self._rows = _class_rows(encoded.codes, encoded.counts)
@@ -426,7 +418,7 @@ class MultilabelBalancedSampler(_IndexSampler):
                 f"background must be in [0, 1) and needs rows without labels; got {background!r} "
                 f"with {unlabeled.size} such rows."
             )
-        self.num_samples = _positive_int("num_samples", num_samples) if num_samples is not None else Y.shape[0]
+        self.num_samples = check_int("num_samples", num_samples) if num_samples is not None else Y.shape[0]
         _, carriers = np.nonzero(Y.T)  # label-major: rows carrying label 0, then label 1, ...
         carriers = carriers.astype(np.int32) if Y.shape[0] < 2**31 else carriers
         self._label_rows = np.split(carriers, np.cumsum(per_label)[:-1])
