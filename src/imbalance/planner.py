@@ -120,7 +120,22 @@ class Plan:
         return "\n".join(lines)
 
 
-_STRATEGY_DOC = r"""strategy : {"under", "over", "power"}, dict or callable, default="under"
+def plan(
+    y: Any,
+    strategy: Strategy = "under",
+    *,
+    ratio: float = 1.0,
+    q: float | None = None,
+    total: int | None = None,
+    direction: str | None = None,
+) -> Plan:
+    r"""Plan how many rows each class should have after resampling.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels (numpy, pandas Series, list). Two or more classes, no missing values.
+    strategy : {"under", "over", "power"}, dict or callable, default="under"
         - ``"under"``: keep the smallest class; cap every other class at
           :math:`\lfloor r \cdot n_{min} \rfloor` rows.
         - ``"over"``: keep the largest class; raise every other class to at least
@@ -143,25 +158,7 @@ _STRATEGY_DOC = r"""strategy : {"under", "over", "power"}, dict or callable, def
         least one row.
     direction : {"under", "over"}, optional
         Refuse a plan that would add rows to a class (``"under"``) or remove rows from one
-        (``"over"``), as a sampler that only does one of the two must."""
-
-
-def plan(
-    y: Any,
-    strategy: Strategy = "under",
-    *,
-    ratio: float = 1.0,
-    q: float | None = None,
-    total: int | None = None,
-    direction: str | None = None,
-) -> Plan:
-    """Plan how many rows each class should have after resampling.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,)
-        Class labels (numpy, pandas Series, list). Two or more classes, no missing values.
-    """ + _STRATEGY_DOC + """
+        (``"over"``), as a sampler that only does one of the two must.
 
     Returns
     -------
