@@ -31,11 +31,15 @@ _LAZY = {
     "ADASYN": "imbalance.synth",
     "SMOTENC": "imbalance.synth",
     "smote": "imbalance.synth",
+    "TomekLinks": "imbalance.cleaning",
+    "EditedNearestNeighbours": "imbalance.cleaning",
+    "RepeatedEditedNearestNeighbours": "imbalance.cleaning",
+    "AllKNN": "imbalance.cleaning",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("comparison", "datasets", "metrics", "model_selection", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "comparison", "datasets", "metrics", "model_selection", "report", "samplers", "synth", "spark",
                "torch")
 
 
@@ -80,6 +84,10 @@ __all__ = [
     "ADASYN",
     "SMOTENC",
     "smote",
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
     "class_weights",
     "sample_weights",
     "pos_weight",

@@ -11,6 +11,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "ImbalanceError",
@@ -24,6 +25,7 @@ __all__ = [
     "check_reduction",
     "check_non_negative",
     "check_int",
+    "numeric_matrix",
     "fmt_label",
     "MAX_ROWS",
     "check_random_state",
@@ -167,3 +169,39 @@ def check_int(name: str, value: Any, *, low: int | None = 1) -> int:
         kind = "an int" if low is None else "a positive int" if low == 1 else f"an int >= {low}"
         raise ParameterError(f"{name} must be {kind}, got {value!r}.")
     return int(value)
+
+
+def numeric_matrix(X: Any, who: str) -> np.ndarray:
+    """``X`` as a dense 2-D float array for a neighbour search: float32 stays float32, other
+    numbers become float64. Refuses sparse input, non-numeric or bool columns (by name), no
+    columns, and NaN or infinite values (by column)."""
+    if hasattr(X, "tocsr"):
+        raise InputTypeError(f"{who} needs dense X; sparse matrices are not supported.")
+    if isinstance(X, pd.DataFrame):
+        wrong = [c for c in X.columns if X[c].dtype == bool or not pd.api.types.is_numeric_dtype(X[c])]
+        if wrong:
+            raise InputTypeError(
+                f"{who} measures distances between numbers, but column(s) {', '.join(map(str, wrong))} are not "
+                "numeric: encode them first."
+            )
+        names = list(X.columns)
+        arr = X.to_numpy(dtype=np.float32 if all(X[c].dtype == np.float32 for c in X.columns) else np.float64)
+    else:
+        arr = np.asarray(X)
+        names = list(range(arr.shape[1])) if arr.ndim == 2 else []
+        if arr.ndim == 2 and arr.dtype.kind not in "iuf":
+            raise InputTypeError(f"{who} measures distances between numbers, but X has dtype {arr.dtype}.")
+        if arr.ndim == 2 and arr.dtype != np.float32:
+            arr = arr.astype(np.float64, copy=False)
+    if arr.ndim != 2:
+        raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
+    if arr.shape[1] == 0:
+        raise InputError(f"X has no columns; {who} needs at least one feature to measure distances.")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        columns = sorted({names[j] for j in np.flatnonzero(bad.any(axis=0))}, key=str)
+        raise InputError(
+            f"X has NaN or infinite values in {', '.join(map(str, columns))}; impute or drop them first "
+            "(a neighbour search cannot use them)."
+        )
+    return arr

@@ -9,7 +9,7 @@ validation folds are never resampled.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
 from typing import Any, Protocol, runtime_checkable
 
@@ -23,8 +23,8 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.validation import validate_data
 
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
-from imbalance._validation import ParameterError, check_random_state, check_same_length
-from imbalance.planner import plan_labels
+from imbalance._validation import ParameterError, check_random_state, check_same_length, to_python
+from imbalance.planner import Plan, plan_labels
 from imbalance.resample import Draw, draw_rows, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "UnderSampler", "OverSampler", "SamplerTags"]
@@ -91,6 +91,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     #: Planner strategy when ``targets`` is None, and the only direction classes may move.
     _strategy: str
+    #: False for samplers whose rule decides the counts (the cleaning methods): their plan_
+    #: is the realised counts, known once the hook has run.
+    _plans_ahead: bool = True
     _parameter_constraints: dict = {
         "ratio": [Interval(Real, 1, None, closed="left")],
         "targets": [Mapping, callable, None],
@@ -123,16 +126,32 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         labels = encode_labels(one_hot_to_labels(y))
         check_same_length(labels.n_samples, X=X)
         validate_data(self, X, skip_check_array=True, reset=True)
-        if self.targets is None:
-            self.plan_ = plan_labels(labels, self._strategy, ratio=self.ratio)
-        else:
-            self.plan_ = plan_labels(labels, self.targets, direction=self._strategy)
-        self.sampling_strategy_ = dict(self.plan_.targets)
+        if self._plans_ahead:
+            if self.targets is None:
+                self._set_plan(plan_labels(labels, self._strategy, ratio=self.ratio))
+            else:
+                self._set_plan(plan_labels(labels, self.targets, direction=self._strategy))
         return labels
 
+    def _set_plan(self, plan: Plan) -> None:
+        self.plan_ = plan
+        self.sampling_strategy_ = dict(plan.targets)
+
+    def _run(self, X: Any, labels: EncodedLabels) -> Resampled:
+        result = self._fit_resample(X, labels, check_random_state(getattr(self, "random_state", None)))
+        if not self._plans_ahead:  # the rule decided the counts: the plan is what it kept
+            kept = np.bincount(labels.codes[result.indices], minlength=labels.classes.size)
+            realised = {to_python(c): n for c, n in zip(labels.classes, kept.tolist())}
+            plan = plan_labels(labels, realised, direction="under")
+            self._set_plan(replace(plan, strategy=type(self).__name__))
+        return result
+
     def fit(self, X: Any, y: Any) -> "BaseSampler":
-        """Check the data and compute :attr:`plan_` without drawing any row."""
-        self._fit(X, y)
+        """Check the data and compute :attr:`plan_` (for a cleaning method, by running its
+        rule), without returning any row."""
+        labels = self._fit(X, y)
+        if not self._plans_ahead:
+            self.sample_indices_ = self._run(X, labels).indices
         return self
 
     def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
@@ -151,7 +170,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             input row it was built from.
         """
         labels = self._fit(X, y)
-        result = self._fit_resample(X, labels, check_random_state(self.random_state))
+        result = self._run(X, labels)
         if result.new is None:
             self.sample_indices_ = result.indices
             return take_rows(X, result.rows), take_rows(y, result.rows)

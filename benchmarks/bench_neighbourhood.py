@@ -1,0 +1,70 @@
+"""Cleaning under-samplers: imbalance vs imbalanced-learn, in the same run.
+
+    python benchmarks/bench_neighbourhood.py                       # 1e5 rows
+    python benchmarks/bench_neighbourhood.py --sizes 1e5 1e6 --methods TomekLinks EditedNearestNeighbours
+
+Data: ``make_classification``, 20 features (float64), 5% minority. Each cell is the best of
+``--repeat`` full ``fit_resample`` calls with default parameters on both sides (same rows kept:
+checked on every cell); peak memory is what tracemalloc sees allocated during one call,
+divided by the size of the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tracemalloc
+
+import numpy as np
+from _timing import best_time
+from sklearn.datasets import make_classification
+
+import imbalance
+
+METHODS = ("TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN")
+
+
+def peak_ratio(fn) -> float:
+    gc.collect()
+    tracemalloc.start()
+    X_res, y_res = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / (X_res.nbytes + y_res.nbytes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e5])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    from imblearn import under_sampling as peer
+
+    rows = []
+    for size in args.sizes:
+        n = int(size)
+        X, y = make_classification(n_samples=n, n_features=20, n_informative=10, weights=[0.95], flip_y=0.02,
+                                   random_state=0)
+        for name in args.methods:
+            ours, theirs = getattr(imbalance, name)(), getattr(peer, name)()
+            ours_kept = np.sort(ours.fit(X, y).sample_indices_)
+            theirs.fit_resample(X, y)
+            same = np.array_equal(ours_kept, np.sort(theirs.sample_indices_))
+            t_ours = best_time(lambda: getattr(imbalance, name)().fit_resample(X, y), args.repeat)
+            t_peer = best_time(lambda: getattr(peer, name)().fit_resample(X, y), args.repeat)
+            m_ours = peak_ratio(lambda: getattr(imbalance, name)().fit_resample(X, y))
+            m_peer = peak_ratio(lambda: getattr(peer, name)().fit_resample(X, y))
+            print(f"{size:.0e} {name}: imblearn {t_peer:.2f}s, ours {t_ours:.2f}s (x{t_peer / t_ours:.2f}); "
+                  f"peak memory / output {m_peer:.2f} / {m_ours:.2f}; same rows: {same}", flush=True)
+            rows.append((f"{size:.0e}", name, t_peer, t_ours, m_peer, m_ours, same))
+
+    print("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) | same rows |")
+    print("|---|---|---|---|---|---|---|")
+    for size, name, t_peer, t_ours, m_peer, m_ours, same in rows:
+        print(f"| {size} | {name} | {t_peer:.2f} s | {t_ours:.2f} s | {t_peer / t_ours:.1f}x | "
+              f"{m_peer:.2f} / {m_ours:.2f} | {'yes' if same else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+r"""Cleaning under-samplers: remove the rows a neighbourhood rule flags, on our kNN scan.
+
+Unlike the random samplers, these do not reach a target: each removes what its rule says, from
+the classes in ``classes`` (default: every class but the minority, as imbalanced-learn's
+``sampling_strategy="auto"``), and :attr:`plan_` holds the realised counts. The rows kept come
+in their original order (``sample_indices_``).
+
+Every neighbour search is the exact compiled scan of :mod:`imbalance._neighbors` (ties to the
+lower row index, so results do not depend on the thread count); a row is never its own
+neighbour, its duplicates are. ``neighbors=`` takes any ``NearestNeighbors``-like object instead.
+
+- :class:`TomekLinks` (Tomek 1976): a pair of rows of different classes that are each other's
+  nearest neighbour is a Tomek link; the member in a cleaned class is removed.
+- :class:`EditedNearestNeighbours` (Wilson 1972): a row of a cleaned class is removed when its
+  ``n_neighbors`` nearest neighbours disagree with it.
+- :class:`RepeatedEditedNearestNeighbours` (Tomek 1976): ENN until nothing changes.
+- :class:`AllKNN` (Tomek 1976): ENN with 1, 2, ..., ``n_neighbors`` neighbours in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+
+from imbalance import _neighbors
+from imbalance._labels import EncodedLabels
+from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
+from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags
+
+__all__ = ["TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN"]
+
+
+class _CleaningSampler(BaseSampler):
+    """What the cleaning methods share: ``classes``, ``neighbors``, the numeric matrix and the
+    neighbour search; each method implements ``_keep`` (a mask over the rows)."""
+
+    _strategy = "under"
+    _plans_ahead = False
+    _parameter_constraints: dict = {
+        "classes": [StrOptions({"all"}), "array-like", None],
+        "neighbors": [HasMethods(["fit", "kneighbors"]), None],
+    }
+
+    def __init__(self, *, classes: Sequence[Any] | str | None = None, neighbors: Any = None) -> None:
+        self.classes = classes
+        self.neighbors = neighbors
+
+    def _cleaned(self, labels: EncodedLabels) -> np.ndarray:
+        """Which class codes may lose rows (a boolean mask over the classes)."""
+        if self.classes is None:  # every class but the minority (the first smallest)
+            return _all_but_smallest(labels.counts)
+        if isinstance(self.classes, str):  # "all"
+            return np.ones(labels.classes.size, bool)
+        known = {to_python(c): i for i, c in enumerate(labels.classes)}
+        mask = np.zeros(labels.classes.size, bool)
+        for c in self.classes:
+            if to_python(c) not in known:
+                shown = ", ".join(fmt_label(k) for k in known)
+                raise InputError(f"classes names {fmt_label(c)}, which is not a class of y; the classes are {shown}.")
+            mask[known[to_python(c)]] = True
+        return mask
+
+    def _neighbours(self, X: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the k nearest rows of each of ``rows`` (default: all), itself left out."""
+        if k >= len(X):
+            raise InputError(
+                f"{type(self).__name__} needs {k} neighbours of every row, but X has only {len(X)} rows; "
+                f"lower n_neighbors to at most {len(X) - 1}."
+            )
+        return _neighbors.kneighbors(X, k, queries=rows, search=self.neighbors)[1]
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        values = numeric_matrix(X, type(self).__name__)
+        keep = self._keep(values, labels.codes, self._cleaned(labels))
+        return Resampled(np.flatnonzero(keep))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
+                                           dataframe=True)
+        return tags
+
+
+_CLEANING_DOC = """
+    classes : "all", list of labels or None, default=None
+        Classes that may lose rows; None: every class but the minority.
+    neighbors : estimator with the NearestNeighbors interface, optional
+        Searches instead of the compiled exact scan (``fit``, then ``kneighbors``).
+
+    Attributes
+    ----------
+    plan_ : Plan
+        The counts before and after (``strategy`` is the method's name).
+    sample_indices_ : ndarray
+        Positions of the kept rows, in their original order.
+"""
+
+
+class TomekLinks(_CleaningSampler):
+    __doc__ = """Remove the cleaned-class member of every Tomek link (Tomek, 1976).
+
+    Rows :math:`i` and :math:`j` of different classes form a Tomek link when each is the
+    other's nearest neighbour: no row is closer to either of them. Such pairs sit on the class
+    boundary or are noise; removing the member of a cleaned class (the majority, by default)
+    clears the boundary. The other member stays.
+
+    Parameters
+    ----------""" + _CLEANING_DOC
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        nearest = self._neighbours(X, 1)[:, 0]
+        rows = np.arange(len(X))
+        linked = (codes[nearest] != codes) & (nearest[nearest] == rows)
+        return ~(linked & cleaned[codes])
+
+
+class EditedNearestNeighbours(_CleaningSampler):
+    __doc__ = """Remove rows of cleaned classes that their nearest neighbours disagree with (Wilson, 1972).
+
+    For every row of a cleaned class, look at its ``n_neighbors`` nearest rows (of any class).
+    ``kind_sel="all"``: keep it only if all of them are of its class. ``kind_sel="mode"``:
+    keep it if its class is the most common among them (ties: the class that comes first).
+    Wilson's rule is ``"mode"``; the default is ``"all"``, the stricter rule imbalanced-learn
+    uses by default, so that both libraries remove the same rows unless told otherwise.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=3
+    kind_sel : {"all", "mode"}, default="all\"""" + _CLEANING_DOC
+
+    _parameter_constraints: dict = {
+        **_CleaningSampler._parameter_constraints,
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "kind_sel": [StrOptions({"all", "mode"})],
+    }
+
+    def __init__(self, *, n_neighbors: int = 3, kind_sel: str = "all", classes: Sequence[Any] | str | None = None,
+                 neighbors: Any = None) -> None:
+        super().__init__(classes=classes, neighbors=neighbors)
+        self.n_neighbors = n_neighbors
+        self.kind_sel = kind_sel
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        return _edited(self, X, codes, cleaned, self.n_neighbors, self.kind_sel)
+
+
+def _edited(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, k: int,
+            kind_sel: str) -> np.ndarray:
+    """One ENN pass: which rows stay."""
+    keep = np.ones(len(X), bool)
+    rows = np.flatnonzero(cleaned[codes])
+    if rows.size == 0:
+        return keep
+    around = codes[sampler._neighbours(X, k, rows)]
+    own = codes[rows][:, None]
+    if kind_sel == "all":
+        agree = (around == own).all(axis=1)
+    else:  # the most common class among the neighbours, ties to the lower class code
+        votes = np.zeros((rows.size, int(codes.max()) + 1), dtype=np.int64)
+        np.add.at(votes, (np.repeat(np.arange(rows.size), k), around.ravel()), 1)
+        agree = votes.argmax(axis=1) == own[:, 0]
+    keep[rows] = agree
+    return keep
+
+
+class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
+    __doc__ = """Edited nearest neighbours, repeated on what is left (Tomek, 1976).
+
+    Each pass runs :class:`EditedNearestNeighbours` on the rows kept so far. It stops when a
+    pass removes nothing, after ``max_iter`` passes, or after a pass that leaves a cleaned
+    class with fewer rows than the minority or removes a class entirely (that pass is kept,
+    as in imbalanced-learn).
+
+    Parameters
+    ----------
+    n_neighbors : int, default=3
+    kind_sel : {"all", "mode"}, default="all"
+    max_iter : int, default=100""" + _CLEANING_DOC + """    n_iter_ : int
+        Passes run.
+"""
+
+    _parameter_constraints: dict = {
+        **EditedNearestNeighbours._parameter_constraints,
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, *, n_neighbors: int = 3, kind_sel: str = "all", max_iter: int = 100,
+                 classes: Sequence[Any] | str | None = None, neighbors: Any = None) -> None:
+        super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
+        self.max_iter = max_iter
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        return _repeated(self, X, codes, cleaned, [self.n_neighbors] * self.max_iter, stop_when_stable=True)
+
+
+class AllKNN(EditedNearestNeighbours):
+    __doc__ = """Edited nearest neighbours with 1, 2, ..., ``n_neighbors`` neighbours in turn (Tomek, 1976).
+
+    Each pass runs :class:`EditedNearestNeighbours` with one more neighbour on the rows kept
+    so far, and stops early after a pass that leaves a cleaned class with fewer rows than the
+    minority (unless ``allow_minority``) or removes a class entirely (that pass is kept, as in
+    imbalanced-learn).
+
+    Parameters
+    ----------
+    n_neighbors : int, default=3
+    kind_sel : {"all", "mode"}, default="all"
+    allow_minority : bool, default=False""" + _CLEANING_DOC
+
+    _parameter_constraints: dict = {
+        **EditedNearestNeighbours._parameter_constraints,
+        "allow_minority": ["boolean"],
+    }
+
+    def __init__(self, *, n_neighbors: int = 3, kind_sel: str = "all", allow_minority: bool = False,
+                 classes: Sequence[Any] | str | None = None, neighbors: Any = None) -> None:
+        super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
+        self.allow_minority = allow_minority
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        return _repeated(self, X, codes, cleaned, list(range(1, self.n_neighbors + 1)), stop_when_stable=False,
+                         allow_minority=self.allow_minority)
+
+
+def _all_but_smallest(counts: np.ndarray) -> np.ndarray:
+    mask = np.ones(counts.size, bool)
+    mask[int(np.argmin(counts))] = False
+    return mask
+
+
+def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray,
+              ks: list[int], *, stop_when_stable: bool, allow_minority: bool = False) -> np.ndarray:
+    """ENN passes with ``ks[i]`` neighbours on the rows left by the pass before. With the
+    default ``classes`` (None), each pass cleans every class but the minority of the rows
+    left then, as imbalanced-learn does (it only differs from the first pass's choice once a
+    cleaned class has fallen below the minority, which ``allow_minority`` permits)."""
+    n_classes = cleaned.size
+    counts = np.bincount(codes, minlength=n_classes)
+    minority = int(np.argmin(counts))
+    kept = np.arange(len(X))
+    passes = 0
+    for k in ks:
+        passes += 1
+        if sampler.classes is None:
+            cleaned = _all_but_smallest(np.bincount(codes[kept], minlength=n_classes))
+        stay = _edited(sampler, X[kept], codes[kept], cleaned, k, sampler.kind_sel)
+        removed = not stay.all()
+        kept = kept[stay]
+        now = np.bincount(codes[kept], minlength=n_classes)
+        others = np.delete(now, minority)
+        if (stop_when_stable and not removed) or (now == 0).any() or (
+                not allow_minority and (others < counts[minority]).any()):
+            break
+    sampler.n_iter_ = passes
+    keep = np.zeros(len(X), bool)
+    keep[kept] = True
+    return keep

@@ -1,0 +1,163 @@
+"""Cleaning under-samplers: each rule against a direct computation, and imbalanced-learn's rows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn import under_sampling as peer
+from imblearn.utils.estimator_checks import parametrize_with_checks
+from scipy.spatial.distance import cdist
+from sklearn.datasets import make_classification
+from sklearn.neighbors import NearestNeighbors
+
+import imbalance
+from imbalance import AllKNN, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, TomekLinks
+
+METHODS = [TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN]
+
+
+@parametrize_with_checks([TomekLinks(), EditedNearestNeighbours(), RepeatedEditedNearestNeighbours(), AllKNN()])
+def test_imbalanced_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def continuous(n=600, classes=3, seed=0):
+    """No distance ties: every method's rows must equal imbalanced-learn's."""
+    weights = [0.7, 0.2, 0.1] if classes == 3 else [0.85, 0.15]
+    X, y = make_classification(n_samples=n, n_features=6, n_informative=4, n_redundant=0, n_classes=classes,
+                               n_clusters_per_class=1, weights=weights, class_sep=0.8, flip_y=0.05,
+                               random_state=seed)
+    return X, y
+
+
+def direct_neighbours(X, k):
+    """k nearest rows of every row by a full distance matrix, itself left out, ties to the lower index."""
+    d = cdist(X, X, "sqeuclidean")
+    np.fill_diagonal(d, np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(len(X)), d.shape), d), axis=1)
+    return order[:, :k]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (lambda: TomekLinks(), lambda: peer.TomekLinks()),
+        (lambda: EditedNearestNeighbours(), lambda: peer.EditedNearestNeighbours()),
+        (lambda: EditedNearestNeighbours(kind_sel="mode", n_neighbors=5),
+         lambda: peer.EditedNearestNeighbours(kind_sel="mode", n_neighbors=5)),
+        (lambda: RepeatedEditedNearestNeighbours(), lambda: peer.RepeatedEditedNearestNeighbours()),
+        (lambda: RepeatedEditedNearestNeighbours(kind_sel="mode"),
+         lambda: peer.RepeatedEditedNearestNeighbours(kind_sel="mode")),
+        (lambda: AllKNN(), lambda: peer.AllKNN()),
+        (lambda: AllKNN(n_neighbors=5, allow_minority=True), lambda: peer.AllKNN(n_neighbors=5, allow_minority=True)),
+    ],
+)
+def test_same_rows_as_imbalanced_learn_on_continuous_data(ours, theirs, seed):
+    X, y = continuous(seed=seed)
+    mine, peers = ours(), theirs()
+    X_res, y_res = mine.fit_resample(X, y)
+    peers.fit_resample(X, y)
+    np.testing.assert_array_equal(mine.sample_indices_, np.sort(peers.sample_indices_))
+    np.testing.assert_array_equal(X_res, X[mine.sample_indices_])
+    assert mine.plan_.targets == dict(zip(*np.unique(y_res, return_counts=True)))
+    assert mine.plan_.strategy == type(mine).__name__
+    if hasattr(peers, "n_iter_"):
+        assert mine.n_iter_ == peers.n_iter_
+
+
+def tie_grid():
+    """Rows on an integer grid, many at equal distances; labels in a fixed pattern."""
+    g = np.array([(i, j) for i in range(9) for j in range(7)], dtype=float)
+    y = ((g[:, 0] * 3 + g[:, 1] * 5) % 7 == 0).astype(int)
+    return g, y
+
+
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(200, classes=2)])
+def test_tomek_links_against_the_definition(data):
+    X, y = data()
+    nearest = direct_neighbours(X, 1)[:, 0]
+    minority = np.argmin(np.bincount(y))
+    expected = [i for i in range(len(X)) if y[i] != minority and y[nearest[i]] != y[i] and nearest[nearest[i]] == i]
+    sampler = TomekLinks()
+    sampler.fit_resample(X, y)
+    assert sorted(set(range(len(X))) - set(sampler.sample_indices_)) == expected
+    assert expected  # the data has links
+
+
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(300)])
+def test_enn_against_the_definition(data, kind_sel):
+    X, y = data()
+    around = direct_neighbours(X, 3)
+    minority = np.argmin(np.bincount(y))
+    removed = []
+    for i in range(len(X)):
+        if y[i] == minority:
+            continue
+        labels = y[around[i]]
+        if kind_sel == "all":
+            agree = (labels == y[i]).all()
+        else:
+            counts = np.bincount(labels, minlength=y.max() + 1)
+            agree = int(np.argmax(counts)) == y[i]
+        if not agree:
+            removed.append(i)
+    sampler = EditedNearestNeighbours(kind_sel=kind_sel)
+    sampler.fit_resample(X, y)
+    assert sorted(set(range(len(X))) - set(sampler.sample_indices_)) == removed
+
+
+def test_classes_chooses_who_may_lose_rows():
+    X, y = continuous()
+    all_classes = EditedNearestNeighbours(classes="all").fit(X, y)
+    only_zero = EditedNearestNeighbours(classes=[0]).fit(X, y)
+    default = EditedNearestNeighbours().fit(X, y)
+    lost = {name: {c: n - s.plan_.targets[c] for c, n in s.plan_.counts.items()}
+            for name, s in {"all": all_classes, "zero": only_zero, "default": default}.items()}
+    assert lost["zero"][1] == lost["zero"][2] == 0 and lost["zero"][0] > 0
+    assert lost["default"][2] == 0 and lost["default"][1] > 0  # class 2 is the minority
+    assert lost["all"][2] > 0
+    with pytest.raises(imbalance.InputError, match="classes names 7, which is not a class of y"):
+        EditedNearestNeighbours(classes=[7]).fit(X, y)
+
+
+def test_pandas_in_pandas_out_and_no_mutation():
+    X, y = continuous()
+    df = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)], index=np.arange(len(X)) * 10)
+    labels = pd.Series(np.array(["a", "b", "c"])[y], index=df.index, name="label")
+    before = df.copy()
+    X_res, y_res = TomekLinks().fit_resample(df, labels)
+    pd.testing.assert_frame_equal(df, before)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(df.columns)
+    assert (X_res.index == y_res.index).all() and X_res.index.is_monotonic_increasing
+    assert y_res.dtype == labels.dtype
+
+
+def test_float32_neighbours_and_a_custom_search_agree():
+    X, y = continuous()
+    a = EditedNearestNeighbours().fit(X.astype(np.float32), y).sample_indices_
+    b = EditedNearestNeighbours(neighbors=NearestNeighbors(algorithm="brute")).fit(X, y).sample_indices_
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 3, np.nan, X), y), imbalance.InputError,
+         "NaN or infinite"),
+        (lambda X, y: (pd.DataFrame({"a": X[:, 0], "b": ["x"] * len(X)}), y), TypeError, "column\\(s\\) b are not"),
+        (lambda X, y: (X[:3], y[:3] * 0 + np.array([0, 1, 1])), imbalance.InputError, "lower n_neighbors"),
+    ],
+)
+def test_bad_input_is_one_clear_error(make, error, words):
+    X, y = continuous()
+    X_bad, y_bad = make(X, y)
+    with pytest.raises(error, match=words):
+        EditedNearestNeighbours().fit_resample(X_bad, y_bad)
+
+
+def test_parameters_are_checked():
+    with pytest.raises(imbalance.ParameterError, match="'kind_sel' parameter"):
+        EditedNearestNeighbours(kind_sel="most").fit(*continuous())
+    with pytest.raises(imbalance.ParameterError, match="'max_iter' parameter"):
+        RepeatedEditedNearestNeighbours(max_iter=0).fit(*continuous())
