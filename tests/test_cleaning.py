@@ -161,3 +161,44 @@ def test_parameters_are_checked():
         EditedNearestNeighbours(kind_sel="most").fit(*continuous())
     with pytest.raises(imbalance.ParameterError, match="'max_iter' parameter"):
         RepeatedEditedNearestNeighbours(max_iter=0).fit(*continuous())
+
+
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(400)])
+def test_neighbour_lists_reread_after_removals_equal_a_fresh_search(data):
+    from imbalance.cleaning import _Neighbourhood  # the one piece whose shortcut needs its own proof
+
+    X, _ = data()
+    rng = np.random.default_rng(0)
+    sampler = EditedNearestNeighbours()
+    hood = _Neighbourhood(sampler, X, depth=4)
+    for share in (0.95, 0.7, 0.3):  # the last leaves many lists short: searched again
+        alive = rng.random(len(X)) < share
+        left = np.flatnonzero(alive)
+        rows = left[rng.random(left.size) < 0.5]
+        fresh = direct_neighbours(X[left], 3)[np.searchsorted(left, rows)]
+        np.testing.assert_array_equal(hood.nearest(rows, 3, alive), left[fresh])
+
+
+def test_table_level_methods_keep_the_index_and_measure_numeric_columns_only(churn):
+    numeric = [c for c in churn.columns if c != "LABEL" and churn[c].dtype != bool
+               and pd.api.types.is_numeric_dtype(churn[c])]
+    for method, cls in [("tomek", TomekLinks), ("enn", EditedNearestNeighbours),
+                        ("renn", RepeatedEditedNearestNeighbours), ("allknn", AllKNN)]:
+        out = imbalance.under_sample(churn, method=method)
+        expected = cls().fit(churn[numeric], churn["LABEL"]).sample_indices_
+        np.testing.assert_array_equal(out.index.to_numpy(), churn.index.to_numpy()[expected])
+        assert list(out.columns) == list(churn.columns) and (out.dtypes == churn.dtypes).all()
+        assert (out["LABEL"] == 1).sum() == 707  # the minority is never cleaned
+    with pytest.raises(imbalance.ParameterError, match="method must be one of"):
+        imbalance.under_sample(churn, method="nearmiss")
+
+
+def test_compare_strategies_tomek_and_enn_are_opt_in(churn):
+    from imbalance.strategies import default_strategies
+
+    assert "tomek" not in default_strategies() and "enn" not in default_strategies()
+    X, y = churn.drop(columns="LABEL"), churn["LABEL"]
+    result = imbalance.compare(X, y, strategies=["none", "tomek", "enn"], models=["logreg"], cv=2)
+    fit = result.results.groupby("strategy")["n_fit"].mean()
+    assert fit["enn"] < fit["tomek"] < fit["none"]  # cleaning removed rows from the training parts only
+    assert (result.results["n_test"].groupby(result.results["strategy"]).sum() == 5000).all()

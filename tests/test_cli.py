@@ -134,3 +134,15 @@ def test_existing_output_survives_a_failed_run(tmp_path):
     assert run("resample", "--targets", "9=1", "-o", out).returncode == 2
     assert out.read_text() == "keep me\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_cleaning_methods_from_the_command_line(churn_csv, tmp_path):
+    out = tmp_path / "clean.csv"
+    result = run("resample", churn_csv, "--method", "enn", "-o", out, "--source-column", "source_row")
+    assert result.returncode == 0, result.stderr
+    assert "not measured: state, area_code, international_plan, voice_mail_plan" in result.stderr
+    df = pd.read_csv(out)
+    assert df["LABEL"].value_counts().to_dict() == {0: 3138, 1: 707}
+    assert df["source_row"].is_monotonic_increasing  # kept rows in their original order
+    plan = json.loads(run("plan", churn_csv, "--method", "tomek", "--json").stdout)
+    assert plan["strategy"] == "TomekLinks" and plan["after"]["1"] == 707 and plan["after"]["0"] < 4293

@@ -148,17 +148,20 @@ class EditedNearestNeighbours(_CleaningSampler):
         self.kind_sel = kind_sel
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
-        return _edited(self, X, codes, cleaned, self.n_neighbors, self.kind_sel)
+        rows = np.flatnonzero(cleaned[codes])
+        if rows.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
+            lists = self._neighbours(X, self.n_neighbors)
+            return _edited(codes, rows, lists[rows], self.kind_sel, len(X))
+        return _edited(codes, rows, self._neighbours(X, self.n_neighbors, rows), self.kind_sel, len(X))
 
 
-def _edited(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, k: int,
-            kind_sel: str) -> np.ndarray:
-    """One ENN pass: which rows stay."""
-    keep = np.ones(len(X), bool)
-    rows = np.flatnonzero(cleaned[codes])
+def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
+    """One ENN pass over ``rows`` (positions) given their neighbours: which of the n rows stay."""
+    keep = np.ones(n, bool)
     if rows.size == 0:
         return keep
-    around = codes[sampler._neighbours(X, k, rows)]
+    k = neighbours.shape[1]
+    around = codes[neighbours]
     own = codes[rows][:, None]
     if kind_sel == "all":
         agree = (around == own).all(axis=1)
@@ -235,6 +238,34 @@ def _all_but_smallest(counts: np.ndarray) -> np.ndarray:
     return mask
 
 
+class _Neighbourhood:
+    """The nearest rows of every row, found once, then re-read as rows are removed.
+
+    Removing rows only removes candidates, so a row's k nearest among the rows left are the
+    first k of its list that are still there, in the same order (ties included), as long as
+    its list holds k of them; rows whose list runs short are searched again among the rows
+    left. Repeated ENN passes thus cost about one search instead of one per pass.
+    """
+
+    def __init__(self, sampler: _CleaningSampler, X: np.ndarray, depth: int) -> None:
+        self.sampler, self.X = sampler, X
+        self.lists = sampler._neighbours(X, min(depth, len(X) - 1))
+
+    def nearest(self, rows: np.ndarray, k: int, alive: np.ndarray) -> np.ndarray:
+        """The k nearest rows still ``alive`` of each of ``rows`` (positions in X)."""
+        lists = self.lists[rows]
+        present = alive[lists]
+        enough = present.sum(axis=1) >= k
+        out = np.empty((rows.size, k), dtype=np.int64)
+        first = np.argsort(~present[enough], axis=1, kind="stable")[:, :k]  # first k still there
+        out[enough] = np.take_along_axis(lists[enough], first, axis=1)
+        if not enough.all():
+            left = np.flatnonzero(alive)
+            queries = np.searchsorted(left, rows[~enough])
+            out[~enough] = left[self.sampler._neighbours(self.X[left], k, queries)]
+        return out
+
+
 def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray,
               ks: list[int], *, stop_when_stable: bool, allow_minority: bool = False) -> np.ndarray:
     """ENN passes with ``ks[i]`` neighbours on the rows left by the pass before. With the
@@ -244,21 +275,25 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
     n_classes = cleaned.size
     counts = np.bincount(codes, minlength=n_classes)
     minority = int(np.argmin(counts))
-    kept = np.arange(len(X))
+    neighbourhood = _Neighbourhood(sampler, X, depth=2 * max(ks) + 2)
+    alive = np.ones(len(X), bool)
     passes = 0
     for k in ks:
         passes += 1
+        now = np.bincount(codes[alive], minlength=n_classes)
         if sampler.classes is None:
-            cleaned = _all_but_smallest(np.bincount(codes[kept], minlength=n_classes))
-        stay = _edited(sampler, X[kept], codes[kept], cleaned, k, sampler.kind_sel)
-        removed = not stay.all()
-        kept = kept[stay]
-        now = np.bincount(codes[kept], minlength=n_classes)
+            cleaned = _all_but_smallest(now)
+        if k >= int(alive.sum()):
+            raise InputError(f"{type(sampler).__name__} needs {k} neighbours of every row, but only "
+                             f"{int(alive.sum())} rows are left; lower n_neighbors.")
+        rows = np.flatnonzero(alive & cleaned[codes])
+        stay = _edited(codes, rows, neighbourhood.nearest(rows, k, alive), sampler.kind_sel, len(X))
+        removed = not stay[rows].all()
+        alive &= stay
+        now = np.bincount(codes[alive], minlength=n_classes)
         others = np.delete(now, minority)
         if (stop_when_stable and not removed) or (now == 0).any() or (
                 not allow_minority and (others < counts[minority]).any()):
             break
     sampler.n_iter_ = passes
-    keep = np.zeros(len(X), bool)
-    keep[kept] = True
-    return keep
+    return alive

@@ -144,6 +144,9 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
+    group.add_argument("--method", choices=CLEANING_METHODS,
+                       help="remove the rows a cleaning rule flags, from every class but the minority "
+                            "(distances over the numeric columns)")
 
 
 #: Metrics in the terminal table of ``compare`` unless ``--metrics`` says otherwise: ranking,
@@ -153,6 +156,10 @@ _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accur
                 "f1_macro": "F1 macro", "mcc": "MCC", "g_mean": "G-mean", "recall_at_precision_50": "R@P50",
                 "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
                 "log_loss_corrected": "log loss corr."}
+
+
+#: Cleaning rules of ``--method`` (imbalance.cleaning), by their short names.
+CLEANING_METHODS = ("tomek", "enn", "renn", "allknn")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,6 +298,20 @@ def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
     return labels, plan_labels(labels, strategy, ratio=ratio)
 
 
+def _cleaned(df: pd.DataFrame, args: argparse.Namespace):
+    """The fitted cleaning sampler of ``--method``; says which columns it could not measure."""
+    from imbalance.tables import fit_cleaning
+
+    encode_labels(df[args.target], name=f"label column {args.target!r}")
+    sampler = fit_cleaning(df, args.target, args.method)
+    left_out = [c for c in df.columns if c != args.target and c not in sampler.feature_names_in_]
+    if left_out:
+        shown = ", ".join(map(str, left_out[:8])) + (", ..." if len(left_out) > 8 else "")
+        sys.stderr.write(f"imbalance {args.command}: note: distances use the numeric columns only; "
+                         f"not measured: {shown}.\n")
+    return sampler
+
+
 def _rich_print(renderable: Any, *, width: int | None = None) -> None:
     """Print a rich table, or text wrapped, at ``width`` (default: the terminal's, or
     $COLUMNS or 80 when piped)."""
@@ -343,6 +364,11 @@ def _plan_json(plan: Plan, source: str) -> str:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    if args.method is not None:  # a cleaning rule's counts are known only by running it
+        df, source = _load(args)
+        plan = _cleaned(df, args).plan_
+        print(_plan_json(plan, source) if args.json else plan)
+        return 0
     df, source = _load(args, label_only=True)
     _, plan = _plan_for(df, args)
     print(_plan_json(plan, source) if args.json else plan)
@@ -390,14 +416,18 @@ def _cmd_resample(args: argparse.Namespace) -> int:
     if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
         raise InputError("the output file is the input file; write to a new file.")
     df, source = _load(args)
-    labels, plan = _plan_for(df, args)
-    _check_fits_in_memory(df, plan)
-    draw = draw_rows(labels, plan, check_random_state(args.seed))
-    out = take_rows(df, draw)
+    if args.method is not None:
+        sampler = _cleaned(df, args)
+        plan, rows = sampler.plan_, sampler.sample_indices_
+    else:
+        labels, plan = _plan_for(df, args)
+        _check_fits_in_memory(df, plan)
+        rows = draw_rows(labels, plan, check_random_state(args.seed)).indices
+    out = take_rows(df, rows)
     if args.source_column:
         if args.source_column in out.columns:
             raise InputError(f"column {args.source_column!r} already exists; choose another --source-column.")
-        out.insert(0, args.source_column, draw.indices)
+        out.insert(0, args.source_column, rows)
     write_table(out, args.output)
     print(plan)
     print(f"wrote {len(out):,} rows to {args.output}")

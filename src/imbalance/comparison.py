@@ -140,6 +140,10 @@ def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
         from imbalance.synth import SMOTE
 
         return SMOTE(k_neighbors=k_neighbors, ratio=recipe.ratio, random_state=seed)
+    if recipe.resample in ("tomek", "enn"):
+        from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
+
+        return TomekLinks() if recipe.resample == "tomek" else EditedNearestNeighbours()
     return None
 
 

@@ -23,11 +23,11 @@ class Recipe:
     ``model`` pins a strategy to one model (the torch MLP strategies); ``model_params`` are
     set on that model's final step; ``balanced_prior`` says the model sees the classes as
     equally frequent (a class-balanced sampler), for the prior correction; ``binary_only``
-    strategies need two classes.
+    strategies need two classes; a strategy that is not ``default`` runs only when named.
     """
 
     name: str
-    resample: str | None = None  # "under", "over" or "smote"
+    resample: str | None = None  # "under", "over", "smote", or a cleaning rule: "tomek", "enn"
     ratio: float = 1.0
     class_weight: bool = False
     tune_threshold: bool = False
@@ -35,6 +35,7 @@ class Recipe:
     model_params: tuple = ()
     balanced_prior: bool = False
     binary_only: bool = False
+    default: bool = True  # in the default set (opt-in otherwise: name it in strategies)
     description: str = ""
 
 
@@ -58,6 +59,11 @@ STRATEGIES: dict[str, Recipe] = {
         Recipe("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
         Recipe("smote", resample="smote", ratio=1.0,
                  description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),
+        Recipe("tomek", resample="tomek", default=False,
+               description="Tomek links' majority members removed (TomekLinks), on the preprocessed features"),
+        Recipe("enn", resample="enn", default=False,
+               description="edited nearest neighbours (3, all agree) removed from the majority, on the "
+                           "preprocessed features"),
         Recipe("threshold", tune_threshold=True, binary_only=True,
                  description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
@@ -73,10 +79,11 @@ TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
 
 
 def default_strategies(n_classes: int = 2) -> list[str]:
-    """Every strategy that can run: the MLP ones only when torch is installed, the binary-only
-    ones only for two classes (see :func:`left_out_by_default` for what is left out and why)."""
+    """Every default strategy that can run: the MLP ones only when torch is installed, the
+    binary-only ones only for two classes (see :func:`left_out_by_default` for what is left out
+    and why); opt-in ones (``tomek``, ``enn``) only when named."""
     left_out = {name for names, _ in left_out_by_default(n_classes) for name in names}
-    return [name for name in STRATEGIES if name not in left_out]
+    return [name for name, recipe in STRATEGIES.items() if recipe.default and name not in left_out]
 
 
 def left_out_by_default(n_classes: int = 2) -> list[tuple[tuple[str, ...], str]]:

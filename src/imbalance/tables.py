@@ -11,10 +11,14 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "METHODS"]
+__all__ = ["under_sample", "over_sample", "fit_cleaning", "METHODS", "UNDER_METHODS"]
 
 #: Over-sampling methods of :func:`over_sample`.
 METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
+#: Under-sampling methods of :func:`under_sample`: random to a ratio, or a cleaning rule.
+UNDER_METHODS = ("random", "tomek", "enn", "renn", "allknn")
+_CLEANING = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
+             "allknn": "AllKNN"}
 
 
 def _check_table(df: Any, target: str) -> None:
@@ -34,11 +38,16 @@ def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, rand
 
 
 def under_sample(
-    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None
+    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None,
+    method: str = "random",
 ) -> pd.DataFrame:
     """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
 
     Rows are drawn without replacement; the index is kept and the input is not modified.
+    ``method="tomek"``, ``"enn"``, ``"renn"`` or ``"allknn"`` instead removes the rows a
+    cleaning rule flags (:mod:`imbalance.cleaning`, default parameters) from every class but
+    the minority, with distances over the numeric columns (see :func:`fit_cleaning`); ``ratio``
+    and ``random_state`` do not apply to them.
 
     Parameters
     ----------
@@ -59,7 +68,33 @@ def under_sample(
     >>> small["LABEL"].value_counts().sort_index().tolist()
     [2121, 707]
     """
-    return _table_resample(df, target, "under", ratio, random_state)
+    if method not in UNDER_METHODS:
+        raise ParameterError(f"method must be one of {', '.join(UNDER_METHODS)}, got {method!r}.")
+    if method == "random":
+        return _table_resample(df, target, "under", ratio, random_state)
+    return df.take(fit_cleaning(df, target, method).sample_indices_)
+
+
+def fit_cleaning(df: pd.DataFrame, target: str, method: str) -> Any:
+    """A cleaning sampler (``method`` as in :func:`under_sample`) fitted on a table: its
+    ``sample_indices_`` are the rows to keep and its ``plan_`` the counts after.
+
+    Distances are measured over the numeric columns (bool and non-numeric ones are carried
+    along, not measured); a table without any numeric feature is refused.
+    """
+    from imbalance import cleaning
+
+    if method not in _CLEANING:
+        raise ParameterError(f"method must be one of {', '.join(_CLEANING)}, got {method!r}.")
+    _check_table(df, target)
+    features = df.drop(columns=target)
+    numeric = [c for c in features.columns
+               if features[c].dtype != bool and pd.api.types.is_numeric_dtype(features[c])]
+    if not numeric:
+        raise InputTypeError(f"{method} measures distances between numeric columns, and the table has none; "
+                             "encode some columns as numbers first.")
+    sampler = getattr(cleaning, _CLEANING[method])()
+    return sampler.fit(features[numeric], df[target])
 
 
 def over_sample(
