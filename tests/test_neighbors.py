@@ -135,3 +135,47 @@ def test_property_matches_reference(X, data):
     ref_dist, ref_idx = reference(X, k)
     np.testing.assert_array_equal(idx, ref_idx)
     np.testing.assert_array_equal(dist, ref_dist)
+
+
+# ----------------------------------------------------------------------------- float64 through a float32 shortlist
+
+
+def blocked_reference(X, k, queries=None):
+    """Exact float64 neighbours for a few thousand rows, a block of rows at a time."""
+    X = np.asarray(X, dtype=np.float64)
+    rows = np.arange(len(X)) if queries is None else np.asarray(queries)
+    out_d, out_i = [], []
+    positions = np.arange(len(X))
+    for start in range(0, rows.size, 256):
+        block = rows[start:start + 256]
+        D = ((X[block][:, None, :] - X[None, :, :]) ** 2).sum(-1)
+        D[np.arange(block.size), block] = np.inf
+        order = np.lexsort((np.broadcast_to(positions, D.shape), D), axis=-1)[:, :k]
+        out_d.append(np.take_along_axis(D, order, axis=1))
+        out_i.append(order)
+    return np.vstack(out_d), np.vstack(out_i)
+
+
+def _shortlist_data(kind):
+    rng = np.random.default_rng(7)
+    if kind == "gaussian":
+        return rng.normal(size=(4000, 12))
+    if kind == "integer grid":  # many exact ties, which the float32 pass cannot settle alone
+        return rng.integers(0, 3, size=(4200, 6)).astype(np.float64)
+    if kind == "large offset":  # float32 keeps ~3 digits of the spread: most rows searched again
+        return rng.normal(size=(4000, 8)) + 1e5
+    X = rng.normal(size=(2000, 10))  # near-duplicates closer than float32 can tell apart
+    return np.vstack([X, X + rng.normal(scale=1e-10, size=X.shape)])
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "integer grid", "large offset", "near duplicates"])
+@pytest.mark.parametrize("queries", [False, True])
+def test_float64_search_through_a_float32_shortlist_is_exact(kind, queries):
+    X = _shortlist_data(kind)
+    rows = np.random.default_rng(1).choice(len(X), size=2600, replace=False) if queries else None
+    assert (len(X) if rows is None else rows.size) * len(X) >= _neighbors._SHORTLIST_PAIRS  # the path under test
+    dist, idx = kneighbors(X, 5, queries=rows, n_threads=2)
+    ref_dist, ref_idx = blocked_reference(X, 5, rows)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=0)
+    assert dist.dtype == np.float64

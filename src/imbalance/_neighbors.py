@@ -155,6 +155,72 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
     n_queries = n if queries is None else len(queries)
     if _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
         return _kneighbors_sklearn(X, k, queries, None)
+    if X.dtype == np.float64 and n > k + 1 and n_queries * n >= _SHORTLIST_PAIRS:
+        return _kneighbors_shortlisted(X, k, queries, n_threads)
+    return _scan(X, k, queries, n_threads)
+
+
+# Below this many query x candidate pairs a float64 scan is quick anyway.
+_SHORTLIST_PAIRS = 1e7
+# Candidates the float32 scan keeps beyond k, and rows re-ranked in float64 at a time.
+_SHORTLIST_EXTRA = 4
+_RERANK_ROWS = 4096
+_U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
+
+
+def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None,
+                            n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 4 candidates
+    per row, float64 re-ranks them (ties to the lower index), and a row is accepted only when
+    its k-th float64 distance is below the float32 distance of its last candidate minus a
+    bound on float32's error; the rest are searched again in float64.
+
+    The bound: with the rows centred, :math:`u` float32's unit roundoff and :math:`S_i =
+    \lVert x_i \rVert^2`, a float32 squared distance is within :math:`4 (d + 8)\, u\, (S_i +
+    \max_c S_c)` of the exact one (rounding the coordinates, the differences, the squares
+    and a sum of :math:`d` terms), so no row outside the shortlist can be nearer, or as near,
+    as an accepted k-th neighbour.
+    """
+    n, d = X.shape
+    # Centred (a translation changes no distance, and keeps float32's error small), a block at
+    # a time, so that no float64 copy of X is made.
+    mean = X.mean(axis=0)
+    X32 = np.empty((n, d), dtype=np.float32)
+    sq = np.empty(n)
+    for start in range(0, n, _RERANK_ROWS):
+        block = X[start:start + _RERANK_ROWS] - mean
+        sq[start:start + _RERANK_ROWS] = np.einsum("ij,ij->i", block, block)
+        X32[start:start + _RERANK_ROWS] = block
+    if not np.isfinite(sq).all() or sq.max() > 1e30:  # float32 would overflow: search in float64
+        return _scan(X, k, queries, n_threads)
+    rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
+    depth = min(k + _SHORTLIST_EXTRA, n - 1)
+    dist32, shortlist = _scan(X32, depth, queries, n_threads)
+    del X32
+    bound = 4 * (d + 8) * _U32 * (sq[rows] + sq.max())
+    dist = np.empty((rows.size, k))
+    index = np.empty((rows.size, k), dtype=np.int64)
+    accepted = np.empty(rows.size, dtype=bool)
+    for start in range(0, rows.size, _RERANK_ROWS):
+        part = slice(start, start + _RERANK_ROWS)
+        cand = shortlist[part]
+        diff = X[cand] - X[rows[part]][:, None, :]
+        exact = np.einsum("mkd,mkd->mk", diff, diff)
+        order = np.lexsort((cand, exact), axis=-1)[:, :k]
+        dist[part] = np.take_along_axis(exact, order, axis=1)
+        index[part] = np.take_along_axis(cand, order, axis=1)
+        # a full shortlist of the whole data needs no check: nothing lies outside it
+        accepted[part] = (dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == n - 1)
+    if not accepted.all():
+        again = rows[~accepted]
+        dist[~accepted], index[~accepted] = _scan(X, k, again, n_threads)
+    return dist, index
+
+
+def _scan(X: np.ndarray, k: int, queries: np.ndarray | None,
+          n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled scan in X's own precision (float32 or float64)."""
+    n, d = X.shape
     threads = _n_threads(n_threads)
     width = 2 * _LANES[X.dtype]
     candidates = _pad_rows(X, width)  # NaN rows: every comparison with them is false
