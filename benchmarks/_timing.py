@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+import tracemalloc
 from typing import Callable
 
 
@@ -31,3 +32,14 @@ def best_times_interleaved(fns: dict[str, Callable[[], object]], repeat: int, wa
         for name, fn in fns.items():
             best[name] = min(best[name], best_time(fn, 1))
     return best
+
+
+def peak_ratio(fn: Callable[[], tuple]) -> float:
+    """Peak memory allocated during ``fn()`` (tracemalloc), divided by the size of the
+    ``(X_res, y_res)`` it returns: 1.00 would mean no temporaries at all."""
+    gc.collect()
+    tracemalloc.start()
+    X_res, y_res = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / (X_res.nbytes + y_res.nbytes)

@@ -10,22 +10,11 @@ tracemalloc sees allocated during one call, divided by the size of the output.
 from __future__ import annotations
 
 import argparse
-import gc
-import tracemalloc
 
 import numpy as np
-from _timing import best_time
+from _timing import best_time, peak_ratio
 
 import imbalance
-
-
-def peak_ratio(fn):
-    gc.collect()
-    tracemalloc.start()
-    X_res, y_res = fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / (X_res.nbytes + y_res.nbytes)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "check_non_negative",
     "check_int",
     "numeric_matrix",
+    "check_finite",
     "fmt_label",
     "MAX_ROWS",
     "check_random_state",
@@ -197,11 +198,17 @@ def numeric_matrix(X: Any, who: str) -> np.ndarray:
         raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
     if arr.shape[1] == 0:
         raise InputError(f"X has no columns; {who} needs at least one feature to measure distances.")
-    bad = ~np.isfinite(arr)
+    check_finite(arr, names)
+    return arr
+
+
+def check_finite(values: np.ndarray, names: Any) -> None:
+    """No NaN or infinite value in the 2-D ``values``; else an InputError naming the columns
+    (``names[j]`` is column j's name)."""
+    bad = ~np.isfinite(values)
     if bad.any():
         columns = sorted({names[j] for j in np.flatnonzero(bad.any(axis=0))}, key=str)
         raise InputError(
             f"X has NaN or infinite values in {', '.join(map(str, columns))}; impute or drop them first "
             "(a neighbour search cannot use them)."
         )
-    return arr

@@ -30,6 +30,7 @@ from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import (
     InputError,
     InputTypeError,
+    check_finite,
     fmt_label,
     n_rows,
 )
@@ -115,16 +116,6 @@ def _numeric_frame(X: pd.DataFrame, method: str, categorical: Sequence[Any]) -> 
     return _Features(numeric, cats, levels)
 
 
-def _check_finite(values: np.ndarray, names: Sequence[Any]) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        columns = sorted({names[j] for j in np.flatnonzero(bad.any(axis=0))}, key=str)
-        raise InputError(
-            f"X has NaN or infinite values in {', '.join(map(str, columns))}; impute or drop them before "
-            "synthesising rows (a neighbour search cannot use them)."
-        )
-
-
 # ----------------------------------------------------------------------------- the base
 
 
@@ -198,7 +189,7 @@ class _BaseSMOTE(BaseSampler):
                 numeric = arr if arr.dtype.kind == "f" else arr.astype(np.float64)
                 features = _Features(numeric, np.zeros((len(arr), 0), dtype=np.int64), [])
             names = [c for c in range(arr.shape[1]) if c not in categorical]
-        _check_finite(features.numeric, names)
+        check_finite(features.numeric, names)
         return features, list(categorical)
 
     def _categorical_columns(self, X: Any) -> list:
