@@ -108,7 +108,7 @@ def write(path, text):
         (lambda d: ["plan", "--targets", "5=10"], "unknown class '5'"),
         (lambda d: ["plan", "--under", "0.5"], "ratio must be >= 1"),
         (lambda d: ["plan", "--under", "abc"], "ratio must be a number"),
-        (lambda d: ["plan"], "one of the arguments --under --over --targets is required"),
+        (lambda d: ["plan"], "one of the arguments --under --over --targets --method is required"),
         (lambda d: ["resample", "--under", "-o", d / "out.xlsx"], "cannot tell the format"),
         (lambda d: ["resample", "--under", "-o", d / "nowhere" / "out.csv"], "does not exist"),
     ],
