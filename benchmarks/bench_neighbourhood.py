@@ -36,14 +36,14 @@ def main() -> None:
         X, y = make_classification(n_samples=n, n_features=20, n_informative=10, weights=[0.95], flip_y=0.02,
                                    random_state=0)
         for name in args.methods:
-            ours, theirs = getattr(imbalance, name)(), getattr(peer, name)()
-            ours_kept = np.sort(ours.fit(X, y).sample_indices_)
-            theirs.fit_resample(X, y)
-            same = np.array_equal(ours_kept, np.sort(theirs.sample_indices_))
-            t_ours = best_time(lambda: getattr(imbalance, name)().fit_resample(X, y), args.repeat)
-            t_peer = best_time(lambda: getattr(peer, name)().fit_resample(X, y), args.repeat)
-            m_ours = peak_ratio(lambda: getattr(imbalance, name)().fit_resample(X, y))
-            m_peer = peak_ratio(lambda: getattr(peer, name)().fit_resample(X, y))
+            ours = lambda: getattr(imbalance, name)().fit_resample(X, y)  # noqa: E731
+            theirs = lambda: getattr(peer, name)().fit_resample(X, y)  # noqa: E731
+            mine, theirs_fitted = getattr(imbalance, name)(), getattr(peer, name)()
+            mine.fit_resample(X, y)
+            theirs_fitted.fit_resample(X, y)  # imbalanced-learn sets sample_indices_ here only
+            same = np.array_equal(mine.sample_indices_, np.sort(theirs_fitted.sample_indices_))
+            t_ours, t_peer = best_time(ours, args.repeat), best_time(theirs, args.repeat)
+            m_ours, m_peer = peak_ratio(ours), peak_ratio(theirs)
             print(f"{size:.0e} {name}: imblearn {t_peer:.2f}s, ours {t_ours:.2f}s (x{t_peer / t_ours:.2f}); "
                   f"peak memory / output {m_peer:.2f} / {m_ours:.2f}; same rows: {same}", flush=True)
             rows.append((f"{size:.0e}", name, t_peer, t_ours, m_peer, m_ours, same))
