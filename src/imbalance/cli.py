@@ -43,6 +43,7 @@ from imbalance._validation import (
 from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
 from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
+from imbalance.tables import CLEANING_METHODS
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -144,7 +145,7 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
-    group.add_argument("--method", choices=CLEANING_METHODS,
+    group.add_argument("--method", choices=tuple(CLEANING_METHODS),
                        help="remove the rows a cleaning rule flags, from every class but the minority "
                             "(distances over the numeric columns)")
 
@@ -156,10 +157,6 @@ _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accur
                 "f1_macro": "F1 macro", "mcc": "MCC", "g_mean": "G-mean", "recall_at_precision_50": "R@P50",
                 "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
                 "log_loss_corrected": "log loss corr."}
-
-
-#: Cleaning rules of ``--method`` (imbalance.cleaning), by their short names.
-CLEANING_METHODS = ("tomek", "enn", "renn", "allknn")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -47,7 +47,6 @@ class SamplerEstimatorTags(Tags):
     sampler_tags: SamplerTags = field(default_factory=SamplerTags)
 
 
-@runtime_checkable
 class NewRows(Protocol):
     """Rows a sampler makes up (SMOTE's synthetic rows): appended after the input's rows.
 

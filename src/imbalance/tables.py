@@ -11,14 +11,16 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "fit_cleaning", "METHODS", "UNDER_METHODS"]
+__all__ = ["under_sample", "over_sample", "fit_cleaning", "METHODS", "UNDER_METHODS", "CLEANING_METHODS"]
 
 #: Over-sampling methods of :func:`over_sample`.
 METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
 #: Under-sampling methods of :func:`under_sample`: random to a ratio, or a cleaning rule.
-UNDER_METHODS = ("random", "tomek", "enn", "renn", "allknn")
-_CLEANING = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
-             "allknn": "AllKNN"}
+#: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
+CLEANING_METHODS = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
+                    "allknn": "AllKNN"}
+#: Under-sampling methods of :func:`under_sample`: random to a ratio, or a cleaning rule.
+UNDER_METHODS = ("random", *CLEANING_METHODS)
 
 
 def _check_table(df: Any, target: str) -> None:
@@ -84,8 +86,8 @@ def fit_cleaning(df: pd.DataFrame, target: str, method: str) -> Any:
     """
     from imbalance import cleaning
 
-    if method not in _CLEANING:
-        raise ParameterError(f"method must be one of {', '.join(_CLEANING)}, got {method!r}.")
+    if method not in CLEANING_METHODS:
+        raise ParameterError(f"method must be one of {', '.join(CLEANING_METHODS)}, got {method!r}.")
     _check_table(df, target)
     features = df.drop(columns=target)
     numeric = [c for c in features.columns
@@ -93,7 +95,7 @@ def fit_cleaning(df: pd.DataFrame, target: str, method: str) -> Any:
     if not numeric:
         raise InputTypeError(f"{method} measures distances between numeric columns, and the table has none; "
                              "encode some columns as numbers first.")
-    sampler = getattr(cleaning, _CLEANING[method])()
+    sampler = getattr(cleaning, CLEANING_METHODS[method])()
     return sampler.fit(features[numeric], df[target])
 
 
