@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 from sklearn.neighbors import NearestNeighbors
 
 from imbalance import _neighbors
-from imbalance._neighbors import kneighbors
+from imbalance._neighbors import kneighbors, kneighbors_of
 
 
 def reference(X, k, queries=None):
@@ -179,3 +179,53 @@ def test_float64_search_through_a_float32_shortlist_is_exact(kind, queries):
     np.testing.assert_array_equal(idx, ref_idx)
     np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=0)
     assert dist.dtype == np.float64
+
+
+def cross_reference(points, X, k):
+    """Squared distances of every point to every row of X in float64, ties to the lower index."""
+    D = ((np.asarray(points, np.float64)[:, None, :] - np.asarray(X, np.float64)[None, :, :]) ** 2).sum(-1)
+    order = np.argsort(D, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(D, order, axis=1), order
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_points_of_another_set_match_reference_with_ties(dtype, n_threads):
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 3, size=(150, 4)).astype(dtype)
+    points = np.vstack([rng.integers(0, 3, size=(41, 4)), X[:3]]).astype(dtype)  # some equal to rows of X
+    dist, idx = kneighbors_of(points, X, 7, n_threads=n_threads)
+    ref_dist, ref_idx = cross_reference(points, X, 7)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_array_equal(dist, ref_dist)
+    assert dist.dtype == dtype and dist[-1, 0] == 0 and idx[-1, 0] == 2  # nothing left out
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "integer grid", "large offset", "near duplicates"])
+def test_points_through_the_float32_shortlist_are_exact(kind):
+    X = _shortlist_data(kind)  # points a hair off rows of X: closer than float32 can tell apart
+    points = X[:2600] + np.random.default_rng(2).normal(scale=1e-9, size=(2600, X.shape[1]))
+    assert len(points) * len(X) >= _neighbors._SHORTLIST_PAIRS
+    dist, idx = kneighbors_of(points, X, 5, n_threads=2)
+    ref_dist, ref_idx = cross_reference(points, X, 5)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_points_at_extreme_scales_find_the_same_rows(scale):
+    rng = np.random.default_rng(4)
+    X, points = rng.normal(size=(300, 10)), rng.normal(size=(50, 10))
+    _, idx = kneighbors_of(points * scale, X * scale, 4)
+    np.testing.assert_array_equal(idx, cross_reference(points, X, 4)[1])
+
+
+def test_points_k_may_be_every_row_and_a_search_object_is_used():
+    rng = np.random.default_rng(5)
+    X, points = rng.random((30, 3)), rng.random((8, 3))
+    dist, idx = kneighbors_of(points, X, 30)
+    np.testing.assert_array_equal(idx, cross_reference(points, X, 30)[1])
+    _, theirs = kneighbors_of(points, X, 3, search=NearestNeighbors(algorithm="ball_tree"))
+    np.testing.assert_array_equal(theirs, cross_reference(points, X, 3)[1])
+    with pytest.raises(ValueError, match="between 1 and n = 30"):
+        kneighbors_of(points, X, 31)

@@ -32,7 +32,7 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -132,6 +132,68 @@ def kneighbors(
     return dist, index
 
 
+def kneighbors_of(
+    points: np.ndarray,
+    X: np.ndarray,
+    k: int,
+    *,
+    search: Any = None,
+    n_threads: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k nearest rows of X (Euclidean) to each of ``points``, a set of its own.
+
+    Nothing is left out: a point equal to a row of X finds that row at distance 0. This is
+    the query of one class against another (NearMiss, One-Sided Selection, condensing), on
+    the same compiled scan, precisions and tie rule as :func:`kneighbors`.
+
+    Parameters
+    ----------
+    points : ndarray of shape (m, d)
+    X : ndarray of shape (n, d), float32 or float64
+        The candidates; both are searched in X's precision.
+    k : int
+        Neighbours per point, ``1 <= k <= n``.
+    search, n_threads
+        As for :func:`kneighbors`.
+
+    Returns
+    -------
+    distances : ndarray of shape (m, k)
+        Squared Euclidean distances, ascending; ties ordered by index.
+    indices : ndarray of shape (m, k), int64
+        Positions in X.
+    """
+    X = np.ascontiguousarray(X)
+    if X.dtype not in _LANES:
+        X = X.astype(np.float64)
+    points = np.ascontiguousarray(points, dtype=X.dtype)
+    n = len(X)
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be between 1 and n = {n}, got {k}.")
+    if len(points) == 0:
+        return np.empty((0, k), X.dtype), np.empty((0, k), np.int64)
+    if search is not None:
+        from sklearn.base import clone
+
+        dist, found = clone(search).fit(X).kneighbors(points, n_neighbors=k)
+        return np.asarray(dist) ** 2, np.asarray(found).astype(np.int64)
+    both, exponent = _in_safe_range(np.concatenate([X, points]))
+    X, points = both[:n], both[n:]
+    if _knn is None or (X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS):
+        from sklearn.neighbors import NearestNeighbors
+
+        dist, found = NearestNeighbors().fit(X).kneighbors(points, n_neighbors=k)
+        dist, index = dist**2, found.astype(np.int64)
+    elif X.dtype == np.float64 and n > k and len(points) * n >= _SHORTLIST_PAIRS:
+        dist, index = _kneighbors_shortlisted(X, k, None, n_threads, points=points)
+    else:
+        dist, index = _scan(X, k, None, n_threads, points=points)
+    if exponent:
+        with np.errstate(over="ignore", under="ignore"):
+            dist = np.ldexp(dist, 2 * exponent)
+    return dist, index
+
+
 def _in_safe_range(X: np.ndarray) -> tuple[np.ndarray, int]:
     """X times a power of two that brings its largest magnitude near 1, when that magnitude is
     so large that squared distances would overflow (above ~1e154 in float64, ~1e19 in float32)
@@ -168,8 +230,8 @@ _RERANK_ROWS = 4096
 _U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
 
-def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None,
-                            n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
+                            points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 4 candidates
     per row, float64 re-ranks them (ties to the lower index), and a row is accepted only when
     its k-th float64 distance is below the float32 distance of its last candidate minus a
@@ -185,41 +247,63 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None,
     # Centred (a translation changes no distance, and keeps float32's error small), a block at
     # a time, so that no float64 copy of X is made.
     mean = X.mean(axis=0)
-    X32 = np.empty((n, d), dtype=np.float32)
-    sq = np.empty(n)
-    for start in range(0, n, _RERANK_ROWS):
-        block = X[start:start + _RERANK_ROWS] - mean
-        sq[start:start + _RERANK_ROWS] = np.einsum("ij,ij->i", block, block)
-        X32[start:start + _RERANK_ROWS] = block
-    if not np.isfinite(sq).all() or sq.max() > 1e30:  # float32 would overflow: search in float64
-        return _scan(X, k, queries, n_threads)
-    rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
-    depth = min(k + _SHORTLIST_EXTRA, n - 1)
-    dist32, shortlist = _scan(X32, depth, queries, n_threads)
+    X32, sq = _centred_float32(X, mean)
+    if points is not None:
+        points32, sq_points = _centred_float32(points, mean)
+    if not np.isfinite(sq).all() or sq.max() > 1e30 or (
+            points is not None and (not np.isfinite(sq_points).all() or sq_points.max() > 1e30)):
+        return _scan(X, k, queries, n_threads, points=points)  # float32 would overflow: search in float64
+    if points is None:
+        rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
+        targets, sq_targets, largest = X[rows], sq[rows], n - 1
+        depth = min(k + _SHORTLIST_EXTRA, largest)
+        dist32, shortlist = _scan(X32, depth, queries, n_threads)
+    else:  # another set's points: nothing left out, every row of X a candidate
+        rows = np.arange(len(points))
+        targets, sq_targets, largest = points, sq_points, n
+        depth = min(k + _SHORTLIST_EXTRA, largest)
+        dist32, shortlist = _scan(X32, depth, None, n_threads, points=points32)
+        del points32
     del X32
-    bound = 4 * (d + 8) * _U32 * (sq[rows] + sq.max())
+    bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
     dist = np.empty((rows.size, k))
     index = np.empty((rows.size, k), dtype=np.int64)
     accepted = np.empty(rows.size, dtype=bool)
     for start in range(0, rows.size, _RERANK_ROWS):
         part = slice(start, start + _RERANK_ROWS)
         cand = shortlist[part]
-        diff = X[cand] - X[rows[part]][:, None, :]
+        diff = X[cand] - targets[part][:, None, :]
         exact = np.einsum("mkd,mkd->mk", diff, diff)
         order = np.lexsort((cand, exact), axis=-1)[:, :k]
         dist[part] = np.take_along_axis(exact, order, axis=1)
         index[part] = np.take_along_axis(cand, order, axis=1)
         # a full shortlist of the whole data needs no check: nothing lies outside it
-        accepted[part] = (dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == n - 1)
+        accepted[part] = (dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == largest)
     if not accepted.all():
-        again = rows[~accepted]
-        dist[~accepted], index[~accepted] = _scan(X, k, again, n_threads)
+        if points is None:
+            dist[~accepted], index[~accepted] = _scan(X, k, rows[~accepted], n_threads)
+        else:
+            dist[~accepted], index[~accepted] = _scan(X, k, None, n_threads, points=points[~accepted])
     return dist, index
 
 
-def _scan(X: np.ndarray, k: int, queries: np.ndarray | None,
-          n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """The compiled scan in X's own precision (float32 or float64)."""
+def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X - mean in float32 and each centred row's squared norm (float64), a block at a time,
+    so that no float64 copy of X is made."""
+    n, d = X.shape
+    X32 = np.empty((n, d), dtype=np.float32)
+    sq = np.empty(n)
+    for start in range(0, n, _RERANK_ROWS):
+        block = X[start:start + _RERANK_ROWS] - mean
+        sq[start:start + _RERANK_ROWS] = np.einsum("ij,ij->i", block, block)
+        X32[start:start + _RERANK_ROWS] = block
+    return X32, sq
+
+
+def _scan(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
+          points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled scan in X's own precision (float32 or float64): X against itself, rows
+    ``queries`` of X against X (each leaving itself out), or ``points`` against X."""
     n, d = X.shape
     threads = _n_threads(n_threads)
     width = 2 * _LANES[X.dtype]
@@ -227,7 +311,7 @@ def _scan(X: np.ndarray, k: int, queries: np.ndarray | None,
     packed = _pack(candidates, width)
     n_tiles = len(packed)
 
-    if queries is None:  # symmetric: every pair once, each thread keeps lists for every row
+    if queries is None and points is None:  # symmetric: every pair once, each thread keeps lists for every row
         rows = n_tiles * width
         padded = candidates
         groups = -(-n // 4)
@@ -239,9 +323,11 @@ def _scan(X: np.ndarray, k: int, queries: np.ndarray | None,
             _knn.scan(padded, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
                       X.dtype.itemsize)
     else:
-        queries = np.ascontiguousarray(queries, dtype=np.int64)
-        m = len(queries)
-        padded = _pad_rows(X[queries], 4)
+        if points is None:
+            queries = np.ascontiguousarray(queries, dtype=np.int64)
+            points = X[queries]
+        m = len(points)
+        padded = _pad_rows(np.ascontiguousarray(points, dtype=X.dtype), 4)
         groups = -(-m // 4)
         threads = max(1, min(threads, groups))
         del candidates
