@@ -146,3 +146,13 @@ def test_cleaning_methods_from_the_command_line(churn_csv, tmp_path):
     assert df["source_row"].is_monotonic_increasing  # kept rows in their original order
     plan = json.loads(run("plan", churn_csv, "--method", "tomek", "--json").stdout)
     assert plan["strategy"] == "TomekLinks" and plan["after"]["1"] == 707 and plan["after"]["0"] < 4293
+
+
+def test_prototype_methods_reach_the_ratio_from_the_command_line(churn_csv, tmp_path):
+    out = tmp_path / "near.csv"
+    result = run("resample", churn_csv, "--method", "nearmiss2", "--ratio", "2", "-o", out, "--source-column", "src")
+    assert result.returncode == 0, result.stderr
+    df = pd.read_csv(out)
+    assert df["LABEL"].value_counts().to_dict() == {0: 1414, 1: 707} and df["src"].is_monotonic_increasing
+    wrong = run("plan", churn_csv, "--under", "3", "--ratio", "2")
+    assert wrong.returncode == 2 and "--ratio goes with --method nearmiss1" in wrong.stderr

@@ -35,11 +35,13 @@ _LAZY = {
     "EditedNearestNeighbours": "imbalance.cleaning",
     "RepeatedEditedNearestNeighbours": "imbalance.cleaning",
     "AllKNN": "imbalance.cleaning",
+    "NearMiss": "imbalance.prototypes",
+    "ClusterCentroids": "imbalance.prototypes",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("cleaning", "comparison", "datasets", "metrics", "model_selection", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "comparison", "datasets", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
 

@@ -43,7 +43,7 @@ from imbalance._validation import (
 from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
 from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
-from imbalance.tables import CLEANING_METHODS
+from imbalance.tables import CLEANING_METHODS, PROTOTYPE_METHODS
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -145,9 +145,12 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
-    group.add_argument("--method", choices=tuple(CLEANING_METHODS),
-                       help="remove the rows a cleaning rule flags, from every class but the minority "
-                            "(distances over the numeric columns)")
+    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS),
+                       help="a row rule instead of random draws (distances over the numeric columns): "
+                            f"{', '.join(CLEANING_METHODS)} remove the rows a cleaning rule flags from every "
+                            f"class but the minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio")
+    parser.add_argument("--ratio", type=_ratio, metavar="RATIO",
+                        help=f"with --method {'/'.join(PROTOTYPE_METHODS)}: at most RATIO:1 (default 1)")
 
 
 #: Metrics in the terminal table of ``compare`` unless ``--metrics`` says otherwise: ranking,
@@ -297,10 +300,11 @@ def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
 
 def _cleaned(df: pd.DataFrame, args: argparse.Namespace):
     """The fitted cleaning sampler of ``--method``; says which columns it could not measure."""
-    from imbalance.tables import fit_cleaning
+    from imbalance.tables import fit_under_rule
 
     encode_labels(df[args.target], name=f"label column {args.target!r}")
-    sampler = fit_cleaning(df, args.target, args.method)
+    sampler = fit_under_rule(df, args.target, args.method, ratio=args.ratio or 1.0,
+                             random_state=getattr(args, "seed", 0))
     left_out = [c for c in df.columns if c != args.target and c not in sampler.feature_names_in_]
     if left_out:
         shown = ", ".join(map(str, left_out[:8])) + (", ..." if len(left_out) > 8 else "")
@@ -574,6 +578,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "ratio", None) is not None and args.method not in PROTOTYPE_METHODS:
+        parser.error(f"--ratio goes with --method {'/'.join(PROTOTYPE_METHODS)}; "
+                     "for random resampling give the ratio to --under or --over")
     prefix = f"imbalance {args.command}"
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None

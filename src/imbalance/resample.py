@@ -35,6 +35,7 @@ __all__ = [
     "resample_indices",
     "resample_counts",
     "take_rows",
+    "new_row_index",
 ]
 
 @dataclass(frozen=True)
@@ -107,6 +108,15 @@ def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Dr
 def _labels_and_plan(y: Any, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:
     labels = encode_labels(y)
     return labels, plan_labels(labels, strategy, ratio=ratio)
+
+
+def new_row_index(index: pd.Index, size: int) -> pd.Index:
+    """Index labels for rows a sampler makes up (synthetic rows, centroids): integers after
+    the largest, or ``"synthetic-i"`` when the index is not integer."""
+    if pd.api.types.is_integer_dtype(index.dtype):
+        start = int(index.max()) + 1 if len(index) else 0
+        return pd.RangeIndex(start, start + size)
+    return pd.Index([f"synthetic-{i}" for i in range(size)])
 
 
 def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:

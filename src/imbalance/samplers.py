@@ -138,10 +138,16 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _run(self, X: Any, labels: EncodedLabels) -> Resampled:
         result = self._fit_resample(X, labels, check_random_state(getattr(self, "random_state", None)))
-        if not self._plans_ahead:  # the rule decided the counts: the plan is what it kept
-            kept = np.bincount(labels.codes[result.indices], minlength=labels.classes.size)
+        n_classes = labels.classes.size
+        kept = np.bincount(labels.codes[result.indices], minlength=n_classes)
+        if result.new is not None:
+            kept += np.bincount(labels.codes[result.new.base], minlength=n_classes)
+        # A rule that decides the counts (cleaning), or one that could not reach the plan (NearMiss-3
+        # runs out of candidates): plan_ is what the result holds.
+        if not self._plans_ahead or not np.array_equal(kept, self.plan_.target_array):
             realised = {to_python(c): n for c, n in zip(labels.classes, kept.tolist())}
-            plan = plan_labels(labels, realised, direction="under")
+            direction = "under" if (kept <= labels.counts).all() else "over" if (kept >= labels.counts).all() else None
+            plan = plan_labels(labels, realised, direction=direction)
             self._set_plan(replace(plan, strategy=type(self).__name__))
         return result
 

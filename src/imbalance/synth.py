@@ -35,7 +35,7 @@ from imbalance._validation import (
     n_rows,
 )
 from imbalance.planner import apportion
-from imbalance.resample import take_rows
+from imbalance.resample import new_row_index, take_rows
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "smote"]
@@ -247,14 +247,6 @@ class SyntheticRows:
         return _assemble(kept, self.features, self.categorical, self.synthesis, self.voted)
 
 
-def _new_index(index: pd.Index, size: int) -> pd.Index:
-    """Labels for synthetic rows: integers after the largest, or 'synthetic-i'."""
-    if pd.api.types.is_integer_dtype(index.dtype):
-        start = int(index.max()) + 1 if len(index) else 0
-        return pd.RangeIndex(start, start + size)
-    return pd.Index([f"synthetic-{i}" for i in range(size)])
-
-
 # Rows interpolated per step: the step's temporaries stay in cache and memory stays bounded.
 _CHUNK_ROWS = 8192
 
@@ -297,7 +289,7 @@ def _assemble(X: Any, features: _Features, categorical: list, synthesis: Synthes
                 new[c] = pd.Categorical.from_codes(pd.Index(dtype.categories).get_indexer(levels[codes]), dtype=dtype)
             else:
                 new[c] = pd.array(np.asarray(levels)[codes]).astype(dtype)
-        synthetic = pd.DataFrame(new, columns=X.columns, index=_new_index(X.index, synthesis.base.size))
+        synthetic = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, synthesis.base.size))
         return pd.concat([X, synthetic])
     arr = np.asarray(X)
     if categorical:

@@ -11,16 +11,26 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "fit_cleaning", "METHODS", "UNDER_METHODS", "CLEANING_METHODS"]
+__all__ = ["under_sample", "over_sample", "fit_under_rule", "METHODS", "UNDER_METHODS", "CLEANING_METHODS",
+           "PROTOTYPE_METHODS"]
 
 #: Over-sampling methods of :func:`over_sample`.
 METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
-#: Under-sampling methods of :func:`under_sample`: random to a ratio, or a cleaning rule.
 #: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
 CLEANING_METHODS = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
                     "allknn": "AllKNN"}
-#: Under-sampling methods of :func:`under_sample`: random to a ratio, or a cleaning rule.
-UNDER_METHODS = ("random", *CLEANING_METHODS)
+#: Rules that reach the plan's targets by choosing rows (:mod:`imbalance.prototypes`): short
+#: name -> (class, parameters). ClusterCentroids keeps real rows here (hard voting), so that a
+#: table's other columns come along.
+PROTOTYPE_METHODS = {
+    "nearmiss1": ("NearMiss", {"version": 1}),
+    "nearmiss2": ("NearMiss", {"version": 2}),
+    "nearmiss3": ("NearMiss", {"version": 3}),
+    "cluster_centroids": ("ClusterCentroids", {"voting": "hard"}),
+}
+#: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
+#: prototype rule to a ratio.
+UNDER_METHODS = ("random", *CLEANING_METHODS, *PROTOTYPE_METHODS)
 
 
 def _check_table(df: Any, target: str) -> None:
@@ -48,8 +58,10 @@ def under_sample(
     Rows are drawn without replacement; the index is kept and the input is not modified.
     ``method="tomek"``, ``"enn"``, ``"renn"`` or ``"allknn"`` instead removes the rows a
     cleaning rule flags (:mod:`imbalance.cleaning`, default parameters) from every class but
-    the minority, with distances over the numeric columns (see :func:`fit_cleaning`); ``ratio``
-    and ``random_state`` do not apply to them.
+    the minority (``ratio`` and ``random_state`` do not apply); ``"nearmiss1"``,
+    ``"nearmiss2"``, ``"nearmiss3"`` and ``"cluster_centroids"`` reach ``ratio`` by choosing
+    rows by their distances (:mod:`imbalance.prototypes`). Distances are measured over the
+    numeric columns (see :func:`fit_under_rule`).
 
     Parameters
     ----------
@@ -74,20 +86,23 @@ def under_sample(
         raise ParameterError(f"method must be one of {', '.join(UNDER_METHODS)}, got {method!r}.")
     if method == "random":
         return _table_resample(df, target, "under", ratio, random_state)
-    return df.take(fit_cleaning(df, target, method).sample_indices_)
+    return df.take(fit_under_rule(df, target, method, ratio=ratio, random_state=random_state).sample_indices_)
 
 
-def fit_cleaning(df: pd.DataFrame, target: str, method: str) -> Any:
-    """A cleaning sampler (``method`` as in :func:`under_sample`) fitted on a table: its
-    ``sample_indices_`` are the rows to keep and its ``plan_`` the counts after.
+def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float = 1.0,
+                   random_state: Any = None) -> Any:
+    """The sampler of an under-sampling rule (``method`` as in :func:`under_sample`, not
+    ``"random"``) fitted on a table: its ``sample_indices_`` are the rows to keep and its
+    ``plan_`` the counts after. ``ratio`` and ``random_state`` apply to the prototype rules.
 
     Distances are measured over the numeric columns (bool and non-numeric ones are carried
     along, not measured); a table without any numeric feature is refused.
     """
-    from imbalance import cleaning
+    from imbalance import cleaning, prototypes
 
-    if method not in CLEANING_METHODS:
-        raise ParameterError(f"method must be one of {', '.join(CLEANING_METHODS)}, got {method!r}.")
+    rules = (*CLEANING_METHODS, *PROTOTYPE_METHODS)
+    if method not in rules:
+        raise ParameterError(f"method must be one of {', '.join(rules)}, got {method!r}.")
     _check_table(df, target)
     features = df.drop(columns=target)
     numeric = [c for c in features.columns
@@ -95,8 +110,15 @@ def fit_cleaning(df: pd.DataFrame, target: str, method: str) -> Any:
     if not numeric:
         raise InputTypeError(f"{method} measures distances between numeric columns, and the table has none; "
                              "encode some columns as numbers first.")
-    sampler = getattr(cleaning, CLEANING_METHODS[method])()
-    return sampler.fit(features[numeric], df[target])
+    if method in CLEANING_METHODS:
+        sampler = getattr(cleaning, CLEANING_METHODS[method])()
+    else:
+        name, params = PROTOTYPE_METHODS[method]
+        sampler = getattr(prototypes, name)(**params, ratio=ratio)
+        if "random_state" in sampler.get_params():
+            sampler.set_params(random_state=random_state)
+    sampler.fit_resample(features[numeric], df[target])  # sets sample_indices_ for every rule
+    return sampler
 
 
 def over_sample(

@@ -1,0 +1,310 @@
+r"""Prototype under-samplers: keep the rows (or make the rows) that best represent a class.
+
+Both reach the planner's target, as the random :class:`~imbalance.UnderSampler` does
+(``ratio``, ``targets``), but choose rows by a rule instead of at random:
+
+- :class:`NearMiss` (Mani and Zhang, 2003) keeps the rows of each shrinking class whose
+  distances to the minority class are smallest (versions 1 and 2) or, among the rows near the
+  minority, largest (version 3).
+- :class:`ClusterCentroids` replaces a shrinking class by the centroids of a k-means with as
+  many clusters as the class should keep (``voting="soft"``), or by the real row nearest to
+  each centroid (``voting="hard"``).
+
+Neighbour searches run on the compiled exact scan (:mod:`imbalance._neighbors`), one class
+against another; ties go to the lower row index.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+
+from imbalance import _neighbors
+from imbalance._labels import EncodedLabels, class_positions
+from imbalance._validation import InputError, fmt_label, numeric_matrix
+from imbalance.resample import new_row_index, take_rows
+from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
+
+__all__ = ["NearMiss", "ClusterCentroids"]
+
+# Majority rows whose full distance rows to the minority are held at a time (NearMiss-2).
+_BLOCK_PAIRS = 1 << 22
+
+
+class _NumericUnderSampler(BaseSampler):
+    """Under-samplers that measure distances: dense, numeric, finite X."""
+
+    _strategy = "under"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
+                                           dataframe=True)
+        return tags
+
+
+class NearMiss(_NumericUnderSampler):
+    __doc__ = r"""Keep the rows of each shrinking class by their distances to the minority class.
+
+    Mani and Zhang (2003). Let :math:`M` be the minority class (the smallest; the first of
+    equals) and :math:`d_k^{near}(x)`, :math:`d_k^{far}(x)` the mean Euclidean distance from
+    :math:`x` to its ``n_neighbors`` nearest, or farthest, rows of :math:`M`. For each class
+    the plan shrinks to :math:`t` rows:
+
+    - ``version=1``: keep the :math:`t` rows with the smallest :math:`d_k^{near}`;
+    - ``version=2``: keep the :math:`t` rows with the smallest :math:`d_k^{far}`;
+    - ``version=3``: take, for every minority row, its ``n_neighbors_ver3`` nearest rows of
+      the class (Mani and Zhang's first step, which keeps every minority row surrounded),
+      then keep the :math:`t` of them with the *largest* :math:`d_k^{near}` (imbalanced-learn's
+      second step; we follow it so that both libraries keep the same rows). When fewer than
+      :math:`t` rows are candidates, all are kept, a warning says so and :attr:`plan_` holds
+      the counts reached.
+
+    Ties go to the lower row index. Version 2 compares every row with every minority row
+    (:math:`O(n\,n_M)` distances, in blocks of bounded memory); versions 1 and 3 use the
+    exact neighbour scan of one class against another.
+
+    Parameters
+    ----------
+    version : {1, 2, 3}, default=1
+    n_neighbors : int, default=3
+        Minority rows averaged over.
+    n_neighbors_ver3 : int, default=3
+        Candidates per minority row (version 3).
+    neighbors : estimator with the NearestNeighbors interface, optional
+        Searches instead of the compiled exact scan (versions 1 and 3).
+    ratio : float, default=1.0
+        Largest class count / smallest class count after, >= 1.
+    targets : dict or callable, default=None
+        Explicit counts after, as for :class:`~imbalance.UnderSampler`; overrides ``ratio``.
+
+    Attributes
+    ----------
+    plan_ : Plan
+        Counts before and after, per class (after: the counts reached).
+    sampling_strategy_ : dict
+        Class -> row count after.
+    sample_indices_ : ndarray
+        Positions of the kept rows, in their original order.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from imbalance import NearMiss
+    >>> X = [[0.0], [0.2], [1.0], [5.0], [9.0], [0.1]]
+    >>> y = [0, 0, 0, 0, 0, 1]
+    >>> NearMiss(n_neighbors=1).fit_resample(X, y)[0]
+    [[0.0], [0.1]]
+"""
+
+    _parameter_constraints: dict = {
+        "ratio": BaseSampler._parameter_constraints["ratio"],
+        "targets": BaseSampler._parameter_constraints["targets"],
+        "version": [StrOptions({"1", "2", "3"}), Interval(Integral, 1, 3, closed="both")],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "n_neighbors_ver3": [Interval(Integral, 1, None, closed="left")],
+        "neighbors": [HasMethods(["fit", "kneighbors"]), None],
+    }
+
+    def __init__(self, *, version: int = 1, n_neighbors: int = 3, n_neighbors_ver3: int = 3,
+                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None) -> None:
+        self.ratio = ratio
+        self.targets = targets
+        self.version = version
+        self.n_neighbors = n_neighbors
+        self.n_neighbors_ver3 = n_neighbors_ver3
+        self.neighbors = neighbors
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        values = numeric_matrix(X, "NearMiss")
+        version = int(self.version)
+        counts, targets = self.plan_.count_array, self.plan_.target_array
+        minority_code = int(np.argmin(counts))
+        positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))
+        minority = values[positions[minority_code]]
+        k = self.n_neighbors
+        if k > len(minority):
+            raise InputError(
+                f"NearMiss averages over n_neighbors={k} minority rows, but the minority class "
+                f"{fmt_label(labels.classes[minority_code])} has {len(minority)}; lower n_neighbors."
+            )
+        keep = []
+        for code in range(counts.size):
+            rows = positions[code]
+            if targets[code] >= counts[code]:
+                keep.append(rows)
+                continue
+            if version == 3:
+                rows = self._surrounding(values[rows], minority, rows, int(targets[code]), labels.classes[code])
+            if version == 2:
+                score = _mean_farthest(values[rows], minority, k)
+            else:
+                score = np.sqrt(_neighbors.kneighbors_of(values[rows], minority, k, search=self.neighbors)[0]).mean(1)
+            # smallest first (largest for version 3), ties to the lower row: a stable order
+            order = np.argsort(-score if version == 3 else score, kind="stable")
+            keep.append(np.sort(rows[order[:targets[code]]]))
+        return Resampled(np.sort(np.concatenate(keep)))
+
+    def _surrounding(self, X_class: np.ndarray, minority: np.ndarray, rows: np.ndarray, target: int,
+                     label: Any) -> np.ndarray:
+        """Version 3's candidates: the rows of the class among some minority row's nearest."""
+        k3 = min(self.n_neighbors_ver3, len(rows))
+        near = _neighbors.kneighbors_of(minority, X_class, k3, search=self.neighbors)[1]
+        candidates = rows[np.unique(near)]
+        if candidates.size < target:
+            warnings.warn(
+                f"NearMiss-3 found {candidates.size} rows of class {fmt_label(label)} near the minority, fewer "
+                f"than the {target} planned; all are kept (raise n_neighbors_ver3 for more).",
+                UserWarning, stacklevel=5)
+        return candidates
+
+
+def _mean_farthest(X: np.ndarray, minority: np.ndarray, k: int) -> np.ndarray:
+    """Mean Euclidean distance from every row of X to its k farthest minority rows, a block of
+    rows at a time (the full distance rows are needed: no index finds the farthest)."""
+    out = np.empty(len(X))
+    sq_min = np.einsum("ij,ij->i", minority, minority)
+    block = max(1, _BLOCK_PAIRS // max(len(minority), 1))
+    for start in range(0, len(X), block):
+        part = X[start:start + block]
+        sq = np.einsum("ij,ij->i", part, part)[:, None] + sq_min[None, :] - 2 * (part @ minority.T)
+        np.maximum(sq, 0, out=sq)  # rounding can leave a tiny negative
+        far = np.partition(sq, sq.shape[1] - k, axis=1)[:, -k:]
+        out[start:start + block] = np.sqrt(far).mean(axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class CentroidRows:
+    """Centroids as new rows (see :class:`imbalance.samplers.NewRows`): ``values`` in the
+    numeric columns, labelled as the ``base`` rows (real rows of their class)."""
+
+    values: np.ndarray
+    base: np.ndarray
+
+    def append_to(self, X: Any, rows: np.ndarray) -> Any:
+        kept = take_rows(X, rows)
+        if isinstance(X, pd.DataFrame):
+            new = {}
+            for j, c in enumerate(X.columns):
+                dtype = X[c].dtype
+                column = np.rint(self.values[:, j]) if pd.api.types.is_integer_dtype(dtype) else self.values[:, j]
+                new[c] = column.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(column, dtype=dtype)
+            frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
+            return pd.concat([kept, frame])
+        arr = np.asarray(kept)
+        values = np.rint(self.values) if arr.dtype.kind in "iu" else self.values
+        out = np.concatenate([arr, values.astype(arr.dtype, copy=False)])
+        return out.tolist() if isinstance(X, list) else out
+
+
+class ClusterCentroids(_NumericUnderSampler):
+    __doc__ = r"""Shrink a class to the centroids of a k-means on its rows.
+
+    For each class the plan shrinks to :math:`t` rows, a k-means with :math:`t` clusters is
+    fitted on the class's rows (``estimator``, default scikit-learn's ``KMeans`` with
+    ``n_init=1``, seeded from ``random_state``), and the class is replaced by
+
+    - ``voting="soft"``: the :math:`t` centroids, new rows appended after the kept input rows
+      (integer columns rounded; ``is_synthetic_`` marks them, ``parents_`` names the real row
+      nearest to each);
+    - ``voting="hard"``: the real row nearest to each centroid (a row nearest to two centroids
+      is kept once, so the class may end with fewer than :math:`t` rows; :attr:`plan_` holds
+      the counts reached). The result is then a subset of the input, in its order.
+
+    k-means costs :math:`O(n\,t\,d)` per iteration, so shrinking a large class to a large
+    target is slow (see the README's benchmark); :class:`NearMiss` or random under-sampling
+    are the fast choices.
+
+    Parameters
+    ----------
+    estimator : KMeans-like estimator, optional
+        Anything with an ``n_clusters`` parameter and ``cluster_centers_`` after ``fit``
+        (``MiniBatchKMeans`` is much faster on large classes); its own ``random_state`` is kept.
+    voting : {"soft", "hard"}, default="soft"
+    ratio, targets, random_state
+        The plan and the seed, as for :class:`~imbalance.UnderSampler`.
+
+    Attributes
+    ----------
+    plan_, sampling_strategy_, n_features_in_
+        As for :class:`~imbalance.UnderSampler`.
+    sample_indices_ : ndarray
+        Positions of the input rows in the result (``voting="hard"``, or classes left whole).
+    parents_ : ndarray of shape (n_centroids,)
+        For every centroid row, the position of the real row nearest to it (``voting="soft"``).
+    is_synthetic_ : ndarray of bool
+        Which rows of the result are centroids.
+
+    Examples
+    --------
+    >>> from imbalance import ClusterCentroids
+    >>> X = [[0.0], [0.2], [1.0], [1.2], [5.0], [9.0]]
+    >>> y = [0, 0, 0, 0, 1, 1]
+    >>> ClusterCentroids(voting="hard", random_state=0).fit_resample(X, y)[1]
+    [0, 0, 1, 1]
+"""
+
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "estimator": [HasMethods(["fit"]), None],
+        "voting": [StrOptions({"soft", "hard"})],
+    }
+
+    def __init__(self, *, estimator: Any = None, voting: str = "soft", ratio: float = 1.0, targets: Any = None,
+                 random_state: Any = None) -> None:
+        super().__init__(ratio=ratio, targets=targets, random_state=random_state)
+        self.estimator = estimator
+        self.voting = voting
+
+    def _kmeans(self, n_clusters: int, rng: np.random.Generator) -> Any:
+        """The default k-means, seeded from ``random_state``; or a clone of the user's, which
+        keeps its own ``random_state`` (as imbalanced-learn does)."""
+        if self.estimator is not None:
+            return clone(self.estimator).set_params(n_clusters=n_clusters)
+        from sklearn.cluster import KMeans
+
+        return KMeans(n_clusters=n_clusters, n_init=1, random_state=int(rng.integers(2**31 - 1)))
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        values = numeric_matrix(X, "ClusterCentroids")
+        counts, targets = self.plan_.count_array, self.plan_.target_array
+        positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))
+        kept, centroids, nearest = [], [], []
+        for code in range(counts.size):
+            rows = positions[code]
+            if targets[code] >= counts[code]:
+                kept.append(rows)
+                continue
+            if targets[code] == 0:
+                continue
+            model = self._kmeans(int(targets[code]), rng).fit(values[rows])
+            centres = np.asarray(model.cluster_centers_, dtype=values.dtype)
+            closest = rows[_neighbors.kneighbors_of(centres, values[rows], 1)[1][:, 0]]
+            if self.voting == "hard":
+                kept.append(np.unique(closest))
+            else:
+                centroids.append(centres)
+                nearest.append(closest)
+        rows = np.sort(np.concatenate(kept)) if kept else np.empty(0, np.int64)
+        n_new = sum(len(c) for c in centroids)
+        self.is_synthetic_ = np.r_[np.zeros(rows.size, bool), np.ones(n_new, bool)]
+        if self.voting == "hard":
+            self.parents_ = np.empty(0, np.int64)
+            return Resampled(rows)
+        self.parents_ = np.concatenate(nearest) if nearest else np.empty(0, np.int64)
+        if not n_new:
+            return Resampled(rows)
+        return Resampled(rows, CentroidRows(np.concatenate(centroids), self.parents_))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.sampler_tags = SamplerTags(sample_indices=self.voting == "hard")
+        return tags
