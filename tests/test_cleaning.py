@@ -10,12 +10,22 @@ from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
 import imbalance
-from imbalance import AllKNN, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, TomekLinks
+from imbalance import (
+    AllKNN,
+    CondensedNearestNeighbour,
+    EditedNearestNeighbours,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+)
 
 METHODS = [TomekLinks, EditedNearestNeighbours, RepeatedEditedNearestNeighbours, AllKNN]
 
 
-@parametrize_with_checks([TomekLinks(), EditedNearestNeighbours(), RepeatedEditedNearestNeighbours(), AllKNN()])
+@parametrize_with_checks([TomekLinks(), EditedNearestNeighbours(), RepeatedEditedNearestNeighbours(), AllKNN(),
+                          NeighbourhoodCleaningRule(), OneSidedSelection(random_state=0),
+                          CondensedNearestNeighbour(random_state=0)])
 def test_imbalanced_learn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -50,6 +60,9 @@ def direct_neighbours(X, k):
          lambda: peer.RepeatedEditedNearestNeighbours(kind_sel="mode")),
         (lambda: AllKNN(), lambda: peer.AllKNN()),
         (lambda: AllKNN(n_neighbors=5, allow_minority=True), lambda: peer.AllKNN(n_neighbors=5, allow_minority=True)),
+        (lambda: NeighbourhoodCleaningRule(self_vote=True), lambda: peer.NeighbourhoodCleaningRule()),
+        (lambda: NeighbourhoodCleaningRule(self_vote=True, n_neighbors=5, threshold_cleaning=2.0),
+         lambda: peer.NeighbourhoodCleaningRule(n_neighbors=5, threshold_cleaning=2.0)),
     ],
 )
 def test_same_rows_as_imbalanced_learn_on_continuous_data(ours, theirs, seed):
@@ -183,8 +196,10 @@ def test_table_level_methods_keep_the_index_and_measure_numeric_columns_only(chu
     numeric = [c for c in churn.columns if c != "LABEL" and churn[c].dtype != bool
                and pd.api.types.is_numeric_dtype(churn[c])]
     for method, cls in [("tomek", TomekLinks), ("enn", EditedNearestNeighbours),
-                        ("renn", RepeatedEditedNearestNeighbours), ("allknn", AllKNN)]:
-        out = imbalance.under_sample(churn, method=method)
+                        ("renn", RepeatedEditedNearestNeighbours), ("allknn", AllKNN),
+                        ("ncr", NeighbourhoodCleaningRule), ("oss", lambda: OneSidedSelection(random_state=2)),
+                        ("cnn", lambda: CondensedNearestNeighbour(random_state=2))]:
+        out = imbalance.under_sample(churn, method=method, random_state=2)
         expected = cls().fit(churn[numeric], churn["LABEL"]).sample_indices_
         np.testing.assert_array_equal(out.index.to_numpy(), churn.index.to_numpy()[expected])
         assert list(out.columns) == list(churn.columns) and (out.dtypes == churn.dtypes).all()
@@ -202,3 +217,102 @@ def test_compare_strategies_tomek_and_enn_are_opt_in(churn):
     fit = result.results.groupby("strategy")["n_fit"].mean()
     assert fit["enn"] < fit["tomek"] < fit["none"]  # cleaning removed rows from the training parts only
     assert (result.results["n_test"].groupby(result.results["strategy"]).sum() == 5000).all()
+
+
+# ----------------------------------------------------------------------------- NCR, OSS, CNN
+
+
+def nearest_of(points, X, rows):
+    """Position (in X) of the nearest of ``rows`` to each point: ties to the lower row."""
+    rows = np.sort(rows)
+    d = cdist(points, X[rows], "sqeuclidean")
+    return rows[np.argmin(d, axis=1)]  # argmin: the first of equals
+
+
+@pytest.mark.parametrize("self_vote", [False, True])
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(300), lambda: continuous(300, classes=2)])
+def test_neighbourhood_cleaning_rule_against_the_paper(data, self_vote):
+    X, y = data()
+    k = 3
+    around = direct_neighbours(X, k)
+    counts = np.bincount(y)
+    minority = int(np.argmin(counts))
+    a1 = [i for i in range(len(X)) if y[i] != minority and np.argmax(np.bincount(y[around[i]], minlength=y.max() + 1))
+          != y[i]]
+    a2 = set()
+    for i in np.flatnonzero(y == minority):
+        voters = np.r_[i, around[i][:k - 1]] if self_vote else around[i]
+        if np.argmax(np.bincount(y[voters], minlength=y.max() + 1)) != minority:
+            a2 |= {j for j in around[i] if y[j] != minority and counts[y[j]] > 0.5 * counts[minority]}
+    sampler = NeighbourhoodCleaningRule(self_vote=self_vote)
+    sampler.fit_resample(X, y)
+    assert sorted(set(range(len(X))) - set(sampler.sample_indices_)) == sorted(set(a1) | a2)
+
+
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(300), lambda: continuous(300, classes=2)])
+@pytest.mark.parametrize("n_seeds", [1, 4])
+def test_one_sided_selection_against_the_paper(data, n_seeds):
+    X, y = data()
+    sampler = OneSidedSelection(n_seeds_S=n_seeds, random_state=3)
+    sampler.fit_resample(X, y)
+    counts = np.bincount(y)
+    minority = int(np.argmin(counts))
+    seeds = sampler.seed_indices_
+    assert len(seeds) == n_seeds * (len(counts) - 1)
+    keep = set(np.flatnonzero(y == minority))
+    for c in set(range(len(counts))) - {minority}:
+        own_seeds = seeds[y[seeds] == c]
+        reference = np.r_[np.flatnonzero(y == minority), own_seeds]
+        others = np.setdiff1d(np.flatnonzero(y == c), own_seeds)
+        nearest = nearest_of(X[others], X, reference)
+        keep |= set(own_seeds) | set(others[y[nearest] != c])
+    kept = np.array(sorted(keep))
+    nearest = direct_neighbours(X[kept], 1)[:, 0]
+    linked = [kept[i] for i in range(len(kept)) if y[kept[i]] != minority and y[kept[nearest[i]]] != y[kept[i]]
+              and nearest[nearest[i]] == i]
+    assert list(sampler.sample_indices_) == sorted(keep - set(linked))
+
+
+def hart(X, y, seeds, minority):
+    """Hart's condensed nearest neighbour, written as the paper says: pass until stable."""
+    store = set(np.flatnonzero(y == minority)) | set(seeds)
+    rows = [i for i in range(len(X)) if y[i] == y[seeds[0]]]
+    while True:
+        grew = False
+        for i in rows:
+            if i in store:
+                continue
+            if y[nearest_of(X[[i]], X, np.array(sorted(store)))[0]] != y[i]:
+                store.add(i)
+                grew = True
+        if not grew:
+            return sorted(j for j in store if y[j] == y[seeds[0]])
+
+
+@pytest.mark.parametrize("data", [tie_grid, lambda: continuous(300, classes=2), lambda: continuous(3000, classes=2)])
+def test_condensed_nearest_neighbour_against_hart(data, monkeypatch):
+    import imbalance.cleaning as cleaning
+
+    monkeypatch.setattr(cleaning, "_CONDENSE_BLOCK", 64)  # many blocks: the incremental bookkeeping at work
+    X, y = data()
+    minority = int(np.argmin(np.bincount(y)))
+    sampler = CondensedNearestNeighbour(random_state=1)
+    sampler.fit_resample(X, y)
+    expected = hart(X, y, sampler.seed_indices_, minority)
+    kept = sampler.sample_indices_
+    assert list(kept[y[kept] != minority]) == expected
+    # Hart's property: 1-NN on the condensed set classifies every row of the class correctly
+    others = np.flatnonzero(y != minority)
+    assert (y[nearest_of(X[others], X, kept)] == y[others]).all()
+
+
+def test_condensed_and_one_sided_follow_the_seed_and_handle_several_classes():
+    X, y = continuous(600)
+    for cls in (CondensedNearestNeighbour, OneSidedSelection):
+        a = cls(random_state=5).fit(X, y)
+        b = cls(random_state=5).fit(X, y)
+        c = cls(random_state=6).fit(X, y)
+        np.testing.assert_array_equal(a.sample_indices_, b.sample_indices_)
+        assert not np.array_equal(a.seed_indices_, c.seed_indices_)
+        assert a.plan_.targets[2] == np.bincount(y)[2]  # the minority stays whole
+        assert sorted(np.unique(y[a.seed_indices_])) == [0, 1]

@@ -15,23 +15,31 @@ neighbour, its duplicates are. ``neighbors=`` takes any ``NearestNeighbors``-lik
   ``n_neighbors`` nearest neighbours disagree with it.
 - :class:`RepeatedEditedNearestNeighbours` (Tomek 1976): ENN until nothing changes.
 - :class:`AllKNN` (Tomek 1976): ENN with 1, 2, ..., ``n_neighbors`` neighbours in turn.
+- :class:`NeighbourhoodCleaningRule` (Laurikkala 2001): ENN, plus the neighbours of every
+  minority row that its neighbours misclassify.
+- :class:`OneSidedSelection` (Kubat and Matwin 1997): keep the rows a 1-NN rule on the minority
+  and a few seeds misclassifies, then remove Tomek links.
+- :class:`CondensedNearestNeighbour` (Hart 1968): the rows needed for 1-NN to classify every
+  row of a class correctly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _neighbors
-from imbalance._labels import EncodedLabels
+from imbalance._draw import random_subset
+from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags
 
-__all__ = ["TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN"]
+__all__ = ["TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN",
+           "NeighbourhoodCleaningRule", "OneSidedSelection", "CondensedNearestNeighbour"]
 
 
 class _CleaningSampler(BaseSampler):
@@ -73,13 +81,12 @@ class _CleaningSampler(BaseSampler):
             )
         return _neighbors.kneighbors(X, k, queries=rows, search=self.neighbors)[1]
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError
 
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
         values = numeric_matrix(X, type(self).__name__)
-        keep = self._keep(values, labels.codes, self._cleaned(labels))
-        return Resampled(np.flatnonzero(keep))
+        return Resampled(np.flatnonzero(self._keep(values, labels.codes, self._cleaned(labels), rng)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -114,7 +121,7 @@ class TomekLinks(_CleaningSampler):
     Parameters
     ----------""" + _CLEANING_DOC
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         nearest = self._neighbours(X, 1)[:, 0]
         rows = np.arange(len(X))
         linked = (codes[nearest] != codes) & (nearest[nearest] == rows)
@@ -147,7 +154,7 @@ class EditedNearestNeighbours(_CleaningSampler):
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         rows = np.flatnonzero(cleaned[codes])
         if rows.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
             lists = self._neighbours(X, self.n_neighbors)
@@ -160,15 +167,12 @@ def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_se
     keep = np.ones(n, bool)
     if rows.size == 0:
         return keep
-    k = neighbours.shape[1]
     around = codes[neighbours]
     own = codes[rows][:, None]
     if kind_sel == "all":
         agree = (around == own).all(axis=1)
     else:  # the most common class among the neighbours, ties to the lower class code
-        votes = np.zeros((rows.size, int(codes.max()) + 1), dtype=np.int64)
-        np.add.at(votes, (np.repeat(np.arange(rows.size), k), around.ravel()), 1)
-        agree = votes.argmax(axis=1) == own[:, 0]
+        agree = _mode(codes, around) == own[:, 0]
     keep[rows] = agree
     return keep
 
@@ -199,7 +203,7 @@ class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
         super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
         self.max_iter = max_iter
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return _repeated(self, X, codes, cleaned, [self.n_neighbors] * self.max_iter, stop_when_stable=True)
 
 
@@ -227,7 +231,7 @@ class AllKNN(EditedNearestNeighbours):
         super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
         self.allow_minority = allow_minority
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return _repeated(self, X, codes, cleaned, list(range(1, self.n_neighbors + 1)), stop_when_stable=False,
                          allow_minority=self.allow_minority)
 
@@ -297,3 +301,241 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
             break
     sampler.n_iter_ = passes
     return alive
+
+
+def _mode(codes: np.ndarray, around: np.ndarray) -> np.ndarray:
+    """The most common class code in each row of ``around`` (ties to the lower code)."""
+    votes = np.zeros((around.shape[0], int(codes.max()) + 1), dtype=np.int64)
+    np.add.at(votes, (np.repeat(np.arange(around.shape[0]), around.shape[1]), around.ravel()), 1)
+    return votes.argmax(axis=1)
+
+
+class NeighbourhoodCleaningRule(_CleaningSampler):
+    __doc__ = r"""Clean the neighbourhood of the minority class (Laurikkala, 2001).
+
+    With :math:`C` the minority class (the smallest) and :math:`k` = ``n_neighbors``, remove
+    from the cleaned classes the union of
+
+    - :math:`A_1`: the rows :class:`EditedNearestNeighbours` (``kind_sel="mode"``) removes;
+    - :math:`A_2`: for every row of :math:`C` that the majority vote of its :math:`k` nearest
+      rows misclassifies, those neighbours, if their class is cleaned and holds more than
+      ``threshold_cleaning`` :math:`\cdot |C|` rows.
+
+    Laurikkala classifies a minority row by its :math:`k` nearest *other* rows, and so do we.
+    imbalanced-learn 0.14 lets the row vote for itself (its k-NN classifier is fitted on the
+    rows it predicts), so that a row is misclassified only when :math:`k - 1` of the others
+    outvote it; ``self_vote=True`` reproduces that.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=3
+    threshold_cleaning : float, default=0.5
+    self_vote : bool, default=False""" + _CLEANING_DOC
+
+    _parameter_constraints: dict = {
+        **_CleaningSampler._parameter_constraints,
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "threshold_cleaning": [Interval(Real, 0, None, closed="left")],
+        "self_vote": ["boolean"],
+    }
+
+    def __init__(self, *, n_neighbors: int = 3, threshold_cleaning: float = 0.5, self_vote: bool = False,
+                 classes: Sequence[Any] | str | None = None, neighbors: Any = None) -> None:
+        super().__init__(classes=classes, neighbors=neighbors)
+        self.n_neighbors = n_neighbors
+        self.threshold_cleaning = threshold_cleaning
+        self.self_vote = self_vote
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        k = self.n_neighbors
+        lists = self._neighbours(X, k)  # every row's: ENN needs the cleaned rows', A2 the minority's
+        counts = np.bincount(codes, minlength=cleaned.size)
+        minority = int(np.argmin(counts))
+        keep = _edited(codes, np.flatnonzero(cleaned[codes]), lists[cleaned[codes]], "mode", len(X))  # A1
+        rows = np.flatnonzero(codes == minority)
+        around = lists[rows]
+        if self.self_vote:  # the row itself and its k - 1 nearest
+            around = np.column_stack([rows, around[:, :k - 1]])
+        wrong = _mode(codes, codes[around]) != minority
+        suspects = np.unique(lists[rows[wrong]])
+        large = cleaned & (counts > self.threshold_cleaning * counts[minority])
+        keep[suspects[large[codes[suspects]]]] = False  # A2
+        return keep
+
+
+class OneSidedSelection(_CleaningSampler):
+    __doc__ = r"""One-sided selection (Kubat and Matwin, 1997).
+
+    For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
+    ``n_seeds_S`` rows of :math:`c` drawn at random (without replacement), classify every
+    other row of :math:`c` by its nearest row in :math:`C` (1-NN, ties to the lower row) and
+    keep the seeds and the rows it misclassifies: the rest are redundant, far from the
+    boundary. Then remove the cleaned-class member of every Tomek link among the rows kept.
+
+    Parameters
+    ----------
+    n_seeds_S : int, default=1
+        Seed rows per cleaned class (Kubat and Matwin: one).
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.""" + _CLEANING_DOC + """    seed_indices_ : ndarray
+        Positions of the seed rows drawn.
+"""
+
+    _parameter_constraints: dict = {
+        **_CleaningSampler._parameter_constraints,
+        "n_seeds_S": [Interval(Integral, 1, None, closed="left")],
+        "random_state": BaseSampler._parameter_constraints["random_state"],
+    }
+
+    def __init__(self, *, n_seeds_S: int = 1, random_state: Any = None, classes: Sequence[Any] | str | None = None,
+                 neighbors: Any = None) -> None:
+        super().__init__(classes=classes, neighbors=neighbors)
+        self.n_seeds_S = n_seeds_S
+        self.random_state = random_state
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        counts = np.bincount(codes, minlength=cleaned.size)
+        minority = int(np.argmin(counts))
+        positions = class_positions(codes, counts, np.arange(cleaned.size))
+        keep = ~cleaned[codes]
+        drawn = []
+        for code in np.flatnonzero(cleaned):
+            rows = positions[code]
+            if code == minority or rows.size == 0:
+                keep[rows] = True
+                continue
+            seeds = rows[_seeds(rows.size, self.n_seeds_S, rng)]
+            drawn.append(seeds)
+            reference = np.sort(np.concatenate([positions[minority], seeds]))  # ties to the lower row
+            others = np.setdiff1d(rows, seeds, assume_unique=True)
+            nearest = reference[_neighbors.kneighbors_of(X[others], X[reference], 1, search=self.neighbors)[1][:, 0]]
+            keep[seeds] = True
+            keep[others[codes[nearest] != code]] = True
+        self.seed_indices_ = np.sort(np.concatenate(drawn)) if drawn else np.empty(0, np.int64)
+        kept = np.flatnonzero(keep)
+        links = TomekLinks(neighbors=self.neighbors)._keep(X[kept], codes[kept], cleaned, rng)
+        keep[kept[~links]] = False
+        return keep
+
+
+def _seeds(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    return random_subset(n, min(size, n), rng)
+
+
+class CondensedNearestNeighbour(_CleaningSampler):
+    __doc__ = r"""Condensed nearest neighbour (Hart, 1968): the rows 1-NN needs, no more.
+
+    For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
+    ``n_seeds_S`` rows of :math:`c` drawn at random, and pass over the rows of :math:`c` in
+    order: a row that its nearest row in :math:`C` misclassifies (1-NN, ties to the lower
+    row) joins :math:`C`. Passes repeat until one adds nothing, so that, as Hart defines the
+    condensed set, 1-NN on :math:`C` classifies every row of :math:`c` correctly.
+    imbalanced-learn stops after one pass, whose result need not have that property.
+
+    Each row is checked against the rows added since it was last checked, by the compiled
+    scan, a block of rows at a time, instead of refitting a classifier after every addition.
+
+    Parameters
+    ----------
+    n_seeds_S : int, default=1
+        Seed rows per cleaned class.
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.""" + _CLEANING_DOC + """    n_iter_ : int
+        Passes over the largest cleaned class.
+    seed_indices_ : ndarray
+        Positions of the seed rows drawn.
+"""
+
+    _parameter_constraints: dict = {
+        **_CleaningSampler._parameter_constraints,
+        "n_seeds_S": [Interval(Integral, 1, None, closed="left")],
+        "random_state": BaseSampler._parameter_constraints["random_state"],
+    }
+
+    def __init__(self, *, n_seeds_S: int = 1, random_state: Any = None, classes: Sequence[Any] | str | None = None,
+                 neighbors: Any = None) -> None:
+        super().__init__(classes=classes, neighbors=neighbors)
+        self.n_seeds_S = n_seeds_S
+        self.random_state = random_state
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        counts = np.bincount(codes, minlength=cleaned.size)
+        minority = int(np.argmin(counts))
+        positions = class_positions(codes, counts, np.arange(cleaned.size))
+        keep = ~cleaned[codes]
+        self.n_iter_ = 0
+        drawn = []
+        for code in np.flatnonzero(cleaned):
+            rows = positions[code]
+            if code == minority or rows.size == 0:
+                keep[rows] = True
+                continue
+            seeds = _seeds(rows.size, self.n_seeds_S, rng)
+            drawn.append(rows[seeds])
+            condensed, passes = _condense(X, rows, seeds, positions[minority], self.neighbors)
+            keep[condensed] = True
+            self.n_iter_ = max(self.n_iter_, passes)
+        self.seed_indices_ = np.sort(np.concatenate(drawn)) if drawn else np.empty(0, np.int64)
+        return keep
+
+
+# Rows of a class checked together against the rows added before their block.
+_CONDENSE_BLOCK = 1024
+
+
+def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.ndarray,
+              search: Any) -> tuple[np.ndarray, int]:
+    """Hart's passes for one class: ``rows`` (its positions in X, ascending), ``seeds``
+    (positions in ``rows``) and the minority rows. Returns the class's rows in the condensed
+    set, and the number of passes.
+
+    A row is misclassified when its nearest minority row comes before its nearest row of the
+    class in C in (squared distance, row index) order. The nearest minority row is fixed; the
+    nearest class row in C only improves as rows join, so each row keeps it and is brought up
+    to date with the rows added since it last was."""
+    near_m = _neighbors.kneighbors_of(X[rows], X[minority], 1, search=search)
+    dist_m, index_m = near_m[0][:, 0], minority[near_m[1][:, 0]]
+    n = rows.size
+    dist_c = np.full(n, np.inf, dtype=dist_m.dtype)
+    index_c = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    in_c = np.zeros(n, bool)
+    added = list(seeds)  # positions in rows, in the order they joined
+    in_c[seeds] = True
+    synced = np.zeros(n, dtype=np.int64)  # how many of ``added`` each row's nearest accounts for
+
+    def bring_up_to_date(block: np.ndarray) -> None:
+        start = int(synced[block].min())
+        new = np.sort(np.asarray(added[start:], dtype=np.int64))  # by row: ties to the lower row
+        if new.size:
+            d, j = _neighbors.kneighbors_of(X[rows[block]], X[rows[new]], 1, search=search)
+            d, j = d[:, 0], rows[new[j[:, 0]]]
+            better = (d < dist_c[block]) | ((d == dist_c[block]) & (j < index_c[block]))
+            dist_c[block[better]], index_c[block[better]] = d[better], j[better]
+        synced[block] = len(added)
+
+    passes = 0
+    while True:
+        passes += 1
+        grew = False
+        for start in range(0, n, _CONDENSE_BLOCK):
+            block = np.arange(start, min(start + _CONDENSE_BLOCK, n))
+            block = block[~in_c[block]]
+            if block.size == 0:
+                continue
+            bring_up_to_date(block)
+            wrong = (dist_m[block] < dist_c[block]) | ((dist_m[block] == dist_c[block]) & (index_m[block] < index_c[block]))
+            first_new = len(added)
+            for i in block[wrong]:  # in order: rows added in this block may fix later ones
+                if len(added) > first_new:
+                    new = rows[np.sort(np.asarray(added[first_new:]))]
+                    d = np.einsum("ij,ij->i", X[new] - X[rows[i]], X[new] - X[rows[i]])
+                    j = int(np.argmin(d))  # the first of equals: the lower row
+                    if d[j] < dist_c[i] or (d[j] == dist_c[i] and new[j] < index_c[i]):
+                        dist_c[i], index_c[i] = d[j], new[j]
+                synced[i] = len(added)
+                if dist_m[i] < dist_c[i] or (dist_m[i] == dist_c[i] and index_m[i] < index_c[i]):
+                    added.append(int(i))
+                    in_c[i] = True
+                    grew = True
+        if not grew:
+            return rows[np.sort(np.asarray(added, dtype=np.int64))], passes

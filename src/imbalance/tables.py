@@ -18,7 +18,8 @@ __all__ = ["under_sample", "over_sample", "fit_under_rule", "METHODS", "UNDER_ME
 METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
 #: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
 CLEANING_METHODS = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
-                    "allknn": "AllKNN"}
+                    "allknn": "AllKNN", "ncr": "NeighbourhoodCleaningRule", "oss": "OneSidedSelection",
+                    "cnn": "CondensedNearestNeighbour"}
 #: Rules that reach the plan's targets by choosing rows (:mod:`imbalance.prototypes`): short
 #: name -> (class, parameters). ClusterCentroids keeps real rows here (hard voting), so that a
 #: table's other columns come along.
@@ -56,9 +57,9 @@ def under_sample(
     """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
 
     Rows are drawn without replacement; the index is kept and the input is not modified.
-    ``method="tomek"``, ``"enn"``, ``"renn"`` or ``"allknn"`` instead removes the rows a
-    cleaning rule flags (:mod:`imbalance.cleaning`, default parameters) from every class but
-    the minority (``ratio`` and ``random_state`` do not apply); ``"nearmiss1"``,
+    ``method="tomek"``, ``"enn"``, ``"renn"``, ``"allknn"``, ``"ncr"``, ``"oss"`` or ``"cnn"``
+    instead removes the rows a cleaning rule flags (:mod:`imbalance.cleaning`, default
+    parameters) from every class but the minority (``ratio`` does not apply); ``"nearmiss1"``,
     ``"nearmiss2"``, ``"nearmiss3"`` and ``"cluster_centroids"`` reach ``ratio`` by choosing
     rows by their distances (:mod:`imbalance.prototypes`). Distances are measured over the
     numeric columns (see :func:`fit_under_rule`).
@@ -115,8 +116,8 @@ def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float =
     else:
         name, params = PROTOTYPE_METHODS[method]
         sampler = getattr(prototypes, name)(**params, ratio=ratio)
-        if "random_state" in sampler.get_params():
-            sampler.set_params(random_state=random_state)
+    if "random_state" in sampler.get_params():  # the seeds of oss/cnn, the k-means of cluster_centroids
+        sampler.set_params(random_state=random_state)
     sampler.fit_resample(features[numeric], df[target])  # sets sample_indices_ for every rule
     return sampler
 
