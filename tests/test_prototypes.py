@@ -10,11 +10,13 @@ from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy.spatial.distance import cdist
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
 
-from imbalance import ClusterCentroids, ImbalanceError, NearMiss
+from imbalance import ClusterCentroids, ImbalanceError, InstanceHardnessThreshold, NearMiss
 
 
 @parametrize_with_checks([NearMiss(), NearMiss(version=2), NearMiss(version=3), ClusterCentroids(random_state=0),
+                          InstanceHardnessThreshold(estimator=RandomForestClassifier(10, random_state=0), random_state=0),
                           ClusterCentroids(voting="hard", random_state=0)])
 def test_imbalanced_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
@@ -178,3 +180,49 @@ def test_table_level_prototype_methods_keep_real_rows_and_the_index(churn):
         assert list(out.columns) == list(churn.columns) and (out.dtypes == churn.dtypes).all()
         assert (out["LABEL"] == 1).sum() == 707 and (out["LABEL"] == 0).sum() <= 1414
     assert (imbalance.under_sample(churn, method="nearmiss1", ratio=2)["LABEL"] == 0).sum() == 1414
+
+
+# ----------------------------------------------------------------------------- InstanceHardnessThreshold
+
+
+def test_instance_hardness_keeps_the_easiest_rows_exactly():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from imbalance import InstanceHardnessThreshold
+
+    X, y = continuous(0)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    sampler = InstanceHardnessThreshold(estimator=LogisticRegression(), cv=folds, ratio=1.5)
+    X_res, y_res = sampler.fit_resample(X, y)
+    proba = cross_val_predict(LogisticRegression(), X, y, cv=folds, method="predict_proba")
+    hardness = 1 - proba[np.arange(len(y)), y]
+    np.testing.assert_allclose(sampler.hardness_, hardness)
+    target = int(1.5 * np.bincount(y).min())
+    expected = [np.flatnonzero(y == 2)]
+    for c in (0, 1):
+        rows = np.flatnonzero(y == c)
+        expected.append(rows[np.argsort(hardness[rows], kind="stable")[:target]])
+    np.testing.assert_array_equal(sampler.sample_indices_, np.sort(np.concatenate(expected)))
+    assert np.bincount(y_res).tolist() == [target, target, np.bincount(y)[2]]
+
+
+def test_instance_hardness_default_forest_is_seeded_and_takes_a_pipeline():
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from imbalance import InstanceHardnessThreshold
+
+    X, y = continuous(1, n=300)
+    a = InstanceHardnessThreshold(random_state=3).fit_resample(X, y)[0]
+    b = InstanceHardnessThreshold(random_state=3).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(a, b)
+    df = pd.DataFrame(X, columns=list("abcdef")).assign(colour=np.where(X[:, 0] > 0, "red", "blue"))
+    model = make_pipeline(make_column_transformer((OneHotEncoder(), ["colour"]), remainder="passthrough"),
+                          LogisticRegression())
+    X_res, y_res = InstanceHardnessThreshold(estimator=model, random_state=0).fit_resample(df, y)
+    assert list(X_res.columns) == list(df.columns) and (X_res.dtypes == df.dtypes).all()
+    with pytest.raises(ImbalanceError, match="lower cv"):
+        InstanceHardnessThreshold(cv=10).fit_resample(X[:60], np.r_[np.zeros(55, int), np.ones(5, int)])

@@ -40,6 +40,7 @@ _LAZY = {
     "CondensedNearestNeighbour": "imbalance.cleaning",
     "NearMiss": "imbalance.prototypes",
     "ClusterCentroids": "imbalance.prototypes",
+    "InstanceHardnessThreshold": "imbalance.prototypes",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",

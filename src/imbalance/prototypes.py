@@ -9,6 +9,8 @@ Both reach the planner's target, as the random :class:`~imbalance.UnderSampler` 
 - :class:`ClusterCentroids` replaces a shrinking class by the centroids of a k-means with as
   many clusters as the class should keep (``voting="soft"``), or by the real row nearest to
   each centroid (``voting="hard"``).
+- :class:`InstanceHardnessThreshold` (Smith, Martinez and Giraud-Carrier, 2014) keeps the rows
+  a cross-validated classifier finds easiest.
 
 Neighbour searches run on the compiled exact scan (:mod:`imbalance._neighbors`), one class
 against another; ties go to the lower row index.
@@ -32,7 +34,7 @@ from imbalance._validation import InputError, fmt_label, numeric_matrix
 from imbalance.resample import new_row_index, take_rows
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
 
-__all__ = ["NearMiss", "ClusterCentroids"]
+__all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
 # Majority rows whose full distance rows to the minority are held at a time (NearMiss-2).
 _BLOCK_PAIRS = 1 << 22
@@ -307,4 +309,87 @@ class ClusterCentroids(_NumericUnderSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.sampler_tags = SamplerTags(sample_indices=self.voting == "hard")
+        return tags
+
+
+class InstanceHardnessThreshold(BaseSampler):
+    __doc__ = r"""Keep the rows a classifier finds easiest (Smith, Martinez and Giraud-Carrier, 2014).
+
+    The instance hardness of row :math:`i` with label :math:`y_i` is
+    :math:`h_i = 1 - \hat p(y_i \mid x_i)`, with :math:`\hat p` predicted out of fold
+    (``cross_val_predict`` over ``cv`` stratified folds), so that no row is scored by a model
+    that saw it. Each class the plan shrinks to :math:`t` rows keeps its :math:`t` rows of
+    lowest hardness (ties to the lower row): exactly :math:`t`, where imbalanced-learn keeps the
+    rows above a percentile, which can be more. Any X the classifier takes will do (a
+    ``Pipeline`` with its own encoding, too).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``, optional
+        Default: scikit-learn's ``RandomForestClassifier(n_estimators=100)``, seeded from
+        ``random_state``. A given one keeps its own ``random_state``.
+    cv : int or cross-validation splitter, default=5
+        Folds (an int: ``StratifiedKFold`` shuffled with ``random_state``).
+    n_jobs : int, optional
+        Folds fitted in parallel (joblib).
+    ratio, targets, random_state
+        The plan and the seed, as for :class:`~imbalance.UnderSampler`.
+
+    Attributes
+    ----------
+    plan_, sampling_strategy_, n_features_in_
+        As for :class:`~imbalance.UnderSampler`.
+    hardness_ : ndarray of shape (n_samples,)
+        :math:`h_i` of every input row.
+    sample_indices_ : ndarray
+        Positions of the kept rows, in their original order.
+"""
+
+    _strategy = "under"
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "cv": [Interval(Integral, 2, None, closed="left"), "cv_object"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(self, *, estimator: Any = None, cv: Any = 5, n_jobs: int | None = None, ratio: float = 1.0,
+                 targets: Any = None, random_state: Any = None) -> None:
+        super().__init__(ratio=ratio, targets=targets, random_state=random_state)
+        self.estimator = estimator
+        self.cv = cv
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        seed = int(rng.integers(2**31 - 1))
+        if self.estimator is None:
+            from sklearn.ensemble import RandomForestClassifier
+
+            estimator = RandomForestClassifier(n_estimators=100, random_state=seed)
+        else:
+            estimator = clone(self.estimator)
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=seed) if isinstance(self.cv, Integral) else self.cv
+        if np.min(labels.counts) < getattr(folds, "n_splits", 0):
+            raise InputError(
+                f"InstanceHardnessThreshold scores rows over cv={folds.n_splits} stratified folds, but a class has "
+                f"only {int(np.min(labels.counts))} rows; lower cv."
+            )
+        proba = cross_val_predict(estimator, X, labels.codes, cv=folds, n_jobs=self.n_jobs, method="predict_proba")
+        self.hardness_ = 1.0 - proba[np.arange(labels.n_samples), labels.codes]
+        counts, targets = self.plan_.count_array, self.plan_.target_array
+        positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))
+        keep = []
+        for code in range(counts.size):
+            rows = positions[code]
+            if targets[code] < counts[code]:  # easiest first, ties to the lower row
+                rows = np.sort(rows[np.argsort(self.hardness_[rows], kind="stable")[:targets[code]]])
+            keep.append(rows)
+        return Resampled(np.sort(np.concatenate(keep)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=True, string=False, allow_nan=False,
+                                           dataframe=True)
         return tags

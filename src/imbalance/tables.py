@@ -28,6 +28,7 @@ PROTOTYPE_METHODS = {
     "nearmiss2": ("NearMiss", {"version": 2}),
     "nearmiss3": ("NearMiss", {"version": 3}),
     "cluster_centroids": ("ClusterCentroids", {"voting": "hard"}),
+    "iht": ("InstanceHardnessThreshold", {}),
 }
 #: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
 #: prototype rule to a ratio.
@@ -60,8 +61,8 @@ def under_sample(
     ``method="tomek"``, ``"enn"``, ``"renn"``, ``"allknn"``, ``"ncr"``, ``"oss"`` or ``"cnn"``
     instead removes the rows a cleaning rule flags (:mod:`imbalance.cleaning`, default
     parameters) from every class but the minority (``ratio`` does not apply); ``"nearmiss1"``,
-    ``"nearmiss2"``, ``"nearmiss3"`` and ``"cluster_centroids"`` reach ``ratio`` by choosing
-    rows by their distances (:mod:`imbalance.prototypes`). Distances are measured over the
+    ``"nearmiss2"``, ``"nearmiss3"``, ``"cluster_centroids"`` and ``"iht"`` (instance hardness)
+    reach ``ratio`` by choosing rows (:mod:`imbalance.prototypes`). Distances are measured over the
     numeric columns (see :func:`fit_under_rule`).
 
     Parameters
