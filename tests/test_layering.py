@@ -21,7 +21,7 @@ LAYERS = {
     "_labels": 1, "_io": 1, "_neighbors": 1,
     "planner": 2, "weights": 2,
     "resample": 3, "torch": 3, "spark": 3,
-    "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4,
+    "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
     "tables": 5,
     "metrics": 6,
     "model_selection": 8,

@@ -41,11 +41,14 @@ _LAZY = {
     "NearMiss": "imbalance.prototypes",
     "ClusterCentroids": "imbalance.prototypes",
     "InstanceHardnessThreshold": "imbalance.prototypes",
+    "SamplerChain": "imbalance.combine",
+    "SMOTEENN": "imbalance.combine",
+    "SMOTETomek": "imbalance.combine",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("cleaning", "comparison", "datasets", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
 

@@ -244,6 +244,8 @@ class ClusterCentroids(_NumericUnderSampler):
         For every centroid row, the position of the real row nearest to it (``voting="soft"``).
     is_synthetic_ : ndarray of bool
         Which rows of the result are centroids.
+    origin_ : ndarray
+        The input row of every output row, -1 for centroids.
 
     Examples
     --------

@@ -177,9 +177,10 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         labels = self._fit(X, y)
         result = self._run(X, labels)
         if result.new is None:
-            self.sample_indices_ = result.indices
+            self.sample_indices_ = self.origin_ = result.indices
             return take_rows(X, result.rows), take_rows(y, result.rows)
         rows = result.indices
+        self.origin_ = np.concatenate([rows, np.full(result.new.base.size, -1, dtype=np.int64)])
         X_res = result.new.append_to(X, rows)
         y_res = take_rows(y, np.concatenate([rows, result.new.base]))
         if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
@@ -218,6 +219,9 @@ _PARAMS_DOC = """
         but always meaning the count after).
     sample_indices_ : ndarray of shape (n_samples_res,)
         Positions in the input of the rows returned by the last ``fit_resample``.
+    origin_ : ndarray of shape (n_samples_res,)
+        The same, on every sampler: for each returned row, the input row it is (or copies), or
+        -1 for a row the sampler made up (SMOTE's synthetic rows, centroids).
     n_features_in_ : int
     feature_names_in_ : ndarray of str, only when X is a DataFrame with string column names
 """

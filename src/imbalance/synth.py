@@ -349,6 +349,8 @@ _COMMON_DOC = """
         Positions in the input of the base row and the neighbour of every synthetic row (in
         output order: synthetic row ``i`` is output row ``n_samples + i``).
     is_synthetic_ : ndarray of bool, shape (n_samples + n_synthetic,)
+    origin_ : ndarray of shape (n_samples + n_synthetic,)
+        The input row of every output row, -1 for synthetic ones.
 """
 
 

@@ -1,0 +1,253 @@
+"""Samplers run one after another: a general chain, and SMOTE followed by a cleaning rule.
+
+A chain is a sampler of its own (no ``Pipeline`` needed): it runs its steps in order, each on
+the previous step's output, and reports what the whole did: :attr:`plan_` (counts before the
+first step and after the last), :attr:`origin_` (the input row of every output row, -1 for
+made-up rows) and, for made-up rows, :attr:`parents_` in input positions.
+
+- :class:`SamplerChain`: any of our samplers, in any order.
+- :class:`SMOTEENN` (Batista, Prati and Monard, 2004): SMOTE, then Edited Nearest Neighbours.
+- :class:`SMOTETomek` (Batista, Bazzan and Monard, 2003): SMOTE, then Tomek links removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods
+
+from imbalance._labels import encode_labels, one_hot_to_labels
+from imbalance._validation import ParameterError, check_random_state, to_python
+from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
+from imbalance.planner import plan_labels
+from imbalance.samplers import BaseSampler, SamplerInputTags, SamplerTags
+from imbalance.synth import SMOTE
+
+__all__ = ["SamplerChain", "SMOTEENN", "SMOTETomek"]
+
+_PROVENANCE_DOC = """
+    Attributes
+    ----------
+    plan_ : Plan
+        Counts before the first step and after the last (strategy: the chain's name).
+    steps_ : list
+        The fitted steps.
+    origin_ : ndarray of shape (n_samples_res,)
+        For every output row, the input row it is (or copies); -1 for a made-up row.
+    is_synthetic_ : ndarray of bool, shape (n_samples_res,)
+        ``origin_ == -1``.
+    parents_ : ndarray of shape (n_synthetic, 2)
+        For every made-up row, in output order, the input rows it was made from (SMOTE: base
+        and neighbour; a centroid: its nearest row and -1); -1 where a parent was itself made up.
+    sample_indices_ : ndarray
+        ``origin_``, set only when no row is made up (the result is then a selection of rows).
+"""
+
+
+class SamplerChain(BaseSampler):
+    __doc__ = """Run samplers one after another, as one sampler.
+
+    Each step's ``fit_resample`` runs on the previous step's output, so
+    ``SamplerChain([SMOTE(), TomekLinks(classes="all")])`` is SMOTE-Tomek. A step may be any of
+    our samplers (they all report ``origin_``) or any sampler with ``sample_indices_``.
+
+    Parameters
+    ----------
+    steps : list of samplers
+        Cloned at fit; the clones are in :attr:`steps_`.
+    random_state : int, numpy Generator or None, default=None
+        When given, every step with a ``random_state`` parameter gets its own seed drawn from
+        it (same seed, same result); when None, steps keep their own.
+""" + _PROVENANCE_DOC + """
+    Examples
+    --------
+    >>> from imbalance import OverSampler, SamplerChain, TomekLinks
+    >>> X, y = [[0.0], [0.1], [0.2], [0.3], [1.0], [1.1]], [0, 0, 0, 0, 1, 1]
+    >>> chain = SamplerChain([OverSampler(), TomekLinks()], random_state=0)
+    >>> chain.fit_resample(X, y)[1]
+    [0, 0, 0, 0, 1, 1, 1, 1]
+"""
+
+    _plans_ahead = False
+    _parameter_constraints: dict = {
+        "steps": [list, tuple],
+        "random_state": BaseSampler._parameter_constraints["random_state"],
+    }
+
+    def __init__(self, steps: Sequence[Any] = (), *, random_state: Any = None) -> None:
+        self.steps = steps
+        self.random_state = random_state
+
+    def _make_steps(self) -> list:
+        """The steps to run, unfitted (subclasses build theirs from their parameters)."""
+        if not self.steps:
+            raise ParameterError("SamplerChain needs at least one step, e.g. SamplerChain([SMOTE(), TomekLinks()]).")
+        for step in self.steps:
+            if not hasattr(step, "fit_resample"):
+                raise ParameterError(f"every step must be a sampler with fit_resample; got {type(step).__name__}.")
+        return [clone(step) for step in self.steps]
+
+    def _seeded(self, steps: list) -> list:
+        if self.random_state is not None:
+            rng = check_random_state(self.random_state)
+            for step in steps:
+                if "random_state" in step.get_params(deep=False):
+                    step.set_params(random_state=int(rng.integers(2**31 - 1)))
+        return steps
+
+    def fit(self, X: Any, y: Any) -> SamplerChain:
+        """Run the chain (its counts are known only by running it), keeping no output."""
+        self.fit_resample(X, y)
+        return self
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Run every step in order; see :meth:`BaseSampler.fit_resample`."""
+        labels = self._fit(X, y)
+        steps = self._seeded(self._make_steps())
+        origin = np.arange(labels.n_samples, dtype=np.int64)
+        parents = np.full((labels.n_samples, 2), -1, dtype=np.int64)
+        for step in steps:
+            X, y = step.fit_resample(X, y)
+            origin, parents = _follow(step, origin, parents)
+        self.steps_ = steps
+        made_up = origin < 0
+        self.origin_, self.is_synthetic_, self.parents_ = origin, made_up, parents[made_up]
+        if hasattr(self, "sample_indices_"):
+            del self.sample_indices_
+        if not made_up.any():
+            self.sample_indices_ = origin
+        out = encode_labels(one_hot_to_labels(y))
+        after = {to_python(c): 0 for c in labels.classes}
+        after.update({to_python(c): int(n) for c, n in zip(out.classes, out.counts)})
+        kept, before = np.array(list(after.values())), labels.counts
+        direction = "under" if (kept <= before).all() else "over" if (kept >= before).all() else None
+        self._set_plan(replace(plan_labels(labels, after, direction=direction), strategy=type(self).__name__))
+        return X, y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
+                                           dataframe=True)
+        tags.sampler_tags = SamplerTags(sample_indices=False)
+        return tags
+
+
+def _follow(step: Any, origin: np.ndarray, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The chain's provenance after ``step``, from the step's own (positions in its input)."""
+    own = getattr(step, "origin_", None)
+    if own is None:
+        own = getattr(step, "sample_indices_", None)
+    if own is None:
+        raise ParameterError(
+            f"{type(step).__name__} does not say which input row each output row comes from (no origin_ or "
+            "sample_indices_); SamplerChain needs samplers that do."
+        )
+    own = np.asarray(own, dtype=np.int64)
+    real = own >= 0
+    new_origin = np.full(own.size, -1, dtype=np.int64)
+    new_origin[real] = origin[own[real]]
+    new_parents = np.full((own.size, 2), -1, dtype=np.int64)
+    new_parents[real] = parents[own[real]]
+    if (~real).any():  # the step's made-up rows: their parents, mapped to input positions
+        step_parents = np.asarray(getattr(step, "parents_", np.full(int((~real).sum()), -1)), dtype=np.int64)
+        step_parents = step_parents.reshape(int((~real).sum()), -1)[:, :2]
+        mapped = np.where(step_parents >= 0, origin[np.clip(step_parents, 0, None)], -1)
+        block = np.full((mapped.shape[0], 2), -1, dtype=np.int64)
+        block[:, :mapped.shape[1]] = mapped
+        new_parents[~real] = block
+    return new_origin, new_parents
+
+
+class _SMOTEThenCleaning(SamplerChain):
+    """SMOTE to the plan, then a cleaning rule: the two chains of Batista et al."""
+
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "smote": [HasMethods(["fit_resample"]), None],
+    }
+
+    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, random_state: Any = None) -> None:
+        self.ratio = ratio
+        self.targets = targets
+        self.smote = smote
+        self.random_state = random_state
+
+    def _smote(self) -> Any:
+        if self.smote is not None:  # keeps its own random_state, as in imbalanced-learn
+            return clone(self.smote)
+        return SMOTE(ratio=self.ratio, targets=self.targets, random_state=self.random_state)
+
+    def _seeded(self, steps: list) -> list:
+        return steps  # the seed went to SMOTE itself; the cleaning rules draw nothing
+
+
+class SMOTEENN(_SMOTEThenCleaning):
+    __doc__ = """SMOTE, then Edited Nearest Neighbours over every class (Batista, Prati and Monard, 2004).
+
+    SMOTE grows the classes to the plan (``ratio``, ``targets``); ENN then removes the rows,
+    real or synthetic, of any class whose neighbours disagree with them, clearing the overlap
+    SMOTE can create. As in imbalanced-learn, ENN cleans every class by default
+    (``classes="all"``), so the result is usually below the plan: :attr:`plan_` holds the
+    counts reached.
+
+    Parameters
+    ----------
+    ratio, targets
+        SMOTE's plan, as for :class:`~imbalance.SMOTE`.
+    smote : sampler, optional
+        Instead of ``SMOTE(ratio=ratio, targets=targets)``.
+    enn : sampler, optional
+        Instead of ``EditedNearestNeighbours(classes="all")``.
+    random_state : int, numpy Generator or None
+        SMOTE's seed (when ``smote`` is not given): same seed, same rows.
+""" + _PROVENANCE_DOC
+
+    _parameter_constraints: dict = {
+        **_SMOTEThenCleaning._parameter_constraints,
+        "enn": [HasMethods(["fit_resample"]), None],
+    }
+
+    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, enn: Any = None,
+                 random_state: Any = None) -> None:
+        super().__init__(ratio=ratio, targets=targets, smote=smote, random_state=random_state)
+        self.enn = enn
+
+    def _make_steps(self) -> list:
+        return [self._smote(), clone(self.enn) if self.enn is not None else EditedNearestNeighbours(classes="all")]
+
+
+class SMOTETomek(_SMOTEThenCleaning):
+    __doc__ = """SMOTE, then both members of every Tomek link removed (Batista, Bazzan and Monard, 2003).
+
+    SMOTE grows the classes to the plan; then every pair of rows of different classes that
+    are each other's nearest neighbour is removed (``TomekLinks(classes="all")``, as in
+    imbalanced-learn), synthetic or not. :attr:`plan_` holds the counts reached.
+
+    Parameters
+    ----------
+    ratio, targets
+        SMOTE's plan, as for :class:`~imbalance.SMOTE`.
+    smote : sampler, optional
+        Instead of ``SMOTE(ratio=ratio, targets=targets)``.
+    tomek : sampler, optional
+        Instead of ``TomekLinks(classes="all")``.
+    random_state : int, numpy Generator or None
+        SMOTE's seed (when ``smote`` is not given): same seed, same rows.
+""" + _PROVENANCE_DOC
+
+    _parameter_constraints: dict = {
+        **_SMOTEThenCleaning._parameter_constraints,
+        "tomek": [HasMethods(["fit_resample"]), None],
+    }
+
+    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, tomek: Any = None,
+                 random_state: Any = None) -> None:
+        super().__init__(ratio=ratio, targets=targets, smote=smote, random_state=random_state)
+        self.tomek = tomek
+
+    def _make_steps(self) -> list:
+        return [self._smote(), clone(self.tomek) if self.tomek is not None else TomekLinks(classes="all")]

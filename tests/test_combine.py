@@ -1,0 +1,103 @@
+"""Chains of samplers: SamplerChain, SMOTEENN, SMOTETomek: the same as their steps by hand, with provenance."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import SMOTE as PeerSMOTE
+from imblearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.datasets import make_classification
+
+from imbalance import (
+    SMOTE,
+    SMOTEENN,
+    ClusterCentroids,
+    EditedNearestNeighbours,
+    ParameterError,
+    SamplerChain,
+    SMOTETomek,
+    TomekLinks,
+    UnderSampler,
+)
+
+
+@parametrize_with_checks([SamplerChain([SMOTE(), TomekLinks()], random_state=0), SMOTEENN(random_state=0),
+                          SMOTETomek(random_state=0)])
+def test_imbalanced_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def data(n=1500, seed=0, classes=2):
+    weights = [0.9] if classes == 2 else [0.7, 0.2]
+    return make_classification(n_samples=n, n_features=6, n_informative=4, n_classes=classes, weights=weights,
+                               n_clusters_per_class=1, random_state=seed)
+
+
+@pytest.mark.parametrize("chain, cleaning", [(SMOTEENN, EditedNearestNeighbours), (SMOTETomek, TomekLinks)])
+@pytest.mark.parametrize("classes", [2, 3])
+def test_smote_then_cleaning_is_the_two_steps_by_hand(chain, cleaning, classes):
+    X, y = data(classes=classes)
+    sampler = chain(ratio=1.5, random_state=4)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X1, y1 = SMOTE(ratio=1.5, random_state=4).fit_resample(X, y)
+    X2, y2 = cleaning(classes="all").fit_resample(X1, y1)
+    np.testing.assert_array_equal(X_res, X2)
+    np.testing.assert_array_equal(y_res, y2)
+    assert sampler.plan_.targets == dict(enumerate(np.bincount(y_res).tolist()))
+    assert sampler.plan_.counts == dict(enumerate(np.bincount(y).tolist()))
+    assert sampler.plan_.strategy == chain.__name__
+    assert_provenance(sampler, X, y, X_res, y_res)
+
+
+def assert_provenance(sampler, X, y, X_res, y_res):
+    """Real rows are their input rows; each synthetic row lies between its two parents, of its class."""
+    real = ~sampler.is_synthetic_
+    np.testing.assert_array_equal(X_res[real], X[sampler.origin_[real]])
+    np.testing.assert_array_equal(y_res[real], y[sampler.origin_[real]])
+    base, neighbour = sampler.parents_.T
+    assert (base >= 0).all() and (y[base] == y_res[~real]).all()
+    step, offset = X[neighbour] - X[base], X_res[~real] - X[base]
+    gap = np.einsum("ij,ij->i", offset, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-300)
+    np.testing.assert_allclose(offset, gap[:, None] * step, atol=1e-9)
+    assert ((gap >= -1e-12) & (gap < 1 + 1e-12)).all()
+
+
+def test_a_general_chain_maps_provenance_through_every_step():
+    X, y = data(classes=3)
+    chain = SamplerChain([UnderSampler(ratio=3), SMOTE(), TomekLinks(classes="all")], random_state=7)
+    X_res, y_res = chain.fit_resample(X, y)
+    assert_provenance(chain, X, y, X_res, y_res)
+    u, s, t = chain.steps_
+    assert u.random_state != s.random_state  # each step its own seed, drawn from the chain's
+    X_again, _ = SamplerChain([UnderSampler(ratio=3), SMOTE(), TomekLinks(classes="all")], random_state=7).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_again)
+    assert not hasattr(chain, "sample_indices_")
+    selection = SamplerChain([UnderSampler(ratio=2), TomekLinks()], random_state=0)
+    X_sel, _ = selection.fit_resample(X, y)
+    np.testing.assert_array_equal(X_sel, X[selection.sample_indices_])
+    assert selection.plan_.direction == "under"
+
+
+def test_parents_made_up_by_an_earlier_step_are_minus_one():
+    X, y = data()
+    chain = SamplerChain([ClusterCentroids(ratio=2), SMOTE()], random_state=0)
+    X_res, y_res = chain.fit_resample(X, y)
+    centroids = chain.is_synthetic_ & (y_res == 0)  # class 0 was shrunk to centroids, class 1 grown by SMOTE
+    assert centroids.sum() == 2 * np.bincount(y)[1]
+    first, second = chain.parents_[centroids[chain.is_synthetic_]].T
+    assert (first >= 0).all() and (second == -1).all()  # a centroid's nearest row, no second parent
+
+
+def test_pandas_in_pandas_out():
+    X, y = data()
+    df = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)], index=np.arange(len(X)) + 100)
+    X_res, y_res = SMOTEENN(random_state=0).fit_resample(df, pd.Series(y, index=df.index, name="t"))
+    assert list(X_res.columns) == list(df.columns) and X_res.index.equals(y_res.index)
+    assert y_res.name == "t"
+
+
+def test_steps_must_say_where_rows_come_from():
+    X, y = data()
+    with pytest.raises(ParameterError, match="PeerSMOTE|SMOTE does not say which input row"):
+        SamplerChain([PeerSMOTE(random_state=0)]).fit_resample(X, y)
+    with pytest.raises(ParameterError, match="at least one step"):
+        SamplerChain([]).fit_resample(X, y)
