@@ -155,4 +155,16 @@ def test_prototype_methods_reach_the_ratio_from_the_command_line(churn_csv, tmp_
     df = pd.read_csv(out)
     assert df["LABEL"].value_counts().to_dict() == {0: 1414, 1: 707} and df["src"].is_monotonic_increasing
     wrong = run("plan", churn_csv, "--under", "3", "--ratio", "2")
-    assert wrong.returncode == 2 and "--ratio goes with --method nearmiss1" in wrong.stderr
+    assert wrong.returncode == 2 and "--ratio goes with a --method that reaches a ratio" in wrong.stderr
+
+
+def test_synthesis_methods_mark_made_up_rows_from_the_command_line(churn_csv, tmp_path):
+    out = tmp_path / "nc.csv"
+    result = run("resample", churn_csv, "--method", "smotenc", "--ratio", "2", "--k-neighbors", "3", "-o", out,
+                 "--source-column", "src", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    df = pd.read_csv(out)
+    assert df["LABEL"].value_counts().to_dict() == {0: 4293, 1: 2147}
+    assert (df["src"].iloc[:5000] == np.arange(5000)).all() and (df["src"].iloc[5000:] == -1).all()
+    numeric_only = run("resample", churn_csv, "--method", "smote", "-o", tmp_path / "s.csv")
+    assert numeric_only.returncode == 2 and "use SMOTENC" in numeric_only.stderr

@@ -28,13 +28,15 @@ def mixed(n=120, share=0.2):
 # ----------------------------------------------------------------------------- SMOTE-NC
 
 
-def test_smotenc_refuses_all_categorical_data():
+def test_smotenc_on_all_categorical_data_measures_by_value_difference():
+    # Once refused (the SMOTE-NC metric is empty without numeric features); now the value
+    # difference metric of SMOTE-N finds the neighbours, and SMOTE-NC's vote makes the rows.
     X = pd.DataFrame({"a": list("xyzxyz") * 10, "b": list("ppqqrr") * 10})
     y = np.r_[np.zeros(50, int), np.ones(10, int)]
-    with pytest.raises(InputError, match="at least one numeric feature"):
-        SMOTENC(random_state=0).fit_resample(X, y)
-    with pytest.raises(InputError, match="at least one numeric feature"):
-        SMOTENC(categorical_features=[0, 1], random_state=0).fit_resample(X.to_numpy(), y)
+    X_res, y_res = SMOTENC(random_state=0).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [50, 50] and set(X_res["a"]) <= {"x", "y", "z"}
+    X_arr, _ = SMOTENC(categorical_features=[0, 1], random_state=0).fit_resample(X.to_numpy(), y)
+    np.testing.assert_array_equal(X_arr, X_res.to_numpy())
 
 
 def test_smotenc_rounds_integer_arrays_instead_of_truncating():

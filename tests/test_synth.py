@@ -10,7 +10,17 @@ from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.neighbors import NearestNeighbors
 
 import imbalance
-from imbalance import ADASYN, SMOTE, SMOTENC, BorderlineSMOTE, InputError, InputTypeError
+from imbalance import (
+    ADASYN,
+    SMOTE,
+    SMOTEN,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    InputError,
+    InputTypeError,
+    KMeansSMOTE,
+)
 from imbalance.datasets import load_churn
 
 rng = np.random.default_rng(0)
@@ -23,19 +33,11 @@ def blobs(n=400, share=0.1, dims=3, dtype=np.float64):
     return X, y
 
 
-def _expected_failures(estimator):
-    # SMOTE-NC refuses data without a numeric column (every distance would be degenerate);
-    # this check passes one string column only. imbalanced-learn's own SMOTENC refuses it too,
-    # and leaves SMOTENC out of its common checks altogether.
-    if isinstance(estimator, SMOTENC):
-        return {"check_samplers_string": "SMOTE-NC needs at least one numeric feature"}
-    return {}
-
-
 @parametrize_with_checks([
     SMOTE(random_state=0), BorderlineSMOTE(random_state=0), ADASYN(random_state=0),
-    SMOTENC(categorical_features=[0], random_state=0),
-], expected_failed_checks=_expected_failures)
+    SMOTENC(categorical_features=[0], random_state=0), SMOTEN(random_state=0), SVMSMOTE(random_state=0),
+    KMeansSMOTE(random_state=0, cluster_balance_threshold=0.0),
+])
 def test_imbalanced_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "no rows in danger" on check data

@@ -43,7 +43,7 @@ from imbalance._validation import (
 from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
 from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
-from imbalance.tables import CLEANING_METHODS, PROTOTYPE_METHODS
+from imbalance.tables import CLEANING_METHODS, PROTOTYPE_METHODS, SYNTHESIS_METHODS
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -145,12 +145,17 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
-    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS),
-                       help="a row rule instead of random draws (distances over the numeric columns): "
-                            f"{', '.join(CLEANING_METHODS)} remove the rows a cleaning rule flags from every "
-                            f"class but the minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio")
+    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS),
+                       metavar="METHOD",
+                       help="a method instead of random draws: cleaning rules "
+                            f"({', '.join(CLEANING_METHODS)}) remove the rows they flag from every class but the "
+                            f"minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio by choosing rows "
+                            "(both measure distances over the numeric columns); "
+                            f"{', '.join(SYNTHESIS_METHODS)} over-sample to --ratio with made-up rows")
     parser.add_argument("--ratio", type=_ratio, metavar="RATIO",
-                        help=f"with --method {'/'.join(PROTOTYPE_METHODS)}: at most RATIO:1 (default 1)")
+                        help="with a --method that reaches a ratio: at most RATIO:1 (default 1)")
+    parser.add_argument("--k-neighbors", type=int, default=5, metavar="K",
+                        help="with a SMOTE --method: neighbours to interpolate towards (default 5)")
 
 
 #: Metrics in the terminal table of ``compare`` unless ``--metrics`` says otherwise: ranking,
@@ -184,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output file, CSV or Parquet by extension")
     resample.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     resample.add_argument("--source-column", metavar="NAME",
-                          help="add a column NAME with each row's position in the input")
+                          help="add a column NAME with each row's position in the input (-1: a made-up row)")
 
     weights = commands.add_parser("weights", help="class weights as JSON")
     _add_data_args(weights)
@@ -298,19 +303,25 @@ def _plan_for(df: pd.DataFrame, args: argparse.Namespace):
     return labels, plan_labels(labels, strategy, ratio=ratio)
 
 
-def _cleaned(df: pd.DataFrame, args: argparse.Namespace):
-    """The fitted cleaning sampler of ``--method``; says which columns it could not measure."""
-    from imbalance.tables import fit_under_rule
+def _by_method(df: pd.DataFrame, args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
+    """``--method`` run on the table: its fitted sampler (``plan_``, ``origin_``) and the
+    output table. Says which columns a distance-based rule could not measure."""
+    from imbalance.tables import fit_over_method, fit_under_rule
 
     encode_labels(df[args.target], name=f"label column {args.target!r}")
-    sampler = fit_under_rule(df, args.target, args.method, ratio=args.ratio or 1.0,
-                             random_state=getattr(args, "seed", 0))
+    seed = getattr(args, "seed", 0)
+    if args.method in SYNTHESIS_METHODS:
+        sampler, X_res, y_res = fit_over_method(df, args.target, args.method, ratio=args.ratio or 1.0,
+                                                random_state=seed, k_neighbors=args.k_neighbors)
+        X_res.insert(df.columns.get_loc(args.target), args.target, y_res)
+        return sampler, X_res
+    sampler = fit_under_rule(df, args.target, args.method, ratio=args.ratio or 1.0, random_state=seed)
     left_out = [c for c in df.columns if c != args.target and c not in sampler.feature_names_in_]
     if left_out:
         shown = ", ".join(map(str, left_out[:8])) + (", ..." if len(left_out) > 8 else "")
         sys.stderr.write(f"imbalance {args.command}: note: distances use the numeric columns only; "
                          f"not measured: {shown}.\n")
-    return sampler
+    return sampler, take_rows(df, sampler.sample_indices_)
 
 
 def _rich_print(renderable: Any, *, width: int | None = None) -> None:
@@ -367,7 +378,7 @@ def _plan_json(plan: Plan, source: str) -> str:
 def _cmd_plan(args: argparse.Namespace) -> int:
     if args.method is not None:  # a cleaning rule's counts are known only by running it
         df, source = _load(args)
-        plan = _cleaned(df, args).plan_
+        plan = _by_method(df, args)[0].plan_
         print(_plan_json(plan, source) if args.json else plan)
         return 0
     df, source = _load(args, label_only=True)
@@ -418,13 +429,13 @@ def _cmd_resample(args: argparse.Namespace) -> int:
         raise InputError("the output file is the input file; write to a new file.")
     df, source = _load(args)
     if args.method is not None:
-        sampler = _cleaned(df, args)
-        plan, rows = sampler.plan_, sampler.sample_indices_
+        sampler, out = _by_method(df, args)
+        plan, rows = sampler.plan_, sampler.origin_  # -1 for a made-up row
     else:
         labels, plan = _plan_for(df, args)
         _check_fits_in_memory(df, plan)
         rows = draw_rows(labels, plan, check_random_state(args.seed)).indices
-    out = take_rows(df, rows)
+        out = take_rows(df, rows)
     if args.source_column:
         if args.source_column in out.columns:
             raise InputError(f"column {args.source_column!r} already exists; choose another --source-column.")
@@ -578,8 +589,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "ratio", None) is not None and args.method not in PROTOTYPE_METHODS:
-        parser.error(f"--ratio goes with --method {'/'.join(PROTOTYPE_METHODS)}; "
+    if getattr(args, "ratio", None) is not None and args.method not in (*PROTOTYPE_METHODS, *SYNTHESIS_METHODS):
+        parser.error("--ratio goes with a --method that reaches a ratio (nearmiss1, smote, ...); "
                      "for random resampling give the ratio to --under or --over")
     prefix = f"imbalance {args.command}"
     in_main_thread = threading.current_thread() is threading.main_thread()

@@ -19,20 +19,17 @@ against another; ties go to the lower row index.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _neighbors
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix
-from imbalance.resample import new_row_index, take_rows
-from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
+from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags, ValueRows
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
@@ -183,30 +180,6 @@ def _mean_farthest(X: np.ndarray, minority: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class CentroidRows:
-    """Centroids as new rows (see :class:`imbalance.samplers.NewRows`): ``values`` in the
-    numeric columns, labelled as the ``base`` rows (real rows of their class)."""
-
-    values: np.ndarray
-    base: np.ndarray
-
-    def append_to(self, X: Any, rows: np.ndarray) -> Any:
-        kept = take_rows(X, rows)
-        if isinstance(X, pd.DataFrame):
-            new = {}
-            for j, c in enumerate(X.columns):
-                dtype = X[c].dtype
-                column = np.rint(self.values[:, j]) if pd.api.types.is_integer_dtype(dtype) else self.values[:, j]
-                new[c] = column.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(column, dtype=dtype)
-            frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
-            return pd.concat([kept, frame])
-        arr = np.asarray(kept)
-        values = np.rint(self.values) if arr.dtype.kind in "iu" else self.values
-        out = np.concatenate([arr, values.astype(arr.dtype, copy=False)])
-        return out.tolist() if isinstance(X, list) else out
-
-
 class ClusterCentroids(_NumericUnderSampler):
     __doc__ = r"""Shrink a class to the centroids of a k-means on its rows.
 
@@ -306,7 +279,7 @@ class ClusterCentroids(_NumericUnderSampler):
         self.parents_ = np.concatenate(nearest) if nearest else np.empty(0, np.int64)
         if not n_new:
             return Resampled(rows)
-        return Resampled(rows, CentroidRows(np.concatenate(centroids), self.parents_))
+        return Resampled(rows, ValueRows(np.concatenate(centroids), self.parents_))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

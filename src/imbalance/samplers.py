@@ -23,11 +23,18 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.validation import validate_data
 
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
-from imbalance._validation import ParameterError, check_random_state, check_same_length, to_python
+from imbalance._validation import (
+    ParameterError,
+    check_random_state,
+    check_same_length,
+    fmt_label,
+    numeric_matrix,
+    to_python,
+)
 from imbalance.planner import Plan, plan_labels
-from imbalance.resample import Draw, draw_rows, take_rows
+from imbalance.resample import Draw, draw_rows, new_row_index, take_rows
 
-__all__ = ["BaseSampler", "Resampled", "NewRows", "UnderSampler", "OverSampler", "SamplerTags"]
+__all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
 
 
 # Tags in the shape imbalanced-learn's estimator checks read (``input_tags.dataframe``,
@@ -57,6 +64,31 @@ class NewRows(Protocol):
     base: np.ndarray
 
     def append_to(self, X: Any, rows: np.ndarray) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ValueRows:
+    """New rows given by their values (see :class:`NewRows`): centroids, smoothed-bootstrap
+    copies. ``values`` fill X's columns in order (integer columns rounded, dtypes kept);
+    each row is labelled as its ``base`` row."""
+
+    values: np.ndarray
+    base: np.ndarray
+
+    def append_to(self, X: Any, rows: np.ndarray) -> Any:
+        kept = take_rows(X, rows)
+        if isinstance(X, pd.DataFrame):
+            new = {}
+            for j, c in enumerate(X.columns):
+                dtype = X[c].dtype
+                column = np.rint(self.values[:, j]) if pd.api.types.is_integer_dtype(dtype) else self.values[:, j]
+                new[c] = column.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(column, dtype=dtype)
+            frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
+            return pd.concat([kept, frame])
+        arr = np.asarray(kept)
+        values = np.rint(self.values) if arr.dtype.kind in "iu" else self.values
+        out = np.concatenate([arr, values.astype(arr.dtype, copy=False)])
+        return out.tolist() if isinstance(X, list) else out
 
 
 @dataclass(frozen=True)
@@ -257,9 +289,22 @@ class OverSampler(BaseSampler):
 
     Every original row is kept (first, in order); extra rows are drawn with replacement. Each
     class ends with exactly :math:`\\max(n_c, \\lceil n_{max} / r \\rceil)` rows.
+
+    With ``shrinkage`` the extra rows are a smoothed bootstrap (ROSE; Menardi and Torelli,
+    2014): each copy of a row :math:`x` of class :math:`c` becomes
+    :math:`x + s\\,h_c \\odot z`, :math:`z \\sim N(0, I)`, with Silverman's bandwidth per
+    feature :math:`h_{c,j} = (4 / ((d + 2)\\,n_c))^{1/(d + 4)}\\,\\sigma_{c,j}` (the class's
+    sample standard deviation, :math:`d` features, :math:`n_c` rows of the class, as the
+    paper has it; imbalanced-learn puts every row of X for :math:`n_c`) and :math:`s` the
+    shrinkage factor. The copies are then new rows (``is_synthetic_``, ``parents_``: the row
+    each was drawn from), and X must be numeric.
 """
         + _PARAMS_DOC
-        + """
+        + """    shrinkage : float >= 0, dict {class: float} or None, default=None
+        The factor :math:`s` (one for every class, or per class; classes left out get 0).
+    is_synthetic_, parents_ : ndarray
+        With ``shrinkage``: which output rows are smoothed copies, and the input row of each.
+
     Examples
     --------
     >>> from imbalance import OverSampler
@@ -269,6 +314,55 @@ class OverSampler(BaseSampler):
 """
     )
     _strategy = "over"
+    _parameter_constraints: dict = {
+        **BaseSampler._parameter_constraints,
+        "shrinkage": [Interval(Real, 0, None, closed="left"), Mapping, None],
+    }
+
+    def __init__(self, *, ratio: float = 1.0, targets: Any = None, random_state: Any = None,
+                 shrinkage: float | Mapping[Any, float] | None = None) -> None:
+        super().__init__(ratio=ratio, targets=targets, random_state=random_state)
+        self.shrinkage = shrinkage
 
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
-        return Resampled(draw_rows(labels, self.plan_, rng))
+        draw = draw_rows(labels, self.plan_, rng)
+        if self.shrinkage is None:
+            return Resampled(draw)
+        values = numeric_matrix(X, "OverSampler(shrinkage=...)")
+        factors = self._factors(labels)
+        extra = draw.extra
+        n, d = values.shape
+        noise = np.zeros((extra.size, d))
+        codes = labels.codes[extra]
+        for code in np.unique(codes):
+            rows = labels.codes == code
+            n_c = int(rows.sum())
+            sigma = values[rows].std(axis=0, ddof=1) if n_c > 1 else np.zeros(d)
+            bandwidth = (4 / ((d + 2) * n_c)) ** (1 / (d + 4)) * sigma
+            mine = codes == code
+            noise[mine] = factors[code] * bandwidth * rng.standard_normal((int(mine.sum()), d))
+        self.parents_ = extra
+        self.is_synthetic_ = np.r_[np.zeros(n, bool), np.ones(extra.size, bool)]
+        return Resampled(np.arange(n), ValueRows(values[extra] + noise, extra))
+
+    def _factors(self, labels: EncodedLabels) -> np.ndarray:
+        """The shrinkage factor of every class code."""
+        if not isinstance(self.shrinkage, Mapping):
+            return np.full(labels.classes.size, float(self.shrinkage))
+        known = {to_python(c): i for i, c in enumerate(labels.classes)}
+        factors = np.zeros(labels.classes.size)
+        for c, s in self.shrinkage.items():
+            if to_python(c) not in known:
+                raise ParameterError(f"shrinkage names class {fmt_label(c)}, which is not a class of y.")
+            if not (isinstance(s, Real) and s >= 0):
+                raise ParameterError(f"shrinkage for class {fmt_label(c)} must be a number >= 0, got {s!r}.")
+            factors[known[to_python(c)]] = float(s)
+        return factors
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.shrinkage is not None:
+            tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
+                                               dataframe=True)
+            tags.sampler_tags = SamplerTags(sample_indices=False)
+        return tags

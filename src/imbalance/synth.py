@@ -18,7 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -33,12 +33,13 @@ from imbalance._validation import (
     check_finite,
     fmt_label,
     n_rows,
+    to_python,
 )
 from imbalance.planner import apportion
 from imbalance.resample import new_row_index, take_rows
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
 
-__all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "smote"]
+__all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTEN", "SVMSMOTE", "KMeansSMOTE", "smote"]
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,11 @@ class _BaseSMOTE(BaseSampler):
     def _categorical_columns(self, X: Any) -> list:
         return []
 
-    def _space(self, features: _Features, rows: np.ndarray) -> np.ndarray:
+    def _prepare(self, X: np.ndarray, labels: EncodedLabels, rng: np.random.Generator) -> None:
+        """What a method fits once on the whole data before synthesising (SVM-SMOTE's SVM,
+        k-means SMOTE's clusters)."""
+
+    def _space(self, features: _Features, rows: np.ndarray, labels: EncodedLabels) -> np.ndarray:
         """The space neighbours are searched in (SMOTE-NC adds scaled one-hot columns)."""
         return features.numeric
 
@@ -205,11 +210,13 @@ class _BaseSMOTE(BaseSampler):
         features, categorical = self._features(X)
         counts, targets = self.plan_.count_array, self.plan_.target_array
         grow = np.flatnonzero(targets > counts)
+        if grow.size:
+            self._prepare(features.numeric, labels, rng)
         positions = class_positions(labels.codes, labels.counts, grow)
         parts = []
         for code in grow:
             rows = positions[int(code)]
-            space = self._space(features, rows)
+            space = self._space(features, rows, labels)
             parts.append(self._synthesize_class(space, labels, rows, int(targets[code] - counts[code]), int(code), rng))
         synthesis = Synthesis.concatenate(parts)
         self.parents_ = np.column_stack([synthesis.base, synthesis.neighbour])
@@ -457,7 +464,9 @@ class SMOTENC(_BaseSMOTE):
 
     Neighbours are found with the Euclidean distance on the numeric features plus, for every
     categorical feature that differs, the median of the class's numeric standard deviations
-    (squared), as the paper prescribes. Numeric features are interpolated; each categorical
+    (squared), as the paper prescribes. When every feature is categorical that metric is
+    empty, and SMOTE-N's value difference metric finds the neighbours instead (see
+    :class:`SMOTEN`, which also lets the base row vote, as Chawla et al.'s SMOTE-N does). Numeric features are interpolated; each categorical
     feature of a synthetic row takes the value most frequent among the base row's
     ``k_neighbors`` neighbours (ties: the value seen first in the data). Bool, categorical,
     string and object columns all work here.
@@ -480,21 +489,14 @@ class SMOTENC(_BaseSMOTE):
         self.categorical_features = categorical_features
 
     def _categorical_columns(self, X: Any) -> list:
-        columns = list(X.columns) if isinstance(X, pd.DataFrame) else list(range(np.shape(X)[1]))
         found = _resolve_columns(self.categorical_features, X)
         if not found:
             raise InputError("SMOTENC found no categorical feature; use SMOTE for numeric data.")
-        if len(found) == len(columns):
-            # Every distance in the SMOTE-NC metric would be a multiple of the numeric spread,
-            # which is then 0: the "nearest" rows would be the first k, whatever their values.
-            raise InputError(
-                "SMOTENC needs at least one numeric feature to measure distances, but every column of X is "
-                "categorical; use OverSampler (random over-sampling) for all-categorical data, or encode "
-                "some columns as numbers."
-            )
         return found
 
-    def _space(self, features: _Features, rows: np.ndarray) -> np.ndarray:
+    def _space(self, features: _Features, rows: np.ndarray, labels: EncodedLabels) -> np.ndarray:
+        if features.numeric.shape[1] == 0:  # every feature categorical: SMOTE-N's value difference metric
+            return _value_difference_space(features, labels)
         numeric = features.numeric
         stds = numeric[rows].std(axis=0) if numeric.shape[1] else np.zeros(1)
         scale = float(np.median(stds)) if stds.size else 1.0
@@ -564,6 +566,257 @@ def _resolve_columns(spec: Any, X: Any) -> list:
         if c not in found:
             found.append(c)
     return found
+
+
+def _value_difference_space(features: _Features, labels: EncodedLabels) -> np.ndarray:
+    r"""Rows embedded so that squared Euclidean distance is the value difference metric.
+
+    Every value :math:`v` of categorical feature :math:`f` maps to the vector of class
+    frequencies among the rows holding it, :math:`P(c \mid x_f = v)`, and a row to the
+    concatenation over features, so that
+    :math:`\lVert e(x) - e(y) \rVert^2 = \sum_f \sum_c (P(c \mid x_f) - P(c \mid y_f))^2`.
+    """
+    n_classes = labels.classes.size
+    blocks = []
+    for j in range(features.categorical.shape[1]):
+        codes = features.categorical[:, j]
+        table = np.zeros((len(features.levels[j]), n_classes))
+        np.add.at(table, (codes, labels.codes), 1.0)
+        table /= table.sum(axis=1, keepdims=True)
+        blocks.append(table[codes])
+    return np.hstack(blocks)
+
+
+class SMOTEN(SMOTENC):
+    __doc__ = r"""SMOTE-N (Chawla et al., 2002) for data whose every feature is categorical.
+
+    Rows are compared by the value difference metric (Stanfill and Waltz, 1986; Cost and
+    Salzberg, 1993): two values of a feature are close when the classes are distributed alike
+    among the rows that hold them. We use its squared form,
+    :math:`\Delta(x, y) = \sum_f \sum_c (P(c \mid x_f) - P(c \mid y_f))^2` with the
+    frequencies of the whole data, which is a squared Euclidean distance after embedding each
+    value as its class frequencies, so the compiled scan finds the neighbours exactly; with two
+    classes it orders neighbours as the paper's metric (:math:`k = 1, r = 2`) does. A synthetic
+    row takes, feature by feature, the value most common among its base row and the base's
+    ``k_neighbors`` nearest rows of its class (Chawla et al.'s vote; ties: the value seen first
+    in the data). ``parents_[:, 1]`` repeats the base: nothing is interpolated.
+
+    Parameters
+    ----------""" + _COMMON_DOC
+
+    _parameter_constraints: dict = dict(_BaseSMOTE._parameter_constraints)
+
+    def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0, targets: Any = None,
+                 random_state: Any = None) -> None:
+        _BaseSMOTE.__init__(self, k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
+                            random_state=random_state)
+
+    def _categorical_columns(self, X: Any) -> list:
+        return list(X.columns) if isinstance(X, pd.DataFrame) else list(range(np.shape(X)[1]))
+
+    def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
+        neighbours = self._class_neighbours(X, rows, labels, code)
+        base = rng.integers(0, rows.size, size=n_new)
+        around = np.column_stack([rows[base], rows[neighbours[base]]])
+        return Synthesis(rows[base], rows[base], np.zeros(n_new), around=around)
+
+
+class SVMSMOTE(_BaseSMOTE):
+    __doc__ = r"""SVM-SMOTE (Nguyen, Cooper and Kamei, 2011): synthesise from the support vectors.
+
+    An SVM (``svm_estimator``, default scikit-learn's ``SVC()``) is fitted on the whole data;
+    the bases of a class are its support vectors. Of those, a vector whose ``m_neighbors``
+    nearest rows all belong to other classes is noise and dropped; one with at least half is
+    *in danger*, the rest are *safe*. From a danger vector :math:`s` a new row is interpolated
+    towards one of its ``k_neighbors`` nearest rows :math:`n` of its class,
+    :math:`s + u (n - s)`; from a safe one it is extrapolated away from it,
+    :math:`s - \text{out\_step}\, u\, (n - s)`, with :math:`u \sim U[0, 1)`. The
+    class's new rows are split between the two kinds by a :math:`\text{Beta}(10, 10)` draw, as
+    in imbalanced-learn, but always sum to the plan (imbalanced-learn falls short when one kind
+    is missing).
+
+    Parameters
+    ----------
+    m_neighbors : int, default=10
+    svm_estimator : estimator with ``support_`` after ``fit``, optional
+    out_step : float, default=0.5""" + _COMMON_DOC + """    svm_estimator_ : estimator
+        The fitted SVM.
+"""
+
+    _parameter_constraints: dict = {
+        **_BaseSMOTE._parameter_constraints,
+        "m_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "svm_estimator": [HasMethods(["fit"]), None],
+        "out_step": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, *, k_neighbors: int = 5, m_neighbors: int = 10, svm_estimator: Any = None,
+                 out_step: float = 0.5, neighbors: Any = None, ratio: float = 1.0, targets: Any = None,
+                 random_state: Any = None) -> None:
+        super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
+                         random_state=random_state)
+        self.m_neighbors = m_neighbors
+        self.svm_estimator = svm_estimator
+        self.out_step = out_step
+
+    def _prepare(self, X: np.ndarray, labels: EncodedLabels, rng: np.random.Generator) -> None:
+        from sklearn.base import clone
+        from sklearn.svm import SVC
+
+        svm = SVC() if self.svm_estimator is None else clone(self.svm_estimator)
+        self.svm_estimator_ = svm.fit(X, labels.codes)
+        if not hasattr(svm, "support_"):
+            raise InputError(f"svm_estimator {type(svm).__name__} has no support_ after fit; give an SVM "
+                             "(e.g. sklearn.svm.SVC).")
+
+    def support_rows(self, X: np.ndarray, codes: np.ndarray, code: int) -> tuple[np.ndarray, np.ndarray]:
+        """The class's support vectors that are not noise (positions in X), and which of them
+        are in danger."""
+        support = np.asarray(self.svm_estimator_.support_)
+        support = np.sort(support[codes[support] == code])
+        if support.size == 0:
+            return support, np.zeros(0, bool)
+        m = self.m_neighbors
+        others = (codes[_kneighbors(X, m, self.neighbors, support, param="m_neighbors")] != code).sum(axis=1)
+        return support[others < m], (others >= m / 2)[others < m]
+
+    def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
+        support, danger = self.support_rows(X, labels.codes, code)
+        if support.size == 0:
+            raise InputError(
+                f"SVM-SMOTE found no support vector of class {fmt_label(labels.classes[code])} that is not noise "
+                "(every one is surrounded by other classes); SVM-SMOTE does not suit this data: try SMOTE or "
+                "BorderlineSMOTE."
+            )
+        neighbours = self._class_neighbours(X, rows, labels, code)[np.searchsorted(rows, support)]
+        if danger.all() or not danger.any():
+            n_danger = n_new if danger.all() else 0
+        else:
+            n_danger = int(round(rng.beta(10, 10) * n_new))
+        parts = []
+        for kind, count, scale in ((danger, n_danger, 1.0), (~danger, n_new - n_danger, -self.out_step)):
+            bases = np.flatnonzero(kind)
+            if count == 0:
+                continue
+            base = bases[rng.integers(0, bases.size, size=count)]
+            picks = rows[neighbours[base, rng.integers(0, neighbours.shape[1], size=count)]]
+            parts.append(Synthesis(support[base], picks, scale * rng.random(count)))
+        return Synthesis.concatenate(parts)
+
+
+class KMeansSMOTE(_BaseSMOTE):
+    __doc__ = r"""k-means SMOTE (Douzas, Bacao and Last, 2018): SMOTE inside the sparse, safe clusters.
+
+    A k-means (``kmeans_estimator``: a number of clusters, or an estimator; default
+    scikit-learn's ``MiniBatchKMeans`` with 8 clusters, seeded from ``random_state``) is fitted
+    on the whole data. A cluster is kept for a class when the class's share of its rows is at
+    least ``cluster_balance_threshold`` (``"auto"``: the class's share of all rows, i.e. the
+    cluster is no more imbalanced than the data) and it holds at least two rows of the class.
+    Kept cluster :math:`j` with :math:`m_j` class rows at mean pairwise Euclidean distance
+    :math:`\bar d_j` has sparsity :math:`\bar d_j^{\,e} / m_j` (``density_exponent``
+    :math:`e`; ``"auto"``: the number of features, as the paper suggests) and gets its share of
+    the class's new rows by sparsity (largest remainders: they sum to the plan exactly, where
+    imbalanced-learn rounds each cluster up). Inside a cluster, plain SMOTE with
+    ``min(k_neighbors, m_j - 1)`` neighbours.
+
+    When no cluster qualifies the method has nothing to work with: a clear error says so, and
+    how to loosen it (a lower threshold, more clusters); nothing falls back silently.
+
+    Parameters
+    ----------
+    kmeans_estimator : int or clustering estimator, optional
+    cluster_balance_threshold : "auto" or float in [0, 1], default="auto"
+    density_exponent : "auto" or float, default="auto\"""" + _COMMON_DOC.replace(
+        "k_neighbors : int, default=5", "k_neighbors : int, default=2") + """    kmeans_estimator_ : estimator
+        The fitted clustering.
+    cluster_weights_ : dict
+        Class -> {cluster: share of the class's new rows}.
+"""
+
+    _parameter_constraints: dict = {
+        **_BaseSMOTE._parameter_constraints,
+        "kmeans_estimator": [Interval(Integral, 1, None, closed="left"), HasMethods(["fit_predict"]), None],
+        "cluster_balance_threshold": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="both")],
+        "density_exponent": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, *, k_neighbors: int = 2, kmeans_estimator: Any = None,
+                 cluster_balance_threshold: float | str = "auto", density_exponent: float | str = "auto",
+                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: Any = None) -> None:
+        super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
+                         random_state=random_state)
+        self.kmeans_estimator = kmeans_estimator
+        self.cluster_balance_threshold = cluster_balance_threshold
+        self.density_exponent = density_exponent
+
+    def _prepare(self, X: np.ndarray, labels: EncodedLabels, rng: np.random.Generator) -> None:
+        from sklearn.base import clone
+        from sklearn.cluster import MiniBatchKMeans
+
+        if self.kmeans_estimator is None or isinstance(self.kmeans_estimator, Integral):
+            n_clusters = 8 if self.kmeans_estimator is None else int(self.kmeans_estimator)
+            model = MiniBatchKMeans(n_clusters=min(n_clusters, len(X)), n_init=1,
+                                    random_state=int(rng.integers(2**31 - 1)))
+        else:
+            model = clone(self.kmeans_estimator)
+        self.cluster_labels_ = np.asarray(model.fit_predict(X))
+        self.kmeans_estimator_ = model
+        self.cluster_weights_ = {}
+
+    def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
+        clusters = self.cluster_labels_
+        threshold = (rows.size / labels.n_samples if self.cluster_balance_threshold == "auto"
+                     else float(self.cluster_balance_threshold))
+        exponent = X.shape[1] if self.density_exponent == "auto" else float(self.density_exponent)
+        ids, sizes = np.unique(clusters, return_counts=True)
+        members, sparsity = [], []
+        for cluster, size in zip(ids, sizes):
+            mine = rows[clusters[rows] == cluster]
+            if mine.size < 2 or mine.size / size < threshold:
+                continue
+            members.append(mine)
+            sparsity.append(_mean_distance(X[mine]) ** exponent / mine.size)
+        if not members:
+            raise InputError(
+                f"k-means SMOTE found no cluster where class {fmt_label(labels.classes[code])} has at least two rows "
+                f"and a share of at least {threshold:.3g}; lower cluster_balance_threshold or use more clusters "
+                "(kmeans_estimator=...)."
+            )
+        weights = np.asarray(sparsity, dtype=float)
+        weights = weights / weights.sum() if weights.sum() > 0 and np.isfinite(weights).all() else np.ones(len(members))
+        shares = apportion(weights, n_new)
+        self.cluster_weights_[to_python(labels.classes[code])] = {
+            to_python(clusters[mine[0]]): float(w) for mine, w in zip(members, weights / weights.sum())}
+        parts = []
+        for mine, count in zip(members, shares):
+            if count == 0:
+                continue
+            k = min(self.k_neighbors, mine.size - 1)
+            neighbours = _kneighbors(X[mine], k, self.neighbors)
+            base = rng.integers(0, mine.size, size=count)
+            picks = neighbours[base, rng.integers(0, k, size=count)]
+            parts.append(Synthesis(mine[base], mine[picks], rng.random(count)))
+        return Synthesis.concatenate(parts)
+
+
+# Rows of a cluster whose distances to all others are summed at a time.
+_DISTANCE_BLOCK = 2048
+
+
+def _mean_distance(X: np.ndarray) -> float:
+    """Mean Euclidean distance over all pairs of distinct rows, exactly, a block at a time."""
+    n = len(X)
+    X = X.astype(np.float64, copy=False)
+    sq = np.einsum("ij,ij->i", X, X)
+    total = 0.0
+    for start in range(0, n, _DISTANCE_BLOCK):
+        part = slice(start, start + _DISTANCE_BLOCK)
+        d2 = sq[part, None] + sq[None, :] - 2 * (X[part] @ X.T)
+        np.maximum(d2, 0, out=d2)
+        inside = np.arange(d2.shape[0])
+        d2[inside, start + inside] = 0.0  # a row's distance to itself, which rounding leaves above 0
+        total += float(np.sqrt(d2).sum())
+    return total / (n * (n - 1))
 
 
 def smote(X: Any, y: Any, *, ratio: float = 1.0, targets: Any = None, k_neighbors: int = 5,

@@ -11,11 +11,25 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "fit_under_rule", "METHODS", "UNDER_METHODS", "CLEANING_METHODS",
-           "PROTOTYPE_METHODS"]
+__all__ = ["under_sample", "over_sample", "fit_under_rule", "fit_over_method", "METHODS", "UNDER_METHODS",
+           "CLEANING_METHODS", "PROTOTYPE_METHODS", "SYNTHESIS_METHODS"]
 
+#: Over-sampling methods that make rows up, by short name: (module, class, parameters).
+#: ``k_neighbors`` goes to every SMOTE variant (to the SMOTE step of the combined ones).
+SYNTHESIS_METHODS = {
+    "smote": ("synth", "SMOTE", {}),
+    "smotenc": ("synth", "SMOTENC", {}),
+    "smoten": ("synth", "SMOTEN", {}),
+    "borderline": ("synth", "BorderlineSMOTE", {}),
+    "adasyn": ("synth", "ADASYN", {}),
+    "svm_smote": ("synth", "SVMSMOTE", {}),
+    "kmeans_smote": ("synth", "KMeansSMOTE", {}),
+    "smote_enn": ("combine", "SMOTEENN", {}),
+    "smote_tomek": ("combine", "SMOTETomek", {}),
+    "ros_shrinkage": ("samplers", "OverSampler", {"shrinkage": 1.0}),
+}
 #: Over-sampling methods of :func:`over_sample`.
-METHODS = ("random", "smote", "smotenc", "borderline", "adasyn")
+METHODS = ("random", *SYNTHESIS_METHODS)
 #: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
 CLEANING_METHODS = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
                     "allknn": "AllKNN", "ncr": "NeighbourhoodCleaningRule", "oss": "OneSidedSelection",
@@ -135,11 +149,13 @@ def over_sample(
     """Over-sample a table: keep the largest class, raise the others to ``largest / ratio``.
 
     Every original row is kept (first, in order, index unchanged). ``method="random"`` adds
-    copies of rows drawn with replacement (their index labels repeat the source rows');
-    ``"smote"``, ``"borderline"`` and ``"adasyn"`` add synthetic rows from the numeric
-    features (:class:`imbalance.SMOTE`, :class:`imbalance.BorderlineSMOTE`,
-    :class:`imbalance.ADASYN`), ``"smotenc"`` also handles categorical, bool and string columns
-    (:class:`imbalance.SMOTENC`); synthetic rows get new index labels. The input is not modified.
+    copies of rows drawn with replacement (their index labels repeat the source rows'); the
+    other methods (:data:`SYNTHESIS_METHODS`) add made-up rows, with new index labels:
+    ``"smote"``, ``"borderline"``, ``"adasyn"``, ``"svm_smote"`` and ``"kmeans_smote"`` from
+    numeric features, ``"smotenc"`` also with categorical, bool and string columns,
+    ``"smoten"`` from categorical ones only, ``"smote_enn"`` and ``"smote_tomek"`` SMOTE then
+    cleaning (these remove rows too), ``"ros_shrinkage"`` random copies with Gaussian noise
+    (:class:`imbalance.OverSampler` with ``shrinkage=1``). The input is not modified.
 
     Parameters are as in :func:`under_sample`, plus ``method`` and ``k_neighbors`` (SMOTE family).
     """
@@ -147,12 +163,31 @@ def over_sample(
         raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
     if method == "random":
         return _table_resample(df, target, "over", ratio, random_state)
-    from imbalance import synth
-
-    _check_table(df, target)
-    sampler_class = {"smote": synth.SMOTE, "smotenc": synth.SMOTENC, "borderline": synth.BorderlineSMOTE,
-                     "adasyn": synth.ADASYN}[method]
-    sampler = sampler_class(k_neighbors=k_neighbors, ratio=ratio, random_state=random_state)
-    X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
+    X_res, y_res = fit_over_method(df, target, method, ratio=ratio, random_state=random_state,
+                                   k_neighbors=k_neighbors)[1:]
     X_res.insert(df.columns.get_loc(target), target, y_res)
     return X_res
+
+
+def fit_over_method(df: pd.DataFrame, target: str, method: str, *, ratio: float = 1.0, random_state: Any = None,
+                    k_neighbors: int = 5) -> tuple[Any, pd.DataFrame, pd.Series]:
+    """The sampler of a method of :data:`SYNTHESIS_METHODS` run on a table's features:
+    ``(sampler, X_res, y_res)``; ``sampler.origin_`` says which input row each output row is
+    (-1: made up) and ``sampler.plan_`` the counts after."""
+    import importlib
+
+    if method not in SYNTHESIS_METHODS:
+        raise ParameterError(f"method must be one of {', '.join(SYNTHESIS_METHODS)}, got {method!r}.")
+    _check_table(df, target)
+    module, name, params = SYNTHESIS_METHODS[method]
+    cls = getattr(importlib.import_module(f"imbalance.{module}"), name)
+    if module == "combine":
+        smote = importlib.import_module("imbalance.synth").SMOTE(k_neighbors=k_neighbors, ratio=ratio,
+                                                                  random_state=random_state)
+        sampler = cls(smote=smote)
+    elif "k_neighbors" in cls().get_params():
+        sampler = cls(**params, k_neighbors=k_neighbors, ratio=ratio, random_state=random_state)
+    else:
+        sampler = cls(**params, ratio=ratio, random_state=random_state)
+    X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
+    return sampler, X_res, y_res
