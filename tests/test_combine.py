@@ -101,3 +101,23 @@ def test_steps_must_say_where_rows_come_from():
         SamplerChain([PeerSMOTE(random_state=0)]).fit_resample(X, y)
     with pytest.raises(ParameterError, match="at least one step"):
         SamplerChain([]).fit_resample(X, y)
+
+
+def test_compare_runs_the_neighbourhood_strategies_on_training_parts_only(churn):
+    import imbalance
+    from imbalance.strategies import STRATEGIES, default_strategies
+
+    names = ["nearmiss1", "cluster_centroids", "smote_enn", "smote_tomek", "svm_smote", "ros_shrinkage", "ncr"]
+    assert not set(names) & set(default_strategies())  # opt-in: the default set stays fast
+    assert all(STRATEGIES[n].description for n in names)
+    X, y = churn.drop(columns="LABEL").iloc[:1500], churn["LABEL"].iloc[:1500]
+    result = imbalance.compare(X, y, strategies=["none", *names], models=["logreg"], cv=3, random_state=0)
+    fit = result.results.pivot(index="fold", columns="strategy", values="n_fit")
+    train = result.results.pivot(index="fold", columns="strategy", values="n_train")["none"]
+    minority = train - fit["ros_shrinkage"] / 2  # ros_shrinkage fits 2 x the majority of the training part
+    assert ((fit["ros_shrinkage"] % 2) == 0).all() and (minority > 0).all()
+    assert (fit["nearmiss1"] == 2 * minority).all()  # 1:1 by NearMiss, exactly
+    assert (fit["cluster_centroids"] <= 2 * minority).all() and (fit["cluster_centroids"] > 1.8 * minority).all()
+    assert (fit["smote_enn"] < fit["smote_tomek"]).all() and (fit["smote_tomek"] <= fit["ros_shrinkage"]).all()
+    assert (result.results.groupby("strategy")["n_test"].sum() == 1500).all()
+    assert result.results["average_precision"].between(0, 1).all()

@@ -43,6 +43,7 @@ from imbalance.strategies import (
     default_strategies,
     torch_available,
 )
+from imbalance.tables import make_sampler
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies"]
 
@@ -128,23 +129,9 @@ def _as_frame(X: Any) -> pd.DataFrame:
 
 def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
     """The recipe's resampling step, run on the preprocessed training features."""
-    if recipe.resample == "under":
-        from imbalance.samplers import UnderSampler
-
-        return UnderSampler(ratio=recipe.ratio, random_state=seed)
-    if recipe.resample == "over":
-        from imbalance.samplers import OverSampler
-
-        return OverSampler(ratio=recipe.ratio, random_state=seed)
-    if recipe.resample == "smote":
-        from imbalance.synth import SMOTE
-
-        return SMOTE(k_neighbors=k_neighbors, ratio=recipe.ratio, random_state=seed)
-    if recipe.resample in ("tomek", "enn"):
-        from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
-
-        return TomekLinks() if recipe.resample == "tomek" else EditedNearestNeighbours()
-    return None
+    if recipe.resample is None:
+        return None
+    return make_sampler(recipe.resample, ratio=recipe.ratio, random_state=seed, k_neighbors=k_neighbors)
 
 
 def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k_neighbors: int = 5) -> Any:
@@ -191,7 +178,12 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
     return row, test, proba, corrected
 
 
-def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, ratio: float, k_neighbors: int) -> None:
+#: Strategies' methods that interpolate between a row and its k_neighbors nearest of its class.
+_SMOTE_METHODS = ("smote", "borderline", "adasyn", "svm_smote", "smote_enn", "smote_tomek")
+
+
+def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, ratio: float, k_neighbors: int,
+                         name: str = "smote") -> None:
     """Before any fitting: every class SMOTE over-samples has more than ``k_neighbors`` rows
     in every training part (else it would fail in the middle of the run)."""
     from imbalance.planner import plan_from_counts
@@ -211,9 +203,9 @@ def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, r
         fix = (f"lower k_neighbors (--k-neighbors on the command line) to at most {rows - 1}, "
                if rows > 1 else "")
         raise ParameterError(
-            f"strategy 'smote' needs at least k_neighbors + 1 = {k_neighbors + 1} rows of every class it "
+            f"strategy {name!r} needs at least k_neighbors + 1 = {k_neighbors + 1} rows of every class it "
             f"over-samples in each training part, but class {fmt_label(classes[code])} has only {rows} in "
-            f"training part {number}; {fix}use fewer folds, or leave 'smote' out of the strategies."
+            f"training part {number}; {fix}use fewer folds, or leave {name!r} out of the strategies."
         )
 
 
@@ -305,8 +297,9 @@ def compare(
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
     splits = list(cv.split(frame, codes))
-    if "smote" in chosen:
-        _check_smote_can_run(codes, classes, splits, STRATEGIES["smote"].ratio, k_neighbors)
+    for name in chosen:
+        if STRATEGIES[name].resample in _SMOTE_METHODS:
+            _check_smote_can_run(codes, classes, splits, STRATEGIES[name].ratio, k_neighbors, name)
     n_folds = getattr(cv, "n_splits", len(splits))
     cells = [
         (STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)

@@ -27,7 +27,7 @@ class Recipe:
     """
 
     name: str
-    resample: str | None = None  # "under", "over", "smote", or a cleaning rule: "tomek", "enn"
+    resample: str | None = None  # a method of imbalance.tables.make_sampler: "under", "over", "smote", "tomek", ...
     ratio: float = 1.0
     class_weight: bool = False
     tune_threshold: bool = False
@@ -64,6 +64,20 @@ STRATEGIES: dict[str, Recipe] = {
         Recipe("enn", resample="enn", default=False,
                description="edited nearest neighbours (3, all agree) removed from the majority, on the "
                            "preprocessed features"),
+        Recipe("ncr", resample="ncr", default=False,
+               description="neighbourhood cleaning rule (Laurikkala) on the majority, on the preprocessed features"),
+        Recipe("nearmiss1", resample="nearmiss1", ratio=1.0, default=False,
+               description="NearMiss-1 to 1:1: the majority rows nearest the minority"),
+        Recipe("cluster_centroids", resample="cluster_centroids", ratio=1.0, default=False,
+               description="majority shrunk to 1:1 by k-means, the real row nearest each centroid kept"),
+        Recipe("smote_enn", resample="smote_enn", ratio=1.0, default=False,
+               description="SMOTE to 1:1, then edited nearest neighbours over every class"),
+        Recipe("smote_tomek", resample="smote_tomek", ratio=1.0, default=False,
+               description="SMOTE to 1:1, then both members of every Tomek link removed"),
+        Recipe("svm_smote", resample="svm_smote", ratio=1.0, default=False,
+               description="SVM-SMOTE to 1:1 (synthesis from the SVM's minority support vectors)"),
+        Recipe("ros_shrinkage", resample="ros_shrinkage", ratio=1.0, default=False,
+               description="random over-sampling to 1:1 with Gaussian noise (smoothed bootstrap, ROSE)"),
         Recipe("threshold", tune_threshold=True, binary_only=True,
                  description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
@@ -81,7 +95,7 @@ TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
 def default_strategies(n_classes: int = 2) -> list[str]:
     """Every default strategy that can run: the MLP ones only when torch is installed, the
     binary-only ones only for two classes (see :func:`left_out_by_default` for what is left out
-    and why); opt-in ones (``tomek``, ``enn``) only when named."""
+    and why); opt-in ones (the neighbourhood methods: ``tomek``, ``smote_enn``, ...) only when named."""
     left_out = {name for names, _ in left_out_by_default(n_classes) for name in names}
     return [name for name, recipe in STRATEGIES.items() if recipe.default and name not in left_out]
 

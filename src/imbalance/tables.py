@@ -11,8 +11,8 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "fit_under_rule", "fit_over_method", "METHODS", "UNDER_METHODS",
-           "CLEANING_METHODS", "PROTOTYPE_METHODS", "SYNTHESIS_METHODS"]
+__all__ = ["under_sample", "over_sample", "fit_under_rule", "fit_over_method", "make_sampler", "METHODS",
+           "UNDER_METHODS", "CLEANING_METHODS", "PROTOTYPE_METHODS", "SYNTHESIS_METHODS"]
 
 #: Over-sampling methods that make rows up, by short name: (module, class, parameters).
 #: ``k_neighbors`` goes to every SMOTE variant (to the SMOTE step of the combined ones).
@@ -47,6 +47,41 @@ PROTOTYPE_METHODS = {
 #: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
 #: prototype rule to a ratio.
 UNDER_METHODS = ("random", *CLEANING_METHODS, *PROTOTYPE_METHODS)
+
+
+def make_sampler(method: str, *, ratio: float = 1.0, random_state: Any = None, k_neighbors: int = 5) -> Any:
+    """The sampler a method's short name stands for, unfitted: ``"under"`` and ``"over"``
+    (random), a cleaning rule, a prototype rule or a synthesis method. ``ratio`` goes to the
+    methods that reach one, ``random_state`` to those that draw, ``k_neighbors`` to the SMOTE
+    family (to the SMOTE step of ``smote_enn`` and ``smote_tomek``)."""
+    import importlib
+
+    if method in ("under", "over"):
+        samplers = importlib.import_module("imbalance.samplers")
+        cls = samplers.UnderSampler if method == "under" else samplers.OverSampler
+        return cls(ratio=ratio, random_state=random_state)
+    if method in CLEANING_METHODS:
+        module, name, params = "cleaning", CLEANING_METHODS[method], {}
+    elif method in PROTOTYPE_METHODS:
+        module, (name, params) = "prototypes", PROTOTYPE_METHODS[method]
+        params = {**params, "ratio": ratio}
+    elif method in SYNTHESIS_METHODS:
+        module, name, params = SYNTHESIS_METHODS[method]
+        params = {**params, "ratio": ratio}
+    else:
+        known = ("under", "over", *CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS)
+        raise ParameterError(f"method must be one of {', '.join(known)}, got {method!r}.")
+    cls = getattr(importlib.import_module(f"imbalance.{module}"), name)
+    accepted = cls().get_params()
+    if module == "combine":  # SMOTE, then a cleaning rule: the SMOTE step takes the plan and the seed
+        smote = importlib.import_module("imbalance.synth").SMOTE(k_neighbors=k_neighbors, ratio=ratio,
+                                                                  random_state=random_state)
+        return cls(smote=smote)
+    if "k_neighbors" in accepted:
+        params["k_neighbors"] = k_neighbors
+    if "random_state" in accepted:
+        params["random_state"] = random_state
+    return cls(**params)
 
 
 def _check_table(df: Any, target: str) -> None:
@@ -114,8 +149,6 @@ def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float =
     Distances are measured over the numeric columns (bool and non-numeric ones are carried
     along, not measured); a table without any numeric feature is refused.
     """
-    from imbalance import cleaning, prototypes
-
     rules = (*CLEANING_METHODS, *PROTOTYPE_METHODS)
     if method not in rules:
         raise ParameterError(f"method must be one of {', '.join(rules)}, got {method!r}.")
@@ -126,13 +159,7 @@ def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float =
     if not numeric:
         raise InputTypeError(f"{method} measures distances between numeric columns, and the table has none; "
                              "encode some columns as numbers first.")
-    if method in CLEANING_METHODS:
-        sampler = getattr(cleaning, CLEANING_METHODS[method])()
-    else:
-        name, params = PROTOTYPE_METHODS[method]
-        sampler = getattr(prototypes, name)(**params, ratio=ratio)
-    if "random_state" in sampler.get_params():  # the seeds of oss/cnn, the k-means of cluster_centroids
-        sampler.set_params(random_state=random_state)
+    sampler = make_sampler(method, ratio=ratio, random_state=random_state)
     sampler.fit_resample(features[numeric], df[target])  # sets sample_indices_ for every rule
     return sampler
 
@@ -174,20 +201,9 @@ def fit_over_method(df: pd.DataFrame, target: str, method: str, *, ratio: float 
     """The sampler of a method of :data:`SYNTHESIS_METHODS` run on a table's features:
     ``(sampler, X_res, y_res)``; ``sampler.origin_`` says which input row each output row is
     (-1: made up) and ``sampler.plan_`` the counts after."""
-    import importlib
-
     if method not in SYNTHESIS_METHODS:
         raise ParameterError(f"method must be one of {', '.join(SYNTHESIS_METHODS)}, got {method!r}.")
     _check_table(df, target)
-    module, name, params = SYNTHESIS_METHODS[method]
-    cls = getattr(importlib.import_module(f"imbalance.{module}"), name)
-    if module == "combine":
-        smote = importlib.import_module("imbalance.synth").SMOTE(k_neighbors=k_neighbors, ratio=ratio,
-                                                                  random_state=random_state)
-        sampler = cls(smote=smote)
-    elif "k_neighbors" in cls().get_params():
-        sampler = cls(**params, k_neighbors=k_neighbors, ratio=ratio, random_state=random_state)
-    else:
-        sampler = cls(**params, ratio=ratio, random_state=random_state)
+    sampler = make_sampler(method, ratio=ratio, random_state=random_state, k_neighbors=k_neighbors)
     X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
     return sampler, X_res, y_res
