@@ -44,21 +44,26 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip)
 {
     typedef KNN_NAME(vec) vec;
-    const KNN_T *q0 = queries + i0 * d, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
+    /* Symmetric: the queries are the candidates, read from the packed tiles (rows i0..i0+3 lie in
+     * one tile, a feature apart by KNN_WIDTH), so no row-major copy of X is needed. */
+    const KNN_T *q0 = symmetric ? packed + (i0 / KNN_WIDTH) * d * KNN_WIDTH + (i0 % KNN_WIDTH) : queries + i0 * d;
+    const int64_t row_step = symmetric ? 1 : d, feature_step = symmetric ? KNN_WIDTH : 1;
+    const KNN_T *q1 = q0 + row_step, *q2 = q1 + row_step, *q3 = q2 + row_step;
     const KNN_T *tile = packed + t * d * KNN_WIDTH;
     vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
     for (int64_t c = 0; c < d; c++) {
         const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
         const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
+        const int64_t f = c * feature_step;
         vec x;
-        x = q0[c] - c0; a00 += x * x;
-        x = q0[c] - c1; a01 += x * x;
-        x = q1[c] - c0; a10 += x * x;
-        x = q1[c] - c1; a11 += x * x;
-        x = q2[c] - c0; a20 += x * x;
-        x = q2[c] - c1; a21 += x * x;
-        x = q3[c] - c0; a30 += x * x;
-        x = q3[c] - c1; a31 += x * x;
+        x = q0[f] - c0; a00 += x * x;
+        x = q0[f] - c1; a01 += x * x;
+        x = q1[f] - c0; a10 += x * x;
+        x = q1[f] - c1; a11 += x * x;
+        x = q2[f] - c0; a20 += x * x;
+        x = q2[f] - c1; a21 += x * x;
+        x = q3[f] - c0; a30 += x * x;
+        x = q3[f] - c1; a31 += x * x;
     }
     const int64_t j0 = t * KNN_WIDTH;
     typedef __typeof__(a00 <= a00) mask;
@@ -124,9 +129,43 @@ KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, c
             const int64_t first_tile = symmetric ? i0 / KNN_WIDTH : 0;
             if (first_tile >= b1)
                 break; /* and so for every later group */
-            for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
-                KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold,
-                               symmetric, symmetric && t == first_tile, skip);
+            /* Two call sites with a constant `symmetric`, so that each inlined copy is specialised. */
+            if (symmetric) {
+                for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
+                    KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 1,
+                                   t == first_tile, skip);
+            } else {
+                for (int64_t t = b0; t < b1; t++)
+                    KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 0,
+                                   0, skip);
+            }
+        }
+    }
+}
+
+/* Merge list b into list a, row by row: the k smallest (distance, index) pairs of both, sorted,
+ * ties to the lower index. Both lists are sorted; `buffer` holds k pairs. */
+static void KNN_NAME(merge)(KNN_T *dist_a, int64_t *index_a, const KNN_T *dist_b, const int64_t *index_b, int64_t n,
+                            int k, KNN_T *buffer_dist, int64_t *buffer_index)
+{
+    for (int64_t i = 0; i < n; i++) {
+        KNN_T *da = dist_a + i * k;
+        int64_t *ia = index_a + i * k;
+        const KNN_T *db = dist_b + i * k;
+        const int64_t *ib = index_b + i * k;
+        int p = 0, q = 0;
+        for (int m = 0; m < k; m++) {
+            const int take_a = q >= k || (p < k && (da[p] < db[q] || (da[p] == db[q] && ia[p] <= ib[q])));
+            buffer_dist[m] = take_a ? da[p] : db[q];
+            buffer_index[m] = take_a ? ia[p] : ib[q];
+            if (take_a)
+                p++;
+            else
+                q++;
+        }
+        for (int m = 0; m < k; m++) {
+            da[m] = buffer_dist[m];
+            ia[m] = buffer_index[m];
         }
     }
 }

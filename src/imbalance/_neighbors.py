@@ -64,23 +64,11 @@ def _pad_rows(X: np.ndarray, multiple: int) -> np.ndarray:
     return padded
 
 
-def _pack(padded: np.ndarray, width: int) -> np.ndarray:
-    """Tiles of ``width`` rows (``padded`` has a multiple of ``width`` rows), each transposed:
-    packed[tile, feature, lane]."""
-    return np.ascontiguousarray(padded.reshape(-1, width, padded.shape[1]).transpose(0, 2, 1))
-
-
 def _empty_lists(rows: int, k: int, dtype: np.dtype, threshold_rows: int):
     dist = np.full((rows, k), np.inf, dtype=dtype)
     index = np.full((rows, k), np.iinfo(np.int64).max, dtype=np.int64)
     threshold = np.full(threshold_rows, np.inf, dtype=dtype)
     return dist, index, threshold
-
-
-def _sorted_merge(dist: np.ndarray, index: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k smallest (distance, index) pairs of each row of the concatenated lists."""
-    order = np.lexsort((index, dist), axis=-1)[:, :k]
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(index, order, axis=1)
 
 
 def kneighbors(
@@ -187,7 +175,7 @@ def kneighbors_of(
     elif X.dtype == np.float64 and n > k and len(points) * n >= _SHORTLIST_PAIRS:
         dist, index = _kneighbors_shortlisted(X, k, None, n_threads, points=points)
     else:
-        dist, index = _scan(X, k, None, n_threads, points=points)
+        dist, index = _scan_rows(X, k, None, n_threads, points=points)
     if exponent:
         with np.errstate(over="ignore", under="ignore"):
             dist = np.ldexp(dist, 2 * exponent)
@@ -219,7 +207,7 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
         return _kneighbors_sklearn(X, k, queries, None)
     if X.dtype == np.float64 and n > k + 1 and n_queries * n >= _SHORTLIST_PAIRS:
         return _kneighbors_shortlisted(X, k, queries, n_threads)
-    return _scan(X, k, queries, n_threads)
+    return _scan_rows(X, k, queries, n_threads)
 
 
 # Below this many query x candidate pairs a float64 scan is quick anyway.
@@ -244,27 +232,29 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     as an accepted k-th neighbour.
     """
     n, d = X.shape
-    # Centred (a translation changes no distance, and keeps float32's error small), a block at
-    # a time, so that no float64 copy of X is made.
+    # Centred (a translation changes no distance, and keeps float32's error small) and packed
+    # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
     mean = X.mean(axis=0)
-    X32, sq = _centred_float32(X, mean)
-    if points is not None:
-        points32, sq_points = _centred_float32(points, mean)
-    if not np.isfinite(sq).all() or sq.max() > 1e30 or (
-            points is not None and (not np.isfinite(sq_points).all() or sq_points.max() > 1e30)):
-        return _scan(X, k, queries, n_threads, points=points)  # float32 would overflow: search in float64
+    packed, sq = _pack_rows(X, 2 * _LANES[np.dtype(np.float32)], np.float32, mean)
     if points is None:
         rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
-        targets, sq_targets, largest = X[rows], sq[rows], n - 1
-        depth = min(k + _SHORTLIST_EXTRA, largest)
-        dist32, shortlist = _scan(X32, depth, queries, n_threads)
+        targets, sq_targets, largest = X[rows] if queries is not None else X, sq[rows], n - 1
     else:  # another set's points: nothing left out, every row of X a candidate
         rows = np.arange(len(points))
-        targets, sq_targets, largest = points, sq_points, n
-        depth = min(k + _SHORTLIST_EXTRA, largest)
-        dist32, shortlist = _scan(X32, depth, None, n_threads, points=points32)
-        del points32
-    del X32
+        targets, largest = points, n
+        centred = points - mean
+        sq_targets = np.einsum("ij,ij->i", centred, centred)
+    if not (np.isfinite(sq).all() and np.isfinite(sq_targets).all()) or max(sq.max(), sq_targets.max()) > 1e30:
+        return _scan_rows(X, k, queries, n_threads, points=points)  # float32 would overflow: search in float64
+    depth = min(k + _SHORTLIST_EXTRA, largest)
+    if points is None and queries is None:
+        dist32, shortlist = _scan(packed, n, d, depth, n_threads)
+    else:
+        query32 = (targets - mean).astype(np.float32)
+        dist32, shortlist = _scan(packed, n, d, depth, n_threads, points=query32,
+                                  skip=None if points is not None else rows)
+        del query32
+    del packed
     bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
     dist = np.empty((rows.size, k))
     index = np.empty((rows.size, k), dtype=np.int64)
@@ -281,71 +271,89 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
         accepted[part] = (dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == largest)
     if not accepted.all():
         if points is None:
-            dist[~accepted], index[~accepted] = _scan(X, k, rows[~accepted], n_threads)
+            dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads)
         else:
-            dist[~accepted], index[~accepted] = _scan(X, k, None, n_threads, points=points[~accepted])
+            dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted])
     return dist, index
 
 
-def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """X - mean in float32 and each centred row's squared norm (float64), a block at a time,
-    so that no float64 copy of X is made."""
+# Rows packed at a time (a multiple of every tile width).
+_PACK_ROWS = 4096
+
+
+def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = None):
+    """X's rows in the scan's tiles of ``width`` rows, each transposed (packed[tile, feature,
+    lane]), in ``dtype``, less ``mean`` if given, NaN rows padding the last tile (every
+    comparison with NaN is false, so padding never enters a result); built a block at a time.
+    With ``mean``, also each centred row's squared norm (float64)."""
     n, d = X.shape
-    X32 = np.empty((n, d), dtype=np.float32)
-    sq = np.empty(n)
-    for start in range(0, n, _RERANK_ROWS):
-        block = X[start:start + _RERANK_ROWS] - mean
-        sq[start:start + _RERANK_ROWS] = np.einsum("ij,ij->i", block, block)
-        X32[start:start + _RERANK_ROWS] = block
-    return X32, sq
+    n_tiles = -(-n // width)
+    packed = np.empty((n_tiles, d, width), dtype=dtype)
+    sq = np.empty(n) if mean is not None else None
+    for start in range(0, n, _PACK_ROWS):
+        block = X[start:start + _PACK_ROWS]
+        if mean is not None:
+            block = block - mean
+            sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
+        rows = len(block)
+        tiles = slice(start // width, start // width + -(-rows // width))
+        if rows % width:
+            block = np.vstack([block, np.full((width - rows % width, d), np.nan)])
+        packed[tiles] = block.reshape(-1, width, d).transpose(0, 2, 1)
+    return (packed, sq) if mean is not None else packed
 
 
-def _scan(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
-          points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
+               points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled scan in X's own precision (float32 or float64): X against itself, rows
     ``queries`` of X against X (each leaving itself out), or ``points`` against X."""
     n, d = X.shape
-    threads = _n_threads(n_threads)
-    width = 2 * _LANES[X.dtype]
-    candidates = _pad_rows(X, width)  # NaN rows: every comparison with them is false
-    packed = _pack(candidates, width)
-    n_tiles = len(packed)
+    packed = _pack_rows(X, 2 * _LANES[X.dtype], X.dtype)
+    if queries is None and points is None:
+        return _scan(packed, n, d, k, n_threads)
+    if points is None:
+        queries = np.ascontiguousarray(queries, dtype=np.int64)
+        return _scan(packed, n, d, k, n_threads, points=X[queries], skip=queries)
+    return _scan(packed, n, d, k, n_threads, points=np.ascontiguousarray(points, dtype=X.dtype))
 
-    if queries is None and points is None:  # symmetric: every pair once, each thread keeps lists for every row
-        rows = n_tiles * width
-        padded = candidates
+
+def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
+          skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled scan over packed candidates: symmetric (the candidates against
+    themselves, each pair scored once) when ``points`` is None, else ``points`` (row-major)
+    against them, point i leaving candidate ``skip[i]`` out."""
+    dtype = packed.dtype
+    threads = _n_threads(n_threads)
+    n_tiles = len(packed)
+    if points is None:  # symmetric: each thread keeps lists for every row, merged at the end
         groups = -(-n // 4)
         threads = min(threads, groups)
-        lists = [_empty_lists(n, k, X.dtype, rows) for _ in range(threads)]
+        lists = [_empty_lists(n, k, dtype, n_tiles * packed.shape[2]) for _ in range(threads)]
 
         def run(t: int) -> None:
             dist, index, threshold = lists[t]
-            _knn.scan(padded, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
-                      X.dtype.itemsize)
+            _knn.scan(packed, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
+                      dtype.itemsize)
     else:
-        if points is None:
-            queries = np.ascontiguousarray(queries, dtype=np.int64)
-            points = X[queries]
         m = len(points)
-        padded = _pad_rows(np.ascontiguousarray(points, dtype=X.dtype), 4)
-        groups = -(-m // 4)
-        threads = max(1, min(threads, groups))
-        del candidates
-        dist, index, threshold = _empty_lists(m, k, X.dtype, len(padded))
+        padded = _pad_rows(points, 4)
+        threads = max(1, min(threads, -(-m // 4)))
+        dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
         lists = [(dist, index, threshold)]
 
         def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
-            _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, queries,
-                      X.dtype.itemsize)
+            _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, skip,
+                      dtype.itemsize)
 
     if threads == 1:
         run(0)
     else:
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(run, range(threads)))
-    if len(lists) == 1:
-        return lists[0][0], lists[0][1]
-    return _sorted_merge(np.hstack([lst[0] for lst in lists]), np.hstack([lst[1] for lst in lists]), k)
+    dist, index, _ = lists[0]
+    for other, other_index, _ in lists[1:]:  # in place, sorted, ties to the lower index
+        _knn.merge(dist, index, other, other_index, len(dist), k, dtype.itemsize)
+    return dist, index
 
 
 def _kneighbors_sklearn(X: np.ndarray, k: int, queries: np.ndarray | None,
