@@ -1,58 +1,140 @@
-"""Cleaning under-samplers: imbalance vs imbalanced-learn, in the same run.
+"""Neighbourhood samplers: imbalance vs imbalanced-learn, in the same run.
 
-    python benchmarks/bench_neighbourhood.py                       # 1e5 rows
-    python benchmarks/bench_neighbourhood.py --sizes 1e5 1e6 --methods TomekLinks EditedNearestNeighbours
+    python benchmarks/bench_neighbourhood.py                                  # every method at 1e5 rows
+    python benchmarks/bench_neighbourhood.py --sizes 1e6 --methods TomekLinks NearMiss-1 --cap 600
+    python benchmarks/bench_neighbourhood.py --sizes 1e4 1e5 --methods CondensedNearestNeighbour
 
-Data: ``make_classification``, 20 features (float64), 5% minority. Each cell is the best of
-``--repeat`` full ``fit_resample`` calls with default parameters on both sides (same rows kept:
-checked on every cell); peak memory is what tracemalloc sees allocated during one call,
-divided by the size of the output.
+Data: ``make_classification``, 20 features (float64), 5% minority, 2% of labels flipped.
+Both sides run with their defaults but for what makes them comparable (NCR: ours with
+``self_vote=True``, imbalanced-learn's rule; the SMOTE chains: each library's own SMOTE draw).
+Each call runs in a child process (fork) capped at ``--cap`` seconds, so a peer that would run
+for hours is reported as "> cap" instead of stalling the run; the time is the best of
+``--repeat`` calls, and peak memory (tracemalloc, in the child) is divided by the size of the
+output and of the input (an under-sampler's output can be a tenth of its input). "same rows" compares the kept rows where the method is deterministic.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing as mp
+import time
+import tracemalloc
 
 import numpy as np
-from _timing import best_time, peak_ratio
 from sklearn.datasets import make_classification
 
 import imbalance
 
-METHODS = ("TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN")
+# name -> (ours, theirs (imblearn module, class, params), deterministic: same rows expected)
+METHODS = {
+    "TomekLinks": (lambda: imbalance.TomekLinks(), ("under_sampling", "TomekLinks", {}), True),
+    "EditedNearestNeighbours": (lambda: imbalance.EditedNearestNeighbours(),
+                                ("under_sampling", "EditedNearestNeighbours", {}), True),
+    "RepeatedEditedNearestNeighbours": (lambda: imbalance.RepeatedEditedNearestNeighbours(),
+                                        ("under_sampling", "RepeatedEditedNearestNeighbours", {}), True),
+    "AllKNN": (lambda: imbalance.AllKNN(), ("under_sampling", "AllKNN", {}), True),
+    "NeighbourhoodCleaningRule": (lambda: imbalance.NeighbourhoodCleaningRule(self_vote=True),
+                                  ("under_sampling", "NeighbourhoodCleaningRule", {}), True),
+    "OneSidedSelection": (lambda: imbalance.OneSidedSelection(random_state=0),
+                          ("under_sampling", "OneSidedSelection", {"random_state": 0}), False),
+    "CondensedNearestNeighbour": (lambda: imbalance.CondensedNearestNeighbour(random_state=0),
+                                  ("under_sampling", "CondensedNearestNeighbour", {"random_state": 0}), False),
+    "NearMiss-1": (lambda: imbalance.NearMiss(version=1), ("under_sampling", "NearMiss", {"version": 1}), True),
+    "NearMiss-2": (lambda: imbalance.NearMiss(version=2), ("under_sampling", "NearMiss", {"version": 2}), True),
+    "NearMiss-3": (lambda: imbalance.NearMiss(version=3), ("under_sampling", "NearMiss", {"version": 3}), True),
+    "ClusterCentroids": (lambda: imbalance.ClusterCentroids(random_state=0),
+                         ("under_sampling", "ClusterCentroids", {"random_state": 0}), False),
+    "SMOTEENN": (lambda: imbalance.SMOTEENN(random_state=0), ("combine", "SMOTEENN", {"random_state": 0}), False),
+    "SMOTETomek": (lambda: imbalance.SMOTETomek(random_state=0), ("combine", "SMOTETomek", {"random_state": 0}),
+                   False),
+}
+
+
+def _peer(name):
+    import importlib
+    import warnings
+
+    module, cls, params = METHODS[name][1]
+    warnings.filterwarnings("ignore")
+    return getattr(importlib.import_module(f"imblearn.{module}"), cls)(**params)
+
+
+def _child(conn, side, name, X, y, repeat):
+    """Run one side ``repeat`` times (the last under tracemalloc) and send back the figures."""
+    try:
+        best = float("inf")
+        for _ in range(repeat):
+            sampler = METHODS[name][0]() if side == "ours" else _peer(name)
+            gc.collect()
+            start = time.perf_counter()
+            sampler.fit_resample(X, y)
+            best = min(best, time.perf_counter() - start)
+        sampler = METHODS[name][0]() if side == "ours" else _peer(name)
+        gc.collect()
+        tracemalloc.start()
+        X_res, y_res = sampler.fit_resample(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rows = getattr(sampler, "sample_indices_", None)
+        conn.send((best, peak / (X_res.nbytes + y_res.nbytes), peak / (X.nbytes + y.nbytes),
+                   None if rows is None else np.sort(rows)))
+    except Exception as exc:  # noqa: BLE001 - reported in the table, the run goes on
+        conn.send(exc)
+
+
+def run_capped(side, name, X, y, repeat, cap):
+    """(seconds, peak ratio, rows) of one side, or None when it ran past ``cap`` seconds."""
+    parent, child = mp.get_context("fork").Pipe(duplex=False)
+    process = mp.get_context("fork").Process(target=_child, args=(child, side, name, X, y, repeat))
+    process.start()
+    child.close()
+    if not parent.poll(cap * (repeat + 1)):
+        process.kill()
+        process.join()
+        return None
+    result = parent.recv()
+    process.join()
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5])
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cap", type=float, default=600, help="seconds a call may take (default 600)")
+    parser.add_argument("--no-peer", action="store_true", help="time ours only")
     args = parser.parse_args()
-    from imblearn import under_sampling as peer
 
-    rows = []
+    table = []
     for size in args.sizes:
         n = int(size)
         X, y = make_classification(n_samples=n, n_features=20, n_informative=10, weights=[0.95], flip_y=0.02,
                                    random_state=0)
         for name in args.methods:
-            ours = lambda: getattr(imbalance, name)().fit_resample(X, y)  # noqa: E731
-            theirs = lambda: getattr(peer, name)().fit_resample(X, y)  # noqa: E731
-            mine, theirs_fitted = getattr(imbalance, name)(), getattr(peer, name)()
-            mine.fit_resample(X, y)
-            theirs_fitted.fit_resample(X, y)  # imbalanced-learn sets sample_indices_ here only
-            same = np.array_equal(mine.sample_indices_, np.sort(theirs_fitted.sample_indices_))
-            t_ours, t_peer = best_time(ours, args.repeat), best_time(theirs, args.repeat)
-            m_ours, m_peer = peak_ratio(ours), peak_ratio(theirs)
-            print(f"{size:.0e} {name}: imblearn {t_peer:.2f}s, ours {t_ours:.2f}s (x{t_peer / t_ours:.2f}); "
-                  f"peak memory / output {m_peer:.2f} / {m_ours:.2f}; same rows: {same}", flush=True)
-            rows.append((f"{size:.0e}", name, t_peer, t_ours, m_peer, m_ours, same))
+            ours = run_capped("ours", name, X, y, args.repeat, args.cap)
+            theirs = None if args.no_peer else run_capped("peer", name, X, y, args.repeat, args.cap)
+            same = "-"
+            if ours and theirs and METHODS[name][2] and ours[3] is not None and theirs[3] is not None:
+                same = "yes" if np.array_equal(ours[3], theirs[3]) else "NO"
+            t_ours = f"{ours[0]:.2f} s" if ours else f"> {args.cap:.0f} s"
+            t_peer = "not run" if args.no_peer else (f"{theirs[0]:.2f} s" if theirs else f"> {args.cap:.0f} s")
+            ratio = (f"{theirs[0] / ours[0]:.1f}x" if ours and theirs else
+                     f"> {args.cap / ours[0]:.0f}x" if ours and not args.no_peer else "-")
+            memory = " / ".join(f"{side[1]:.2f}" if side else "-" for side in (theirs, ours))
+            of_input = " / ".join(f"{side[2]:.2f}" if side else "-" for side in (theirs, ours))
+            print(f"{size:.0e} {name}: imblearn {t_peer}, ours {t_ours} ({ratio}); peak memory / output "
+                  f"{memory}, / input {of_input}; same rows: {same}", flush=True)
+            table.append((f"{size:.0e}", name, t_peer, t_ours, ratio, memory, of_input, same))
 
-    print("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) | same rows |")
-    print("|---|---|---|---|---|---|---|")
-    for size, name, t_peer, t_ours, m_peer, m_ours, same in rows:
-        print(f"| {size} | {name} | {t_peer:.2f} s | {t_ours:.2f} s | {t_peer / t_ours:.1f}x | "
-              f"{m_peer:.2f} / {m_ours:.2f} | {'yes' if same else 'NO'} |")
+    print("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) "
+          "| peak memory / input (peer / ours) | same rows |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in table:
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

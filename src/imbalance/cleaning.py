@@ -118,13 +118,31 @@ class TomekLinks(_CleaningSampler):
     boundary or are noise; removing the member of a cleaned class (the majority, by default)
     clears the boundary. The other member stays.
 
+    One member of a link is outside the largest class, so when that class holds most rows only
+    the others are searched from (then the rows of the largest class they point to): on 5%
+    minority data, a tenth of the full search.
+
     Parameters
     ----------""" + _CLEANING_DOC
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        nearest = self._neighbours(X, 1)[:, 0]
-        rows = np.arange(len(X))
-        linked = (codes[nearest] != codes) & (nearest[nearest] == rows)
+        n = len(X)
+        largest = int(np.argmax(np.bincount(codes)))
+        others = np.flatnonzero(codes != largest)
+        if others.size * 2 >= n:  # the symmetric scan of every row scores each pair once
+            nearest = self._neighbours(X, 1)[:, 0]
+        else:
+            # A link joins two classes, so one member is outside the largest class: search from
+            # those rows only, then from the rows of the largest class that one of them points to.
+            nearest = np.full(n, -1, dtype=np.int64)
+            nearest[others] = self._neighbours(X, 1, others)[:, 0]
+            pointed = np.unique(nearest[others])
+            pointed = pointed[codes[pointed] == largest]
+            if pointed.size:
+                nearest[pointed] = self._neighbours(X, 1, pointed)[:, 0]
+        known = nearest >= 0
+        partner = np.where(known, nearest, 0)
+        linked = known & known[partner] & (codes[partner] != codes) & (nearest[partner] == np.arange(n))
         return ~(linked & cleaned[codes])
 
 

@@ -34,7 +34,7 @@ from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, Sampler
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
 # Majority rows whose full distance rows to the minority are held at a time (NearMiss-2).
-_BLOCK_PAIRS = 1 << 22
+_BLOCK_PAIRS = 1 << 20
 
 
 class _NumericUnderSampler(BaseSampler):
