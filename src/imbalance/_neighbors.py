@@ -242,16 +242,16 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     else:  # another set's points: nothing left out, every row of X a candidate
         rows = np.arange(len(points))
         targets, largest = points, n
-        centred = points - mean
-        sq_targets = np.einsum("ij,ij->i", centred, centred)
+    query32 = None
+    if points is not None or queries is not None:
+        query32, sq_targets = _centred_float32(targets, mean)
     if not (np.isfinite(sq).all() and np.isfinite(sq_targets).all()) or max(sq.max(), sq_targets.max()) > 1e30:
         return _scan_rows(X, k, queries, n_threads, points=points)  # float32 would overflow: search in float64
     depth = min(k + _SHORTLIST_EXTRA, largest)
-    if points is None and queries is None:
+    if query32 is None:
         dist32, shortlist = _scan(packed, n, d, depth, n_threads)
     else:
-        query32 = (targets - mean).astype(np.float32)
-        dist32, shortlist = _scan(packed, n, d, depth, n_threads, points=query32,
+        dist32, shortlist = _scan(packed, n, d, depth, n_threads, points=query32, n_points=rows.size,
                                   skip=None if points is not None else rows)
         del query32
     del packed
@@ -275,6 +275,18 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
         else:
             dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted])
     return dist, index
+
+
+def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X - mean in float32, padded with NaN rows to a multiple of 4 (the scan's query groups),
+    and each centred row's squared norm (float64); a block at a time, no float64 copy of X."""
+    out = np.full((-(-len(X) // 4) * 4, X.shape[1]), np.nan, dtype=np.float32)
+    sq = np.empty(len(X))
+    for start in range(0, len(X), _PACK_ROWS):
+        block = X[start:start + _PACK_ROWS] - mean
+        sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
+        out[start:start + len(block)] = block
+    return out, sq
 
 
 # Rows packed at a time (a multiple of every tile width).
@@ -318,9 +330,10 @@ def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int
 
 
 def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
-          skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+          n_points: int | None = None, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled scan over packed candidates: symmetric (the candidates against
-    themselves, each pair scored once) when ``points`` is None, else ``points`` (row-major)
+    themselves, each pair scored once) when ``points`` is None, else the first ``n_points``
+    (default: all) rows of ``points`` (row-major; NaN rows may pad it to a multiple of 4)
     against them, point i leaving candidate ``skip[i]`` out."""
     dtype = packed.dtype
     threads = _n_threads(n_threads)
@@ -335,8 +348,8 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
             _knn.scan(packed, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
                       dtype.itemsize)
     else:
-        m = len(points)
-        padded = _pad_rows(points, 4)
+        m = len(points) if n_points is None else n_points
+        padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
         threads = max(1, min(threads, -(-m // 4)))
         dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
         lists = [(dist, index, threshold)]
