@@ -121,3 +121,51 @@ def test_compare_runs_the_neighbourhood_strategies_on_training_parts_only(churn)
     assert (fit["smote_enn"] < fit["smote_tomek"]).all() and (fit["smote_tomek"] <= fit["ros_shrinkage"]).all()
     assert (result.results.groupby("strategy")["n_test"].sum() == 1500).all()
     assert result.results["average_precision"].between(0, 1).all()
+
+
+# ----------------------------------------------------------------------------- every method: one call, bad input
+
+ALL_METHODS = ["tomek", "enn", "renn", "allknn", "ncr", "oss", "cnn", "nearmiss1", "nearmiss2", "nearmiss3",
+               "cluster_centroids", "iht", "smote", "borderline", "adasyn", "svm_smote", "kmeans_smote",
+               "smote_enn", "smote_tomek", "ros_shrinkage"]
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_every_method_in_one_call_is_its_sampler(method):
+    import imbalance
+    from imbalance.tables import make_sampler
+
+    X, y = data(600)
+    X_res, y_res = imbalance.resample_with(X, y, method, ratio=2, random_state=3)
+    X_ref, y_ref = make_sampler(method, ratio=2, random_state=3).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
+@pytest.mark.parametrize("method", [m for m in ALL_METHODS if m != "iht"])  # iht takes what its classifier takes
+def test_bad_input_is_one_clear_error_for_every_method(method):
+    import imbalance
+
+    X, y = data(600)
+    with_nan = X.copy()
+    with_nan[7, 2] = np.nan
+    with pytest.raises(imbalance.ImbalanceError, match="NaN"):
+        imbalance.resample_with(with_nan, y, method, random_state=0)
+    text = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).assign(colour="red")
+    with pytest.raises(imbalance.ImbalanceError, match="colour"):
+        imbalance.resample_with(text, y, method, random_state=0)
+    with pytest.raises(imbalance.ParameterError, match="has no parameter n_neigbors"):
+        imbalance.resample_with(X, y, method, n_neigbors=3)
+
+
+def test_a_class_too_small_for_k_is_one_clear_error():
+    import imbalance
+
+    X, y = data(600)
+    y = y.copy()
+    y[np.flatnonzero(y == 1)[3:]] = 0  # three minority rows
+    for method, words in [("smote", "fewer than k_neighbors"), ("nearmiss1", "lower n_neighbors"),
+                          ("smote_enn", "fewer than k_neighbors")]:
+        with pytest.raises(imbalance.ImbalanceError, match=words):
+            imbalance.resample_with(X, y, method, k_neighbors=5, n_neighbors=5) if method == "nearmiss1" else \
+                imbalance.resample_with(X, y, method, k_neighbors=5)

@@ -15,7 +15,7 @@ from imbalance._validation import (
 )
 from imbalance.planner import Plan, apportion, plan, plan_from_counts, power
 from imbalance.resample import resample, resample_counts, resample_indices
-from imbalance.tables import over_sample, under_sample
+from imbalance.tables import over_sample, resample_with, under_sample
 from imbalance.weights import class_weights, pos_weight, sample_weights, weights_from_counts
 
 __version__ = "0.1.0"
@@ -89,17 +89,30 @@ __all__ = [
     "resample_indices",
     "under_sample",
     "over_sample",
+    "resample_with",
     "UnderSampler",
     "OverSampler",
     "SMOTE",
     "BorderlineSMOTE",
     "ADASYN",
     "SMOTENC",
+    "SMOTEN",
+    "SVMSMOTE",
+    "KMeansSMOTE",
     "smote",
     "TomekLinks",
     "EditedNearestNeighbours",
     "RepeatedEditedNearestNeighbours",
     "AllKNN",
+    "NeighbourhoodCleaningRule",
+    "OneSidedSelection",
+    "CondensedNearestNeighbour",
+    "NearMiss",
+    "ClusterCentroids",
+    "InstanceHardnessThreshold",
+    "SamplerChain",
+    "SMOTEENN",
+    "SMOTETomek",
     "class_weights",
     "sample_weights",
     "pos_weight",

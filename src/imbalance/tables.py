@@ -11,7 +11,8 @@ from imbalance._validation import InputTypeError, ParameterError, check_label_co
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
-__all__ = ["under_sample", "over_sample", "fit_under_rule", "fit_over_method", "make_sampler", "METHODS",
+__all__ = ["under_sample", "over_sample", "resample_with", "fit_under_rule", "fit_over_method", "make_sampler",
+           "METHODS",
            "UNDER_METHODS", "CLEANING_METHODS", "PROTOTYPE_METHODS", "SYNTHESIS_METHODS"]
 
 #: Over-sampling methods that make rows up, by short name: (module, class, parameters).
@@ -82,6 +83,31 @@ def make_sampler(method: str, *, ratio: float = 1.0, random_state: Any = None, k
     if "random_state" in accepted:
         params["random_state"] = random_state
     return cls(**params)
+
+
+def resample_with(X: Any, y: Any, method: str, *, ratio: float = 1.0, random_state: Any = None,
+                  k_neighbors: int = 5, **params: Any) -> tuple[Any, Any]:
+    """Any sampler by its short name, in one call: ``resample_with(X, y, "enn")`` ->
+    ``(X_res, y_res)``.
+
+    ``method`` is a name of :func:`make_sampler` (``"under"``, ``"over"``, ``"tomek"``,
+    ``"nearmiss1"``, ``"smote_enn"``, ...); ``params`` set the sampler's other parameters
+    (``resample_with(X, y, "enn", n_neighbors=5)``). X and y keep their types, as with the
+    sampler's ``fit_resample``.
+
+    Examples
+    --------
+    >>> import imbalance
+    >>> X, y = [[0.0], [0.1], [0.2], [0.3], [1.0], [1.1]], [0, 0, 0, 0, 1, 1]
+    >>> imbalance.resample_with(X, y, "nearmiss1", n_neighbors=1)[1]
+    [0, 0, 1, 1]
+    """
+    sampler = make_sampler(method, ratio=ratio, random_state=random_state, k_neighbors=k_neighbors)
+    unknown = sorted(set(params) - set(sampler.get_params()))
+    if unknown:
+        raise ParameterError(f"{type(sampler).__name__} ({method}) has no parameter {', '.join(unknown)}; "
+                             f"its parameters are {', '.join(sorted(sampler.get_params(deep=False)))}.")
+    return sampler.set_params(**params).fit_resample(X, y)
 
 
 def _check_table(df: Any, target: str) -> None:
