@@ -93,10 +93,11 @@ def run_capped(side, name, X, y, repeat, cap):
         process.kill()
         process.join()
         return None
-    result = parent.recv()
+    try:
+        result = parent.recv()
+    except EOFError:  # the child died without a word: killed for memory
+        result = MemoryError("killed")
     process.join()
-    if isinstance(result, Exception):
-        raise result
     return result
 
 
@@ -117,13 +118,20 @@ def main() -> None:
         for name in args.methods:
             ours = run_capped("ours", name, X, y, args.repeat, args.cap)
             theirs = None if args.no_peer else run_capped("peer", name, X, y, args.repeat, args.cap)
+            if isinstance(ours, Exception):
+                raise ours
+            failed = isinstance(theirs, Exception)
+            if failed:
+                print(f"{size:.0e} {name}: imbalanced-learn failed: {type(theirs).__name__}: {theirs}", flush=True)
+                theirs = None
             same = "-"
             if ours and theirs and METHODS[name][2] and ours[3] is not None and theirs[3] is not None:
                 same = "yes" if np.array_equal(ours[3], theirs[3]) else "NO"
             t_ours = f"{ours[0]:.2f} s" if ours else f"> {args.cap:.0f} s"
-            t_peer = "not run" if args.no_peer else (f"{theirs[0]:.2f} s" if theirs else f"> {args.cap:.0f} s")
+            t_peer = ("not run" if args.no_peer else "fails" if failed else
+                      f"{theirs[0]:.2f} s" if theirs else f"> {args.cap:.0f} s")
             ratio = (f"{theirs[0] / ours[0]:.1f}x" if ours and theirs else
-                     f"> {args.cap / ours[0]:.0f}x" if ours and not args.no_peer else "-")
+                     f"> {args.cap / ours[0]:.0f}x" if ours and not args.no_peer and not failed else "-")
             memory = " / ".join(f"{side[1]:.2f}" if side else "-" for side in (theirs, ours))
             of_input = " / ".join(f"{side[2]:.2f}" if side else "-" for side in (theirs, ours))
             print(f"{size:.0e} {name}: imblearn {t_peer}, ours {t_ours} ({ratio}); peak memory / output "

@@ -167,16 +167,27 @@ class NearMiss(_NumericUnderSampler):
 
 def _mean_farthest(X: np.ndarray, minority: np.ndarray, k: int) -> np.ndarray:
     """Mean Euclidean distance from every row of X to its k farthest minority rows, a block of
-    rows at a time (the full distance rows are needed: no index finds the farthest)."""
+    rows at a time (the full distance rows are needed: no index finds the farthest).
+
+    Per block: :math:`\lVert m \rVert^2 - 2 x \cdot m` by one matrix product, the k largest
+    by k arg-max passes (cheaper than a partition for small k), then :math:`\lVert x \rVert^2`
+    added to those k only."""
     out = np.empty(len(X))
     sq_min = np.einsum("ij,ij->i", minority, minority)
     block = max(1, _BLOCK_PAIRS // max(len(minority), 1))
+    far = np.empty((min(block, len(X)), k))
     for start in range(0, len(X), block):
         part = X[start:start + block]
-        sq = np.einsum("ij,ij->i", part, part)[:, None] + sq_min[None, :] - 2 * (part @ minority.T)
-        np.maximum(sq, 0, out=sq)  # rounding can leave a tiny negative
-        far = np.partition(sq, sq.shape[1] - k, axis=1)[:, -k:]
-        out[start:start + block] = np.sqrt(far).mean(axis=1)
+        scores = part @ minority.T
+        scores *= -2
+        scores += sq_min
+        rows = np.arange(len(part))
+        for j in range(k):
+            top = scores.argmax(axis=1)
+            far[:len(part), j] = scores[rows, top]
+            scores[rows, top] = -np.inf
+        squared = far[:len(part)] + np.einsum("ij,ij->i", part, part)[:, None]
+        out[start:start + block] = np.sqrt(np.maximum(squared, 0)).mean(axis=1)  # rounding can leave a tiny negative
     return out
 
 
