@@ -229,3 +229,36 @@ def test_points_k_may_be_every_row_and_a_search_object_is_used():
     np.testing.assert_array_equal(theirs, cross_reference(points, X, 3)[1])
     with pytest.raises(ValueError, match="between 1 and n = 30"):
         kneighbors_of(points, X, 31)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian", "large offset"])
+def test_farthest_rows_match_reference(dtype, kind):
+    rng = np.random.default_rng(8)
+    if kind == "integer grid":  # many exact ties: the lower index first
+        X, points = rng.integers(0, 3, size=(3000, 5)), rng.integers(0, 3, size=(3400, 5))
+    else:
+        X, points = rng.normal(size=(3000, 6)), rng.normal(size=(3400, 6))
+        if kind == "large offset":
+            X, points = X + 1e4, points + 1e4
+    X, points = X.astype(dtype), points.astype(dtype)
+    assert len(points) * len(X) >= _neighbors._SHORTLIST_PAIRS  # float64 takes the shortlist
+    dist, idx = kneighbors_of(points, X, 4, farthest=True, n_threads=2)
+    D = ((points.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
+    order = np.lexsort((np.broadcast_to(np.arange(len(X)), D.shape), -D), axis=-1)[:, :4]
+    if dtype == np.float64 or kind == "integer grid":
+        np.testing.assert_array_equal(idx, order)
+    np.testing.assert_allclose(dist, np.take_along_axis(D, order, axis=1), rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert (np.diff(dist, axis=1) <= 0).all()
+
+
+def test_farthest_without_the_compiled_scan_is_the_same(monkeypatch):
+    rng = np.random.default_rng(9)
+    X, points = rng.normal(size=(200, 4)), rng.normal(size=(50, 4))
+    expected = kneighbors_of(points, X, 3, farthest=True)
+    monkeypatch.setattr(_neighbors, "_knn", None)
+    got = kneighbors_of(points, X, 3, farthest=True)
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
+    with pytest.raises(ValueError, match="nearest rows only"):
+        kneighbors_of(points, X, 3, farthest=True, search=NearestNeighbors())

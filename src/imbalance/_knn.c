@@ -47,23 +47,31 @@ static int check_size(const Py_buffer *buf, Py_ssize_t need, const char *name)
 
 PyDoc_STRVAR(scan_doc,
 "scan(queries, n_queries, packed, n_candidates, n_tiles, d, k, dist, index, threshold,\n"
-"     group_begin, group_step, symmetric, skip, itemsize)\n"
+"     group_begin, group_step, symmetric, skip, itemsize, query_norms=None, norms=None, farthest=False)\n"
 "--\n\n"
-"Update the k-nearest lists of every 4-row query group g = group_begin + m * group_step.\n"
+"Update the k-nearest lists of every 4-row query group g = group_begin + m * group_step\n"
+"(farthest: the k farthest, as the k smallest negated squared distances).\n"
 "Buffers are C-contiguous; dist/index/threshold are written in place.");
 
 static PyObject *scan(PyObject *self, PyObject *args)
 {
-    Py_buffer queries, packed, dist, index, threshold, skip = {0};
+    Py_buffer queries, packed, dist, index, threshold, skip = {0}, query_norms = {0}, norms = {0};
     Py_ssize_t n_queries, n_candidates, n_tiles, d, group_begin, group_step;
-    int k, symmetric, itemsize;
-    PyObject *skip_obj, *result = NULL;
+    int k, symmetric, itemsize, farthest = 0;
+    PyObject *skip_obj, *query_norms_obj = Py_None, *norms_obj = Py_None, *result = NULL;
 
-    if (!PyArg_ParseTuple(args, "y*ny*nnniw*w*w*nnpOi", &queries, &n_queries, &packed, &n_candidates, &n_tiles, &d,
-                          &k, &dist, &index, &threshold, &group_begin, &group_step, &symmetric, &skip_obj,
-                          &itemsize))
+    if (!PyArg_ParseTuple(args, "y*ny*nnniw*w*w*nnpOi|OOp", &queries, &n_queries, &packed, &n_candidates, &n_tiles,
+                          &d, &k, &dist, &index, &threshold, &group_begin, &group_step, &symmetric, &skip_obj,
+                          &itemsize, &query_norms_obj, &norms_obj, &farthest))
         return NULL;
     if (skip_obj != Py_None && PyObject_GetBuffer(skip_obj, &skip, PyBUF_SIMPLE) < 0)
+        goto done;
+    if ((norms_obj == Py_None) != (query_norms_obj == Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "query_norms and norms go together");
+        goto done;
+    }
+    if (norms_obj != Py_None && (PyObject_GetBuffer(query_norms_obj, &query_norms, PyBUF_SIMPLE) < 0 ||
+                                 PyObject_GetBuffer(norms_obj, &norms, PyBUF_SIMPLE) < 0))
         goto done;
 
     const Py_ssize_t lanes = itemsize == 4 ? 8 : 4, width = 2 * lanes;
@@ -80,16 +88,18 @@ static PyObject *scan(PyObject *self, PyObject *args)
     if (check_size(&queries, rows * d * itemsize, "queries") || check_size(&packed, n_tiles * d * width * itemsize, "packed") ||
         check_size(&dist, heap_rows * k * itemsize, "dist") || check_size(&index, heap_rows * k * 8, "index") ||
         check_size(&threshold, rows * itemsize, "threshold") ||
-        (skip.buf != NULL && check_size(&skip, n_queries * 8, "skip")))
+        (skip.buf != NULL && check_size(&skip, n_queries * 8, "skip")) ||
+        (norms.buf != NULL && (check_size(&norms, n_tiles * width * itemsize, "norms") ||
+                               check_size(&query_norms, rows * itemsize, "query_norms"))))
         goto done;
 
     Py_BEGIN_ALLOW_THREADS
     if (itemsize == 4)
         scan_f32(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf, threshold.buf,
-                 group_begin, group_step, symmetric, skip.buf);
+                 group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf, farthest);
     else
         scan_f64(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf, threshold.buf,
-                 group_begin, group_step, symmetric, skip.buf);
+                 group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf, farthest);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 
@@ -101,6 +111,10 @@ done:
     PyBuffer_Release(&threshold);
     if (skip.buf != NULL)
         PyBuffer_Release(&skip);
+    if (query_norms.buf != NULL)
+        PyBuffer_Release(&query_norms);
+    if (norms.buf != NULL)
+        PyBuffer_Release(&norms);
     return result;
 }
 

@@ -41,7 +41,8 @@ static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold,
 /* Score query rows i0..i0+3 against tile t and offer what beats a current k-th to the lists. */
 static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     const KNN_T *queries, int64_t i0, int64_t n_queries, const KNN_T *packed, int64_t t, int64_t n_candidates,
-    int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip)
+    int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip,
+    const KNN_T *query_norms, const KNN_T *norms, int farthest)
 {
     typedef KNN_NAME(vec) vec;
     /* Symmetric: the queries are the candidates, read from the packed tiles (rows i0..i0+3 lie in
@@ -51,19 +52,43 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     const KNN_T *q1 = q0 + row_step, *q2 = q1 + row_step, *q3 = q2 + row_step;
     const KNN_T *tile = packed + t * d * KNN_WIDTH;
     vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
-    for (int64_t c = 0; c < d; c++) {
-        const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
-        const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
-        const int64_t f = c * feature_step;
-        vec x;
-        x = q0[f] - c0; a00 += x * x;
-        x = q0[f] - c1; a01 += x * x;
-        x = q1[f] - c0; a10 += x * x;
-        x = q1[f] - c1; a11 += x * x;
-        x = q2[f] - c0; a20 += x * x;
-        x = q2[f] - c1; a21 += x * x;
-        x = q3[f] - c0; a30 += x * x;
-        x = q3[f] - c1; a31 += x * x;
+    if (norms == NULL) {
+        for (int64_t c = 0; c < d; c++) {
+            const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
+            const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
+            const int64_t f = c * feature_step;
+            vec x;
+            x = q0[f] - c0; a00 += x * x;
+            x = q0[f] - c1; a01 += x * x;
+            x = q1[f] - c0; a10 += x * x;
+            x = q1[f] - c1; a11 += x * x;
+            x = q2[f] - c0; a20 += x * x;
+            x = q2[f] - c1; a21 += x * x;
+            x = q3[f] - c0; a30 += x * x;
+            x = q3[f] - c1; a31 += x * x;
+        }
+    } else {
+        /* Dot-product form, |q|^2 + |c|^2 - 2 q.c: one multiply-add per feature and pair
+         * instead of a subtraction and a multiply-add. Its rounding error is within the bound
+         * the float32 shortlist checks against (see _neighbors._kneighbors_shortlisted). */
+        for (int64_t c = 0; c < d; c++) {
+            const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
+            const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
+            const int64_t f = c * feature_step;
+            a00 += q0[f] * c0; a01 += q0[f] * c1;
+            a10 += q1[f] * c0; a11 += q1[f] * c1;
+            a20 += q2[f] * c0; a21 += q2[f] * c1;
+            a30 += q3[f] * c0; a31 += q3[f] * c1;
+        }
+        const vec n0 = *(const vec *)(norms + t * KNN_WIDTH), n1 = *(const vec *)(norms + t * KNN_WIDTH + KNN_LANES);
+        const KNN_T m0 = query_norms[i0], m1 = query_norms[i0 + 1], m2 = query_norms[i0 + 2], m3 = query_norms[i0 + 3];
+        a00 = (m0 + n0) - 2 * a00; a01 = (m0 + n1) - 2 * a01;
+        a10 = (m1 + n0) - 2 * a10; a11 = (m1 + n1) - 2 * a11;
+        a20 = (m2 + n0) - 2 * a20; a21 = (m2 + n1) - 2 * a21;
+        a30 = (m3 + n0) - 2 * a30; a31 = (m3 + n1) - 2 * a31;
+    }
+    if (farthest) { /* the k largest distances are the k smallest of their negatives */
+        a00 = -a00; a01 = -a01; a10 = -a10; a11 = -a11; a20 = -a20; a21 = -a21; a30 = -a30; a31 = -a31;
     }
     const int64_t j0 = t * KNN_WIDTH;
     typedef __typeof__(a00 <= a00) mask;
@@ -115,7 +140,8 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
 KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
                                       int64_t n_candidates, int64_t n_tiles, int64_t d, int k, KNN_T *dist,
                                       int64_t *index, KNN_T *threshold, int64_t group_begin, int64_t group_step,
-                                      int symmetric, const int64_t *skip)
+                                      int symmetric, const int64_t *skip, const KNN_T *query_norms,
+                                      const KNN_T *norms, int farthest)
 {
     const int64_t n_groups = (n_queries + 3) / 4;
     int64_t block = KNN_BLOCK_BYTES / (d * KNN_WIDTH * (int64_t)sizeof(KNN_T));
@@ -133,11 +159,11 @@ KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, c
             if (symmetric) {
                 for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 1,
-                                   t == first_tile, skip);
+                                   t == first_tile, skip, query_norms, norms, farthest);
             } else {
                 for (int64_t t = b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 0,
-                                   0, skip);
+                                   0, skip, query_norms, norms, farthest);
             }
         }
     }

@@ -112,7 +112,7 @@ def kneighbors(
         raise ValueError(f"k must be between 1 and n - 1 = {n - 1}, got {k}.")
     if search is not None:  # the caller's own metric: searched as given
         return _kneighbors_sklearn(X, k, queries, search)
-    X, exponent = _in_safe_range(X)
+    (X,), exponent = _in_safe_range(X)
     dist, index = _kneighbors_euclidean(X, k, queries, n_threads)
     if exponent:
         with np.errstate(over="ignore", under="ignore"):  # inf or 0 is then the true squared distance
@@ -125,10 +125,11 @@ def kneighbors_of(
     X: np.ndarray,
     k: int,
     *,
+    farthest: bool = False,
     search: Any = None,
     n_threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Exact k nearest rows of X (Euclidean) to each of ``points``, a set of its own.
+    """Exact k nearest (or farthest) rows of X (Euclidean) to each of ``points``, a set of its own.
 
     Nothing is left out: a point equal to a row of X finds that row at distance 0. This is
     the query of one class against another (NearMiss, One-Sided Selection, condensing), on
@@ -141,13 +142,17 @@ def kneighbors_of(
         The candidates; both are searched in X's precision.
     k : int
         Neighbours per point, ``1 <= k <= n``.
+    farthest : bool, default=False
+        The k farthest rows instead (NearMiss-2): the scan keeps the k smallest negated
+        distances, with the same pruning; ties still to the lower index.
     search, n_threads
-        As for :func:`kneighbors`.
+        As for :func:`kneighbors` (``search`` finds nearest rows only).
 
     Returns
     -------
     distances : ndarray of shape (m, k)
-        Squared Euclidean distances, ascending; ties ordered by index.
+        Squared Euclidean distances, ascending (descending with ``farthest``); ties ordered
+        by index.
     indices : ndarray of shape (m, k), int64
         Positions in X.
     """
@@ -161,42 +166,63 @@ def kneighbors_of(
     if len(points) == 0:
         return np.empty((0, k), X.dtype), np.empty((0, k), np.int64)
     if search is not None:
+        if farthest:
+            raise ValueError("a NearestNeighbors search object finds nearest rows only; leave it out for farthest.")
         from sklearn.base import clone
 
         dist, found = clone(search).fit(X).kneighbors(points, n_neighbors=k)
         return np.asarray(dist) ** 2, np.asarray(found).astype(np.int64)
-    both, exponent = _in_safe_range(np.concatenate([X, points]))
-    X, points = both[:n], both[n:]
-    if _knn is None or (X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS):
+    (X, points), exponent = _in_safe_range(X, points)
+    if _knn is None:
+        dist, index = _brute_force(points, X, k, farthest)
+    elif not farthest and X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS:
         from sklearn.neighbors import NearestNeighbors
 
         dist, found = NearestNeighbors().fit(X).kneighbors(points, n_neighbors=k)
         dist, index = dist**2, found.astype(np.int64)
     elif X.dtype == np.float64 and n > k and len(points) * n >= _SHORTLIST_PAIRS:
-        dist, index = _kneighbors_shortlisted(X, k, None, n_threads, points=points)
+        dist, index = _kneighbors_shortlisted(X, k, None, n_threads, points=points, farthest=farthest)
     else:
-        dist, index = _scan_rows(X, k, None, n_threads, points=points)
+        dist, index = _scan_rows(X, k, None, n_threads, points=points, farthest=farthest)
     if exponent:
         with np.errstate(over="ignore", under="ignore"):
             dist = np.ldexp(dist, 2 * exponent)
     return dist, index
 
 
-def _in_safe_range(X: np.ndarray) -> tuple[np.ndarray, int]:
-    """X times a power of two that brings its largest magnitude near 1, when that magnitude is
-    so large that squared distances would overflow (above ~1e154 in float64, ~1e19 in float32)
-    or so small that they would underflow; and the exponent to undo it.
+def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Without the compiled scan: full distance rows a block at a time (ties to the lower index)."""
+    dist = np.empty((len(points), k), dtype=X.dtype)
+    index = np.empty((len(points), k), dtype=np.int64)
+    step = max(1, _PACK_ROWS * 64 // max(len(X), 1))
+    positions = np.arange(len(X))
+    for start in range(0, len(points), step):
+        part = points[start:start + step]
+        d2 = ((part[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+        order = np.lexsort((np.broadcast_to(positions, d2.shape), -d2 if farthest else d2), axis=-1)[:, :k]
+        dist[start:start + step] = np.take_along_axis(d2, order, axis=1)
+        index[start:start + step] = order
+    return dist, index
+
+
+def _in_safe_range(X: np.ndarray, *others: np.ndarray) -> tuple[tuple[np.ndarray, ...], int]:
+    """X (and ``others``, searched with it) times a power of two that brings the largest
+    magnitude near 1, when that magnitude is so large that squared distances would overflow
+    (above ~1e154 in float64, ~1e19 in float32) or so small that they would underflow; and the
+    exponent to undo it. Nothing is copied when no scaling is needed.
 
     A power of two changes no mantissa, so every distance is scaled by the same exact factor
     and the neighbours are the same as in exact arithmetic."""
+    arrays = (X, *others)
     info = np.finfo(X.dtype)
-    largest = max(float(X.max()), -float(X.min())) if X.size else 0.0  # no |X| temporary
+    # no |X| temporary: the largest magnitude from max and min
+    largest = max((max(float(a.max()), -float(a.min())) for a in arrays if a.size), default=0.0)
     # squared distances reach 4 d largest**2; keep that far from the ends of the range
     bound = (info.maxexp - 8 - int(np.log2(max(X.shape[1], 1)))) // 2
     if largest == 0.0 or -bound <= np.frexp(largest)[1] <= bound:
-        return X, 0
+        return arrays, 0
     exponent = int(np.frexp(largest)[1])
-    return np.ldexp(X, -exponent).astype(X.dtype, copy=False), exponent
+    return tuple(np.ldexp(a, -exponent).astype(a.dtype, copy=False) for a in arrays), exponent
 
 
 def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
@@ -219,7 +245,7 @@ _U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
 
 def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
-                            points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            points: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
     r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 4 candidates
     per row, float64 re-ranks them (ties to the lower index), and a row is accepted only when
     its k-th float64 distance is below the float32 distance of its last candidate minus a
@@ -227,9 +253,13 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
 
     The bound: with the rows centred, :math:`u` float32's unit roundoff and :math:`S_i =
     \lVert x_i \rVert^2`, a float32 squared distance is within :math:`4 (d + 8)\, u\, (S_i +
-    \max_c S_c)` of the exact one (rounding the coordinates, the differences, the squares
-    and a sum of :math:`d` terms), so no row outside the shortlist can be nearer, or as near,
-    as an accepted k-th neighbour.
+    \max_c S_c)` of the exact one, so no row outside the shortlist can be nearer, or as near,
+    as an accepted k-th neighbour. The float32 pass uses the dot-product form
+    :math:`\lVert q \rVert^2 + \lVert c \rVert^2 - 2\, q \cdot c` (one multiply-add per
+    feature and pair, half the work of summing squared differences); its error, from rounding
+    the coordinates (:math:`4u(S_q + S_c)`), the norms (:math:`u` each), the dot product
+    (:math:`d\,u\,(S_q + S_c)` to first order) and the two final additions
+    (:math:`4u(S_q + S_c)`), is about :math:`(d + 9)\, u\, (S_q + S_c)`: within the bound.
     """
     n, d = X.shape
     # Centred (a translation changes no distance, and keeps float32's error small) and packed
@@ -246,14 +276,19 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     if points is not None or queries is not None:
         query32, sq_targets = _centred_float32(targets, mean)
     if not (np.isfinite(sq).all() and np.isfinite(sq_targets).all()) or max(sq.max(), sq_targets.max()) > 1e30:
-        return _scan_rows(X, k, queries, n_threads, points=points)  # float32 would overflow: search in float64
+        # float32 would overflow: search in float64
+        return _scan_rows(X, k, queries, n_threads, points=points, farthest=farthest)
     depth = min(k + _SHORTLIST_EXTRA, largest)
+    norms = _squared_norms(packed)
     if query32 is None:
-        dist32, shortlist = _scan(packed, n, d, depth, n_threads)
+        dist32, shortlist = _scan(packed, n, d, depth, n_threads, norms=norms, farthest=farthest)
     else:
         dist32, shortlist = _scan(packed, n, d, depth, n_threads, points=query32, n_points=rows.size,
-                                  skip=None if points is not None else rows)
+                                  skip=None if points is not None else rows, norms=norms,
+                                  query_norms=np.einsum("ij,ij->i", query32, query32, dtype=np.float64)
+                                  .astype(np.float32), farthest=farthest)
         del query32
+    sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
     del packed
     bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
     dist = np.empty((rows.size, k))
@@ -264,17 +299,30 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
         cand = shortlist[part]
         diff = X[cand] - targets[part][:, None, :]
         exact = np.einsum("mkd,mkd->mk", diff, diff)
-        order = np.lexsort((cand, exact), axis=-1)[:, :k]
+        order = np.lexsort((cand, sign * exact), axis=-1)[:, :k]
         dist[part] = np.take_along_axis(exact, order, axis=1)
         index[part] = np.take_along_axis(cand, order, axis=1)
         # a full shortlist of the whole data needs no check: nothing lies outside it
-        accepted[part] = (dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == largest)
+        accepted[part] = (sign * dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == largest)
     if not accepted.all():
         if points is None:
-            dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads)
+            dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads, farthest=farthest)
         else:
-            dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted])
+            dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted],
+                                                           farthest=farthest)
     return dist, index
+
+
+def _squared_norms(packed: np.ndarray) -> np.ndarray:
+    """Each packed row's squared norm (summed in float64, stored in the packed dtype), in row
+    order (NaN for padding rows): the scan's dot-product form needs them."""
+    out = np.empty(packed.shape[0] * packed.shape[2], dtype=packed.dtype)
+    step = max(1, _PACK_ROWS // packed.shape[2])
+    for start in range(0, packed.shape[0], step):
+        tiles = packed[start:start + step]
+        out[start * packed.shape[2]:(start + len(tiles)) * packed.shape[2]] = np.einsum(
+            "tfl,tfl->tl", tiles, tiles, dtype=np.float64).ravel()
+    return out
 
 
 def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -316,25 +364,35 @@ def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = 
 
 
 def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
-               points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               points: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The compiled scan in X's own precision (float32 or float64): X against itself, rows
-    ``queries`` of X against X (each leaving itself out), or ``points`` against X."""
+    ``queries`` of X against X (each leaving itself out), or ``points`` against X; the k
+    nearest, or the k farthest (distances returned positive either way)."""
     n, d = X.shape
     packed = _pack_rows(X, 2 * _LANES[X.dtype], X.dtype)
     if queries is None and points is None:
-        return _scan(packed, n, d, k, n_threads)
-    if points is None:
+        dist, index = _scan(packed, n, d, k, n_threads, farthest=farthest)
+    elif points is None:
         queries = np.ascontiguousarray(queries, dtype=np.int64)
-        return _scan(packed, n, d, k, n_threads, points=X[queries], skip=queries)
-    return _scan(packed, n, d, k, n_threads, points=np.ascontiguousarray(points, dtype=X.dtype))
+        dist, index = _scan(packed, n, d, k, n_threads, points=X[queries], skip=queries, farthest=farthest)
+    else:
+        dist, index = _scan(packed, n, d, k, n_threads, points=np.ascontiguousarray(points, dtype=X.dtype),
+                            farthest=farthest)
+    if farthest:
+        np.negative(dist, out=dist)
+    return dist, index
 
 
 def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
-          n_points: int | None = None, skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+          n_points: int | None = None, skip: np.ndarray | None = None, norms: np.ndarray | None = None,
+          query_norms: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The compiled scan over packed candidates: symmetric (the candidates against
     themselves, each pair scored once) when ``points`` is None, else the first ``n_points``
     (default: all) rows of ``points`` (row-major; NaN rows may pad it to a multiple of 4)
-    against them, point i leaving candidate ``skip[i]`` out."""
+    against them, point i leaving candidate ``skip[i]`` out. With ``norms`` (the candidates'
+    squared norms, see :func:`_squared_norms`, and ``query_norms`` for ``points``) distances
+    are computed in the faster dot-product form, for the float32 shortlist only. With
+    ``farthest`` the lists hold the k smallest negated squared distances."""
     dtype = packed.dtype
     threads = _n_threads(n_threads)
     n_tiles = len(packed)
@@ -346,17 +404,19 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
         def run(t: int) -> None:
             dist, index, threshold = lists[t]
             _knn.scan(packed, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
-                      dtype.itemsize)
+                      dtype.itemsize, norms, norms, farthest)
     else:
         m = len(points) if n_points is None else n_points
         padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
+        if query_norms is not None and len(query_norms) < len(padded):
+            query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, padded.dtype)])
         threads = max(1, min(threads, -(-m // 4)))
         dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
         lists = [(dist, index, threshold)]
 
         def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
             _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, skip,
-                      dtype.itemsize)
+                      dtype.itemsize, query_norms, norms, farthest)
 
     if threads == 1:
         run(0)

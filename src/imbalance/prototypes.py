@@ -33,9 +33,6 @@ from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, Sampler
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
-# Majority rows whose full distance rows to the minority are held at a time (NearMiss-2).
-_BLOCK_PAIRS = 1 << 20
-
 
 class _NumericUnderSampler(BaseSampler):
     """Under-samplers that measure distances: dense, numeric, finite X."""
@@ -66,9 +63,9 @@ class NearMiss(_NumericUnderSampler):
       :math:`t` rows are candidates, all are kept, a warning says so and :attr:`plan_` holds
       the counts reached.
 
-    Ties go to the lower row index. Version 2 compares every row with every minority row
-    (:math:`O(n\,n_M)` distances, in blocks of bounded memory); versions 1 and 3 use the
-    exact neighbour scan of one class against another.
+    Ties go to the lower row index. Every version runs on the exact neighbour scan of one
+    class against another (version 2 keeps the farthest rows instead of the nearest, with the
+    same pruning).
 
     Parameters
     ----------
@@ -142,10 +139,9 @@ class NearMiss(_NumericUnderSampler):
                 continue
             if version == 3:
                 rows = self._surrounding(values[rows], minority, rows, int(targets[code]), labels.classes[code])
-            if version == 2:
-                score = _mean_farthest(values[rows], minority, k)
-            else:
-                score = np.sqrt(_neighbors.kneighbors_of(values[rows], minority, k, search=self.neighbors)[0]).mean(1)
+            search = None if version == 2 else self.neighbors  # a search object finds nearest rows only
+            squared = _neighbors.kneighbors_of(values[rows], minority, k, farthest=version == 2, search=search)[0]
+            score = np.sqrt(squared).mean(axis=1)
             # smallest first (largest for version 3), ties to the lower row: a stable order
             order = np.argsort(-score if version == 3 else score, kind="stable")
             keep.append(np.sort(rows[order[:targets[code]]]))
@@ -163,32 +159,6 @@ class NearMiss(_NumericUnderSampler):
                 f"than the {target} planned; all are kept (raise n_neighbors_ver3 for more).",
                 UserWarning, stacklevel=5)
         return candidates
-
-
-def _mean_farthest(X: np.ndarray, minority: np.ndarray, k: int) -> np.ndarray:
-    """Mean Euclidean distance from every row of X to its k farthest minority rows, a block of
-    rows at a time (the full distance rows are needed: no index finds the farthest).
-
-    Per block: :math:`\lVert m \rVert^2 - 2 x \cdot m` by one matrix product, the k largest
-    by k arg-max passes (cheaper than a partition for small k), then :math:`\lVert x \rVert^2`
-    added to those k only."""
-    out = np.empty(len(X))
-    sq_min = np.einsum("ij,ij->i", minority, minority)
-    block = max(1, _BLOCK_PAIRS // max(len(minority), 1))
-    far = np.empty((min(block, len(X)), k))
-    for start in range(0, len(X), block):
-        part = X[start:start + block]
-        scores = part @ minority.T
-        scores *= -2
-        scores += sq_min
-        rows = np.arange(len(part))
-        for j in range(k):
-            top = scores.argmax(axis=1)
-            far[:len(part), j] = scores[rows, top]
-            scores[rows, top] = -np.inf
-        squared = far[:len(part)] + np.einsum("ij,ij->i", part, part)[:, None]
-        out[start:start + block] = np.sqrt(np.maximum(squared, 0)).mean(axis=1)  # rounding can leave a tiny negative
-    return out
 
 
 class ClusterCentroids(_NumericUnderSampler):
