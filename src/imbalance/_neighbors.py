@@ -239,14 +239,14 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
 # Below this many query x candidate pairs a float64 scan is quick anyway.
 _SHORTLIST_PAIRS = 1e7
 # Candidates the float32 scan keeps beyond k, and rows re-ranked in float64 at a time.
-_SHORTLIST_EXTRA = 4
+_SHORTLIST_EXTRA = 2  # 4 before 2026-12-02: 2 is 5-12% faster; 6 rows of 195,000 searched again, not 0
 _RERANK_ROWS = 4096
 _U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
 
 def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
                             points: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 4 candidates
+    r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 2 candidates
     per row, float64 re-ranks them (ties to the lower index), and a row is accepted only when
     its k-th float64 distance is below the float32 distance of its last candidate minus a
     bound on float32's error; the rest are searched again in float64.
