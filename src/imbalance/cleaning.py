@@ -381,23 +381,9 @@ class NeighbourhoodCleaningRule(_CleaningSampler):
         return keep
 
 
-class OneSidedSelection(_CleaningSampler):
-    __doc__ = r"""One-sided selection (Kubat and Matwin, 1997).
-
-    For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
-    ``n_seeds_S`` rows of :math:`c` drawn at random (without replacement), classify every
-    other row of :math:`c` by its nearest row in :math:`C` (1-NN, ties to the lower row) and
-    keep the seeds and the rows it misclassifies: the rest are redundant, far from the
-    boundary. Then remove the cleaned-class member of every Tomek link among the rows kept.
-
-    Parameters
-    ----------
-    n_seeds_S : int, default=1
-        Seed rows per cleaned class (Kubat and Matwin: one).
-    random_state : int, numpy Generator or None, default=None
-        Same seed, same rows.""" + _CLEANING_DOC + """    seed_indices_ : ndarray
-        Positions of the seed rows drawn.
-"""
+class _SeededCleaning(_CleaningSampler):
+    """One-sided selection and condensing: per cleaned class, the minority plus a few seed
+    rows drawn at random, grown by a 1-NN rule (``_select``); the minority stays whole."""
 
     _parameter_constraints: dict = {
         **_CleaningSampler._parameter_constraints,
@@ -411,36 +397,65 @@ class OneSidedSelection(_CleaningSampler):
         self.n_seeds_S = n_seeds_S
         self.random_state = random_state
 
+    def _select(self, X: np.ndarray, codes: np.ndarray, code: int, rows: np.ndarray, seeds: np.ndarray,
+                minority: np.ndarray) -> np.ndarray:
+        """The rows of class ``code`` (positions ``rows``) to keep, given its ``seeds``."""
+        raise NotImplementedError
+
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         counts = np.bincount(codes, minlength=cleaned.size)
         minority = int(np.argmin(counts))
         positions = class_positions(codes, counts, np.arange(cleaned.size))
         keep = ~cleaned[codes]
+        keep[positions[minority]] = True
         drawn = []
         for code in np.flatnonzero(cleaned):
             rows = positions[code]
             if code == minority or rows.size == 0:
-                keep[rows] = True
                 continue
-            seeds = rows[_seeds(rows.size, self.n_seeds_S, rng)]
+            seeds = rows[random_subset(rows.size, min(self.n_seeds_S, rows.size), rng)]
             drawn.append(seeds)
-            reference = np.sort(np.concatenate([positions[minority], seeds]))  # ties to the lower row
-            others = np.setdiff1d(rows, seeds, assume_unique=True)
-            nearest = reference[_neighbors.kneighbors_of(X[others], X[reference], 1, search=self.neighbors)[1][:, 0]]
-            keep[seeds] = True
-            keep[others[codes[nearest] != code]] = True
+            keep[self._select(X, codes, int(code), rows, seeds, positions[minority])] = True
         self.seed_indices_ = np.sort(np.concatenate(drawn)) if drawn else np.empty(0, np.int64)
+        return keep
+
+
+_SEEDED_DOC = """
+    n_seeds_S : int, default=1
+        Seed rows per cleaned class{note}.
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.""" + _CLEANING_DOC + """    seed_indices_ : ndarray
+        Positions of the seed rows drawn.
+"""
+
+
+class OneSidedSelection(_SeededCleaning):
+    __doc__ = r"""One-sided selection (Kubat and Matwin, 1997).
+
+    For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
+    ``n_seeds_S`` rows of :math:`c` drawn at random (without replacement), classify every
+    other row of :math:`c` by its nearest row in :math:`C` (1-NN, ties to the lower row) and
+    keep the seeds and the rows it misclassifies: the rest are redundant, far from the
+    boundary. Then remove the cleaned-class member of every Tomek link among the rows kept.
+
+    Parameters
+    ----------""" + _SEEDED_DOC.format(note=" (Kubat and Matwin: one)")
+
+    def _select(self, X, codes, code, rows, seeds, minority):
+        reference = np.sort(np.concatenate([minority, seeds]))  # ties to the lower row
+        others = np.setdiff1d(rows, seeds, assume_unique=True)
+        nearest = reference[_neighbors.kneighbors_of(X[others], X[reference], 1, search=self.neighbors)[1][:, 0]]
+        return np.concatenate([seeds, others[codes[nearest] != code]])
+
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        keep = super()._keep(X, codes, cleaned, rng)
         kept = np.flatnonzero(keep)
         links = TomekLinks(neighbors=self.neighbors)._keep(X[kept], codes[kept], cleaned, rng)
         keep[kept[~links]] = False
         return keep
 
 
-def _seeds(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    return random_subset(n, min(size, n), rng)
-
-
-class CondensedNearestNeighbour(_CleaningSampler):
+class CondensedNearestNeighbour(_SeededCleaning):
     __doc__ = r"""Condensed nearest neighbour (Hart, 1968): the rows 1-NN needs, no more.
 
     For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
@@ -454,47 +469,18 @@ class CondensedNearestNeighbour(_CleaningSampler):
     scan, a block of rows at a time, instead of refitting a classifier after every addition.
 
     Parameters
-    ----------
-    n_seeds_S : int, default=1
-        Seed rows per cleaned class.
-    random_state : int, numpy Generator or None, default=None
-        Same seed, same rows.""" + _CLEANING_DOC + """    n_iter_ : int
-        Passes over the largest cleaned class.
-    seed_indices_ : ndarray
-        Positions of the seed rows drawn.
+    ----------""" + _SEEDED_DOC.format(note="") + """    n_iter_ : int
+        Passes over the class that needed most.
 """
 
-    _parameter_constraints: dict = {
-        **_CleaningSampler._parameter_constraints,
-        "n_seeds_S": [Interval(Integral, 1, None, closed="left")],
-        "random_state": BaseSampler._parameter_constraints["random_state"],
-    }
-
-    def __init__(self, *, n_seeds_S: int = 1, random_state: Any = None, classes: Sequence[Any] | str | None = None,
-                 neighbors: Any = None) -> None:
-        super().__init__(classes=classes, neighbors=neighbors)
-        self.n_seeds_S = n_seeds_S
-        self.random_state = random_state
-
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        counts = np.bincount(codes, minlength=cleaned.size)
-        minority = int(np.argmin(counts))
-        positions = class_positions(codes, counts, np.arange(cleaned.size))
-        keep = ~cleaned[codes]
         self.n_iter_ = 0
-        drawn = []
-        for code in np.flatnonzero(cleaned):
-            rows = positions[code]
-            if code == minority or rows.size == 0:
-                keep[rows] = True
-                continue
-            seeds = _seeds(rows.size, self.n_seeds_S, rng)
-            drawn.append(rows[seeds])
-            condensed, passes = _condense(X, rows, seeds, positions[minority], self.neighbors)
-            keep[condensed] = True
-            self.n_iter_ = max(self.n_iter_, passes)
-        self.seed_indices_ = np.sort(np.concatenate(drawn)) if drawn else np.empty(0, np.int64)
-        return keep
+        return super()._keep(X, codes, cleaned, rng)
+
+    def _select(self, X, codes, code, rows, seeds, minority):
+        condensed, passes = _condense(X, rows, np.searchsorted(rows, seeds), minority, self.neighbors)
+        self.n_iter_ = max(self.n_iter_, passes)
+        return condensed
 
 
 # Rows of a class checked together against the rows added before their block.

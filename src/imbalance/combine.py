@@ -163,91 +163,82 @@ def _follow(step: Any, origin: np.ndarray, parents: np.ndarray) -> tuple[np.ndar
 
 
 class _SMOTEThenCleaning(SamplerChain):
-    """SMOTE to the plan, then a cleaning rule: the two chains of Batista et al."""
+    """SMOTE to the plan, then a cleaning rule: the two chains of Batista et al. A subclass
+    names its cleaning parameter (``_cleaning``) and the rule used when it is None."""
 
-    _parameter_constraints: dict = {
-        **BaseSampler._parameter_constraints,
-        "smote": [HasMethods(["fit_resample"]), None],
-    }
+    _cleaning: str
 
-    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, random_state: Any = None) -> None:
-        self.ratio = ratio
-        self.targets = targets
-        self.smote = smote
-        self.random_state = random_state
+    def _default_cleaning(self) -> Any:
+        raise NotImplementedError
 
     def _smote(self) -> Any:
         if self.smote is not None:  # keeps its own random_state, as in imbalanced-learn
             return clone(self.smote)
         return SMOTE(ratio=self.ratio, targets=self.targets, random_state=self.random_state)
 
+    def _make_steps(self) -> list:
+        cleaning = getattr(self, self._cleaning)
+        return [self._smote(), clone(cleaning) if cleaning is not None else self._default_cleaning()]
+
     def _seeded(self, steps: list) -> list:
         return steps  # the seed went to SMOTE itself; the cleaning rules draw nothing
 
 
-class SMOTEENN(_SMOTEThenCleaning):
-    __doc__ = """SMOTE, then Edited Nearest Neighbours over every class (Batista, Prati and Monard, 2004).
+def _chain_doc(title: str, body: str, param: str, default: str) -> str:
+    return f"""{title}
 
-    SMOTE grows the classes to the plan (``ratio``, ``targets``); ENN then removes the rows,
+    {body}
+
+    Parameters
+    ----------
+    ratio, targets
+        SMOTE's plan, as for :class:`~imbalance.SMOTE`.
+    smote : sampler, optional
+        Instead of ``SMOTE(ratio=ratio, targets=targets)``.
+    {param} : sampler, optional
+        Instead of ``{default}``.
+    random_state : int, numpy Generator or None
+        SMOTE's seed (when ``smote`` is not given): same seed, same rows.
+""" + _PROVENANCE_DOC
+
+
+def _chain_constraints(param: str) -> dict:
+    return {**BaseSampler._parameter_constraints, "smote": [HasMethods(["fit_resample"]), None],
+            param: [HasMethods(["fit_resample"]), None]}
+
+
+class SMOTEENN(_SMOTEThenCleaning):
+    __doc__ = _chain_doc(
+        "SMOTE, then Edited Nearest Neighbours over every class (Batista, Prati and Monard, 2004).",
+        """SMOTE grows the classes to the plan (``ratio``, ``targets``); ENN then removes the rows,
     real or synthetic, of any class whose neighbours disagree with them, clearing the overlap
     SMOTE can create. As in imbalanced-learn, ENN cleans every class by default
     (``classes="all"``), so the result is usually below the plan: :attr:`plan_` holds the
-    counts reached.
-
-    Parameters
-    ----------
-    ratio, targets
-        SMOTE's plan, as for :class:`~imbalance.SMOTE`.
-    smote : sampler, optional
-        Instead of ``SMOTE(ratio=ratio, targets=targets)``.
-    enn : sampler, optional
-        Instead of ``EditedNearestNeighbours(classes="all")``.
-    random_state : int, numpy Generator or None
-        SMOTE's seed (when ``smote`` is not given): same seed, same rows.
-""" + _PROVENANCE_DOC
-
-    _parameter_constraints: dict = {
-        **_SMOTEThenCleaning._parameter_constraints,
-        "enn": [HasMethods(["fit_resample"]), None],
-    }
+    counts reached.""", "enn", 'EditedNearestNeighbours(classes="all")')
+    _cleaning = "enn"
+    _parameter_constraints: dict = _chain_constraints("enn")
 
     def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, enn: Any = None,
                  random_state: Any = None) -> None:
-        super().__init__(ratio=ratio, targets=targets, smote=smote, random_state=random_state)
-        self.enn = enn
+        self.ratio, self.targets, self.smote, self.enn, self.random_state = ratio, targets, smote, enn, random_state
 
-    def _make_steps(self) -> list:
-        return [self._smote(), clone(self.enn) if self.enn is not None else EditedNearestNeighbours(classes="all")]
+    def _default_cleaning(self) -> Any:
+        return EditedNearestNeighbours(classes="all")
 
 
 class SMOTETomek(_SMOTEThenCleaning):
-    __doc__ = """SMOTE, then both members of every Tomek link removed (Batista, Bazzan and Monard, 2003).
-
-    SMOTE grows the classes to the plan; then every pair of rows of different classes that
+    __doc__ = _chain_doc(
+        "SMOTE, then both members of every Tomek link removed (Batista, Bazzan and Monard, 2003).",
+        """SMOTE grows the classes to the plan; then every pair of rows of different classes that
     are each other's nearest neighbour is removed (``TomekLinks(classes="all")``, as in
-    imbalanced-learn), synthetic or not. :attr:`plan_` holds the counts reached.
-
-    Parameters
-    ----------
-    ratio, targets
-        SMOTE's plan, as for :class:`~imbalance.SMOTE`.
-    smote : sampler, optional
-        Instead of ``SMOTE(ratio=ratio, targets=targets)``.
-    tomek : sampler, optional
-        Instead of ``TomekLinks(classes="all")``.
-    random_state : int, numpy Generator or None
-        SMOTE's seed (when ``smote`` is not given): same seed, same rows.
-""" + _PROVENANCE_DOC
-
-    _parameter_constraints: dict = {
-        **_SMOTEThenCleaning._parameter_constraints,
-        "tomek": [HasMethods(["fit_resample"]), None],
-    }
+    imbalanced-learn), synthetic or not. :attr:`plan_` holds the counts reached.""",
+        "tomek", 'TomekLinks(classes="all")')
+    _cleaning = "tomek"
+    _parameter_constraints: dict = _chain_constraints("tomek")
 
     def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, tomek: Any = None,
                  random_state: Any = None) -> None:
-        super().__init__(ratio=ratio, targets=targets, smote=smote, random_state=random_state)
-        self.tomek = tomek
+        self.ratio, self.targets, self.smote, self.tomek, self.random_state = ratio, targets, smote, tomek, random_state
 
-    def _make_steps(self) -> list:
-        return [self._smote(), clone(self.tomek) if self.tomek is not None else TomekLinks(classes="all")]
+    def _default_cleaning(self) -> Any:
+        return TomekLinks(classes="all")
