@@ -130,6 +130,7 @@ ALL_METHODS = ["tomek", "enn", "renn", "allknn", "ncr", "oss", "cnn", "nearmiss1
                "smote_enn", "smote_tomek", "ros_shrinkage"]
 
 
+@pytest.mark.filterwarnings("ignore:NearMiss-3 found:UserWarning", "ignore:class 1 has no rows in danger:UserWarning")
 @pytest.mark.parametrize("method", ALL_METHODS)
 def test_every_method_in_one_call_is_its_sampler(method):
     import imbalance
