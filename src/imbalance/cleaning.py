@@ -36,7 +36,7 @@ from imbalance import _neighbors
 from imbalance._draw import random_subset
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
-from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags
+from imbalance.samplers import BaseSampler, Resampled
 
 __all__ = ["TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN",
            "NeighbourhoodCleaningRule", "OneSidedSelection", "CondensedNearestNeighbour"]
@@ -48,6 +48,7 @@ class _CleaningSampler(BaseSampler):
 
     _strategy = "under"
     _plans_ahead = False
+    _measures_x = True
     _parameter_constraints: dict = {
         "classes": [StrOptions({"all"}), "array-like", None],
         "neighbors": [HasMethods(["fit", "kneighbors"]), None],
@@ -87,12 +88,6 @@ class _CleaningSampler(BaseSampler):
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
         values = numeric_matrix(X, type(self).__name__)
         return Resampled(np.flatnonzero(self._keep(values, labels.codes, self._cleaned(labels), rng)))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
-                                           dataframe=True)
-        return tags
 
 
 _CLEANING_DOC = """

@@ -24,7 +24,7 @@ from imbalance._labels import encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
 from imbalance.planner import plan_labels
-from imbalance.samplers import BaseSampler, SamplerInputTags, SamplerTags
+from imbalance.samplers import BaseSampler
 from imbalance.synth import SMOTE
 
 __all__ = ["SamplerChain", "SMOTEENN", "SMOTETomek"]
@@ -73,6 +73,8 @@ class SamplerChain(BaseSampler):
 """
 
     _plans_ahead = False
+    _measures_x = True
+    _selects_rows = False
     _parameter_constraints: dict = {
         "steps": [list, tuple],
         "random_state": BaseSampler._parameter_constraints["random_state"],
@@ -127,13 +129,6 @@ class SamplerChain(BaseSampler):
         direction = "under" if (kept <= before).all() else "over" if (kept >= before).all() else None
         self._set_plan(replace(plan_labels(labels, after, direction=direction), strategy=type(self).__name__))
         return X, y
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
-                                           dataframe=True)
-        tags.sampler_tags = SamplerTags(sample_indices=False)
-        return tags
 
 
 def _follow(step: Any, origin: np.ndarray, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

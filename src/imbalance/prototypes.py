@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from imbalance import _neighbors
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix
-from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags, ValueRows
+from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, ValueRows
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
@@ -38,12 +38,7 @@ class _NumericUnderSampler(BaseSampler):
     """Under-samplers that measure distances: dense, numeric, finite X."""
 
     _strategy = "under"
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
-                                           dataframe=True)
-        return tags
+    _measures_x = True
 
 
 class NearMiss(_NumericUnderSampler):
@@ -262,10 +257,9 @@ class ClusterCentroids(_NumericUnderSampler):
             return Resampled(rows)
         return Resampled(rows, ValueRows(np.concatenate(centroids), self.parents_))
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.sampler_tags = SamplerTags(sample_indices=self.voting == "hard")
-        return tags
+    @property
+    def _selects_rows(self) -> bool:  # hard voting keeps real rows; soft makes centroids up
+        return self.voting == "hard"
 
 
 class InstanceHardnessThreshold(BaseSampler):
@@ -345,7 +339,7 @@ class InstanceHardnessThreshold(BaseSampler):
         return Resampled(np.sort(np.concatenate(keep)))
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
+        tags = super().__sklearn_tags__()  # sparse or not is the classifier's business
         tags.input_tags = SamplerInputTags(two_d_array=True, sparse=True, string=False, allow_nan=False,
                                            dataframe=True)
         return tags

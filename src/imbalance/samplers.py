@@ -219,14 +219,21 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             y_res.index = X_res.index  # the new rows' index labels, for both
         return X_res, y_res
 
+    #: Whether the sampler measures X (distances, noise): then X must be dense, numeric and finite.
+    _measures_x: bool = False
+    #: Whether the output is a selection of input rows (``sample_indices_``), no made-up rows.
+    _selects_rows: bool = True
+
     def __sklearn_tags__(self) -> SamplerEstimatorTags:
         base = super().__sklearn_tags__()
+        measures = self._measures_x
         return SamplerEstimatorTags(
             estimator_type="sampler",
             target_tags=TargetTags(required=True),
             input_tags=SamplerInputTags(
-                two_d_array=True, sparse=True, string=True, allow_nan=True, dataframe=True
+                two_d_array=True, sparse=not measures, string=not measures, allow_nan=not measures, dataframe=True
             ),
+            sampler_tags=SamplerTags(sample_indices=self._selects_rows),
             non_deterministic=base.non_deterministic,
         )
 
@@ -359,10 +366,10 @@ class OverSampler(BaseSampler):
             factors[known[to_python(c)]] = float(s)
         return factors
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        if self.shrinkage is not None:
-            tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
-                                               dataframe=True)
-            tags.sampler_tags = SamplerTags(sample_indices=False)
-        return tags
+    @property
+    def _measures_x(self) -> bool:  # the smoothed bootstrap adds noise to numbers
+        return self.shrinkage is not None
+
+    @property
+    def _selects_rows(self) -> bool:
+        return self.shrinkage is None

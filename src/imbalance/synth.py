@@ -37,7 +37,7 @@ from imbalance._validation import (
 )
 from imbalance.planner import apportion
 from imbalance.resample import new_row_index, take_rows
-from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, SamplerTags
+from imbalance.samplers import BaseSampler, Resampled
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTEN", "SVMSMOTE", "KMeansSMOTE", "smote"]
 
@@ -125,6 +125,8 @@ class _BaseSMOTE(BaseSampler):
     base, which appends them in X's type."""
 
     _strategy = "over"
+    _measures_x = True
+    _selects_rows = False
     _parameter_constraints: dict = {
         **BaseSampler._parameter_constraints,
         "k_neighbors": [Interval(Integral, 1, None, closed="left")],
@@ -224,13 +226,6 @@ class _BaseSMOTE(BaseSampler):
         self.is_synthetic_ = np.r_[np.zeros(n, bool), np.ones(synthesis.base.size, bool)]
         voted = _vote(features, synthesis) if categorical else None
         return Resampled(np.arange(n), SyntheticRows(features, categorical, synthesis, voted))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags = SamplerInputTags(two_d_array=True, sparse=False, string=False, allow_nan=False,
-                                           dataframe=True)
-        tags.sampler_tags = SamplerTags(sample_indices=False)
-        return tags
 
 
 @dataclass(frozen=True)
