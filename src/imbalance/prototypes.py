@@ -248,7 +248,6 @@ class ClusterCentroids(_NumericUnderSampler):
                 nearest.append(closest)
         rows = np.sort(np.concatenate(kept)) if kept else np.empty(0, np.int64)
         n_new = sum(len(c) for c in centroids)
-        self.is_synthetic_ = np.r_[np.zeros(rows.size, bool), np.ones(n_new, bool)]
         if self.voting == "hard":
             self.parents_ = np.empty(0, np.int64)
             return Resampled(rows)

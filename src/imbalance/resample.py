@@ -36,6 +36,7 @@ __all__ = [
     "resample_counts",
     "take_rows",
     "new_row_index",
+    "new_column",
 ]
 
 @dataclass(frozen=True)
@@ -117,6 +118,15 @@ def new_row_index(index: pd.Index, size: int) -> pd.Index:
         start = int(index.max()) + 1 if len(index) else 0
         return pd.RangeIndex(start, start + size)
     return pd.Index([f"synthetic-{i}" for i in range(size)])
+
+
+def new_column(values: np.ndarray, dtype: Any) -> Any:
+    """Made-up values for a DataFrame column of ``dtype``: integer columns rounded (not
+    truncated), numpy dtypes as an array, pandas extension dtypes as a pandas array. An array,
+    not a Series, so that it is not aligned on an index of its own."""
+    if pd.api.types.is_integer_dtype(dtype):
+        values = np.rint(values)
+    return values.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(values, dtype=dtype)
 
 
 def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:

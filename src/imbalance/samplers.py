@@ -32,7 +32,7 @@ from imbalance._validation import (
     to_python,
 )
 from imbalance.planner import Plan, plan_labels
-from imbalance.resample import Draw, draw_rows, new_row_index, take_rows
+from imbalance.resample import Draw, draw_rows, new_column, new_row_index, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
 
@@ -78,11 +78,7 @@ class ValueRows:
     def append_to(self, X: Any, rows: np.ndarray) -> Any:
         kept = take_rows(X, rows)
         if isinstance(X, pd.DataFrame):
-            new = {}
-            for j, c in enumerate(X.columns):
-                dtype = X[c].dtype
-                column = np.rint(self.values[:, j]) if pd.api.types.is_integer_dtype(dtype) else self.values[:, j]
-                new[c] = column.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(column, dtype=dtype)
+            new = {c: new_column(self.values[:, j], X[c].dtype) for j, c in enumerate(X.columns)}
             frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
             return pd.concat([kept, frame])
         arr = np.asarray(kept)
@@ -210,9 +206,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         result = self._run(X, labels)
         if result.new is None:
             self.sample_indices_ = self.origin_ = result.indices
+            self.is_synthetic_ = np.zeros(self.origin_.size, bool)
             return take_rows(X, result.rows), take_rows(y, result.rows)
         rows = result.indices
         self.origin_ = np.concatenate([rows, np.full(result.new.base.size, -1, dtype=np.int64)])
+        self.is_synthetic_ = self.origin_ < 0
         X_res = result.new.append_to(X, rows)
         y_res = take_rows(y, np.concatenate([rows, result.new.base]))
         if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
@@ -261,6 +259,8 @@ _PARAMS_DOC = """
     origin_ : ndarray of shape (n_samples_res,)
         The same, on every sampler: for each returned row, the input row it is (or copies), or
         -1 for a row the sampler made up (SMOTE's synthetic rows, centroids).
+    is_synthetic_ : ndarray of bool, shape (n_samples_res,)
+        ``origin_ == -1``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str, only when X is a DataFrame with string column names
 """
@@ -349,7 +349,6 @@ class OverSampler(BaseSampler):
             mine = codes == code
             noise[mine] = factors[code] * bandwidth * rng.standard_normal((int(mine.sum()), d))
         self.parents_ = extra
-        self.is_synthetic_ = np.r_[np.zeros(n, bool), np.ones(extra.size, bool)]
         return Resampled(np.arange(n), ValueRows(values[extra] + noise, extra))
 
     def _factors(self, labels: EncodedLabels) -> np.ndarray:

@@ -36,7 +36,7 @@ from imbalance._validation import (
     to_python,
 )
 from imbalance.planner import apportion
-from imbalance.resample import new_row_index, take_rows
+from imbalance.resample import new_column, new_row_index, take_rows
 from imbalance.samplers import BaseSampler, Resampled
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN", "SMOTENC", "SMOTEN", "SVMSMOTE", "KMeansSMOTE", "smote"]
@@ -223,7 +223,6 @@ class _BaseSMOTE(BaseSampler):
         synthesis = Synthesis.concatenate(parts)
         self.parents_ = np.column_stack([synthesis.base, synthesis.neighbour])
         n = labels.n_samples
-        self.is_synthetic_ = np.r_[np.zeros(n, bool), np.ones(synthesis.base.size, bool)]
         voted = _vote(features, synthesis) if categorical else None
         return Resampled(np.arange(n), SyntheticRows(features, categorical, synthesis, voted))
 
@@ -277,12 +276,7 @@ def _assemble(X: Any, features: _Features, categorical: list, synthesis: Synthes
         numeric_cols = [c for c in X.columns if c not in categorical]
         values = _interpolate(features.numeric, synthesis) if numeric_cols else None
         for j, c in enumerate(numeric_cols):
-            column = values[:, j]
-            dtype = X[c].dtype
-            if pd.api.types.is_integer_dtype(dtype):
-                column = np.rint(column)  # rounded, not truncated
-            # an array, not a Series: a Series would be aligned on its own index below
-            new[c] = column.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(column, dtype=dtype)
+            new[c] = new_column(values[:, j], X[c].dtype)
         for j, c in enumerate(categorical):
             levels = features.levels[j]
             codes = new_categorical[:, j]
