@@ -24,6 +24,7 @@ LAYERS = {
     "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
     "tables": 5,
     "metrics": 6,
+    "ensemble": 7,
     "model_selection": 8,
     "comparison": 9, "strategies": 9,
     "report": 10,

@@ -47,11 +47,15 @@ _LAZY = {
     "SamplerChain": "imbalance.combine",
     "SMOTEENN": "imbalance.combine",
     "SMOTETomek": "imbalance.combine",
+    "BalancedRandomForestClassifier": "imbalance.ensemble",
+    "BalancedBaggingClassifier": "imbalance.ensemble",
+    "EasyEnsembleClassifier": "imbalance.ensemble",
+    "RUSBoostClassifier": "imbalance.ensemble",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
 
@@ -113,6 +117,10 @@ __all__ = [
     "SamplerChain",
     "SMOTEENN",
     "SMOTETomek",
+    "BalancedRandomForestClassifier",
+    "BalancedBaggingClassifier",
+    "EasyEnsembleClassifier",
+    "RUSBoostClassifier",
     "class_weights",
     "sample_weights",
     "pos_weight",

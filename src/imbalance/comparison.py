@@ -24,6 +24,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
 from imbalance._labels import encode_labels
 from imbalance._validation import (
@@ -32,6 +33,12 @@ from imbalance._validation import (
     check_int,
     check_same_length,
     fmt_label,
+)
+from imbalance.ensemble import (
+    BalancedBaggingClassifier,
+    BalancedRandomForestClassifier,
+    EasyEnsembleClassifier,
+    RUSBoostClassifier,
 )
 from imbalance.metrics import METRICS, evaluate
 from imbalance.model_selection import FoldPlan, PriorCorrectedClassifier, ThresholdTunedClassifier
@@ -86,11 +93,26 @@ def _mlp(X: pd.DataFrame, seed: int) -> Pipeline:
                      ("model", MLPClassifier((64,), epochs=20, random_state=seed))])
 
 
+def _balanced_ensemble(make: Callable[[int], Any]) -> Callable[[pd.DataFrame, int], Pipeline]:
+    """A balanced ensemble of :mod:`imbalance.ensemble` after the tree preprocessing."""
+    return lambda X, seed: Pipeline([("prep", _preprocess(X, scale=False)), ("model", make(seed))])
+
+
 #: Models every strategy is crossed with (``mlp`` only serves the MLP strategies).
 MODELS: dict[str, Callable[[pd.DataFrame, int], Pipeline]] = dict(
     zip(MODEL_NAMES, (_logreg, _random_forest, _gradient_boosting))
 )
-_PINNED_MODELS = {"mlp": _mlp}
+#: Models a strategy of their own fits (each balances itself, so its strategy does nothing else).
+_PINNED_MODELS = {
+    "mlp": _mlp,
+    "balanced_rf": _balanced_ensemble(lambda seed: BalancedRandomForestClassifier(
+        100, min_samples_leaf=2, random_state=seed, n_jobs=1)),
+    "easy_ensemble": _balanced_ensemble(lambda seed: EasyEnsembleClassifier(10, random_state=seed, n_jobs=1)),
+    "balanced_bagging": _balanced_ensemble(lambda seed: BalancedBaggingClassifier(
+        n_estimators=50, random_state=seed, n_jobs=1)),
+    "rusboost": _balanced_ensemble(lambda seed: RUSBoostClassifier(
+        DecisionTreeClassifier(max_depth=3), n_estimators=50, random_state=seed)),
+}
 
 
 @dataclass

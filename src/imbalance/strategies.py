@@ -20,9 +20,10 @@ class Recipe:
     """What a strategy of ``compare`` does to a cell's training part (named apart from the
     planner's :data:`imbalance.planner.Strategy`, which is a resampling target).
 
-    ``model`` pins a strategy to one model (the torch MLP strategies); ``model_params`` are
-    set on that model's final step; ``balanced_prior`` says the model sees the classes as
-    equally frequent (a class-balanced sampler), for the prior correction; ``binary_only``
+    ``model`` pins a strategy to one model (the torch MLP strategies, the balanced ensembles);
+    ``model_params`` are set on that model's final step; ``balanced_prior`` says the model
+    sees the classes as equally frequent (a class-balanced sampler, a balanced ensemble), for
+    the prior correction; ``binary_only``
     strategies need two classes; a strategy that is not ``default`` runs only when named.
     """
 
@@ -78,6 +79,16 @@ STRATEGIES: dict[str, Recipe] = {
                description="SVM-SMOTE to 1:1 (synthesis from the SVM's minority support vectors)"),
         Recipe("ros_shrinkage", resample="ros_shrinkage", ratio=1.0, default=False,
                description="random over-sampling to 1:1 with Gaussian noise (smoothed bootstrap, ROSE)"),
+        # Balanced ensembles (imbalance.ensemble): each member trains on a 1:1 draw of the plan;
+        # the forest is in the default set (cheap and strong on tables), the others when named
+        Recipe("balanced_rf", model="balanced_rf", balanced_prior=True,
+               description="balanced random forest: 100 trees, each on a 1:1 bootstrap within classes"),
+        Recipe("easy_ensemble", model="easy_ensemble", balanced_prior=True, default=False,
+               description="EasyEnsemble: 10 AdaBoost learners, each on the minority and as many majority rows"),
+        Recipe("balanced_bagging", model="balanced_bagging", balanced_prior=True, default=False,
+               description="balanced bagging: 50 full trees, each on a 1:1 bootstrap within classes"),
+        Recipe("rusboost", model="rusboost", balanced_prior=True, default=False,
+               description="RUSBoost: 50 rounds of depth-3 trees, each round on a fresh 1:1 under-sample"),
         Recipe("threshold", tune_threshold=True, binary_only=True,
                  description="no rebalancing; F1-best threshold from inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
