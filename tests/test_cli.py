@@ -168,3 +168,21 @@ def test_synthesis_methods_mark_made_up_rows_from_the_command_line(churn_csv, tm
     assert (df["src"].iloc[:5000] == np.arange(5000)).all() and (df["src"].iloc[5000:] == -1).all()
     numeric_only = run("resample", churn_csv, "--method", "smote", "-o", tmp_path / "s.csv")
     assert numeric_only.returncode == 2 and "use SMOTENC" in numeric_only.stderr
+
+
+SHARED_MULTILABEL = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "multilabel")
+
+
+@pytest.mark.skipif(not os.path.isdir(SHARED_MULTILABEL), reason="the shared multi-label tables are not here")
+def test_inspect_a_multilabel_target_by_pattern_or_by_names():
+    yeast = os.path.join(SHARED_MULTILABEL, "yeast.csv.gz")
+    result = run("inspect", yeast, "--labels", "label_*")
+    assert result.returncode == 0, result.stderr
+    assert "14 labels" in result.stdout and "53.41" in result.stdout and "MeanIR 7.197" in result.stdout
+    data = json.loads(run("inspect", yeast, "--target", "label_Class1,label_Class14", "--json").stdout)
+    assert data["labels"] == {"label_Class1": 762, "label_Class14": 34}
+    assert data["irlbl"]["label_Class14"] == pytest.approx(762 / 34)
+    bad = run("inspect", yeast, "--labels", "nothing_*")
+    assert bad.returncode == 2 and "no column of" in bad.stderr and "matches --labels 'nothing_*'" in bad.stderr
+    missing = run("inspect", yeast, "--target", "label_Class1,label_X")
+    assert missing.returncode == 2 and "['label_X'] not in" in missing.stderr

@@ -23,6 +23,7 @@ LAYERS = {
     "resample": 3, "torch": 3, "spark": 3,
     "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
     "tables": 5,
+    "multilabel": 4,
     "metrics": 6,
     "ensemble": 7,
     "model_selection": 8,

@@ -55,7 +55,7 @@ _LAZY = {
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "multilabel", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import json
 import os
 import signal
@@ -175,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = commands.add_parser("inspect", help="class counts, shares and imbalance ratio")
     _add_data_args(inspect)
+    inspect.add_argument("--labels", metavar="PATTERN",
+                         help="a multi-label target: the 0/1 columns matching PATTERN, e.g. 'label_*' "
+                              "(or name them: --target a,b,c); shows IRLbl, MeanIR, SCUMBLE, ...")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     plan = commands.add_parser("plan", help="show the rows per class before and after resampling")
@@ -266,27 +270,57 @@ def _progress_opener(console):
 # --------------------------------------------------------------------------- commands
 
 
-def _load(args: argparse.Namespace, *, label_only: bool = False) -> tuple[pd.DataFrame, str]:
-    """The table and a name for it; ``label_only`` reads the label column alone."""
+def _load(args: argparse.Namespace, *, label_only: bool = False,
+          columns: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """The table and a name for it; ``label_only`` reads the label column alone, ``columns``
+    those columns alone (label columns already checked by :func:`_label_columns`)."""
+    if label_only:
+        columns = [args.target]
     if args.file is None:
         from imbalance.datasets import load_churn
 
         df, source = load_churn(), DEMO
-        check_label_column(df, args.target, source=source, hint=" (use --target)")
-        return (df[[args.target]] if label_only else df), source
+        if label_only:
+            check_label_column(df, args.target, source=source, hint=" (use --target)")
+        return (df[columns] if columns else df), source
     source = str(args.file)
-    columns = None
     if label_only:  # only the label column is read (Parquet: from disk; CSV: converted)
         check_label_column(table_columns(args.file, encoding=args.encoding), args.target, source=source,
                            hint=" (use --target)")
-        columns = [args.target]
     if _show_progress(args.file, args.progress):
         with _progress_opener(_console(args.progress)) as opener:
             df = read_table(args.file, columns=columns, encoding=args.encoding, opener=opener)
     else:
         df = read_table(args.file, columns=columns, encoding=args.encoding)
-    check_label_column(df, args.target, source=source, hint=" (use --target)")
+    if columns is None or label_only:
+        check_label_column(df, args.target, source=source, hint=" (use --target)")
     return df, source
+
+
+def _label_columns(args: argparse.Namespace) -> list[str] | None:
+    """The label columns of a multi-label target (``--labels 'label_*'`` or ``--target a,b,c``),
+    or None for one label column."""
+    pattern = getattr(args, "labels", None)
+    if pattern is None and "," not in args.target:
+        return None
+    if args.file is None:
+        from imbalance.datasets import load_churn
+
+        available, source = list(load_churn().columns), DEMO
+    else:
+        available, source = table_columns(args.file, encoding=args.encoding), str(args.file)
+    if pattern is not None:
+        chosen = [c for c in available if fnmatch.fnmatchcase(str(c), pattern)]
+        if not chosen:
+            more = " and more" if len(available) > 12 else ""
+            raise InputError(f"no column of {source} matches --labels {pattern!r}; its columns: "
+                             f"{', '.join(map(str, available[:12]))}{more}.")
+        return chosen
+    chosen = [c.strip() for c in args.target.split(",") if c.strip()]
+    missing = [c for c in chosen if c not in available]
+    if missing:
+        raise InputError(f"label column(s) {missing} not in {source} (use --target a,b,c or --labels 'label_*').")
+    return chosen
 
 
 def _strategy(args: argparse.Namespace) -> tuple[Any, float]:
@@ -335,7 +369,34 @@ def _rich_print(renderable: Any, *, width: int | None = None) -> None:
     Console(width=width or _terminal_width(), highlight=False).print(renderable)
 
 
+def _inspect_multilabel(args: argparse.Namespace, columns: list[str]) -> int:
+    from imbalance.multilabel import measures
+
+    df, source = _load(args, columns=columns)
+    result = measures(df[columns])
+    if args.json:
+        print(json.dumps({"source": source, "labels": {name: int(k) for name, k in zip(result.labels, result.counts)},
+                          "irlbl": dict(zip(result.labels, result.irlbl.tolist())), **result.summary()}))
+        return 0
+    from rich.table import Table
+
+    print(f"{source}: {result.n_samples:,} rows, {len(columns)} labels")
+    table = Table()
+    for name, justify in (("label", "left"), ("rows", "right"), ("share", "right"), ("IRLbl", "right")):
+        table.add_column(name, justify=justify)
+    for name, row in result.per_label().iterrows():
+        table.add_row(str(name), f"{int(row['count']):,}", f"{row['share']:.2%}", f"{row['irlbl']:.2f}")
+    _rich_print(table)
+    print(f"MeanIR {result.mean_ir:.3f}, MaxIR {result.max_ir:.3f}, CVIR {result.cvir:.3f}, "
+          f"SCUMBLE {result.scumble:.3f}; labels per row {result.cardinality:.3f} (density {result.density:.3f}); "
+          f"{result.n_labelsets:,} distinct labelsets; {result.n_unlabelled:,} rows with no label")
+    return 0
+
+
 def _cmd_inspect(args: argparse.Namespace) -> int:
+    columns = _label_columns(args)
+    if columns is not None:
+        return _inspect_multilabel(args, columns)
     df, source = _load(args, label_only=True)
     labels = encode_labels(df[args.target], name=f"label column {args.target!r}")
     n = labels.n_samples
