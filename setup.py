@@ -1,7 +1,10 @@
-"""Build the one C extension, imbalance._knn (exact neighbour scan for the SMOTE family).
+"""Build the C extensions: imbalance._knn (exact neighbour scan for the SMOTE family and the
+neighbourhood samplers) and imbalance._hist_tree (trees on binned features for the balanced
+ensembles).
 
-It is optional: where no C compiler is found the install goes on and the SMOTE family
-searches with scikit-learn's NearestNeighbors instead (same neighbours, slower).
+Both are optional: where no C compiler is found the install goes on; the samplers then search
+with scikit-learn's NearestNeighbors (same neighbours, slower) and the ensembles grow
+scikit-learn's trees (tree_method="exact").
 """
 
 import sys
@@ -18,6 +21,12 @@ setup(
             depends=["src/imbalance/_knn_scan.h"],
             extra_compile_args=compile_args,
             optional=True,
-        )
+        ),
+        Extension(
+            "imbalance._hist_tree",
+            sources=["src/imbalance/_hist_tree.c"],
+            extra_compile_args=compile_args,
+            optional=True,
+        ),
     ]
 )

@@ -59,6 +59,7 @@ def data(n=2000, weights=(0.9,), classes=2, seed=0):
 
 ALL = [
     lambda **kw: BalancedRandomForestClassifier(n_estimators=8, **kw),
+    lambda **kw: BalancedRandomForestClassifier(n_estimators=8, tree_method="exact", **kw),
     lambda **kw: BalancedBaggingClassifier(n_estimators=6, **kw),
     lambda **kw: EasyEnsembleClassifier(n_estimators=3, estimator=AdaBoostClassifier(n_estimators=5), **kw),
     lambda **kw: RUSBoostClassifier(estimator=DecisionTreeClassifier(max_depth=3), n_estimators=6, **kw),
@@ -110,7 +111,7 @@ def test_same_seed_same_model_and_another_seed_another(make):
     assert not np.array_equal(a, c)
 
 
-@pytest.mark.parametrize("make", ALL[:3])
+@pytest.mark.parametrize("make", ALL[:4])
 def test_threads_do_not_change_the_model(make):
     X, y = data()
     one = make(random_state=1, n_jobs=1).fit(X, y).predict_proba(X)
@@ -118,7 +119,7 @@ def test_threads_do_not_change_the_model(make):
     np.testing.assert_array_equal(one, two)
 
 
-@pytest.mark.parametrize("make", ALL[:3])
+@pytest.mark.parametrize("make", ALL[:4])
 def test_warm_start_grows_to_the_same_ensemble_as_one_fit(make):
     X, y = data()
     grown = make(random_state=5, warm_start=True).fit(X, y)
@@ -131,7 +132,7 @@ def test_warm_start_grows_to_the_same_ensemble_as_one_fit(make):
         grown.set_params(n_estimators=2).fit(X, y)
 
 
-@pytest.mark.parametrize("make", ALL[:2])
+@pytest.mark.parametrize("make", ALL[:3])
 def test_out_of_bag_score_equals_a_direct_computation(make):
     X, y = data(n=600)
     model = make(random_state=0, oob_score=True).set_params(n_estimators=25).fit(X, y)
@@ -376,3 +377,34 @@ def test_compare_runs_the_ensembles_as_strategies_of_their_own(churn):
         assert (cells["n_fit"] == cells["n_train"]).all()  # the ensemble draws inside; the table is whole
     forest = rows[rows["strategy"] == "balanced_rf"]
     assert (forest["brier_corrected"] < forest["brier"]).all()  # mapped back from 1:1 to the true prior
+
+
+def test_tree_method_hist_by_default_exact_on_request_or_where_hist_cannot_run():
+    from scipy import sparse
+    from sklearn.metrics import average_precision_score
+
+    from imbalance._trees import HistTree
+
+    X_all, y_all = data(n=6000)
+    X, y, X_new, y_new = X_all[:3000], y_all[:3000], X_all[3000:], y_all[3000:]
+    hist = BalancedRandomForestClassifier(30, random_state=0).fit(X, y)
+    exact = BalancedRandomForestClassifier(30, tree_method="exact", random_state=0).fit(X, y)
+    assert hist.tree_method_ == "hist" and all(isinstance(t, HistTree) for t in hist.estimators_)
+    assert exact.tree_method_ == "exact" and all(isinstance(t, DecisionTreeClassifier) for t in exact.estimators_)
+    # the same draws, the same kind of trees: the same quality on held-out rows
+    scores = [average_precision_score(y_new, m.predict_proba(X_new)[:, 1]) for m in (hist, exact)]
+    assert abs(scores[0] - scores[1]) < 0.03
+    assert [s.tolist() for s in hist.estimators_samples_] == [s.tolist() for s in exact.estimators_samples_]
+    assert BalancedRandomForestClassifier(3).fit(sparse.csr_matrix(X), y).tree_method_ == "exact"
+    assert BalancedRandomForestClassifier(3, max_leaf_nodes=8).fit(X, y).tree_method_ == "exact"
+    with pytest.raises(ImbalanceError, match="needs dense X"):
+        BalancedRandomForestClassifier(3, tree_method="hist").fit(sparse.csr_matrix(X), y)
+    with pytest.raises(ImbalanceError, match="max_leaf_nodes needs tree_method='exact'"):
+        BalancedRandomForestClassifier(3, tree_method="hist", max_leaf_nodes=8).fit(X, y)
+    with pytest.raises(ImbalanceError, match="tree_method must be"):
+        BalancedRandomForestClassifier(3, tree_method="approx").fit(X, y)
+    for bad in (1, 256):
+        with pytest.raises(ImbalanceError, match="max_bins"):
+            BalancedRandomForestClassifier(3, max_bins=bad).fit(X, y)
+    few = BalancedRandomForestClassifier(5, max_bins=4, max_depth=3, random_state=0).fit(X, y)
+    assert all(len(set(t.threshold[t.feature == f])) <= 3 for t in few.estimators_ for f in range(X.shape[1]))

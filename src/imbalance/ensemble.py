@@ -19,6 +19,7 @@ data's :math:`\pi`; with ``prior="true"`` the averaged probabilities :math:`p'` 
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, has_fit_parameter, validate_data
 
 from imbalance._labels import EncodedLabels, class_positions, encode_labels
+from imbalance._trees import MAX_BINS, HistTree, fit_bins, grow_tree, resolve_max_features
+from imbalance._trees import available as trees_compiled
 from imbalance._validation import (
     InputError,
     ParameterError,
@@ -128,6 +131,18 @@ def _fit_member(member: Any, rows: np.ndarray, weight: np.ndarray | None, X: Any
     return member.fit(X[rows], codes[rows], sample_weight=weight)
 
 
+def _grow_hist_tree(binned: np.ndarray, bins: Any, codes: np.ndarray, rows: np.ndarray, weight: np.ndarray,
+                    seed: int, min_samples_split: int | float, min_samples_leaf: int | float, params: dict) -> HistTree:
+    """One hist tree on a member's rows; fractional split/leaf sizes are of those rows, as in scikit-learn."""
+    n = rows.size
+    split = min_samples_split if isinstance(min_samples_split, numbers.Integral) else \
+        max(2, math.ceil(min_samples_split * n))
+    leaf = min_samples_leaf if isinstance(min_samples_leaf, numbers.Integral) else \
+        max(1, math.ceil(min_samples_leaf * n))
+    return grow_tree(binned, bins, codes, weight, rows, min_samples_split=int(split), min_samples_leaf=int(leaf),
+                     seed=seed, **params)
+
+
 class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
     """What every balanced ensemble shares: validation, the plan, per-member draws from seeds,
     probabilities under the prior asked for.
@@ -155,7 +170,7 @@ class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------
     def _validate_fit_input(self, X: Any, y: Any, sample_weight: Any) -> tuple[Any, EncodedLabels, Any]:
         if self._tree_members:
-            X = validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr")
+            X = validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr", order="C")
         else:
             X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
         if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
@@ -271,10 +286,14 @@ class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
         return correct_prior(proba, self.train_prior_, target)
 
     # -- prediction -----------------------------------------------------------------------
+    def _sklearn_tree_input(self, X: Any) -> bool:
+        """Whether members are scikit-learn trees that take this float32 X without checks."""
+        return self._tree_members and not sp.issparse(X) and getattr(self, "tree_method_", "exact") == "exact"
+
     def _validate_predict_input(self, X: Any) -> Any:
         check_is_fitted(self, "estimators_")
         if self._tree_members:
-            return validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr", reset=False)
+            return validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr", order="C", reset=False)
         return validate_data(self, X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False,
                              reset=False)
 
@@ -318,7 +337,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
                 f"{type(self._base()).__name__} does not take sample_weight, so the ensemble cannot honour "
                 "the sample_weight given; leave it out or use a learner whose fit takes sample_weight."
             )
-        tree_input = self._tree_members and not sp.issparse(X)
+        tree_input = self._sklearn_tree_input(X)
         # Members are drawn as joblib asks for them: only a few count arrays live at once. Threads,
         # not processes: scikit-learn's trees (and AdaBoost's, mostly tree fitting) release the
         # GIL, and a process pool measured slower here (EasyEnsemble at 1e5 rows: 1.04x
@@ -367,7 +386,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
         return self
 
     def _members_proba(self, X: Any) -> np.ndarray:
-        tree_input = self._tree_members and not sp.issparse(X)
+        tree_input = self._sklearn_tree_input(X)
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_aligned_proba)(member, X, self.n_classes_, tree_input) for member in self.estimators_
         )
@@ -375,7 +394,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
 
     def _set_oob(self, X: Any, codes: np.ndarray) -> None:
         """Out-of-bag probabilities: each row averaged over the members that drew it 0 times."""
-        tree_input = self._tree_members and not sp.issparse(X)
+        tree_input = self._sklearn_tree_input(X)
         total = np.zeros((codes.size, self.n_classes_))
         votes = np.zeros(codes.size, dtype=np.int64)
         for i, member in enumerate(self.estimators_):
@@ -440,7 +459,15 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
         Draw each class with replacement (the paper's bootstrap within classes); False: a
         random subset of distinct rows for every class that is cut.
     criterion, max_depth, min_samples_split, min_samples_leaf, max_features, max_leaf_nodes, min_impurity_decrease
-        As in :class:`sklearn.tree.DecisionTreeClassifier`.
+        As in :class:`sklearn.tree.DecisionTreeClassifier` (``max_leaf_nodes`` needs
+        ``tree_method="exact"``; ``"auto"`` switches to it).
+    tree_method : {"auto", "hist", "exact"}, default="auto"
+        ``"hist"``: trees on binned features (needs the compiled builder, built with the
+        package, and dense X); ``"exact"``: scikit-learn's trees; ``"auto"``: ``"hist"`` where it
+        can run, else ``"exact"``. ``tree_method_`` says which ran.
+    max_bins : int, default=255
+        Bins per feature for ``"hist"`` (2 to 255); a feature with fewer distinct values gets
+        one bin per value, so its splits are the exact ones.
     oob_score : bool or callable, default=False
         Score the rows each tree did not draw (``oob_score_``; accuracy, or the callable
         ``metric(y_true, y_pred)`` on class codes); ``oob_decision_function_`` holds their
@@ -458,8 +485,9 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
 
     Attributes
     ----------
-    estimators_ : list of DecisionTreeClassifier
-        Fitted on class codes 0..K-1.
+    estimators_ : list of trees
+        Fitted on class codes 0..K-1: :class:`imbalance._trees.HistTree` (``"hist"``, with
+        scikit-learn's ``tree_`` arrays as attributes) or DecisionTreeClassifier (``"exact"``).
     estimators_samples_ : list of ndarray
         The rows each tree drew, with repeats.
     plan_ : imbalance.planner.Plan
@@ -486,8 +514,9 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
                  replacement: bool = True, criterion: str = "gini", max_depth: int | None = None,
                  min_samples_split: int | float = 2, min_samples_leaf: int | float = 1,
                  max_features: Any = "sqrt", max_leaf_nodes: int | None = None, min_impurity_decrease: float = 0.0,
-                 oob_score: bool | Callable = False, prior: Any = "train", n_jobs: int | None = None,
-                 random_state: Any = None, warm_start: bool = False, verbose: int = 0) -> None:
+                 tree_method: str = "auto", max_bins: int = MAX_BINS, oob_score: bool | Callable = False,
+                 prior: Any = "train", n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 verbose: int = 0) -> None:
         self.n_estimators = n_estimators
         self.strategy = strategy
         self.ratio = ratio
@@ -499,6 +528,8 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
         self.max_features = max_features
         self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
+        self.tree_method = tree_method
+        self.max_bins = max_bins
         self.oob_score = oob_score
         self.prior = prior
         self.n_jobs = n_jobs
@@ -508,6 +539,54 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
 
     def _check_params(self) -> None:
         self._check_common_params()
+        if self.tree_method not in ("auto", "hist", "exact"):
+            raise ParameterError(f"tree_method must be 'auto', 'hist' or 'exact', got {self.tree_method!r}.")
+        if self.tree_method == "hist":
+            if not trees_compiled():
+                raise ParameterError("tree_method='hist' needs the compiled tree builder, which this install lacks "
+                                     "(no C compiler at install time); use tree_method='exact'.")
+            if self.max_leaf_nodes is not None:
+                raise ParameterError("max_leaf_nodes needs tree_method='exact' (hist trees grow depth-first).")
+        check_int("max_bins", self.max_bins, low=2)
+        if self.max_bins > MAX_BINS:
+            raise ParameterError(f"max_bins must be at most {MAX_BINS}, got {self.max_bins}.")
+
+    def _resolve_tree_method(self, X: Any) -> str:
+        if self.tree_method == "exact" or (self.tree_method == "auto" and (
+                not trees_compiled() or self.max_leaf_nodes is not None or sp.issparse(X))):
+            return "exact"
+        if sp.issparse(X):
+            raise InputError("tree_method='hist' needs dense X; give an array, or use tree_method='exact'.")
+        return "hist"
+
+    def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
+        self.tree_method_ = self._resolve_tree_method(X)
+        if self.tree_method_ == "exact":
+            return super()._fit_members(X, codes, sample_weight, first)
+        if first and not all(isinstance(m, HistTree) for m in self.estimators_):
+            raise ParameterError("warm_start=True cannot add hist trees to a forest of exact ones; keep tree_method.")
+        # One binning per fit (the same for the same X and seed, so warm starts match one fit), of
+        # the rows that can be drawn (a row of weight 0 is as if absent).
+        drawable = X if self._eligible is None else X[self._eligible]
+        bins = fit_bins(drawable, np.random.default_rng([self.seed_, 2**32]), self.max_bins)
+        binned, codes32 = bins.transform(X), codes.astype(np.int32)
+        n_features = X.shape[1]
+        params = {
+            "n_classes": self.n_classes_, "max_features": resolve_max_features(self.max_features, n_features),
+            "max_depth": self.max_depth, "criterion": "entropy" if self.criterion in ("entropy", "log_loss") else "gini",
+            "min_impurity_decrease": self.min_impurity_decrease,
+        }
+
+        def member_jobs():
+            for i in range(first, self.n_estimators):
+                rng = self._member_rng(i)
+                seed = int(rng.integers(2**31 - 1))  # first, as _draw_member does: the counts follow
+                rows, weight = _member_rows(self._draw_counts(rng), sample_weight, weighted=True)
+                yield delayed(_grow_hist_tree)(binned, bins, codes32, rows, weight, seed, self.min_samples_split,
+                                               self.min_samples_leaf, params)
+
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(member_jobs())
+        self.estimators_ = list(getattr(self, "estimators_", [])[:first]) + list(fitted)
 
     def _base(self) -> DecisionTreeClassifier:
         return DecisionTreeClassifier(

@@ -1,0 +1,194 @@
+r"""Classification trees on binned features: the fast learner of the balanced ensembles.
+
+Each feature is cut once per ensemble into at most 255 bins (:func:`fit_bins`: every distinct
+value its own bin when there are few, quantiles otherwise), and every tree then grows on the
+bins of the rows its member drew (:func:`grow_tree`, compiled in ``_hist_tree.c``): at a node,
+one pass over its rows fills a histogram of class weights per bin for each candidate feature,
+and every threshold's impurity follows from running sums, with no sort. A node is split where
+the children's weighted impurity is lowest,
+
+.. math::
+
+    \min_{f, b}\; w_L\, G(L_{f,b}) + w_R\, G(R_{f,b}), \qquad
+    G(S) = 1 - \sum_k p_k(S)^2 \;\text{(Gini) or}\; -\sum_k p_k(S) \log_2 p_k(S)
+
+over ``max_features`` features drawn at random (more when a drawn one is constant in the node,
+as scikit-learn does), which is CART's rule restricted to the bin edges (LightGBM's and
+scikit-learn's histogram gradient boosting use the same restriction).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+try:
+    from imbalance import _hist_tree as _compiled
+except ImportError:  # built without a C compiler
+    _compiled = None
+
+__all__ = ["available", "Bins", "fit_bins", "HistTree", "grow_tree", "resolve_max_features", "MAX_BINS"]
+
+MAX_BINS = 255
+_BIN_SAMPLE = 200_000  # rows the quantiles are taken from, as scikit-learn's binning does
+
+
+def available() -> bool:
+    """Whether the compiled tree builder is here."""
+    return _compiled is not None
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Bin edges per feature: a value ``x`` of feature ``f`` falls in bin ``#{e in edges[f]: e < x}``,
+    so bins ``<= b`` are the values ``<= edges[f][b]``."""
+
+    edges: tuple[np.ndarray, ...]
+
+    @property
+    def n_bins(self) -> np.ndarray:
+        return np.array([e.size + 1 for e in self.edges], dtype=np.int32)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """``X`` as bins: uint8 of shape (n_features, n_samples), one contiguous row per feature."""
+        binned = np.empty((X.shape[1], X.shape[0]), dtype=np.uint8)
+        for f, edges in enumerate(self.edges):
+            binned[f] = np.searchsorted(edges, X[:, f], side="left")
+        return binned
+
+
+def fit_bins(X: np.ndarray, rng: np.random.Generator, max_bins: int = MAX_BINS) -> Bins:
+    """Edges of at most ``max_bins`` bins per feature of a finite float ``X``: midpoints between
+    the distinct values when there are at most ``max_bins`` of them, else ``max_bins``-quantiles of
+    up to 200,000 rows drawn at random."""
+    sample = X if X.shape[0] <= _BIN_SAMPLE else X[np.sort(rng.choice(X.shape[0], _BIN_SAMPLE, replace=False))]
+    edges = []
+    for f in range(X.shape[1]):
+        distinct = np.unique(sample[:, f])
+        if distinct.size <= max_bins:
+            edges.append((distinct[:-1] + distinct[1:]) / 2)
+        else:
+            cuts = np.quantile(sample[:, f], np.linspace(0, 1, max_bins + 1)[1:-1], method="midpoint")
+            edges.append(np.unique(cuts))
+    return Bins(edges=tuple(edges))
+
+
+def resolve_max_features(max_features: Any, n_features: int) -> int:
+    """scikit-learn's meanings: "sqrt", "log2", None (all), an int, or a fraction of the features."""
+    if max_features is None:
+        return n_features
+    if max_features == "sqrt":
+        return max(1, int(math.sqrt(n_features)))
+    if max_features == "log2":
+        return max(1, int(math.log2(n_features)))
+    if isinstance(max_features, (int, np.integer)) and not isinstance(max_features, bool):
+        return int(min(max(max_features, 1), n_features))
+    return max(1, int(float(max_features) * n_features))
+
+
+class HistTree:
+    """A fitted tree: node arrays, as scikit-learn's ``tree_`` keeps them.
+
+    Attributes
+    ----------
+    feature, threshold, children_left, children_right : ndarray of shape (node_count,)
+        Split feature and threshold (go left when ``x[feature] <= threshold``); -1 for leaves.
+    value : ndarray of shape (node_count, n_classes)
+        Class weight totals of each node's rows.
+    impurity, weighted_n_node_samples, n_node_samples : ndarray of shape (node_count,)
+    classes_ : ndarray
+        Class codes ``0 .. n_classes - 1``.
+    """
+
+    def __init__(self, feature, threshold, left, right, value, impurity, weight, count, n_features):
+        self.feature = feature
+        self.threshold = threshold
+        self.children_left = left
+        self.children_right = right
+        self.value = value
+        self.impurity = impurity
+        self.weighted_n_node_samples = weight
+        self.n_node_samples = count
+        self.n_features_in_ = n_features
+        self.classes_ = np.arange(value.shape[1])
+
+    @property
+    def node_count(self) -> int:
+        return int(self.feature.size)
+
+    @property
+    def tree_(self) -> "HistTree":
+        """The node arrays under scikit-learn's names (``tree_.feature``, ``tree_.value``, ...)."""
+        return self
+
+    @property
+    def max_depth(self) -> int:
+        """Edges on the longest path from the root to a leaf."""
+        depth = np.zeros(self.node_count, dtype=np.int64)
+        for node in range(self.node_count):  # children come after their parent
+            if self.feature[node] >= 0:
+                depth[self.children_left[node]] = depth[self.children_right[node]] = depth[node] + 1
+        return int(depth.max())
+
+    def apply(self, X: np.ndarray) -> np.ndarray:
+        """The leaf each row of ``X`` (float32 or float64; other types are converted) falls in."""
+        X = np.ascontiguousarray(X, dtype=X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+        leaves = np.empty(X.shape[0], dtype=np.int64)
+        _compiled.apply(X, X.shape[0], X.shape[1], X.itemsize, self.feature, self.threshold, self.children_left,
+                        self.children_right, leaves)
+        return leaves
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class shares of the leaf's rows (by weight)."""
+        totals = self.value[self.apply(X)]
+        return totals / totals.sum(axis=1, keepdims=True)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.predict_proba(X).argmax(axis=1)
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Weighted impurity decrease per feature, summing to 1 (0 everywhere for a stump-less tree)."""
+        split = np.flatnonzero(self.feature >= 0)
+        left, right = self.children_left[split], self.children_right[split]
+        w, imp = self.weighted_n_node_samples, self.impurity
+        decrease = w[split] * imp[split] - w[left] * imp[left] - w[right] * imp[right]
+        importances = np.bincount(self.feature[split], weights=decrease, minlength=self.n_features_in_)
+        total = importances.sum()
+        return importances / total if total > 0 else importances
+
+
+def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.ndarray, rows: np.ndarray, *,
+              n_classes: int, max_features: int, min_samples_split: int = 2, min_samples_leaf: int = 1,
+              max_depth: int | None = None, criterion: str = "gini", min_impurity_decrease: float = 0.0,
+              seed: int = 0) -> HistTree:
+    """Grow one tree on ``rows`` of the binned table, row ``rows[j]`` with weight ``weights[j]``.
+
+    ``binned`` (uint8, (n_features, n_samples)) and ``bins`` come from :func:`fit_bins`;
+    ``codes`` holds the class code of every row of the table. ``seed`` draws the candidate
+    features of every node: same seed, same tree.
+    """
+    # The tree's rows gathered into a compact block first: the builder's passes over a node's
+    # rows then stay in cache (about 2x faster at 1e6 rows than reading the whole table).
+    local = np.ascontiguousarray(binned[:, rows])
+    local_codes = np.ascontiguousarray(codes[rows], dtype=np.int32)
+    local_weights = np.ascontiguousarray(weights, dtype=np.float64)
+    order = np.arange(rows.size, dtype=np.int64)  # permuted in place by the builder
+    n_features = binned.shape[0]
+    out = _compiled.grow(
+        local, rows.size, n_features, bins.n_bins, local_codes, local_weights, order, rows.size, n_classes,
+        max_features,
+        min_samples_split, min_samples_leaf, -1 if max_depth is None else max_depth, criterion == "entropy",
+        min_impurity_decrease, float(local_weights.sum()), seed,
+    )
+    feature, split_bin, left, right = (np.frombuffer(b, dtype=np.int32) for b in out[:4])
+    value = np.frombuffer(out[4], dtype=np.float64).reshape(-1, n_classes)
+    impurity, weight = np.frombuffer(out[5], dtype=np.float64), np.frombuffer(out[6], dtype=np.float64)
+    count = np.frombuffer(out[7], dtype=np.int64)
+    threshold = np.full(feature.size, -2.0)
+    for node in np.flatnonzero(feature >= 0):
+        threshold[node] = bins.edges[feature[node]][split_bin[node]]
+    return HistTree(feature, threshold, left, right, value, impurity, weight, count, n_features)
