@@ -42,6 +42,8 @@ _EXPECTED = {"check_sample_weight_equivalence_on_dense_data": _STOCHASTIC,
     [BalancedRandomForestClassifier(n_estimators=5, random_state=0),
      BalancedBaggingClassifier(n_estimators=3, random_state=0),
      EasyEnsembleClassifier(n_estimators=2, estimator=AdaBoostClassifier(n_estimators=5), random_state=0),
+     EasyEnsembleClassifier(n_estimators=2, random_state=0),
+     BalancedRandomForestClassifier(n_estimators=3, tree_method="exact", random_state=0),
      RUSBoostClassifier(n_estimators=5, random_state=0)],
     expected_failed_checks=lambda estimator: _EXPECTED,
 )
@@ -62,6 +64,8 @@ ALL = [
     lambda **kw: BalancedRandomForestClassifier(n_estimators=8, tree_method="exact", **kw),
     lambda **kw: BalancedBaggingClassifier(n_estimators=6, **kw),
     lambda **kw: EasyEnsembleClassifier(n_estimators=3, estimator=AdaBoostClassifier(n_estimators=5), **kw),
+    lambda **kw: EasyEnsembleClassifier(n_estimators=3, **kw),
+    lambda **kw: BalancedBaggingClassifier(n_estimators=4, tree_method="exact", **kw),
     lambda **kw: RUSBoostClassifier(estimator=DecisionTreeClassifier(max_depth=3), n_estimators=6, **kw),
 ]
 
@@ -111,7 +115,7 @@ def test_same_seed_same_model_and_another_seed_another(make):
     assert not np.array_equal(a, c)
 
 
-@pytest.mark.parametrize("make", ALL[:4])
+@pytest.mark.parametrize("make", ALL[:6])
 def test_threads_do_not_change_the_model(make):
     X, y = data()
     one = make(random_state=1, n_jobs=1).fit(X, y).predict_proba(X)
@@ -119,7 +123,7 @@ def test_threads_do_not_change_the_model(make):
     np.testing.assert_array_equal(one, two)
 
 
-@pytest.mark.parametrize("make", ALL[:4])
+@pytest.mark.parametrize("make", ALL[:6])
 def test_warm_start_grows_to_the_same_ensemble_as_one_fit(make):
     X, y = data()
     grown = make(random_state=5, warm_start=True).fit(X, y)
@@ -408,3 +412,24 @@ def test_tree_method_hist_by_default_exact_on_request_or_where_hist_cannot_run()
             BalancedRandomForestClassifier(3, max_bins=bad).fit(X, y)
     few = BalancedRandomForestClassifier(5, max_bins=4, max_depth=3, random_state=0).fit(X, y)
     assert all(len(set(t.threshold[t.feature == f])) <= 3 for t in few.estimators_ for f in range(X.shape[1]))
+
+
+def test_bagging_and_easy_ensemble_default_learners_on_binned_features():
+    from imbalance._trees import BoostedTrees, HistTree
+
+    X, y = data(n=2000)
+    bagging = BalancedBaggingClassifier(n_estimators=3, random_state=0).fit(X, y)
+    easy = EasyEnsembleClassifier(n_estimators=3, random_state=0).fit(X, y)
+    assert bagging.tree_method_ == "hist" and all(isinstance(m, HistTree) for m in bagging.estimators_)
+    assert easy.tree_method_ == "hist" and all(isinstance(m, BoostedTrees) for m in easy.estimators_)
+    assert all(m.max_depth == 1 for member in easy.estimators_ for m in member.estimators_)  # stumps
+    assert all(t.feature_importances_.sum() == pytest.approx(1.0) for t in bagging.estimators_)
+    mine = BalancedBaggingClassifier(DecisionTreeClassifier(), n_estimators=2, random_state=0).fit(X, y)
+    assert mine.tree_method_ == "exact"
+    with_nan = X.copy()
+    with_nan[0, 0] = np.nan
+    assert BalancedBaggingClassifier(n_estimators=2, random_state=0).fit(with_nan, y).tree_method_ == "exact"
+    with pytest.raises(ImbalanceError, match="dense, finite, numeric"):
+        BalancedBaggingClassifier(n_estimators=2, tree_method="hist").fit(with_nan, y)
+    with pytest.raises(ImbalanceError, match="default learner"):
+        BalancedBaggingClassifier(KNeighborsClassifier(), tree_method="hist").fit(X, y)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.tree import DecisionTreeClassifier
 
-from imbalance._trees import available, fit_bins, grow_tree, resolve_max_features
+from imbalance._trees import available, boost_trees, fit_bins, grow_tree, resolve_max_features
 
 pytestmark = pytest.mark.skipif(not available(), reason="the compiled tree builder is not built")
 
@@ -100,3 +100,23 @@ def test_a_constant_or_pure_table_is_one_leaf():
 
 def test_max_features_means_what_scikit_learn_says():
     assert [resolve_max_features(m, 20) for m in ("sqrt", "log2", None, 3, 0.5, 50)] == [4, 4, 20, 3, 10, 20]
+
+
+def test_boosted_stumps_follow_samme():
+    X, y, w, rng = problem(3, n=800, d=5)
+    bins = fit_bins(X, rng)
+    rows = np.arange(0, 800, 2)  # every other row
+    model = boost_trees(bins.transform(X), bins, y.astype(np.int32), X.astype(np.float32), rows, np.ones(rows.size),
+                        n_classes=3, n_rounds=12, learning_rate=0.5, seed=0)
+    assert len(model.estimators_) >= 3 and all(t.max_depth == 1 for t in model.estimators_)
+    weight = np.full(rows.size, 1 / rows.size)
+    for tree, alpha, error in zip(model.estimators_, model.estimator_weights_, model.estimator_errors_):
+        miss = tree.predict(X[rows]) != y[rows]
+        assert error == pytest.approx(weight[miss].sum(), rel=1e-12)
+        assert alpha == pytest.approx(0.5 * (np.log((1 - error) / error) + np.log(2)), rel=1e-12)
+        weight = weight * np.exp(alpha * miss)
+        weight /= weight.sum()
+    scores = sum(a * np.eye(3)[t.predict(X)] for t, a in zip(model.estimators_, model.estimator_weights_))
+    scores /= model.estimator_weights_.sum()
+    expected = np.exp(scores / 2) / np.exp(scores / 2).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-12)

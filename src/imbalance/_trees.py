@@ -30,7 +30,8 @@ try:
 except ImportError:  # built without a C compiler
     _compiled = None
 
-__all__ = ["available", "Bins", "fit_bins", "HistTree", "grow_tree", "resolve_max_features", "MAX_BINS"]
+__all__ = ["available", "Bins", "fit_bins", "HistTree", "grow_tree", "BoostedTrees", "boost_trees", "resolve_max_features",
+           "MAX_BINS"]
 
 MAX_BINS = 255
 _BIN_SAMPLE = 200_000  # rows the quantiles are taken from, as scikit-learn's binning does
@@ -192,3 +193,76 @@ def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.nda
     for node in np.flatnonzero(feature >= 0):
         threshold[node] = bins.edges[feature[node]][split_bin[node]]
     return HistTree(feature, threshold, left, right, value, impurity, weight, count, n_features)
+
+
+class BoostedTrees:
+    r"""SAMME boosting (Zhu et al. 2009) of hist trees, as scikit-learn's ``AdaBoostClassifier``
+    boosts: scores :math:`s_k(x) = \sum_m \alpha_m [h_m(x) = k] / \sum_m \alpha_m`, probabilities
+    :math:`\mathrm{softmax}(s / (K - 1))`."""
+
+    def __init__(self, trees: list, alphas: np.ndarray, errors: np.ndarray, n_classes: int, n_features: int):
+        self.estimators_ = trees
+        self.estimator_weights_ = alphas
+        self.estimator_errors_ = errors
+        self.classes_ = np.arange(n_classes)
+        self.n_features_in_ = n_features
+
+    def decision_scores(self, X: np.ndarray) -> np.ndarray:
+        scores = np.zeros((X.shape[0], self.classes_.size))
+        rows = np.arange(X.shape[0])
+        for tree, alpha in zip(self.estimators_, self.estimator_weights_):
+            scores[rows, tree.predict(X)] += alpha
+        return scores / self.estimator_weights_.sum()
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        scores = self.decision_scores(X) / (self.classes_.size - 1)
+        scores -= scores.max(axis=1, keepdims=True)
+        proba = np.exp(scores)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.decision_scores(X).argmax(axis=1)
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        importances = np.array([t.feature_importances_ for t in self.estimators_])
+        return self.estimator_weights_ @ importances / self.estimator_weights_.sum()
+
+
+def boost_trees(binned: np.ndarray, bins: Bins, codes: np.ndarray, X: np.ndarray, rows: np.ndarray,
+                weights: np.ndarray, *, n_classes: int, n_rounds: int = 50, learning_rate: float = 1.0,
+                max_depth: int = 1, seed: int = 0) -> BoostedTrees:
+    r"""SAMME on ``rows`` (initial weights ``weights``, normalised): each round grows a hist tree of
+    ``max_depth`` (a stump by default) on the current weights, then
+
+    .. math::
+
+        \varepsilon_m = \frac{\sum_i w_i [h_m(x_i) \ne y_i]}{\sum_i w_i}, \quad
+        \alpha_m = \eta \left(\log\frac{1 - \varepsilon_m}{\varepsilon_m} + \log(K - 1)\right), \quad
+        w_i \leftarrow w_i e^{\alpha_m [h_m(x_i) \ne y_i]};
+
+    a perfect round ends the boosting with :math:`\alpha = 1`, one no better than chance is
+    dropped and ends it, as scikit-learn's AdaBoost does (a first round no better than chance is
+    kept alone, with :math:`\alpha = 1`, where scikit-learn raises).
+    """
+    local_X = X[rows]
+    local_codes = codes[rows]
+    weight = np.asarray(weights, dtype=np.float64) / np.sum(weights)
+    trees, alphas, errors = [], [], []
+    for m in range(n_rounds):
+        tree = grow_tree(binned, bins, codes, weight, rows, n_classes=n_classes, max_features=binned.shape[0],
+                         max_depth=max_depth, seed=seed + m)
+        miss = tree.predict(local_X) != local_codes
+        error = float(weight[miss].sum() / weight.sum())
+        if error <= 0.0:
+            trees.append(tree), alphas.append(1.0), errors.append(0.0)
+            break
+        if error >= 1.0 - 1.0 / n_classes:  # no better than chance: dropped, unless it is the only one
+            if not trees:
+                trees.append(tree), alphas.append(1.0), errors.append(error)
+            break
+        alpha = learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
+        trees.append(tree), alphas.append(alpha), errors.append(error)
+        weight = weight * np.exp(alpha * miss)
+        weight /= weight.sum()
+    return BoostedTrees(trees, np.asarray(alphas), np.asarray(errors), n_classes, binned.shape[0])

@@ -23,6 +23,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
-from sklearn.utils import get_tags
+from sklearn.utils import assert_all_finite, get_tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d, has_fit_parameter, validate_data
 
 from imbalance._labels import EncodedLabels, class_positions, encode_labels
-from imbalance._trees import MAX_BINS, HistTree, fit_bins, grow_tree, resolve_max_features
+from imbalance._trees import (
+    MAX_BINS,
+    BoostedTrees,
+    HistTree,
+    boost_trees,
+    fit_bins,
+    grow_tree,
+    resolve_max_features,
+)
 from imbalance._trees import available as trees_compiled
 from imbalance._validation import (
     InputError,
@@ -131,8 +140,9 @@ def _fit_member(member: Any, rows: np.ndarray, weight: np.ndarray | None, X: Any
     return member.fit(X[rows], codes[rows], sample_weight=weight)
 
 
-def _grow_hist_tree(binned: np.ndarray, bins: Any, codes: np.ndarray, rows: np.ndarray, weight: np.ndarray,
-                    seed: int, min_samples_split: int | float, min_samples_leaf: int | float, params: dict) -> HistTree:
+def _grow_hist_tree(binned: np.ndarray, bins: Any, codes: np.ndarray, X: np.ndarray, rows: np.ndarray,
+                    weight: np.ndarray, seed: int, *, min_samples_split: int | float, min_samples_leaf: int | float,
+                    params: dict) -> HistTree:
     """One hist tree on a member's rows; fractional split/leaf sizes are of those rows, as in scikit-learn."""
     n = rows.size
     split = min_samples_split if isinstance(min_samples_split, numbers.Integral) else \
@@ -141,6 +151,29 @@ def _grow_hist_tree(binned: np.ndarray, bins: Any, codes: np.ndarray, rows: np.n
         max(1, math.ceil(min_samples_leaf * n))
     return grow_tree(binned, bins, codes, weight, rows, min_samples_split=int(split), min_samples_leaf=int(leaf),
                      seed=seed, **params)
+
+
+def _boost_hist_trees(binned: np.ndarray, bins: Any, codes: np.ndarray, X: np.ndarray, rows: np.ndarray,
+                      weight: np.ndarray, seed: int, *, n_classes: int) -> BoostedTrees:
+    """EasyEnsemble's default member on binned features: SAMME over 50 stumps."""
+    return boost_trees(binned, bins, codes, X, rows, weight, n_classes=n_classes, n_rounds=50, seed=seed)
+
+
+def _binnable(X: Any) -> bool:
+    """Dense, numeric and finite: what trees on binned features take."""
+    return (not sp.issparse(X) and np.asarray(X).dtype.kind in "biuf"
+            and bool(np.isfinite(np.asarray(X, dtype=np.float64)).all()))
+
+
+def _check_tree_method(tree_method: Any, max_bins: Any) -> None:
+    if tree_method not in ("auto", "hist", "exact"):
+        raise ParameterError(f"tree_method must be 'auto', 'hist' or 'exact', got {tree_method!r}.")
+    if tree_method == "hist" and not trees_compiled():
+        raise ParameterError("tree_method='hist' needs the compiled tree builder, which this install lacks "
+                             "(no C compiler at install time); use tree_method='exact'.")
+    check_int("max_bins", max_bins, low=2)
+    if max_bins > MAX_BINS:
+        raise ParameterError(f"max_bins must be at most {MAX_BINS}, got {max_bins}.")
 
 
 class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
@@ -350,6 +383,29 @@ class _BaggedEnsemble(_PlannedEnsemble):
     def _weighted(self) -> bool:
         return has_fit_parameter(self._base(), "sample_weight")
 
+    def _fit_binned_members(self, X: np.ndarray, codes: np.ndarray, sample_weight: np.ndarray | None, first: int,
+                            learner: Callable, max_bins: int) -> None:
+        """Members that learn on binned features (``tree_method="hist"``): the table is binned once,
+        and ``learner(binned, bins, codes, X, rows, weight, seed)`` fits one member."""
+        if first and not all(isinstance(m, (HistTree, BoostedTrees)) for m in self.estimators_):
+            raise ParameterError("warm_start=True cannot add hist members to exact ones; keep tree_method.")
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        # One binning per fit (the same for the same X and seed, so warm starts match one fit), of
+        # the rows that can be drawn (a row of weight 0 is as if absent).
+        drawable = X if self._eligible is None else X[self._eligible]
+        bins = fit_bins(drawable, np.random.default_rng([self.seed_, 2**32]), max_bins)
+        binned, codes32 = bins.transform(X), codes.astype(np.int32)
+
+        def member_jobs():
+            for i in range(first, self.n_estimators):
+                rng = self._member_rng(i)
+                seed = int(rng.integers(2**31 - 1))  # first, as _draw_member does: the counts follow
+                rows, weight = _member_rows(self._draw_counts(rng), sample_weight, weighted=True)
+                yield delayed(learner)(binned, bins, codes32, X, rows, weight, seed)
+
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(member_jobs())
+        self.estimators_ = list(getattr(self, "estimators_", [])[:first]) + list(fitted)
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_BaggedEnsemble":
         """Fit every member on its own draw of the plan.
 
@@ -386,6 +442,8 @@ class _BaggedEnsemble(_PlannedEnsemble):
         return self
 
     def _members_proba(self, X: Any) -> np.ndarray:
+        if getattr(self, "tree_method_", "exact") == "hist":
+            assert_all_finite(X, input_name="X")  # hist members learnt on finite values only
         tree_input = self._sklearn_tree_input(X)
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_aligned_proba)(member, X, self.n_classes_, tree_input) for member in self.estimators_
@@ -539,17 +597,9 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
 
     def _check_params(self) -> None:
         self._check_common_params()
-        if self.tree_method not in ("auto", "hist", "exact"):
-            raise ParameterError(f"tree_method must be 'auto', 'hist' or 'exact', got {self.tree_method!r}.")
-        if self.tree_method == "hist":
-            if not trees_compiled():
-                raise ParameterError("tree_method='hist' needs the compiled tree builder, which this install lacks "
-                                     "(no C compiler at install time); use tree_method='exact'.")
-            if self.max_leaf_nodes is not None:
-                raise ParameterError("max_leaf_nodes needs tree_method='exact' (hist trees grow depth-first).")
-        check_int("max_bins", self.max_bins, low=2)
-        if self.max_bins > MAX_BINS:
-            raise ParameterError(f"max_bins must be at most {MAX_BINS}, got {self.max_bins}.")
+        _check_tree_method(self.tree_method, self.max_bins)
+        if self.tree_method == "hist" and self.max_leaf_nodes is not None:
+            raise ParameterError("max_leaf_nodes needs tree_method='exact' (hist trees grow depth-first).")
 
     def _resolve_tree_method(self, X: Any) -> str:
         if self.tree_method == "exact" or (self.tree_method == "auto" and (
@@ -563,30 +613,14 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
         self.tree_method_ = self._resolve_tree_method(X)
         if self.tree_method_ == "exact":
             return super()._fit_members(X, codes, sample_weight, first)
-        if first and not all(isinstance(m, HistTree) for m in self.estimators_):
-            raise ParameterError("warm_start=True cannot add hist trees to a forest of exact ones; keep tree_method.")
-        # One binning per fit (the same for the same X and seed, so warm starts match one fit), of
-        # the rows that can be drawn (a row of weight 0 is as if absent).
-        drawable = X if self._eligible is None else X[self._eligible]
-        bins = fit_bins(drawable, np.random.default_rng([self.seed_, 2**32]), self.max_bins)
-        binned, codes32 = bins.transform(X), codes.astype(np.int32)
-        n_features = X.shape[1]
         params = {
-            "n_classes": self.n_classes_, "max_features": resolve_max_features(self.max_features, n_features),
+            "n_classes": self.n_classes_, "max_features": resolve_max_features(self.max_features, X.shape[1]),
             "max_depth": self.max_depth, "criterion": "entropy" if self.criterion in ("entropy", "log_loss") else "gini",
             "min_impurity_decrease": self.min_impurity_decrease,
         }
-
-        def member_jobs():
-            for i in range(first, self.n_estimators):
-                rng = self._member_rng(i)
-                seed = int(rng.integers(2**31 - 1))  # first, as _draw_member does: the counts follow
-                rows, weight = _member_rows(self._draw_counts(rng), sample_weight, weighted=True)
-                yield delayed(_grow_hist_tree)(binned, bins, codes32, rows, weight, seed, self.min_samples_split,
-                                               self.min_samples_leaf, params)
-
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(member_jobs())
-        self.estimators_ = list(getattr(self, "estimators_", [])[:first]) + list(fitted)
+        learner = partial(_grow_hist_tree, min_samples_split=self.min_samples_split,
+                          min_samples_leaf=self.min_samples_leaf, params=params)
+        self._fit_binned_members(X, codes, sample_weight, first, learner, self.max_bins)
 
     def _base(self) -> DecisionTreeClassifier:
         return DecisionTreeClassifier(
@@ -625,6 +659,13 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
     sampler : object with ``fit_resample``, default=None
         Per-member resampling instead of the plan's draw (``strategy`` and ``replacement``
         are then unused; ``oob_score`` is not available, since a sampler may make rows).
+    tree_method : {"auto", "hist", "exact"}, default="auto"
+        For the default learner only (``estimator=None``, no ``sampler``): ``"hist"`` grows it on
+        binned features (see :class:`BalancedRandomForestClassifier`), ``"exact"`` uses
+        scikit-learn's; ``"auto"`` takes ``"hist"`` for dense, finite, numeric X. ``tree_method_``
+        says which ran.
+    max_bins : int, default=255
+        Bins per feature for ``"hist"``.
     oob_score : bool or callable, default=False
     {_PRIOR_DOC}
     n_jobs, random_state, warm_start, verbose
@@ -637,15 +678,18 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
     """
 
     def __init__(self, estimator: Any = None, n_estimators: int = 10, *, strategy: Strategy = "under",
-                 ratio: float = 1.0, replacement: bool = True, sampler: Any = None,
-                 oob_score: bool | Callable = False, prior: Any = "train", n_jobs: int | None = None,
-                 random_state: Any = None, warm_start: bool = False, verbose: int = 0) -> None:
+                 ratio: float = 1.0, replacement: bool = True, sampler: Any = None, tree_method: str = "auto",
+                 max_bins: int = MAX_BINS, oob_score: bool | Callable = False, prior: Any = "train",
+                 n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 verbose: int = 0) -> None:
         self.estimator = estimator
         self.n_estimators = n_estimators
         self.strategy = strategy
         self.ratio = ratio
         self.replacement = replacement
         self.sampler = sampler
+        self.tree_method = tree_method
+        self.max_bins = max_bins
         self.oob_score = oob_score
         self.prior = prior
         self.n_jobs = n_jobs
@@ -661,6 +705,10 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
 
     def _check_params(self) -> None:
         self._check_common_params()
+        _check_tree_method(self.tree_method, self.max_bins)
+        if self.tree_method == "hist" and (self.estimator is not None or self.sampler is not None):
+            raise ParameterError("tree_method='hist' is the default learner's (estimator=None, sampler=None); "
+                                 "with an estimator or a sampler of your own leave tree_method='auto'.")
         if not hasattr(self._base(), "fit"):
             raise ParameterError(f"estimator must be a scikit-learn classifier, got {self.estimator!r}.")
         if self.sampler is not None:
@@ -676,7 +724,20 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
             member.set_params(random_state=seed)
         return member
 
+    def _hist_learner(self, n_features: int) -> Callable:
+        """The default learner on binned features: a full tree on every feature."""
+        params = {"n_classes": self.n_classes_, "max_features": n_features, "max_depth": None, "criterion": "gini",
+                  "min_impurity_decrease": 0.0}
+        return partial(_grow_hist_tree, min_samples_split=2, min_samples_leaf=1, params=params)
+
     def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
+        hist_possible = self.estimator is None and self.sampler is None and _binnable(X)
+        if self.tree_method == "hist" and not hist_possible:
+            raise InputError("tree_method='hist' needs dense, finite, numeric X; use tree_method='exact'.")
+        self.tree_method_ = "hist" if hist_possible and self.tree_method != "exact" and trees_compiled() else "exact"
+        if self.tree_method_ == "hist":
+            return self._fit_binned_members(X, codes, sample_weight, first, self._hist_learner(X.shape[1]),
+                                            self.max_bins)
         if self.sampler is None:
             return super()._fit_members(X, codes, sample_weight, first)
         if sample_weight is not None:
@@ -727,7 +788,11 @@ class EasyEnsembleClassifier(BalancedBaggingClassifier):
     n_estimators : int, default=10
         AdaBoost members.
     estimator : classifier, default=None
-        Default ``AdaBoostClassifier()``.
+        Default: SAMME boosting of 50 stumps, as ``AdaBoostClassifier()``; grown on binned
+        features (``tree_method="hist"``, as :func:`imbalance._trees.boost_trees`) where X allows,
+        else ``AdaBoostClassifier()`` itself.
+    tree_method, max_bins
+        As in :class:`BalancedBaggingClassifier`.
     strategy, ratio, sampler, oob_score, n_jobs, random_state, warm_start, verbose
         As in :class:`BalancedBaggingClassifier`.
     replacement : bool, default=False
@@ -735,15 +800,21 @@ class EasyEnsembleClassifier(BalancedBaggingClassifier):
     """
 
     def __init__(self, n_estimators: int = 10, *, estimator: Any = None, strategy: Strategy = "under",
-                 ratio: float = 1.0, replacement: bool = False, sampler: Any = None,
-                 oob_score: bool | Callable = False, prior: Any = "train", n_jobs: int | None = None,
-                 random_state: Any = None, warm_start: bool = False, verbose: int = 0) -> None:
+                 ratio: float = 1.0, replacement: bool = False, sampler: Any = None, tree_method: str = "auto",
+                 max_bins: int = MAX_BINS, oob_score: bool | Callable = False, prior: Any = "train",
+                 n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 verbose: int = 0) -> None:
         super().__init__(estimator=estimator, n_estimators=n_estimators, strategy=strategy, ratio=ratio,
-                         replacement=replacement, sampler=sampler, oob_score=oob_score, prior=prior,
-                         n_jobs=n_jobs, random_state=random_state, warm_start=warm_start, verbose=verbose)
+                         replacement=replacement, sampler=sampler, tree_method=tree_method, max_bins=max_bins,
+                         oob_score=oob_score, prior=prior, n_jobs=n_jobs, random_state=random_state,
+                         warm_start=warm_start, verbose=verbose)
 
     def _default_estimator(self) -> Any:
         return AdaBoostClassifier()
+
+    def _hist_learner(self, n_features: int) -> Callable:
+        """The default learner on binned features: AdaBoost (SAMME) of 50 stumps, as AdaBoostClassifier()."""
+        return partial(_boost_hist_trees, n_classes=self.n_classes_)
 
 
 class RUSBoostClassifier(_PlannedEnsemble):
