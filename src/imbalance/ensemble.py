@@ -159,10 +159,25 @@ def _boost_hist_trees(binned: np.ndarray, bins: Any, codes: np.ndarray, X: np.nd
     return boost_trees(binned, bins, codes, X, rows, weight, n_classes=n_classes, n_rounds=50, seed=seed)
 
 
+_DENSE_LIMIT = 2**29  # bytes: a sparse X whose float32 copy is at most this is made dense for hist trees
+
+
 def _binnable(X: Any) -> bool:
-    """Dense, numeric and finite: what trees on binned features take."""
-    return (not sp.issparse(X) and np.asarray(X).dtype.kind in "biuf"
-            and bool(np.isfinite(np.asarray(X, dtype=np.float64)).all()))
+    """Numeric and finite, and dense or small enough to make dense: what hist trees take."""
+    if sp.issparse(X):
+        return (X.shape[0] * X.shape[1] * 4 <= _DENSE_LIMIT and X.dtype.kind in "biuf"
+                and bool(np.isfinite(X.data).all()))
+    values = np.asarray(X)
+    return values.dtype.kind in "biuf" and bool(np.isfinite(values).all())
+
+
+def _dense32(X: Any) -> np.ndarray:
+    """X as the float32 C-ordered array hist trees are binned from and predict on."""
+    return np.ascontiguousarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
+
+
+_HIST_INPUT = ("tree_method='hist' needs numeric, finite X (a sparse X is made dense, up to 512 MiB as float32); "
+               "use tree_method='exact'.")
 
 
 def _check_tree_method(tree_method: Any, max_bins: Any) -> None:
@@ -389,7 +404,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
         and ``learner(binned, bins, codes, X, rows, weight, seed)`` fits one member."""
         if first and not all(isinstance(m, (HistTree, BoostedTrees)) for m in self.estimators_):
             raise ParameterError("warm_start=True cannot add hist members to exact ones; keep tree_method.")
-        X = np.ascontiguousarray(X, dtype=np.float32)
+        X = _dense32(X)
         # One binning per fit (the same for the same X and seed, so warm starts match one fit), of
         # the rows that can be drawn (a row of weight 0 is as if absent).
         drawable = X if self._eligible is None else X[self._eligible]
@@ -444,6 +459,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
     def _members_proba(self, X: Any) -> np.ndarray:
         if getattr(self, "tree_method_", "exact") == "hist":
             assert_all_finite(X, input_name="X")  # hist members learnt on finite values only
+            X = _dense32(X)  # the values they were binned from
         tree_input = self._sklearn_tree_input(X)
         parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_aligned_proba)(member, X, self.n_classes_, tree_input) for member in self.estimators_
@@ -452,6 +468,8 @@ class _BaggedEnsemble(_PlannedEnsemble):
 
     def _set_oob(self, X: Any, codes: np.ndarray) -> None:
         """Out-of-bag probabilities: each row averaged over the members that drew it 0 times."""
+        if getattr(self, "tree_method_", "exact") == "hist":
+            X = _dense32(X)  # the values the members were binned from
         tree_input = self._sklearn_tree_input(X)
         total = np.zeros((codes.size, self.n_classes_))
         votes = np.zeros(codes.size, dtype=np.int64)
@@ -603,10 +621,10 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
 
     def _resolve_tree_method(self, X: Any) -> str:
         if self.tree_method == "exact" or (self.tree_method == "auto" and (
-                not trees_compiled() or self.max_leaf_nodes is not None or sp.issparse(X))):
+                not trees_compiled() or self.max_leaf_nodes is not None or not _binnable(X))):
             return "exact"
-        if sp.issparse(X):
-            raise InputError("tree_method='hist' needs dense X; give an array, or use tree_method='exact'.")
+        if not _binnable(X):
+            raise InputError(_HIST_INPUT)
         return "hist"
 
     def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
@@ -733,7 +751,7 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
     def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
         hist_possible = self.estimator is None and self.sampler is None and _binnable(X)
         if self.tree_method == "hist" and not hist_possible:
-            raise InputError("tree_method='hist' needs dense, finite, numeric X; use tree_method='exact'.")
+            raise InputError(_HIST_INPUT)
         self.tree_method_ = "hist" if hist_possible and self.tree_method != "exact" and trees_compiled() else "exact"
         if self.tree_method_ == "hist":
             return self._fit_binned_members(X, codes, sample_weight, first, self._hist_learner(X.shape[1]),
