@@ -186,3 +186,31 @@ def test_inspect_a_multilabel_target_by_pattern_or_by_names():
     assert bad.returncode == 2 and "no column of" in bad.stderr and "matches --labels 'nothing_*'" in bad.stderr
     missing = run("inspect", yeast, "--target", "label_Class1,label_X")
     assert missing.returncode == 2 and "['label_X'] not in" in missing.stderr
+
+
+@pytest.mark.skipif(not os.path.isdir(SHARED_MULTILABEL), reason="the shared multi-label tables are not here")
+def test_resample_a_multilabel_target_with_ml_ros_and_ml_rus(tmp_path):
+    from imbalance.multilabel import MLROS, measures
+
+    yeast = os.path.join(SHARED_MULTILABEL, "yeast.csv.gz")
+    out = tmp_path / "ros.csv"
+    result = run("resample", yeast, "--labels", "label_*", "--method", "ml_ros", "--seed", "3", "-o", out,
+                 "--source-column", "source")
+    assert result.returncode == 0, result.stderr
+    assert "MeanIR 7.197 ->" in result.stdout
+    written = pd.read_csv(out)
+    table = pd.read_csv(yeast)
+    labels = [c for c in table.columns if c.startswith("label_")]
+    sampler = MLROS(random_state=3)
+    sampler.fit_resample(table, table[labels])
+    assert written["source"].tolist() == sampler.sample_indices_.tolist()  # the library's rows, traced back
+    assert measures(written[labels]).mean_ir == pytest.approx(sampler.mean_ir_after_)
+    rus = run("resample", yeast, "--target", "label_Class1,label_Class2", "--method", "ml_rus", "--percentage", "10",
+              "-o", tmp_path / "rus.parquet")
+    assert rus.returncode == 0, rus.stderr
+    assert len(pd.read_parquet(tmp_path / "rus.parquet")) == 2417 - round(241.7)
+    wrong = run("resample", yeast, "--method", "ml_ros", "-o", tmp_path / "x.csv")
+    assert wrong.returncode == 2 and "is for a multi-label target" in wrong.stderr
+    assert not (tmp_path / "x.csv").exists()
+    mixed = run("resample", yeast, "--labels", "label_*", "--under", "2", "-o", tmp_path / "x.csv")
+    assert mixed.returncode == 2 and "--method ml_ros or --method ml_rus" in mixed.stderr

@@ -83,3 +83,85 @@ def test_names_per_label_table_and_bad_input():
         measures(np.array([[0, 2], [1, 0]]))
     with pytest.raises(ImbalanceError, match=r"\['b'\] are carried by no row"):
         measures(pd.DataFrame({"a": [1, 0], "b": [0, 0]}))
+
+
+# -- ML-ROS and ML-RUS -----------------------------------------------------------------------
+from imbalance.multilabel import MLROS, MLRUS, ml_ros, ml_rus  # noqa: E402
+
+
+def check_ros(X, Y, percentage, seed):
+    labels = np.asarray(Y, dtype=bool)
+    n = labels.shape[0]
+    before = measures(labels)
+    minority = before.irlbl > before.mean_ir
+    sampler = MLROS(percentage=percentage, random_state=seed)
+    X_res, Y_res = sampler.fit_resample(X, Y)
+    idx = sampler.sample_indices_
+    clones = idx[n:]
+    np.testing.assert_array_equal(idx[:n], np.arange(n))  # every row once, in order, then the clones
+    np.testing.assert_array_equal(np.asarray(X_res), np.asarray(X)[idx])
+    np.testing.assert_array_equal(np.asarray(Y_res), np.asarray(Y)[idx])
+    assert clones.size <= round(n * percentage / 100)
+    assert all(labels[r][minority].any() for r in clones)  # a clone carries a minority label
+    if round(n * percentage / 100) >= minority.sum():  # the first round clones a row of every minority bag
+        assert labels[clones][:, minority].any(axis=0).all()
+    return sampler
+
+
+def check_rus(X, Y, percentage, seed):
+    labels = np.asarray(Y, dtype=bool)
+    n = labels.shape[0]
+    before = measures(labels)
+    majority = before.irlbl < before.mean_ir
+    sampler = MLRUS(percentage=percentage, random_state=seed)
+    X_res, Y_res = sampler.fit_resample(X, Y)
+    kept = sampler.sample_indices_
+    deleted = np.setdiff1d(np.arange(n), kept)
+    assert (np.diff(kept) > 0).all() and deleted.size <= round(n * percentage / 100)
+    np.testing.assert_array_equal(np.asarray(X_res), np.asarray(X)[kept])
+    assert all(labels[r][majority].any() for r in deleted)  # only rows of majority labels go
+    return sampler
+
+
+@given(arrays(np.int8, st.tuples(st.integers(4, 60), st.integers(2, 5)), elements=st.integers(0, 1)),
+       st.sampled_from([10.0, 25.0, 60.0]), st.integers(0, 2**16))
+def test_ml_ros_and_ml_rus_follow_their_rules(Y, percentage, seed):
+    if (Y.sum(axis=0) == 0).any():
+        return
+    X = np.arange(Y.shape[0] * 2).reshape(-1, 2)
+    check_ros(X, Y, percentage, seed)
+    check_rus(X, Y, percentage, seed)
+
+
+@needs_shared
+@pytest.mark.parametrize("percentage", [10, 25])
+def test_on_yeast_both_lower_the_mean_imbalance_and_keep_pandas(percentage):
+    df = pd.read_csv(SHARED / "yeast.csv.gz")
+    Y = df[[c for c in df.columns if c.startswith("label_")]]
+    X = df.drop(columns=Y.columns).set_index(pd.RangeIndex(1000, 1000 + len(df)))
+    Y = Y.set_index(X.index)
+    ros = check_ros(X, Y, percentage, 0)
+    rus = check_rus(X, Y, percentage, 0)
+    assert ros.mean_ir_after_ < ros.mean_ir_before_ == pytest.approx(7.197, abs=6e-4)
+    assert rus.mean_ir_after_ < rus.mean_ir_before_
+    X_res, Y_res = ml_ros(X, Y, percentage=percentage, random_state=0)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(X.columns)
+    assert X_res.index.tolist() == X.index[ros.sample_indices_].tolist()  # rows trace back
+    assert (X_res.dtypes == X.dtypes).all() and list(Y_res.columns) == list(Y.columns)
+    again = ml_ros(X, Y, percentage=percentage, random_state=0)[0]
+    pd.testing.assert_frame_equal(X_res, again)
+    X_rus, _ = ml_rus(X, Y, percentage=percentage, random_state=0)
+    assert len(X_rus) == len(df) - round(len(df) * percentage / 100)
+
+
+def test_ml_resampling_bad_input():
+    X, Y = np.zeros((4, 2)), np.array([[1, 0], [1, 0], [1, 1], [0, 1]])
+    for bad in (0, -5, 101, "25", True):
+        with pytest.raises(ImbalanceError, match="percentage must be a number in"):
+            MLROS(percentage=bad).fit_resample(X, Y)
+    with pytest.raises(ImbalanceError, match="carried by no row"):
+        MLRUS().fit_resample(X, np.array([[1, 0], [1, 0], [0, 0], [1, 0]]))
+    with pytest.raises(ImbalanceError, match="0/1"):
+        MLROS().fit_resample(X, np.array([[2, 0], [1, 0], [1, 1], [0, 1]]))
+    with pytest.raises(ImbalanceError, match="rows"):
+        MLROS().fit_resample(np.zeros((3, 2)), Y)

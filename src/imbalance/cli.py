@@ -138,6 +138,19 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
                           help="never show progress")
 
 
+MULTILABEL_METHODS = ("ml_ros", "ml_rus")
+
+
+def _percentage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 100], got {text!r}") from None
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 100], got {text!r}")
+    return value
+
+
 def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--under", nargs="?", const=1.0, type=_ratio, metavar="RATIO",
@@ -146,13 +159,15 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
-    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS),
+    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS,
+                                            *MULTILABEL_METHODS),
                        metavar="METHOD",
                        help="a method instead of random draws: cleaning rules "
                             f"({', '.join(CLEANING_METHODS)}) remove the rows they flag from every class but the "
                             f"minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio by choosing rows "
                             "(both measure distances over the numeric columns); "
-                            f"{', '.join(SYNTHESIS_METHODS)} over-sample to --ratio with made-up rows")
+                            f"{', '.join(SYNTHESIS_METHODS)} over-sample to --ratio with made-up rows; "
+                            "ml_ros, ml_rus resample a multi-label target (--labels) by --percentage")
     parser.add_argument("--ratio", type=_ratio, metavar="RATIO",
                         help="with a --method that reaches a ratio: at most RATIO:1 (default 1)")
     parser.add_argument("--k-neighbors", type=int, default=5, metavar="K",
@@ -194,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     resample.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     resample.add_argument("--source-column", metavar="NAME",
                           help="add a column NAME with each row's position in the input (-1: a made-up row)")
+    resample.add_argument("--labels", metavar="PATTERN",
+                          help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c); "
+                               "resampled with --method ml_ros or ml_rus")
+    resample.add_argument("--percentage", type=_percentage, default=25.0, metavar="P",
+                          help="ml_ros / ml_rus: rows to add / delete, as a percentage of the rows (default 25)")
 
     weights = commands.add_parser("weights", help="class weights as JSON")
     _add_data_args(weights)
@@ -270,17 +290,18 @@ def _progress_opener(console):
 # --------------------------------------------------------------------------- commands
 
 
-def _load(args: argparse.Namespace, *, label_only: bool = False,
-          columns: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+def _load(args: argparse.Namespace, *, label_only: bool = False, columns: list[str] | None = None,
+          multilabel: bool = False) -> tuple[pd.DataFrame, str]:
     """The table and a name for it; ``label_only`` reads the label column alone, ``columns``
-    those columns alone (label columns already checked by :func:`_label_columns`)."""
+    those columns alone; ``multilabel``: the label columns were checked by :func:`_label_columns`
+    (``--target`` is not one column)."""
     if label_only:
         columns = [args.target]
     if args.file is None:
         from imbalance.datasets import load_churn
 
         df, source = load_churn(), DEMO
-        if label_only:
+        if not multilabel:
             check_label_column(df, args.target, source=source, hint=" (use --target)")
         return (df[columns] if columns else df), source
     source = str(args.file)
@@ -292,7 +313,7 @@ def _load(args: argparse.Namespace, *, label_only: bool = False,
             df = read_table(args.file, columns=columns, encoding=args.encoding, opener=opener)
     else:
         df = read_table(args.file, columns=columns, encoding=args.encoding)
-    if columns is None or label_only:
+    if not multilabel:
         check_label_column(df, args.target, source=source, hint=" (use --target)")
     return df, source
 
@@ -372,7 +393,7 @@ def _rich_print(renderable: Any, *, width: int | None = None) -> None:
 def _inspect_multilabel(args: argparse.Namespace, columns: list[str]) -> int:
     from imbalance.multilabel import measures
 
-    df, source = _load(args, columns=columns)
+    df, source = _load(args, columns=columns, multilabel=True)
     result = measures(df[columns])
     if args.json:
         print(json.dumps({"source": source, "labels": {name: int(k) for name, k in zip(result.labels, result.counts)},
@@ -437,6 +458,9 @@ def _plan_json(plan: Plan, source: str) -> str:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    if args.method in MULTILABEL_METHODS:
+        raise InputError(f"--method {args.method} has no per-class plan; imbalance resample ... --method "
+                         f"{args.method} prints the MeanIR before and after.")
     if args.method is not None:  # a cleaning rule's counts are known only by running it
         df, source = _load(args)
         plan = _by_method(df, args)[0].plan_
@@ -488,6 +512,9 @@ def _cmd_resample(args: argparse.Namespace) -> int:
         raise OutputError(f"-o {args.output} is a folder; give a file name for the output.")
     if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
         raise InputError("the output file is the input file; write to a new file.")
+    columns = _label_columns(args) if hasattr(args, "labels") else None
+    if columns is not None or args.method in MULTILABEL_METHODS:
+        return _resample_multilabel(args, columns)
     df, source = _load(args)
     if args.method is not None:
         sampler, out = _by_method(df, args)
@@ -503,6 +530,28 @@ def _cmd_resample(args: argparse.Namespace) -> int:
         out.insert(0, args.source_column, rows)
     write_table(out, args.output)
     print(plan)
+    print(f"wrote {len(out):,} rows to {args.output}")
+    return 0
+
+
+def _resample_multilabel(args: argparse.Namespace, columns: list[str] | None) -> int:
+    if columns is None:
+        raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
+                         "--labels PATTERN or --target a,b,c.")
+    if args.method not in MULTILABEL_METHODS:
+        raise InputError("a multi-label target is resampled with --method ml_ros or --method ml_rus.")
+    from imbalance.multilabel import MLROS, MLRUS
+
+    df, _ = _load(args, multilabel=True)
+    sampler = (MLROS if args.method == "ml_ros" else MLRUS)(percentage=args.percentage, random_state=args.seed)
+    out, _ = sampler.fit_resample(df, df[columns])
+    if args.source_column:
+        if args.source_column in out.columns:
+            raise InputError(f"column {args.source_column!r} already exists; choose another --source-column.")
+        out.insert(0, args.source_column, sampler.sample_indices_)
+    write_table(out, args.output)
+    print(f"{args.method}: {len(df):,} -> {len(out):,} rows; MeanIR {sampler.mean_ir_before_:.3f} -> "
+          f"{sampler.mean_ir_after_:.3f}")
     print(f"wrote {len(out):,} rows to {args.output}")
     return 0
 

@@ -28,11 +28,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from imbalance._labels import label_matrix
-from imbalance._validation import LabelError
+from imbalance._validation import LabelError, ParameterError, check_random_state, check_same_length
+from imbalance.resample import take_rows
 
-__all__ = ["LabelMeasures", "measures"]
+__all__ = ["LabelMeasures", "measures", "MLROS", "MLRUS", "ml_ros", "ml_rus"]
 
 
 @dataclass(frozen=True)
@@ -131,3 +133,161 @@ def measures(Y: Any) -> LabelMeasures:
         density=float(per_row.mean() / q), n_samples=n, n_labelsets=int(labelsets),
         n_unlabelled=int((per_row == 0).sum()),
     )
+
+
+class _MultilabelResampler(BaseEstimator):
+    """One public ``fit_resample(X, Y)`` (validation, typing of the output) and one private hook
+    per method, ``_positions(labels, rng) -> row positions``, as the single-label samplers."""
+
+    def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
+        """Resample the rows of ``X`` and of the 0/1 label matrix ``Y`` together.
+
+        Returns
+        -------
+        X_res, Y_res : the types of X and Y (a DataFrame keeps its index, so rows trace back)
+        """
+        if not isinstance(self.percentage, (int, float, np.integer, np.floating)) or isinstance(self.percentage, bool) \
+                or not 0 < self.percentage <= 100:
+            raise ParameterError(f"percentage must be a number in (0, 100], the share of rows to "
+                                 f"{self._verb}, got {self.percentage!r}.")
+        labels = label_matrix(Y).astype(bool)
+        check_same_length(labels.shape[0], X=X)
+        counts = labels.sum(axis=0)
+        if (counts == 0).any():
+            raise LabelError(f"label column(s) {np.flatnonzero(counts == 0).tolist()} are carried by no row; "
+                             "drop them first.")
+        before = measures(labels)
+        self.sample_indices_ = self._positions(labels, before.irlbl, before.mean_ir,
+                                               check_random_state(self.random_state))
+        self.mean_ir_before_ = before.mean_ir
+        kept = labels[self.sample_indices_].sum(axis=0)
+        # infinite when a label lost every row (ML-RUS on tiny data can delete a rare label's
+        # last row through the bag of a common label it shares the row with)
+        self.mean_ir_after_ = float(np.mean(kept.max() / kept)) if kept.all() else float("inf")
+        return take_rows(X, self.sample_indices_), take_rows(Y, self.sample_indices_)
+
+    def _budget(self, n: int) -> int:
+        return int(round(n * self.percentage / 100))
+
+
+class MLROS(_MultilabelResampler):
+    r"""ML-ROS: random over-sampling of the rows that carry minority labels (Charte et al. 2015).
+
+    A label is a minority label when its imbalance ratio exceeds the mean,
+    :math:`\mathrm{IRLbl}(l) > \mathrm{MeanIR}` (see :func:`measures`). Each of these labels
+    has a bag of the rows that carry it. Round after round, one random row of every bag still
+    open is cloned, until ``percentage`` % of the original row count has been cloned; a bag
+    closes once its label's IRLbl, counted again after every clone (a clone raises the count of
+    every label it carries), is no longer above the MeanIR of the original data.
+
+    Parameters
+    ----------
+    percentage : float, default=25
+        Rows to add, as a percentage of the rows given (the paper's P).
+    random_state : int, numpy Generator or None, default=None
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray
+        Positions of the result's rows in the input: every row once, in order, then the clones.
+    mean_ir_before_, mean_ir_after_ : float
+        MeanIR of the label matrix before and after.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.multilabel import MLROS, measures
+    >>> Y = np.array([[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [1, 1]])
+    >>> X_res, Y_res = MLROS(percentage=50, random_state=0).fit_resample(np.arange(6)[:, None], Y)
+    >>> Y_res.sum(axis=0).tolist()  # one clone brings label 1's IRLbl (7/2) down to the MeanIR (3.5)
+    [7, 2]
+    """
+
+    _verb = "add"
+
+    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+        self.percentage = percentage
+        self.random_state = random_state
+
+    def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
+        counts = labels.sum(axis=0).astype(np.int64)
+        bags = {int(l): np.flatnonzero(labels[:, l]) for l in np.flatnonzero(irlbl > mean_ir)}
+        budget = self._budget(labels.shape[0])
+        clones = []
+        while budget > 0 and bags:
+            for label in list(bags):
+                if budget == 0:
+                    break
+                row = int(bags[label][rng.integers(bags[label].size)])
+                clones.append(row)
+                counts += labels[row]
+                budget -= 1
+                if counts.max() / counts[label] <= mean_ir:
+                    del bags[label]
+        return np.concatenate([np.arange(labels.shape[0]), np.asarray(clones, dtype=np.intp)])
+
+
+class MLRUS(_MultilabelResampler):
+    r"""ML-RUS: random under-sampling of the rows that carry majority labels (Charte et al. 2015).
+
+    A label is a majority label when :math:`\mathrm{IRLbl}(l) < \mathrm{MeanIR}`. Round after
+    round, one random row still present is deleted from the bag of every majority label still
+    open, until ``percentage`` % of the rows are deleted; a bag closes once its label's IRLbl,
+    counted again after every deletion (a deletion lowers the count of every label the row
+    carries), reaches the MeanIR of the original data, or its rows are gone.
+
+    Parameters
+    ----------
+    percentage : float, default=25
+        Rows to delete, as a percentage of the rows given (the paper's P).
+    random_state : int, numpy Generator or None, default=None
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray
+        Positions of the kept rows, in order.
+    mean_ir_before_, mean_ir_after_ : float
+    """
+
+    _verb = "delete"
+
+    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+        self.percentage = percentage
+        self.random_state = random_state
+
+    def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
+        counts = labels.sum(axis=0).astype(np.int64)
+        alive = np.ones(labels.shape[0], dtype=bool)
+        bags = {int(l): list(np.flatnonzero(labels[:, l])) for l in np.flatnonzero(irlbl < mean_ir)}
+        budget = self._budget(labels.shape[0])
+        while budget > 0 and bags:
+            for label in list(bags):
+                if budget == 0:
+                    break
+                bag = bags[label]
+                while bag:  # a row deleted through another bag is dropped from this one here
+                    pick = int(rng.integers(len(bag)))
+                    row = bag[pick]
+                    bag[pick] = bag[-1]
+                    bag.pop()
+                    if alive[row]:
+                        break
+                else:
+                    del bags[label]
+                    continue
+                alive[row] = False
+                counts -= labels[row]
+                budget -= 1
+                if counts[label] == 0 or counts.max() / counts[label] >= mean_ir or not bag:
+                    del bags[label]
+        return np.flatnonzero(alive)
+
+
+def ml_ros(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
+    """:class:`MLROS` in one call: ``X_res, Y_res``."""
+    return MLROS(percentage=percentage, random_state=random_state).fit_resample(X, Y)
+
+
+def ml_rus(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
+    """:class:`MLRUS` in one call: ``X_res, Y_res``."""
+    return MLRUS(percentage=percentage, random_state=random_state).fit_resample(X, Y)
