@@ -137,7 +137,12 @@ def measures(Y: Any) -> LabelMeasures:
 
 class _MultilabelResampler(BaseEstimator):
     """One public ``fit_resample(X, Y)`` (validation, typing of the output) and one private hook
-    per method, ``_positions(labels, rng) -> row positions``, as the single-label samplers."""
+    per method, ``_positions(labels, irlbl, mean_ir, rng) -> row positions``, as the single-label
+    samplers; both methods take the paper's two parameters."""
+
+    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+        self.percentage = percentage
+        self.random_state = random_state
 
     def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
         """Resample the rows of ``X`` and of the 0/1 label matrix ``Y`` together.
@@ -205,10 +210,6 @@ class MLROS(_MultilabelResampler):
 
     _verb = "add"
 
-    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
-        self.percentage = percentage
-        self.random_state = random_state
-
     def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
         counts = labels.sum(axis=0).astype(np.int64)
         bags = {int(l): np.flatnonzero(labels[:, l]) for l in np.flatnonzero(irlbl > mean_ir)}
@@ -250,10 +251,6 @@ class MLRUS(_MultilabelResampler):
     """
 
     _verb = "delete"
-
-    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
-        self.percentage = percentage
-        self.random_state = random_state
 
     def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
         counts = labels.sum(axis=0).astype(np.int64)
