@@ -20,18 +20,21 @@ scikit-learn's histogram gradient boosting use the same restriction).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from imbalance._validation import InputError
 
 try:
     from imbalance import _hist_tree as _compiled
 except ImportError:  # built without a C compiler
     _compiled = None
 
-__all__ = ["available", "Bins", "fit_bins", "HistTree", "grow_tree", "BoostedTrees", "boost_trees", "resolve_max_features",
-           "MAX_BINS"]
+__all__ = ["available", "Bins", "fit_bins", "HistTree", "grow_tree", "BoostedTrees", "samme", "boost_trees",
+           "resolve_max_features", "MAX_BINS"]
 
 MAX_BINS = 255
 _BIN_SAMPLE = 200_000  # rows the quantiles are taken from, as scikit-learn's binning does
@@ -196,73 +199,92 @@ def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.nda
 
 
 class BoostedTrees:
-    r"""SAMME boosting (Zhu et al. 2009) of hist trees, as scikit-learn's ``AdaBoostClassifier``
-    boosts: scores :math:`s_k(x) = \sum_m \alpha_m [h_m(x) = k] / \sum_m \alpha_m`, probabilities
-    :math:`\mathrm{softmax}(s / (K - 1))`."""
+    r"""Learners boosted by SAMME (Zhu et al. 2009; :func:`samme`), predicting as scikit-learn's
+    ``AdaBoostClassifier``: scores :math:`s_k(x) = \sum_m \alpha_m [h_m(x) = k] / \sum_m \alpha_m`,
+    probabilities :math:`\mathrm{softmax}(s / (K - 1))`. The learners predict class codes."""
 
-    def __init__(self, trees: list, alphas: np.ndarray, errors: np.ndarray, n_classes: int, n_features: int):
-        self.estimators_ = trees
+    def __init__(self, learners: list, alphas: np.ndarray, errors: np.ndarray, n_classes: int, n_features: int):
+        self.estimators_ = learners
         self.estimator_weights_ = alphas
         self.estimator_errors_ = errors
         self.classes_ = np.arange(n_classes)
         self.n_features_in_ = n_features
 
-    def decision_scores(self, X: np.ndarray) -> np.ndarray:
+    def decision_scores(self, X: Any) -> np.ndarray:
         scores = np.zeros((X.shape[0], self.classes_.size))
         rows = np.arange(X.shape[0])
-        for tree, alpha in zip(self.estimators_, self.estimator_weights_):
-            scores[rows, tree.predict(X)] += alpha
+        for learner, alpha in zip(self.estimators_, self.estimator_weights_):
+            scores[rows, np.asarray(learner.predict(X), dtype=np.intp)] += alpha
         return scores / self.estimator_weights_.sum()
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         scores = self.decision_scores(X) / (self.classes_.size - 1)
         scores -= scores.max(axis=1, keepdims=True)
         proba = np.exp(scores)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         return self.decision_scores(X).argmax(axis=1)
 
     @property
     def feature_importances_(self) -> np.ndarray:
-        importances = np.array([t.feature_importances_ for t in self.estimators_])
+        importances = np.array([learner.feature_importances_ for learner in self.estimators_])
         return self.estimator_weights_ @ importances / self.estimator_weights_.sum()
 
 
-def boost_trees(binned: np.ndarray, bins: Bins, codes: np.ndarray, X: np.ndarray, rows: np.ndarray,
-                weights: np.ndarray, *, n_classes: int, n_rounds: int = 50, learning_rate: float = 1.0,
-                max_depth: int = 1, seed: int = 0) -> BoostedTrees:
-    r"""SAMME on ``rows`` (initial weights ``weights``, normalised): each round grows a hist tree of
-    ``max_depth`` (a stump by default) on the current weights, then
+def samme(fit_round: Callable[[int, np.ndarray], tuple[Any, np.ndarray]], codes: np.ndarray, weights: np.ndarray, *,
+          n_rounds: int, n_classes: int, n_features: int, learning_rate: float = 1.0,
+          first_at_chance: str = "keep") -> BoostedTrees:
+    r"""SAMME boosting. Round :math:`m` calls ``fit_round(m, w)`` for a learner fitted under the
+    current weights :math:`w` (normalised; ``weights`` to begin) and its predictions on the rows
+    of ``codes``; then
 
     .. math::
 
         \varepsilon_m = \frac{\sum_i w_i [h_m(x_i) \ne y_i]}{\sum_i w_i}, \quad
         \alpha_m = \eta \left(\log\frac{1 - \varepsilon_m}{\varepsilon_m} + \log(K - 1)\right), \quad
-        w_i \leftarrow w_i e^{\alpha_m [h_m(x_i) \ne y_i]};
+        w_i \leftarrow w_i e^{\alpha_m [h_m(x_i) \ne y_i]}.
 
-    a perfect round ends the boosting with :math:`\alpha = 1`, one no better than chance is
-    dropped and ends it, as scikit-learn's AdaBoost does (a first round no better than chance is
-    kept alone, with :math:`\alpha = 1`, where scikit-learn raises).
+    A perfect round ends the boosting with :math:`\alpha = 1`; one no better than chance
+    (:math:`\varepsilon_m \ge 1 - 1/K`) is dropped and ends it, as scikit-learn's AdaBoost does.
+    A *first* round no better than chance is kept alone with :math:`\alpha = 1`
+    (``first_at_chance="keep"``) or raises an InputError (``"raise"``). The rounds kept are
+    always the first ones, in order.
     """
-    local_X = X[rows]
-    local_codes = codes[rows]
     weight = np.asarray(weights, dtype=np.float64) / np.sum(weights)
-    trees, alphas, errors = [], [], []
+    learners, alphas, errors = [], [], []
     for m in range(n_rounds):
-        tree = grow_tree(binned, bins, codes, weight, rows, n_classes=n_classes, max_features=binned.shape[0],
-                         max_depth=max_depth, seed=seed + m)
-        miss = tree.predict(local_X) != local_codes
+        learner, predicted = fit_round(m, weight)
+        miss = predicted != codes
         error = float(weight[miss].sum() / weight.sum())
         if error <= 0.0:
-            trees.append(tree), alphas.append(1.0), errors.append(0.0)
+            learners.append(learner), alphas.append(1.0), errors.append(0.0)
             break
-        if error >= 1.0 - 1.0 / n_classes:  # no better than chance: dropped, unless it is the only one
-            if not trees:
-                trees.append(tree), alphas.append(1.0), errors.append(error)
+        if error >= 1.0 - 1.0 / n_classes:
+            if not learners:
+                if first_at_chance == "raise":
+                    raise InputError(f"the first boosting round's learner is no better than chance (weighted error "
+                                     f"{error:.3f}); use a stronger estimator or check the features.")
+                learners.append(learner), alphas.append(1.0), errors.append(error)
             break
         alpha = learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
-        trees.append(tree), alphas.append(alpha), errors.append(error)
+        learners.append(learner), alphas.append(alpha), errors.append(error)
         weight = weight * np.exp(alpha * miss)
         weight /= weight.sum()
-    return BoostedTrees(trees, np.asarray(alphas), np.asarray(errors), n_classes, binned.shape[0])
+    return BoostedTrees(learners, np.asarray(alphas), np.asarray(errors), n_classes, n_features)
+
+
+def boost_trees(binned: np.ndarray, bins: Bins, codes: np.ndarray, X: np.ndarray, rows: np.ndarray,
+                weights: np.ndarray, *, n_classes: int, n_rounds: int = 50, learning_rate: float = 1.0,
+                max_depth: int = 1, seed: int = 0) -> BoostedTrees:
+    """:func:`samme` of hist trees of ``max_depth`` (stumps by default) on ``rows``, with initial
+    weights ``weights`` (aligned with ``rows``): AdaBoostClassifier() on binned features."""
+    local_X = X[rows]
+
+    def fit_round(m: int, weight: np.ndarray) -> tuple[HistTree, np.ndarray]:
+        tree = grow_tree(binned, bins, codes, weight, rows, n_classes=n_classes, max_features=binned.shape[0],
+                         max_depth=max_depth, seed=seed + m)
+        return tree, tree.predict(local_X)
+
+    return samme(fit_round, codes[rows], weights, n_rounds=n_rounds, n_classes=n_classes,
+                 n_features=binned.shape[0], learning_rate=learning_rate)

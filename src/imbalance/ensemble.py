@@ -46,6 +46,7 @@ from imbalance._trees import (
     fit_bins,
     grow_tree,
     resolve_max_features,
+    samme,
 )
 from imbalance._trees import available as trees_compiled
 from imbalance._validation import (
@@ -928,31 +929,19 @@ class RUSBoostClassifier(_PlannedEnsemble):
         self
         """
         X, codes, sample_weight = self._prepare_fit(X, y, sample_weight)
-        n, k = codes.size, self.n_classes_
-        weight = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
-        self.estimators_, alphas, errors, self._rounds = [], [], [], []
-        for m in range(self.n_estimators):
+        n = codes.size
+        initial = np.full(n, 1.0 / n) if sample_weight is None else sample_weight
+
+        def fit_round(m: int, weight: np.ndarray) -> tuple[Any, np.ndarray]:
             member, counts = self._draw_member(m)
             _fit_member(member, *_member_rows(counts, weight, weighted=True), X, codes, tree_input=False)
-            miss = member.predict(X).astype(np.intp) != codes
-            error = float(weight[miss].sum() / weight.sum())
-            if error <= 0.0:  # perfect on every row: keep it, stop boosting
-                self.estimators_.append(member), alphas.append(1.0), errors.append(0.0), self._rounds.append(m)
-                break
-            if error >= 1.0 - 1.0 / k:  # no better than chance: drop it, stop
-                if not self.estimators_:
-                    raise InputError(
-                        f"the first boosting round's learner is no better than chance (weighted error "
-                        f"{error:.3f}); use a stronger estimator or check the features."
-                    )
-                break
-            alpha = self.learning_rate * (np.log((1.0 - error) / error) + np.log(k - 1.0))
-            self.estimators_.append(member), alphas.append(alpha), errors.append(error), self._rounds.append(m)
-            if m < self.n_estimators - 1:
-                weight = weight * np.exp(alpha * miss)
-                weight /= weight.sum()
-        self.estimator_weights_ = np.asarray(alphas)
-        self.estimator_errors_ = np.asarray(errors)
+            return member, np.asarray(member.predict(X), dtype=np.intp)
+
+        boosted = samme(fit_round, codes, initial, n_rounds=self.n_estimators, n_classes=self.n_classes_,
+                        n_features=X.shape[1], learning_rate=self.learning_rate, first_at_chance="raise")
+        self.estimators_ = boosted.estimators_
+        self.estimator_weights_ = boosted.estimator_weights_
+        self.estimator_errors_ = boosted.estimator_errors_
         self.train_prior_ = self._boost_train_prior()
         self._target_prior()  # a bad prior array fails here, not at the first predict
         del self._positions
@@ -962,36 +951,30 @@ class RUSBoostClassifier(_PlannedEnsemble):
         targets = self.plan_.target_array.astype(np.float64)
         return targets / targets.sum()
 
-    def _class_scores(self, X: Any) -> np.ndarray:
-        scores = np.zeros((X.shape[0], self.n_classes_))
-        rows = np.arange(X.shape[0])
-        for member, alpha in zip(self.estimators_, self.estimator_weights_):
-            scores[rows, member.predict(X).astype(np.intp)] += alpha
-        return scores / self.estimator_weights_.sum()
+    def _boosted(self) -> BoostedTrees:
+        return BoostedTrees(self.estimators_, self.estimator_weights_, self.estimator_errors_, self.n_classes_,
+                            self.n_features_in_)
 
     def decision_function(self, X: Any) -> np.ndarray:
         r"""SAMME's class scores :math:`s_k(x)`; for two classes :math:`s_1 - s_0` (positive
         means ``classes_[1]``)."""
         X = self._validate_predict_input(X)
-        scores = self._class_scores(X)
+        scores = self._boosted().decision_scores(X)
         return scores[:, 1] - scores[:, 0] if self.n_classes_ == 2 else scores
 
     def _members_proba(self, X: Any) -> np.ndarray:
-        scores = self._class_scores(X) / (self.n_classes_ - 1)
-        scores -= scores.max(axis=1, keepdims=True)
-        proba = np.exp(scores)
-        return proba / proba.sum(axis=1, keepdims=True)
+        return self._boosted().predict_proba(X)
 
     @property
     def estimators_samples_(self) -> list[np.ndarray]:
         """The rows each kept round drew (sorted, repeated as often as drawn)."""
         check_is_fitted(self, "estimators_")
-        return [np.repeat(np.arange(self._n_rows), self._counts_of(m)) for m in self._rounds]
+        # the rounds kept are always the first ones (a dropped round ends the boosting)
+        return [np.repeat(np.arange(self._n_rows), self._counts_of(m)) for m in range(len(self.estimators_))]
 
     @property
     def feature_importances_(self) -> np.ndarray:
         check_is_fitted(self, "estimators_")
         if not hasattr(self.estimators_[0], "feature_importances_"):
             raise AttributeError(f"{type(self.estimators_[0]).__name__} learners have no feature_importances_.")
-        importances = np.array([m.feature_importances_ for m in self.estimators_])
-        return self.estimator_weights_ @ importances / self.estimator_weights_.sum()
+        return self._boosted().feature_importances_
