@@ -196,9 +196,8 @@ class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
     """What every balanced ensemble shares: validation, the plan, per-member draws from seeds,
     probabilities under the prior asked for.
 
-    Subclasses give ``_make_member(seed)`` and ``_fit_members(X, codes, sample_weight)``, and
-    say whether their members are scikit-learn trees fed float32 without re-validation
-    (``_tree_members``).
+    Subclasses give ``_base()`` (the learner every member copies) and a ``fit``, and say whether
+    their members are scikit-learn trees fed float32 without re-validation (``_tree_members``).
     """
 
     _tree_members = False
@@ -272,6 +271,13 @@ class _PlannedEnsemble(ClassifierMixin, BaseEstimator):
         rng = self._member_rng(index)
         rng.integers(2**31 - 1)  # the member's own random_state comes first (see _draw_member)
         return self._draw_counts(rng)
+
+    def _make_member(self, seed: int) -> Any:
+        """A fresh copy of the learner (``_base()``), seeded when it takes a seed."""
+        member = clone(self._base())
+        if "random_state" in member.get_params():
+            member.set_params(random_state=seed)
+        return member
 
     def _draw_member(self, index: int) -> tuple[Any, np.ndarray]:
         """Member ``index``: an unfitted learner and its row counts, both from its own seed."""
@@ -648,9 +654,6 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
             max_leaf_nodes=self.max_leaf_nodes, min_impurity_decrease=self.min_impurity_decrease,
         )
 
-    def _make_member(self, seed: int) -> DecisionTreeClassifier:
-        return self._base().set_params(random_state=seed)
-
     def _weighted(self) -> bool:
         return True
 
@@ -736,12 +739,6 @@ class BalancedBaggingClassifier(_BaggedEnsemble):
             if self.oob_score:
                 raise ParameterError("oob_score needs the plan's draws (sampler=None): a sampler may make "
                                      "new rows, which have no out-of-bag meaning.")
-
-    def _make_member(self, seed: int) -> Any:
-        member = clone(self._base())
-        if "random_state" in member.get_params():
-            member.set_params(random_state=seed)
-        return member
 
     def _hist_learner(self, n_features: int) -> Callable:
         """The default learner on binned features: a full tree on every feature."""
@@ -907,12 +904,6 @@ class RUSBoostClassifier(_PlannedEnsemble):
         if not has_fit_parameter(self._base(), "sample_weight"):
             raise ParameterError(f"RUSBoost re-weights rows every round, so its estimator must take sample_weight; "
                                  f"{type(self._base()).__name__} does not.")
-
-    def _make_member(self, seed: int) -> Any:
-        member = clone(self._base())
-        if "random_state" in member.get_params():
-            member.set_params(random_state=seed)
-        return member
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "RUSBoostClassifier":
         """Boost for up to ``n_estimators`` rounds, each on a fresh draw of the plan.
