@@ -213,4 +213,9 @@ def test_resample_a_multilabel_target_with_ml_ros_and_ml_rus(tmp_path):
     assert wrong.returncode == 2 and "is for a multi-label target" in wrong.stderr
     assert not (tmp_path / "x.csv").exists()
     mixed = run("resample", yeast, "--labels", "label_*", "--under", "2", "-o", tmp_path / "x.csv")
-    assert mixed.returncode == 2 and "--method ml_ros or --method ml_rus" in mixed.stderr
+    assert mixed.returncode == 2 and "--method ml_ros, ml_rus or mlsmote" in mixed.stderr
+    smote = run("resample", yeast, "--labels", "label_*", "--method", "mlsmote", "--k-neighbors", "3", "-o",
+                tmp_path / "s.csv", "--source-column", "src")
+    assert smote.returncode == 0, smote.stderr
+    made = pd.read_csv(tmp_path / "s.csv")
+    assert list(made.columns) == ["src", *table.columns] and (made["src"] == -1).sum() == len(made) - len(table)

@@ -165,3 +165,77 @@ def test_ml_resampling_bad_input():
         MLROS().fit_resample(X, np.array([[2, 0], [1, 0], [1, 1], [0, 1]]))
     with pytest.raises(ImbalanceError, match="rows"):
         MLROS().fit_resample(np.zeros((3, 2)), Y)
+
+
+# -- MLSMOTE ---------------------------------------------------------------------------------
+from imbalance.multilabel import MLSMOTE, mlsmote  # noqa: E402
+
+
+def synthetic_problem(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    Y = np.column_stack([X[:, 0] > -1.5, X[:, 1] > 1.2, (X[:, 2] > 1.0) & (X[:, 0] > 0), X[:, 3] > 0]).astype(int)
+    return X, Y
+
+
+@pytest.mark.parametrize("rule", ["ranking", "intersection", "union"])
+@pytest.mark.parametrize("k", [3, 5])
+def test_mlsmote_rows_lie_between_a_row_and_a_same_label_neighbour_with_the_rule_s_labels(rule, k):
+    X, Y = synthetic_problem()
+    sampler = MLSMOTE(k_neighbors=k, label_rule=rule, random_state=1)
+    X_res, Y_res = sampler.fit_resample(X, Y)
+    n = len(X)
+    new_X, new_Y = X_res[n:], Y_res[n:]
+    assert new_X.shape[0] == sampler.parents_.shape[0] > 0
+    np.testing.assert_array_equal(X_res[:n], X)
+    np.testing.assert_array_equal(sampler.origin_, np.r_[np.arange(n), np.full(len(new_X), -1)])
+    before = measures(Y)
+    start = 0
+    counts = Y.sum(axis=0).astype(float)
+    for label in range(Y.shape[1]):
+        if counts.max() / counts[label] <= before.mean_ir:  # IRLbl counted on the table as it grows
+            continue
+        bag = np.flatnonzero(Y[:, label])
+        block = slice(start, start + bag.size)
+        parent, ref = sampler.parents_[block].T
+        np.testing.assert_array_equal(parent, bag)  # one synthetic row per row of the bag, in order
+        d = ((X[bag][:, None, :] - X[bag][None, :, :]) ** 2).sum(axis=2)
+        np.fill_diagonal(d, np.inf)
+        near = np.argsort(d, axis=1, kind="stable")[:, :k]
+        assert all(r in bag[near[i]] for i, r in enumerate(ref))  # r is one of the k nearest of the label
+        u = (new_X[block] - X[parent]) / (X[ref] - X[parent])
+        assert ((u >= -1e-12) & (u <= 1 + 1e-12)).all()  # on the segment, feature by feature
+        votes = Y[bag] + Y[bag[near]].sum(axis=1)
+        expected = {"ranking": votes > (k + 1) / 2, "intersection": votes == k + 1, "union": votes > 0}[rule]
+        np.testing.assert_array_equal(new_Y[block], expected.astype(int))
+        assert (new_Y[block][:, label] == 1).all()
+        counts += expected.sum(axis=0)
+        start += bag.size
+    assert start == len(new_X)
+    assert sampler.mean_ir_after_ == pytest.approx(float(np.mean(counts.max() / counts)))
+
+
+@needs_shared
+def test_mlsmote_on_yeast_lowers_the_mean_imbalance_and_keeps_pandas():
+    df = pd.read_csv(SHARED / "yeast.csv.gz")
+    Y = df[[c for c in df.columns if c.startswith("label_")]]
+    X = df.drop(columns=Y.columns)
+    sampler = MLSMOTE(random_state=0)
+    X_res, Y_res = sampler.fit_resample(X, Y)
+    assert sampler.mean_ir_before_ == pytest.approx(7.197, abs=6e-4)
+    assert sampler.mean_ir_after_ < 5.1 and measures(Y_res).mean_ir == pytest.approx(sampler.mean_ir_after_)
+    assert list(X_res.columns) == list(X.columns) and (X_res.dtypes == X.dtypes).all()
+    assert (Y_res.dtypes == Y.dtypes).all() and set(np.unique(Y_res.to_numpy())) <= {0, 1}
+    assert X_res.index[len(X):].tolist() == list(range(len(X), len(X_res)))
+    again = mlsmote(X, Y, random_state=0)
+    pd.testing.assert_frame_equal(X_res, again[0])
+
+
+def test_mlsmote_bad_input_names_the_fix():
+    X, Y = synthetic_problem(n=40)
+    with pytest.raises(ImbalanceError, match="lower k_neighbors to at most"):
+        MLSMOTE(k_neighbors=30).fit_resample(X, Y)
+    with pytest.raises(ImbalanceError, match="label_rule must be one of"):
+        MLSMOTE(label_rule="majority").fit_resample(X, Y)
+    with pytest.raises(ImbalanceError, match="not numeric"):
+        MLSMOTE().fit_resample(pd.DataFrame({"a": ["x"] * 40, "b": range(40)}), Y)

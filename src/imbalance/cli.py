@@ -138,7 +138,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
                           help="never show progress")
 
 
-MULTILABEL_METHODS = ("ml_ros", "ml_rus")
+MULTILABEL_METHODS = ("ml_ros", "ml_rus", "mlsmote")
 
 
 def _percentage(text: str) -> float:
@@ -167,7 +167,7 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                             f"minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio by choosing rows "
                             "(both measure distances over the numeric columns); "
                             f"{', '.join(SYNTHESIS_METHODS)} over-sample to --ratio with made-up rows; "
-                            "ml_ros, ml_rus resample a multi-label target (--labels) by --percentage")
+                            "ml_ros, ml_rus (by --percentage) and mlsmote resample a multi-label target (--labels)")
     parser.add_argument("--ratio", type=_ratio, metavar="RATIO",
                         help="with a --method that reaches a ratio: at most RATIO:1 (default 1)")
     parser.add_argument("--k-neighbors", type=int, default=5, metavar="K",
@@ -539,16 +539,23 @@ def _resample_multilabel(args: argparse.Namespace, columns: list[str] | None) ->
         raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
                          "--labels PATTERN or --target a,b,c.")
     if args.method not in MULTILABEL_METHODS:
-        raise InputError("a multi-label target is resampled with --method ml_ros or --method ml_rus.")
-    from imbalance.multilabel import MLROS, MLRUS
+        raise InputError("a multi-label target is resampled with --method ml_ros, ml_rus or mlsmote.")
+    from imbalance.multilabel import MLROS, MLRUS, MLSMOTE
 
     df, _ = _load(args, multilabel=True)
-    sampler = (MLROS if args.method == "ml_ros" else MLRUS)(percentage=args.percentage, random_state=args.seed)
-    out, _ = sampler.fit_resample(df, df[columns])
+    if args.method == "mlsmote":
+        features = df.drop(columns=columns)
+        sampler = MLSMOTE(k_neighbors=args.k_neighbors, random_state=args.seed)
+        X_res, Y_res = sampler.fit_resample(features, df[columns])
+        out, rows = pd.concat([X_res, Y_res], axis=1)[list(df.columns)], sampler.origin_
+    else:
+        sampler = (MLROS if args.method == "ml_ros" else MLRUS)(percentage=args.percentage, random_state=args.seed)
+        out, _ = sampler.fit_resample(df, df[columns])
+        rows = sampler.sample_indices_
     if args.source_column:
         if args.source_column in out.columns:
             raise InputError(f"column {args.source_column!r} already exists; choose another --source-column.")
-        out.insert(0, args.source_column, sampler.sample_indices_)
+        out.insert(0, args.source_column, rows)
     write_table(out, args.output)
     print(f"{args.method}: {len(df):,} -> {len(out):,} rows; MeanIR {sampler.mean_ir_before_:.3f} -> "
           f"{sampler.mean_ir_after_:.3f}")

@@ -31,10 +31,20 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from imbalance._labels import label_matrix
-from imbalance._validation import LabelError, ParameterError, check_random_state, check_same_length
+from imbalance._neighbors import kneighbors
+from imbalance._validation import (
+    InputError,
+    LabelError,
+    ParameterError,
+    check_int,
+    check_random_state,
+    check_same_length,
+    numeric_matrix,
+)
 from imbalance.resample import take_rows
+from imbalance.samplers import ValueRows
 
-__all__ = ["LabelMeasures", "measures", "MLROS", "MLRUS", "ml_ros", "ml_rus"]
+__all__ = ["LabelMeasures", "measures", "MLROS", "MLRUS", "MLSMOTE", "ml_ros", "ml_rus", "mlsmote"]
 
 
 @dataclass(frozen=True)
@@ -288,3 +298,102 @@ def ml_ros(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None
 def ml_rus(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
     """:class:`MLRUS` in one call: ``X_res, Y_res``."""
     return MLRUS(percentage=percentage, random_state=random_state).fit_resample(X, Y)
+
+
+_LABEL_RULES = ("ranking", "intersection", "union")
+
+
+class MLSMOTE(BaseEstimator):
+    r"""MLSMOTE: synthetic rows for the minority labels of a multi-label table (Charte, Rivera,
+    del Jesus and Herrera 2015, *Knowledge-Based Systems* 89).
+
+    For every label :math:`l` whose IRLbl, counted on the table as it grows, is above the
+    MeanIR of the original table, every row :math:`x` carrying :math:`l` gets one synthetic
+    sibling: with :math:`N` the ``k_neighbors`` nearest rows that also carry :math:`l`
+    (Euclidean, our exact scan) and :math:`r` one of them drawn at random,
+
+    .. math::
+
+        x' = x + u \odot (r - x), \qquad u_j \sim U(0, 1) \text{ per feature},
+
+    and its labels come from :math:`\{x\} \cup N` by ``label_rule``: ``"ranking"`` (the
+    paper's default) keeps a label carried by more than half of those :math:`k + 1` rows,
+    ``"intersection"`` the labels all of them carry, ``"union"`` those any carries.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+    label_rule : {"ranking", "intersection", "union"}, default="ranking"
+    random_state : int, numpy Generator or None, default=None
+
+    Attributes
+    ----------
+    origin_ : ndarray
+        Per output row, its input position, -1 for a synthetic row.
+    parents_ : ndarray of shape (n_synthetic, 2)
+        The row :math:`x` and the neighbour :math:`r` each synthetic row lies between.
+    is_synthetic_ : ndarray of bool
+    mean_ir_before_, mean_ir_after_ : float
+    """
+
+    def __init__(self, *, k_neighbors: int = 5, label_rule: str = "ranking", random_state: Any = None) -> None:
+        self.k_neighbors = k_neighbors
+        self.label_rule = label_rule
+        self.random_state = random_state
+
+    def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
+        """The input rows, then the synthetic ones, in X's and Y's types.
+
+        Returns
+        -------
+        X_res, Y_res
+        """
+        k = check_int("k_neighbors", self.k_neighbors)
+        if self.label_rule not in _LABEL_RULES:
+            raise ParameterError(f"label_rule must be one of {', '.join(_LABEL_RULES)}, got {self.label_rule!r}.")
+        labels = label_matrix(Y).astype(bool)
+        check_same_length(labels.shape[0], X=X)
+        features = numeric_matrix(X, "MLSMOTE")
+        before = measures(labels)
+        rng = check_random_state(self.random_state)
+        counts = labels.sum(axis=0).astype(np.int64)
+        new_values, new_labels, parents = [], [], []
+        for label in range(labels.shape[1]):
+            if counts.max() / counts[label] <= before.mean_ir:
+                continue
+            bag = np.flatnonzero(labels[:, label])
+            if bag.size <= k:
+                raise InputError(
+                    f"label {before.labels[label]!r} is carried by {bag.size} rows, MLSMOTE needs more than "
+                    f"k_neighbors = {k} of them; lower k_neighbors to at most {bag.size - 1}."
+                    if bag.size > 1 else
+                    f"label {before.labels[label]!r} is carried by one row only; MLSMOTE cannot interpolate it.")
+            _, near = kneighbors(features[bag], k)
+            reference = near[np.arange(bag.size), rng.integers(k, size=bag.size)]
+            gap = rng.random((bag.size, features.shape[1]))
+            new_values.append(features[bag] + gap * (features[bag[reference]] - features[bag]))
+            group = np.concatenate([labels[bag][:, None, :], labels[bag[near]]], axis=1)  # x and its k neighbours
+            votes = group.sum(axis=1)
+            rule = {"ranking": votes > (k + 1) / 2, "intersection": votes == k + 1, "union": votes > 0}
+            made = rule[self.label_rule]
+            new_labels.append(made)
+            parents.append(np.column_stack([bag, bag[reference]]))
+            counts += made.sum(axis=0)
+        n = labels.shape[0]
+        values = np.concatenate(new_values) if new_values else np.empty((0, features.shape[1]))
+        made = np.concatenate(new_labels) if new_labels else np.empty((0, labels.shape[1]), dtype=bool)
+        self.parents_ = np.concatenate(parents) if parents else np.empty((0, 2), dtype=np.int64)
+        self.origin_ = np.concatenate([np.arange(n), np.full(len(values), -1)])
+        self.is_synthetic_ = self.origin_ < 0
+        self.mean_ir_before_ = before.mean_ir
+        self.mean_ir_after_ = float(np.mean(counts.max() / counts))
+        rows = np.arange(n)
+        X_res = ValueRows(values, self.parents_[:, 0]).append_to(X, rows)
+        Y_res = ValueRows(made.astype(np.float64), self.parents_[:, 0]).append_to(Y, rows)
+        return X_res, Y_res
+
+
+def mlsmote(X: Any, Y: Any, *, k_neighbors: int = 5, label_rule: str = "ranking",
+            random_state: Any = None) -> tuple[Any, Any]:
+    """:class:`MLSMOTE` in one call: ``X_res, Y_res``."""
+    return MLSMOTE(k_neighbors=k_neighbors, label_rule=label_rule, random_state=random_state).fit_resample(X, Y)
