@@ -235,6 +235,8 @@ def test_mlsmote_bad_input_names_the_fix():
     X, Y = synthetic_problem(n=40)
     with pytest.raises(ImbalanceError, match="lower k_neighbors to at most"):
         MLSMOTE(k_neighbors=30).fit_resample(X, Y)
+    with pytest.raises(ImbalanceError, match="label 'rare' is carried by"):
+        MLSMOTE(k_neighbors=30).fit_resample(X, pd.DataFrame(Y, columns=["a", "rare", "c", "d"]))
     with pytest.raises(ImbalanceError, match="label_rule must be one of"):
         MLSMOTE(label_rule="majority").fit_resample(X, Y)
     with pytest.raises(ImbalanceError, match="not numeric"):

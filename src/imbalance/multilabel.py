@@ -165,13 +165,9 @@ class _MultilabelResampler(BaseEstimator):
                 or not 0 < self.percentage <= 100:
             raise ParameterError(f"percentage must be a number in (0, 100], the share of rows to "
                                  f"{self._verb}, got {self.percentage!r}.")
+        before = measures(Y)  # refuses a label carried by no row, by its name
         labels = label_matrix(Y).astype(bool)
         check_same_length(labels.shape[0], X=X)
-        counts = labels.sum(axis=0)
-        if (counts == 0).any():
-            raise LabelError(f"label column(s) {np.flatnonzero(counts == 0).tolist()} are carried by no row; "
-                             "drop them first.")
-        before = measures(labels)
         self.sample_indices_ = self._positions(labels, before.irlbl, before.mean_ir,
                                                check_random_state(self.random_state))
         self.mean_ir_before_ = before.mean_ir
@@ -351,10 +347,10 @@ class MLSMOTE(BaseEstimator):
         k = check_int("k_neighbors", self.k_neighbors)
         if self.label_rule not in _LABEL_RULES:
             raise ParameterError(f"label_rule must be one of {', '.join(_LABEL_RULES)}, got {self.label_rule!r}.")
+        before = measures(Y)  # (by name) the labels the messages below speak of
         labels = label_matrix(Y).astype(bool)
         check_same_length(labels.shape[0], X=X)
         features = numeric_matrix(X, "MLSMOTE")
-        before = measures(labels)
         rng = check_random_state(self.random_state)
         counts = labels.sum(axis=0).astype(np.int64)
         new_values, new_labels, parents = [], [], []
