@@ -23,8 +23,8 @@ class Recipe:
     ``model`` pins a strategy to one model (the torch MLP strategies, the balanced ensembles);
     ``model_params`` are set on that model's final step; ``balanced_prior`` says the model
     sees the classes as equally frequent (a class-balanced sampler, a balanced ensemble), for
-    the prior correction; ``binary_only``
-    strategies need two classes; a strategy that is not ``default`` runs only when named.
+    the prior correction; ``binary_only`` strategies need two classes; a strategy that is not
+    ``default`` runs only when named.
     """
 
     name: str
