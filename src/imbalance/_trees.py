@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,9 +53,18 @@ class Bins:
 
     edges: tuple[np.ndarray, ...]
 
-    @property
+    @cached_property
     def n_bins(self) -> np.ndarray:
         return np.array([e.size + 1 for e in self.edges], dtype=np.int32)
+
+    @cached_property
+    def edge_table(self) -> np.ndarray:
+        """The edges as one (n_features, most edges) array (padded with +inf), so that a tree's
+        thresholds are one lookup, ``edge_table[feature, bin]``, not a loop over its nodes."""
+        table = np.full((len(self.edges), max((e.size for e in self.edges), default=0) + 1), np.inf)
+        for f, edges in enumerate(self.edges):
+            table[f, :edges.size] = edges
+        return table
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """``X`` as bins: uint8 of shape (n_features, n_samples), one contiguous row per feature."""
@@ -193,8 +203,8 @@ def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.nda
     impurity, weight = np.frombuffer(out[5], dtype=np.float64), np.frombuffer(out[6], dtype=np.float64)
     count = np.frombuffer(out[7], dtype=np.int64)
     threshold = np.full(feature.size, -2.0)
-    for node in np.flatnonzero(feature >= 0):
-        threshold[node] = bins.edges[feature[node]][split_bin[node]]
+    split = feature >= 0
+    threshold[split] = bins.edge_table[feature[split], split_bin[split]]
     return HistTree(feature, threshold, left, right, value, impurity, weight, count, n_features)
 
 
