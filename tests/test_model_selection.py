@@ -65,20 +65,39 @@ def test_multilabel_stratified_kfold_spreads_every_label():
     assert max(sizes) - min(sizes) <= 3
 
 
-def test_best_threshold_by_brute_force():
+@pytest.mark.parametrize("metric", ["f1", "mcc", "balanced_accuracy"])
+@pytest.mark.parametrize("decimals", [None, 1])  # distinct scores, and many ties
+def test_best_threshold_by_brute_force(metric, decimals):
+    from sklearn.metrics import balanced_accuracy_score, f1_score, matthews_corrcoef
+
     y = rng.integers(0, 2, 300)
     s = rng.random(300) * 0.7 + 0.3 * y
-    from sklearn.metrics import f1_score
-
-    values = {t: f1_score(y, s >= t) for t in np.unique(s)}
-    t_best = max(values, key=values.get)
-    t, v = best_threshold(y, s, metric="f1")
-    assert v == pytest.approx(values[t_best]) and values[t] == pytest.approx(v)
+    if decimals is not None:
+        s = s.round(decimals)
+    reference = {"f1": f1_score, "mcc": matthews_corrcoef, "balanced_accuracy": balanced_accuracy_score}[metric]
+    values = {t: reference(y, (s >= t).astype(int)) for t in np.unique(s)}
+    best = max(values.values())
+    tied = [t for t, v in values.items() if v == pytest.approx(best, abs=1e-12)]
+    t, v = best_threshold(y, s, metric=metric)
+    assert v == pytest.approx(best, abs=1e-12) and values[t] == pytest.approx(v, abs=1e-12)
+    assert t == min(tied, key=lambda c: abs(c - 0.5))  # ties: the one nearest 0.5
     costs = {t: -(((s >= t) & (y == 0)).sum() + 5 * ((s < t) & (y == 1)).sum()) for t in np.unique(s)}
     t, v = best_threshold(y, s, cost_ratio=5)
-    assert v == max(costs.values())
+    assert v == max(costs.values()) and costs[t] == v
     with pytest.raises(ParameterError, match="metric"):
         best_threshold(y, s, metric="accuracy")
+
+
+def test_best_threshold_on_one_class_and_constant_scores():
+    from sklearn.metrics import balanced_accuracy_score
+
+    y = np.zeros(20, dtype=int)
+    s = rng.random(20)
+    t, v = best_threshold(y, s, metric="balanced_accuracy")
+    assert v == pytest.approx(balanced_accuracy_score(y, (s >= t).astype(int))) == 19 / 20  # one row above t
+    assert best_threshold(y, s, metric="f1")[1] == 0.0
+    t, v = best_threshold(np.r_[y, 1], np.full(21, 0.3), metric="mcc")
+    assert (t, v) == (0.3, 0.0)
 
 
 def test_threshold_tuned_classifier_uses_inner_folds_only():

@@ -55,7 +55,8 @@ _LAZY = {
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
 }
-_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "multilabel", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
+_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "multilabel",
+               "multilabel_comparison", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
 

@@ -43,7 +43,13 @@ from imbalance._validation import (
 )
 from imbalance.planner import Plan, plan_labels
 from imbalance.resample import draw_rows, take_rows
-from imbalance.strategies import MODEL_NAMES, STRATEGIES, left_out_by_default
+from imbalance.strategies import (
+    MODEL_NAMES,
+    MULTILABEL_MODEL_NAMES,
+    MULTILABEL_STRATEGIES,
+    STRATEGIES,
+    left_out_by_default,
+)
 from imbalance.tables import CLEANING_METHODS, PROTOTYPE_METHODS, SYNTHESIS_METHODS
 from imbalance.weights import SCHEMES, class_weights
 
@@ -180,7 +186,9 @@ TERMINAL_METRICS = ("average_precision", "balanced_accuracy", "f1", "mcc", "brie
 _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accuracy": "bal. acc.", "f1": "F1",
                 "f1_macro": "F1 macro", "mcc": "MCC", "g_mean": "G-mean", "recall_at_precision_50": "R@P50",
                 "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
-                "log_loss_corrected": "log loss corr."}
+                "log_loss_corrected": "log loss corr.", "average_precision_macro": "AP macro",
+                "average_precision_micro": "AP micro", "roc_auc_macro": "ROC AUC macro", "f1_micro": "F1 micro",
+                "hamming_loss": "Hamming", "subset_accuracy": "subset acc."}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,10 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="every strategy x model on the same leak-free folds; table, plots, HTML report"
     )
     _add_data_args(compare)
+    compare.add_argument("--labels", metavar="PATTERN",
+                         help="a multi-label target: the 0/1 columns matching PATTERN, e.g. 'label_*' (or name them: "
+                              "--target a,b,c); compares the multi-label strategies on multi-label stratified folds")
     compare.add_argument("--strategies", type=_names, metavar="S,...",
-                         help="comma-separated, from: " + ", ".join(STRATEGIES) + " (default: all)")
+                         help="comma-separated, from: " + ", ".join(STRATEGIES) + "; multi-label: "
+                              + ", ".join(MULTILABEL_STRATEGIES) + " (default: every default one that can run)")
     compare.add_argument("--models", type=_names, metavar="M,...",
-                         help="comma-separated, from: " + ", ".join(MODEL_NAMES) + " (default: all)")
+                         help="comma-separated, from: " + ", ".join(MODEL_NAMES) + "; multi-label: "
+                              + ", ".join(MULTILABEL_MODEL_NAMES) + " (default: all)")
     compare.add_argument("--metrics", type=_names, metavar="M,...",
                          help="metrics shown in the terminal, comma-separated (default: " + ", ".join(TERMINAL_METRICS)
                               + "); the files hold every metric")
@@ -636,12 +649,17 @@ def _input_inside(path: Path | None, folder: Path) -> bool:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from imbalance.comparison import compare
-    from imbalance.metrics import METRICS
+    from imbalance.metrics import METRICS, MULTILABEL_METRICS
     from imbalance.model_selection import FoldPlan
-    from imbalance.report import best_cells, check_report_folder, write_report
+    from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
 
-    shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
-    known = (*METRICS, "brier_corrected", "log_loss_corrected")
+    columns = _label_columns(args)
+    if columns is None:
+        shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
+        known = (*METRICS, "brier_corrected", "log_loss_corrected")
+    else:
+        shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
+        known = MULTILABEL_METRICS
     unknown = [m for m in shown if m not in known]
     if unknown:
         raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
@@ -649,13 +667,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
                          "choose another --out.")
     check_report_folder(args.out)  # before any fitting: a run must not fail at its very end
-    df, source = _load(args)
-    X, y = df.drop(columns=args.target), df[args.target]
+    if columns is None:
+        df, source = _load(args)
+        X, y = df.drop(columns=args.target), df[args.target]
+        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size if args.strategies is None else 2
+        folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+    else:
+        df, source = _load(args, multilabel=True)
+        X, y = df.drop(columns=columns), df[columns]
+        n_classes = 2
+        folds = FoldPlan.multilabel(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
     if args.strategies is None:
-        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size
-        for names, reason in left_out_by_default(n_classes):
+        for names, reason in left_out_by_default(n_classes, multilabel=columns is not None):
             sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(names)}: {reason}.\n")
-    folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
         update = None
@@ -677,8 +701,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width):
         _rich_print(heading, width=width)
         _rich_print(table, width=width)
-    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed,
-                "rows": len(df), "label column": args.target}
+    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "rows": len(df)}
+    if columns is None:
+        settings["label column"] = args.target
+    else:
+        settings["label columns"] = ", ".join(map(str, columns))
     written = write_report(result, args.out, source=source, settings=settings)
     print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
     return 0

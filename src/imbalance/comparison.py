@@ -52,10 +52,14 @@ from imbalance.strategies import (
 )
 from imbalance.tables import make_sampler
 
-__all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies"]
+__all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies",
+           "preprocessor"]
 
 
-def _preprocess(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
+def preprocessor(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
+    """Imputation (median / most frequent), one-hot encoding of the non-numeric columns of
+    ``X`` and, with ``scale``, standardisation: the preprocessing every cell fits on its
+    training part."""
     numeric = list(X.select_dtypes(include=["number", "bool"]).columns)
     categorical = [c for c in X.columns if c not in numeric]
     numeric_steps = [("impute", SimpleImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
@@ -72,30 +76,30 @@ def _preprocess(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
 
 
 def _logreg(X: pd.DataFrame, seed: int) -> Pipeline:
-    return Pipeline([("prep", _preprocess(X, scale=True)), ("model", LogisticRegression(max_iter=2000))])
+    return Pipeline([("prep", preprocessor(X, scale=True)), ("model", LogisticRegression(max_iter=2000))])
 
 
 def _random_forest(X: pd.DataFrame, seed: int) -> Pipeline:
     return Pipeline([
-        ("prep", _preprocess(X, scale=False)),
+        ("prep", preprocessor(X, scale=False)),
         ("model", RandomForestClassifier(n_estimators=100, min_samples_leaf=2, random_state=seed, n_jobs=1)),
     ])
 
 
 def _gradient_boosting(X: pd.DataFrame, seed: int) -> Pipeline:
-    return Pipeline([("prep", _preprocess(X, scale=False)), ("model", HistGradientBoostingClassifier(random_state=seed))])
+    return Pipeline([("prep", preprocessor(X, scale=False)), ("model", HistGradientBoostingClassifier(random_state=seed))])
 
 
 def _mlp(X: pd.DataFrame, seed: int) -> Pipeline:
     from imbalance.torch.estimator import MLPClassifier
 
-    return Pipeline([("prep", _preprocess(X, scale=True)),
+    return Pipeline([("prep", preprocessor(X, scale=True)),
                      ("model", MLPClassifier((64,), epochs=20, random_state=seed))])
 
 
 def _balanced_ensemble(make: Callable[[int], Any]) -> Callable[[pd.DataFrame, int], Pipeline]:
     """A balanced ensemble of :mod:`imbalance.ensemble` after the tree preprocessing."""
-    return lambda X, seed: Pipeline([("prep", _preprocess(X, scale=False)), ("model", make(seed))])
+    return lambda X, seed: Pipeline([("prep", preprocessor(X, scale=False)), ("model", make(seed))])
 
 
 #: Models every strategy is crossed with (``mlp`` only serves the MLP strategies).
@@ -130,7 +134,16 @@ class ComparisonResult:
         ``proba_corrected`` from the first repeat (for curves).
     classes : ndarray
         The labels; for binary data ``classes[1]`` is the positive class, the minority one
-        (the class that average precision, F1 and recall are about).
+        (the class that average precision, F1 and recall are about); for a label matrix the
+        label names.
+    metrics : tuple of str
+        The metrics of ``summary``.
+    per_label : DataFrame or None
+        Multi-label only: per strategy, model and label, the mean validation average
+        precision and F1 and their change from ``none`` (see
+        :func:`imbalance.multilabel_comparison.compare_multilabel`).
+    measures : LabelMeasures or None
+        Multi-label only: the label matrix's imbalance measures.
     """
 
     results: pd.DataFrame
@@ -138,6 +151,13 @@ class ComparisonResult:
     predictions: dict = field(default_factory=dict)
     classes: np.ndarray | None = None
     metrics: tuple = METRICS
+    per_label: pd.DataFrame | None = None
+    measures: Any = None
+
+    @property
+    def multilabel(self) -> bool:
+        """Whether the target was a label matrix."""
+        return self.per_label is not None
 
 
 def _as_frame(X: Any) -> pd.DataFrame:
@@ -251,9 +271,12 @@ def compare(
     X : DataFrame or 2-D array
         Features; categorical (non-numeric) columns are one-hot encoded and missing values
         imputed, both fitted inside each training fold.
-    y : array-like of shape (n,)
+    y : array-like of shape (n,), or a label matrix
         Class labels (binary or multi-class). For binary labels the minority class is the
-        positive one, whatever its label ("yes"/"no", 0/1 or "stayed"/"churned").
+        positive one, whatever its label ("yes"/"no", 0/1 or "stayed"/"churned"). A 0/1
+        matrix of shape (n, L) or a DataFrame of several 0/1 columns is a multi-label target:
+        then the strategies, models and metrics are the multi-label ones
+        (:func:`imbalance.multilabel_comparison.compare_multilabel`).
     strategies : iterable of str, optional
         Names from :data:`STRATEGIES`. Default: every one that can run, i.e. the ``mlp_*``
         ones only when torch is installed and ``threshold`` only for binary labels
@@ -280,6 +303,11 @@ def compare(
     -------
     ComparisonResult
     """
+    if np.ndim(y) == 2 and np.shape(y)[1] > 1:
+        from imbalance.multilabel_comparison import compare_multilabel
+
+        return compare_multilabel(X, y, strategies, models, cv, metrics, n_jobs, random_state=random_state,
+                                  k_neighbors=k_neighbors, progress=progress)
     frame = _as_frame(X)
     labels = encode_labels(y)
     check_same_length(labels.n_samples, X=frame)

@@ -20,7 +20,10 @@ __all__ = [
     "brier_score",
     "evaluate",
     "correct_prior",
+    "multilabel_scores",
+    "per_label_scores",
     "METRICS",
+    "MULTILABEL_METRICS",
 ]
 
 #: The metrics :func:`evaluate` reports, in order.
@@ -35,6 +38,19 @@ METRICS = (
     "recall_at_precision_50",
     "brier",
     "log_loss",
+)
+
+
+#: The metrics :func:`multilabel_scores` reports, in order.
+MULTILABEL_METRICS = (
+    "average_precision_macro",
+    "average_precision_micro",
+    "roc_auc_macro",
+    "f1_macro",
+    "f1_micro",
+    "hamming_loss",
+    "subset_accuracy",
+    "brier",
 )
 
 
@@ -176,3 +192,82 @@ def correct_prior(proba: Any, train_prior: Any, true_prior: Any) -> np.ndarray:
         raise InputError(f"proba has {p.shape[1]} classes but the priors have {ratio.size}.")
     weighted = p * ratio
     return weighted / weighted.sum(axis=1, keepdims=True)
+
+
+def _label_problem(Y: Any, P: Any, threshold: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    y = np.asarray(Y)
+    p = np.asarray(P, dtype=np.float64)
+    if y.ndim != 2 or p.shape != y.shape:
+        raise InputError(f"a label matrix and per-label probabilities of the same 2-D shape are needed, got "
+                         f"{y.shape} and {p.shape}.")
+    thresholds = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (y.shape[1],))
+    return y.astype(bool), p, p >= thresholds
+
+
+def per_label_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, np.ndarray]:
+    r"""Average precision, ROC AUC and F1 of every label of a multi-label problem.
+
+    A label with no positive row in ``Y`` has no precision-recall curve and no F1 (there is
+    nothing to recall): its scores are NaN, and the macro averages of
+    :func:`multilabel_scores` leave it out.
+
+    Parameters
+    ----------
+    Y : array of shape (n, L)
+        0/1 label matrix.
+    P : array of shape (n, L)
+        Every label's probability (or score).
+    threshold : float or array of shape (L,), default=0.5
+        A label is predicted where :math:`P_{il} \ge t_l`.
+
+    Returns
+    -------
+    dict
+        ``"positives"``, ``"average_precision"``, ``"roc_auc"``, ``"f1"``: arrays of shape (L,).
+    """
+    y, p, pred = _label_problem(Y, P, threshold)
+    positives = y.sum(axis=0)
+    n = y.shape[0]
+    ap, auc, f1 = (np.full(y.shape[1], np.nan) for _ in range(3))
+    for j in np.flatnonzero(positives > 0):
+        ap[j] = skm.average_precision_score(y[:, j], p[:, j])
+        auc[j] = skm.roc_auc_score(y[:, j], p[:, j]) if positives[j] < n else np.nan
+        tp = np.sum(pred[:, j] & y[:, j])
+        f1[j] = 2 * tp / (pred[:, j].sum() + positives[j])
+    return {"positives": positives, "average_precision": ap, "roc_auc": auc, "f1": f1}
+
+
+def multilabel_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, float]:
+    r"""Every metric of :data:`MULTILABEL_METRICS` for per-label probabilities.
+
+    With :math:`\hat Y_{il} = [P_{il} \ge t_l]`:
+
+    - ``average_precision_macro``, ``roc_auc_macro``, ``f1_macro``: the mean over labels of
+      each label's score (labels without a positive row left out, see
+      :func:`per_label_scores`), so a rare label counts as much as a common one;
+    - ``average_precision_micro``: the average precision of all :math:`n \times L` entries
+      ranked together; ``f1_micro`` :math:`= 2\,TP / (2\,TP + FP + FN)` over all entries;
+      both are dominated by common labels;
+    - ``hamming_loss`` :math:`= \frac{1}{nL}\sum_{il} [\hat Y_{il} \ne Y_{il}]`;
+      ``subset_accuracy``: share of rows whose every label is right;
+    - ``brier`` :math:`= \frac{1}{nL}\sum_{il} (P_{il} - Y_{il})^2`.
+    """
+    y, p, pred = _label_problem(Y, P, threshold)
+    per_label = per_label_scores(y, p, threshold=threshold)
+    tp = np.sum(pred & y)
+    wrong = np.sum(pred != y)
+    any_positive = y.any()
+
+    def macro(values: np.ndarray) -> float:
+        return float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+
+    return {
+        "average_precision_macro": macro(per_label["average_precision"]),
+        "average_precision_micro": float(skm.average_precision_score(y.ravel(), p.ravel())) if any_positive else np.nan,
+        "roc_auc_macro": macro(per_label["roc_auc"]),
+        "f1_macro": macro(per_label["f1"]),
+        "f1_micro": float(2 * tp / (2 * tp + wrong)) if any_positive or wrong else np.nan,
+        "hamming_loss": float(wrong / y.size),
+        "subset_accuracy": float(np.mean((pred == y).all(axis=1))),
+        "brier": float(np.mean((p - y) ** 2)),
+    }

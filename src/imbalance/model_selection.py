@@ -6,6 +6,9 @@
 - :class:`MultilabelStratifiedKFold`: iterative stratification (Sechidis et al., 2011).
 - :func:`best_threshold` and :class:`ThresholdTunedClassifier`: the decision threshold chosen
   on inner folds of the training part.
+- :class:`PriorCorrectedClassifier` and :class:`MultilabelResampledClassifier`: rebalance the
+  training part inside the estimator, so that a pipeline or a cross-validation never
+  resamples validation rows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from typing import Any, Callable
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.metrics import balanced_accuracy_score, f1_score, matthews_corrcoef
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,6 +44,8 @@ __all__ = [
     "best_threshold",
     "ThresholdTunedClassifier",
     "PriorCorrectedClassifier",
+    "MultilabelResampledClassifier",
+    "label_probabilities",
 ]
 
 
@@ -76,6 +80,20 @@ class FoldPlan:
         for r in range(n_repeats):
             cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state + r)
             for fold, (_, test) in enumerate(cv.split(np.zeros(labels.n_samples), labels.codes)):
+                assignments[r, test] = fold
+        return cls(assignments)
+
+    @classmethod
+    def multilabel(cls, Y: Any, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
+        """Folds of a 0/1 label matrix by :class:`MultilabelStratifiedKFold`, every repeat with
+        its own seed (``random_state + repeat``)."""
+        matrix = label_matrix(Y, name="Y")
+        if n_splits < 2 or n_splits > matrix.shape[0]:
+            raise ParameterError(f"n_splits must be in [2, {matrix.shape[0]}] (the rows), got {n_splits}.")
+        assignments = np.empty((n_repeats, matrix.shape[0]), dtype=np.int64)
+        for r in range(n_repeats):
+            splitter = MultilabelStratifiedKFold(n_splits, random_state=random_state + r)
+            for fold, (_, test) in enumerate(splitter.split(matrix, matrix)):
                 assignments[r, test] = fold
         return cls(assignments)
 
@@ -216,20 +234,53 @@ class MultilabelStratifiedKFold:
 
 # ----------------------------------------------------------------------------- thresholds
 
-_THRESHOLD_METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "f1": lambda y, pred: f1_score(y, pred, zero_division=0.0),
-    "mcc": matthews_corrcoef,
-    "balanced_accuracy": balanced_accuracy_score,
+def _confusion_at(y: np.ndarray, s: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """TP, FP, FN, TN of the decision ``s >= t`` for every ``t`` in ``thresholds``, by
+    binary search in the sorted scores of each class (one pass, not one per threshold)."""
+    positive, negative = np.sort(s[y == 1]), np.sort(s[y == 0])
+    tp = positive.size - np.searchsorted(positive, thresholds, side="left")
+    fp = negative.size - np.searchsorted(negative, thresholds, side="left")
+    return tp, fp, positive.size - tp, negative.size - fp
+
+
+def _f1(tp, fp, fn, tn):
+    denominator = 2 * tp + fp + fn
+    return np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
+
+
+def _mcc(tp, fp, fn, tn):
+    tp, fp, fn, tn = (v.astype(np.float64) for v in (tp, fp, fn, tn))
+    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return np.divide(tp * tn - fp * fn, denominator, out=np.zeros(tp.shape), where=denominator > 0)
+
+
+def _balanced_accuracy(tp, fp, fn, tn):
+    recalls = []  # of the classes present, as scikit-learn's balanced_accuracy_score
+    if (tp + fn)[0] > 0:
+        recalls.append(tp / (tp + fn))
+    if (tn + fp)[0] > 0:
+        recalls.append(tn / (tn + fp))
+    return np.mean(recalls, axis=0)
+
+
+#: Threshold criteria from the confusion counts (the formulas of scikit-learn's f1_score,
+#: matthews_corrcoef and balanced_accuracy_score, 0 where those return 0 for an empty
+#: denominator), vectorised over thresholds.
+_THRESHOLD_METRICS: dict[str, Callable[..., np.ndarray]] = {
+    "f1": _f1,
+    "mcc": _mcc,
+    "balanced_accuracy": _balanced_accuracy,
 }
 
 
 def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: float | None = None) -> tuple[float, float]:
     r"""The threshold on ``scores`` that maximises ``metric`` (or minimises cost), and its value.
 
-    Candidates are the distinct scores (a prediction is positive when ``score >= threshold``).
-    With ``cost_ratio`` :math:`r` (cost of a false negative / cost of a false positive) the
-    criterion is :math:`-(\mathrm{FP} + r \cdot \mathrm{FN})` instead of ``metric``. Ties go to
-    the threshold nearest 0.5.
+    Candidates are the distinct scores (a prediction is positive when ``score >= threshold``;
+    beyond 512 distinct scores, 513 quantiles of them). With ``cost_ratio`` :math:`r` (cost of
+    a false negative / cost of a false positive) the criterion is
+    :math:`-(\mathrm{FP} + r \cdot \mathrm{FN})` instead of ``metric``. Ties go to the
+    threshold nearest 0.5 (the lower one of two equally near).
 
     Returns
     -------
@@ -242,16 +293,14 @@ def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: 
     candidates = np.unique(s)
     if candidates.size > 512:  # quantiles are as good and keep this O(n log n)
         candidates = np.unique(np.quantile(s, np.linspace(0, 1, 513)))
-    best_value, best_t = -np.inf, 0.5
-    for t in candidates:
-        pred = (s >= t).astype(int)
-        if cost_ratio is not None:
-            value = -float(np.sum((pred == 1) & (y == 0)) + cost_ratio * np.sum((pred == 0) & (y == 1)))
-        else:
-            value = float(_THRESHOLD_METRICS[metric](y, pred))
-        if value > best_value or (value == best_value and abs(t - 0.5) < abs(best_t - 0.5)):
-            best_value, best_t = value, float(t)
-    return best_t, best_value
+    tp, fp, fn, tn = _confusion_at(y, s, candidates)
+    if cost_ratio is not None:
+        values = -(fp + cost_ratio * fn).astype(np.float64)
+    else:
+        values = _THRESHOLD_METRICS[metric](tp, fp, fn, tn)
+    ties = np.flatnonzero(values == values.max())
+    best = ties[np.argmin(np.abs(candidates[ties] - 0.5))]
+    return float(candidates[best]), float(values[best])
 
 
 class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
@@ -285,16 +334,15 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    @staticmethod
-    def _positive_scores(estimator: Any, X: Any) -> np.ndarray:
+    def _positive_scores(self, estimator: Any, X: Any) -> np.ndarray:
+        if self.multilabel_:
+            return label_probabilities(estimator, X)
         proba = estimator.predict_proba(X)
-        if isinstance(proba, list):  # MultiOutputClassifier: one (n, 2) array per label
-            return np.column_stack([p[:, 1] for p in proba])
         return proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> "ThresholdTunedClassifier":
         Y = np.asarray(y)
-        multilabel = Y.ndim == 2
+        multilabel = self.multilabel_ = Y.ndim == 2
         if not multilabel and np.unique(Y).size != 2:
             raise InputError("ThresholdTunedClassifier needs binary (or multi-label 0/1) targets.")
         splitter = (
@@ -418,3 +466,83 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def label_probabilities(estimator: Any, X: Any) -> np.ndarray:
+    """Every label's probability from a fitted multi-label estimator, as an (n, L) array.
+
+    scikit-learn's estimators give them in two shapes: an (n, L) array (one-vs-rest, MLPs)
+    or, for native multi-output models (forests, trees, ``MultiOutputClassifier``), a list of
+    one (n, k) array per label whose column for class 1 is the positive one; a label that had
+    only 0s in the training data has no such column and gets probability 0.
+    """
+    proba = estimator.predict_proba(X)
+    if not isinstance(proba, list):
+        return np.asarray(proba, dtype=np.float64)
+    classes = getattr(estimator, "classes_", None)
+    if classes is None or len(classes) != len(proba):
+        classes = [[0, 1]] * len(proba)
+    columns = []
+    for p, labels in zip(proba, classes):
+        positive = np.flatnonzero(np.asarray(labels) == 1)
+        columns.append(p[:, positive[0]] if positive.size else np.zeros(p.shape[0]))
+    return np.column_stack(columns).astype(np.float64)
+
+
+class MultilabelResampledClassifier(ClassifierMixin, BaseEstimator):
+    """Resample the training data with a multi-label sampler, then fit the estimator.
+
+    The multi-label twin of :class:`PriorCorrectedClassifier`'s ``sampler``: ``fit(X, Y)``
+    runs ``sampler.fit_resample(X, Y)`` (:class:`imbalance.MLROS`, :class:`imbalance.MLRUS`,
+    :class:`imbalance.MLSMOTE`, or anything with that method) on the data it is given and fits
+    a clone of ``estimator`` on the result. Inside a pipeline or a cross-validation only the
+    training part is resampled. ``predict_proba`` gives every label's probability as one
+    (n, L) array whatever the estimator's own format (:func:`label_probabilities`).
+
+    Probabilities are not mapped back to the labels' true frequencies: a multi-label sampler
+    changes every label's frequency at once, through the rows it copies, drops or makes up,
+    and no per-label prior correction undoes that exactly.
+
+    Parameters
+    ----------
+    estimator : multi-label classifier (one-vs-rest, a forest, an MLP)
+    sampler : object with ``fit_resample(X, Y)``, optional
+    class_weight : {None, "balanced"}, default=None
+        Set as the estimator's own ``class_weight`` parameter (a one-vs-rest wrapper's inner
+        estimator's), so that each label's positives and negatives weigh the same in total.
+
+    Attributes
+    ----------
+    estimator_ : the fitted estimator
+    n_samples_fit_ : int
+        Rows the estimator was fitted on (after ``sampler``).
+    classes_ : ndarray, ``arange(n_labels)``
+    """
+
+    def __init__(self, estimator: Any, *, sampler: Any = None, class_weight: str | None = None) -> None:
+        self.estimator = estimator
+        self.sampler = sampler
+        self.class_weight = class_weight
+
+    def fit(self, X: Any, Y: Any) -> "MultilabelResampledClassifier":
+        if self.class_weight not in (None, "balanced"):
+            raise ParameterError(f"class_weight must be None or 'balanced', got {self.class_weight!r}.")
+        matrix = label_matrix(Y, name="Y")
+        X_fit, Y_fit = (X, matrix) if self.sampler is None else clone(self.sampler).fit_resample(X, matrix)
+        estimator = clone(self.estimator)
+        if self.class_weight is not None:
+            inner = "estimator__class_weight" if "estimator__class_weight" in estimator.get_params() else "class_weight"
+            if inner not in estimator.get_params():
+                raise ParameterError(f"{type(estimator).__name__} takes no class_weight; leave class_weight=None.")
+            estimator.set_params(**{inner: self.class_weight})
+        self.estimator_ = estimator.fit(X_fit, Y_fit)
+        self.n_samples_fit_ = n_rows(X_fit)
+        self.classes_ = np.arange(matrix.shape[1])
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "estimator_")
+        return label_probabilities(self.estimator_, X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return (self.predict_proba(X) >= 0.5).astype(int)

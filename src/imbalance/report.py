@@ -18,17 +18,27 @@ import pandas as pd
 from imbalance._io import atomic_folder, check_output_folder
 from imbalance._validation import OutputError
 from imbalance.comparison import ComparisonResult
-from imbalance.strategies import STRATEGIES
+from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
-__all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRICS", "REPORT_FILES"]
+__all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRICS", "MULTILABEL_HEADLINE_METRICS",
+           "REPORT_FILES", "headline_metrics", "plot_per_label"]
 
 #: Every file a report may hold. An existing folder with nothing else in it is a report and
 #: may be replaced; any other file in it stops the run before it starts.
-REPORT_FILES = ("results.csv", "summary.csv", "metrics.png", "pr_curves.png", "calibration.png", "report.html")
+REPORT_FILES = ("results.csv", "summary.csv", "per_label.csv", "metrics.png", "pr_curves.png", "calibration.png",
+                "per_label.png", "report.html")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
 HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected")
-_LOWER_IS_BETTER = {"brier", "brier_corrected", "log_loss", "log_loss_corrected"}
+#: The same for a multi-label comparison.
+MULTILABEL_HEADLINE_METRICS = ("average_precision_macro", "average_precision_micro", "f1_macro", "f1_micro",
+                               "hamming_loss", "brier")
+_LOWER_IS_BETTER = {"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss"}
+
+
+def headline_metrics(result: ComparisonResult) -> tuple[str, ...]:
+    """The metrics a report (and the terminal) shows for this kind of comparison."""
+    return MULTILABEL_HEADLINE_METRICS if result.multilabel else HEADLINE_METRICS
 
 
 def best_cells(summary: pd.DataFrame, metrics=HEADLINE_METRICS) -> dict[str, int]:
@@ -139,6 +149,43 @@ def plot_calibration(result: ComparisonResult) -> bytes:
     return _figure_png(fig)
 
 
+def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("average_precision", "f1")) -> bytes:
+    """Multi-label: every label's mean validation score against its number of rows, one
+    marker per strategy, one column of panels per model and one row per metric, so that what
+    a strategy does to rare labels shows apart from what it does to common ones."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    table = result.per_label
+    models = list(dict.fromkeys(table["model"]))
+    strategies = list(dict.fromkeys(table["strategy"]))
+    colors = _colors(strategies)
+    markers = "os^vDP*Xph<>"
+    fig, axes = plt.subplots(len(metrics), len(models), figsize=(5.2 * len(models), 3.8 * len(metrics)),
+                             squeeze=False, sharey="row", sharex=True)
+    for row, metric in enumerate(metrics):
+        for ax, model in zip(axes[row], models):
+            for number, strategy in enumerate(strategies):
+                part = table[(table["model"] == model) & (table["strategy"] == strategy)]
+                if part.empty:
+                    continue  # markers only: labels are points, not a curve
+                ax.plot(part["rows"], part[metric], ls="none", marker=markers[number % len(markers)], ms=5,
+                        alpha=0.8, color=colors[strategy], label=strategy)
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(ScalarFormatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_xticks(sorted(set(table["rows"])), minor=True)
+            if row == 0:
+                ax.set_title(model)
+                ax.legend(fontsize=7, loc="lower right")
+            if row == len(metrics) - 1:
+                ax.set_xlabel("rows carrying the label (log scale)")
+        axes[row, 0].set_ylabel(f"{metric.replace('_', ' ')} (validation)")
+    fig.suptitle("Per label, against the label's frequency: mean over folds (F1 at each strategy's thresholds)",
+                 fontsize=10)
+    return _figure_png(fig)
+
+
 def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS) -> str:
     summary = result.summary
     best = best_cells(summary, metrics)
@@ -153,8 +200,35 @@ def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS) -> s
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _multilabel_findings(result: ComparisonResult) -> list[str]:
+    """Per strategy and model against ``none``: macro AP and F1, and which labels gain or lose."""
+    s = result.summary.set_index(["strategy", "model"])
+    table = result.per_label
+    notes = []
+    for (strategy, model), part in table.groupby(["strategy", "model"], sort=False):
+        if strategy == "none" or ("none", model) not in s.index:
+            continue
+        base, row = s.loc[("none", model)], s.loc[(strategy, model)]
+        gains = part.dropna(subset=["f1_gain"])
+        if gains.empty:
+            continue
+        best, worst = gains.loc[gains["f1_gain"].idxmax()], gains.loc[gains["f1_gain"].idxmin()]
+        notes.append(
+            f"{model}, {strategy}: macro average precision {base['average_precision_macro_mean']:.3f} → "
+            f"{row['average_precision_macro_mean']:.3f}, macro F1 {base['f1_macro_mean']:.3f} → "
+            f"{row['f1_macro_mean']:.3f}; F1 rises on {int((gains['f1_gain'] > 0).sum())} of {len(gains)} labels, "
+            f"most on {best['label']} ({best['rows']} rows, {best['f1_gain']:+.3f}), least on {worst['label']} "
+            f"({worst['rows']} rows, {worst['f1_gain']:+.3f})."
+        )
+    if "none" not in set(result.summary["strategy"]):
+        notes.append("Run the 'none' strategy too to see what each strategy changes, label by label.")
+    return notes
+
+
 def _findings(result: ComparisonResult) -> list[str]:
     """Plain sentences on what the table shows, for the report's readers."""
+    if result.multilabel:
+        return _multilabel_findings(result)
     s = result.summary.set_index(["strategy", "model"])
     notes = []
     for model in dict.fromkeys(result.summary["model"]):
@@ -172,6 +246,29 @@ def _findings(result: ComparisonResult) -> list[str]:
                 f"after prior correction {row['brier_corrected_mean']:.3f}."
             )
     return notes
+
+
+_SINGLE_LABEL_NOTE = """Rebalancing moves the decision threshold: it usually raises balanced accuracy at 0.5 while leaving
+ranking metrics (average precision, ROC AUC) about where they were, and it distorts predicted
+probabilities (higher Brier score), which the prior correction largely undoes."""
+_MULTILABEL_NOTE = """Macro averages weigh every label the same, so they follow the rare labels; micro averages pool
+every (row, label) entry and follow the common ones. Rebalancing mostly moves each label's decision
+threshold: it tends to raise macro F1 at 0.5 and leave average precision about where it was. The
+per-label plot shows which labels a strategy helps."""
+
+
+def _labels_html(result: ComparisonResult) -> str:
+    """Multi-label: the label matrix's imbalance measures and every label's frequency."""
+    if not result.multilabel or result.measures is None:
+        return ""
+    m = result.measures
+    facts = (f"{m.n_samples} rows, {len(m.labels)} labels, {m.cardinality:.2f} labels per row, "
+             f"MeanIR {m.mean_ir:.2f}, MaxIR {m.max_ir:.2f}, CVIR {m.cvir:.2f}, SCUMBLE {m.scumble:.3f}, "
+             f"{m.n_labelsets} distinct labelsets, {m.n_unlabelled} rows without a label")
+    cells = "".join(f"<tr><td>{html.escape(str(label))}</td><td>{count}</td><td>{ir:.2f}</td></tr>"
+                    for label, count, ir in zip(m.labels, m.counts, m.irlbl))
+    return (f"<h2>Labels</h2><p>{html.escape(facts)}.</p><table><thead><tr><th>label</th><th>rows</th>"
+            f"<th>IRLbl</th></tr></thead><tbody>{cells}</tbody></table>")
 
 
 def check_report_folder(out: Path) -> None:
@@ -212,8 +309,12 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
 
     put("results.csv", result.results.to_csv(index=False).encode())
     put("summary.csv", result.summary.to_csv(index=False).encode())
-    images = {"metrics.png": plot_metric_bars(result)}
-    if _binary_predictions(result):
+    headline = headline_metrics(result)
+    images = {"metrics.png": plot_metric_bars(result, headline)}
+    if result.multilabel:
+        put("per_label.csv", result.per_label.to_csv(index=False).encode())
+        images["per_label.png"] = plot_per_label(result)
+    elif _binary_predictions(result):
         images["pr_curves.png"] = plot_pr_curves(result)
         images["calibration.png"] = plot_calibration(result)
     for name, data in images.items():
@@ -224,8 +325,9 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
         f"<figcaption>{name}</figcaption></figure>"
         for name, data in images.items()
     )
+    recipes = MULTILABEL_STRATEGIES if result.multilabel else STRATEGIES
     strategies = "".join(
-        f"<li><b>{html.escape(s)}</b>: {html.escape(STRATEGIES[s].description)}</li>"
+        f"<li><b>{html.escape(s)}</b>: {html.escape(recipes[s].description)}</li>"
         for s in dict.fromkeys(result.summary["strategy"])
     )
     settings_html = "".join(f"<li>{html.escape(str(k))}: {html.escape(str(v))}</li>" for k, v in (settings or {}).items())
@@ -244,11 +346,9 @@ preprocessing were fitted on each fold's training part only, and validation rows
 Values are means ± standard deviations over folds; the best per metric is highlighted.</p>
 <h2>Settings</h2><ul>{settings_html}</ul>
 <h2>Strategies</h2><ul>{strategies}</ul>
-<h2>Results</h2>{_summary_table_html(result)}
+{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline)}
 <h2>What it shows</h2><ul>{findings}</ul>
-<p>Rebalancing moves the decision threshold: it usually raises balanced accuracy at 0.5 while leaving
-ranking metrics (average precision, ROC AUC) about where they were, and it distorts predicted
-probabilities (higher Brier score), which the prior correction largely undoes.</p>
+<p>{_MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE}</p>
 <h2>Plots</h2>{figures}
 </body></html>
 """

@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Recipe", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default",
-           "torch_available"]
+           "torch_available", "MULTILABEL_STRATEGIES", "MULTILABEL_TORCH_STRATEGIES", "MULTILABEL_MODEL_NAMES"]
 
 #: Models every strategy is crossed with (built in :mod:`imbalance.comparison`).
 MODEL_NAMES = ("logreg", "random_forest", "hist_gb")
+#: Models every multi-label strategy is crossed with: one-vs-rest logistic regression and
+#: scikit-learn's native multi-output random forest.
+MULTILABEL_MODEL_NAMES = ("logreg", "random_forest")
 
 
 @dataclass(frozen=True)
@@ -102,20 +105,55 @@ STRATEGIES: dict[str, Recipe] = {
 }
 TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
 
+#: What ``compare`` tries on a 0/1 label matrix (multi-label); resampling runs on the
+#: preprocessed training features of each fold, as for one label column.
+MULTILABEL_STRATEGIES: dict[str, Recipe] = {
+    s.name: s
+    for s in (
+        Recipe("none", description="the model as is, every label at 0.5"),
+        Recipe("class_weight", class_weight=True,
+               description="balanced weights per label: one-vs-rest, each label's positives and negatives weigh "
+                           "the same; the multi-output forest multiplies a row's per-label weights"),
+        Recipe("ml_ros", resample="ml_ros", description="ML-ROS: 25% more rows, clones of rows with minority labels"),
+        Recipe("ml_rus", resample="ml_rus",
+               description="ML-RUS: 25% fewer rows, deleting rows of majority labels that carry no minority one"),
+        Recipe("mlsmote", resample="mlsmote",
+               description="MLSMOTE: synthetic rows for every minority label, labelsets by the ranking rule"),
+        Recipe("threshold", tune_threshold=True, description="no rebalancing; every label's F1-best threshold from "
+                                                            "inner folds"),
+        Recipe("mlp_bce", model="mlp", description="PyTorch MLP, binary cross entropy of every label"),
+        Recipe("mlp_pos_weight", model="mlp", model_params=(("pos_weight", "balanced"),),
+               description="PyTorch MLP, binary cross entropy with pos_weight = negatives / positives per label"),
+        Recipe("mlp_focal", model="mlp", model_params=(("loss", "focal"),),
+               description="PyTorch MLP, sigmoid focal loss (gamma 2)"),
+        Recipe("mlp_asymmetric", model="mlp", model_params=(("loss", "asymmetric"),),
+               description="PyTorch MLP, asymmetric loss (gamma- 4, gamma+ 1, margin 0.05)"),
+        Recipe("mlp_balanced_sampler", model="mlp", model_params=(("sampler", "balanced"),),
+               description="PyTorch MLP, binary cross entropy, MultilabelBalancedSampler (every label drawn "
+                           "equally often)"),
+    )
+}
+MULTILABEL_TORCH_STRATEGIES = tuple(name for name, recipe in MULTILABEL_STRATEGIES.items() if recipe.model == "mlp")
 
-def default_strategies(n_classes: int = 2) -> list[str]:
+
+def default_strategies(n_classes: int = 2, *, multilabel: bool = False) -> list[str]:
     """Every default strategy that can run: the MLP ones only when torch is installed, the
     binary-only ones only for two classes (see :func:`left_out_by_default` for what is left out
-    and why); opt-in ones (the neighbourhood methods: ``tomek``, ``smote_enn``, ...) only when named."""
-    left_out = {name for names, _ in left_out_by_default(n_classes) for name in names}
-    return [name for name, recipe in STRATEGIES.items() if recipe.default and name not in left_out]
+    and why); opt-in ones (the neighbourhood methods: ``tomek``, ``smote_enn``, ...) only when
+    named. ``multilabel``: those of :data:`MULTILABEL_STRATEGIES`."""
+    left_out = {name for names, _ in left_out_by_default(n_classes, multilabel=multilabel) for name in names}
+    recipes = MULTILABEL_STRATEGIES if multilabel else STRATEGIES
+    return [name for name, recipe in recipes.items() if recipe.default and name not in left_out]
 
 
-def left_out_by_default(n_classes: int = 2) -> list[tuple[tuple[str, ...], str]]:
+def left_out_by_default(n_classes: int = 2, *, multilabel: bool = False) -> list[tuple[tuple[str, ...], str]]:
     """The strategies the default set leaves out on this machine and data: ``(names, reason)``."""
     notes = []
     if not torch_available():
-        notes.append((TORCH_STRATEGIES, "PyTorch is not installed (pip install torch, then imbalance[torch])"))
+        needing = MULTILABEL_TORCH_STRATEGIES if multilabel else TORCH_STRATEGIES
+        notes.append((needing, "PyTorch is not installed (pip install torch, then imbalance[torch])"))
+    if multilabel:
+        return notes
     binary = tuple(name for name, s in STRATEGIES.items() if s.binary_only)
     if n_classes > 2 and binary:
         notes.append((binary, f"they need two classes and the labels have {n_classes}"))

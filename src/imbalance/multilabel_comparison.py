@@ -1,0 +1,273 @@
+"""``compare`` on a 0/1 label matrix: every multi-label strategy x model on the same folds.
+
+The multi-label twin of :mod:`imbalance.comparison`. Folds come from
+:class:`~imbalance.model_selection.MultilabelStratifiedKFold` (every label's positives spread
+over the folds); each cell fits on its training part only: the preprocessing inside the
+model pipeline, then the strategy (ML-ROS, ML-RUS or MLSMOTE on the preprocessed training
+features, per-label balanced weights, per-label thresholds from inner folds, or an MLP's loss
+and sampler), and scores the validation rows as they are. Beside the averages over labels
+(macro and micro average precision and F1, Hamming loss) every label is scored on its own,
+so the report can say which labels a strategy helps and which it hurts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from imbalance._labels import label_matrix
+from imbalance._validation import InputError, LabelError, ParameterError, check_int, check_same_length
+from imbalance.comparison import ComparisonResult, preprocessor
+from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
+from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
+from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
+from imbalance.strategies import (
+    MULTILABEL_MODEL_NAMES,
+    MULTILABEL_STRATEGIES,
+    MULTILABEL_TORCH_STRATEGIES,
+    Recipe,
+    default_strategies,
+    torch_available,
+)
+
+__all__ = ["compare_multilabel", "multilabel_cell_model", "MULTILABEL_MODELS"]
+
+
+def _logreg(seed: int) -> Any:
+    return OneVsRestClassifier(LogisticRegression(max_iter=2000))
+
+
+def _random_forest(seed: int) -> Any:
+    return RandomForestClassifier(n_estimators=100, min_samples_leaf=2, random_state=seed, n_jobs=1)
+
+
+def _mlp(seed: int) -> Any:
+    from imbalance.torch.estimator import MLPClassifier
+
+    return MLPClassifier((64,), epochs=30, random_state=seed)
+
+
+#: Models every multi-label strategy is crossed with (``mlp`` serves the MLP strategies only).
+MULTILABEL_MODELS: dict[str, Callable[[int], Any]] = dict(zip(MULTILABEL_MODEL_NAMES, (_logreg, _random_forest)))
+_SCALED = {"logreg", "mlp"}  # the models whose features are standardised
+
+
+def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
+    if recipe.resample is None:
+        return None
+    if recipe.resample == "mlsmote":
+        return MLSMOTE(k_neighbors=k_neighbors, random_state=seed)
+    return {"ml_ros": MLROS, "ml_rus": MLRUS}[recipe.resample](random_state=seed)
+
+
+def multilabel_cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *,
+                          k_neighbors: int = 5) -> Any:
+    """The estimator one multi-label cell fits.
+
+    ``Pipeline(preprocessing, MultilabelResampledClassifier(model, sampler, class_weight))``,
+    wrapped in a :class:`~imbalance.model_selection.ThresholdTunedClassifier` (per-label F1
+    thresholds from 3 inner folds) for the ``threshold`` recipe.
+    """
+    head = (_mlp if model_name == "mlp" else MULTILABEL_MODELS[model_name])(seed)
+    if recipe.model_params:
+        head.set_params(**dict(recipe.model_params))
+    model = Pipeline([
+        ("prep", preprocessor(X, scale=model_name in _SCALED)),
+        ("model", MultilabelResampledClassifier(head, sampler=_sampler(recipe, seed, k_neighbors),
+                                                class_weight="balanced" if recipe.class_weight else None)),
+    ])
+    if recipe.tune_threshold:
+        return ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
+    return model
+
+
+def _run_cell(X: pd.DataFrame, Y: np.ndarray, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int,
+              seed: int, k_neighbors: int):
+    start = time.perf_counter()
+    model = multilabel_cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
+    model.fit(X.iloc[train], Y[train])
+    thresholds = np.asarray(model.threshold_, dtype=float) if recipe.tune_threshold else np.full(Y.shape[1], 0.5)
+    pipeline = model.estimator_ if recipe.tune_threshold else model
+    proba = pipeline.predict_proba(X.iloc[test])
+    row = {"strategy": recipe.name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
+           "n_fit": pipeline[-1].n_samples_fit_, "n_test": len(test)}
+    row.update(multilabel_scores(Y[test], proba, threshold=thresholds))
+    row["seconds"] = time.perf_counter() - start
+    per_label = per_label_scores(Y[test], proba, threshold=thresholds)
+    per_label["threshold"] = thresholds
+    return row, per_label, test, proba
+
+
+def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str], k_neighbors: int) -> None:
+    """Before any fitting: every label has positive rows in every training part (else no
+    model can learn it there), and MLSMOTE has more than ``k_neighbors`` rows of every
+    minority label to interpolate in each."""
+    for number, (train, _) in enumerate(splits, start=1):
+        counts = Y[train].sum(axis=0)
+        if (counts == 0).any():
+            label = names[int(np.flatnonzero(counts == 0)[0])]
+            raise LabelError(
+                f"label {label!r} has no positive row in training part {number} (it has {int(Y[:, names.index(label)].sum())} "
+                "in all); drop that label column, or use fewer folds."
+            )
+        if "mlsmote" in chosen:
+            irlbl = counts.max() / counts
+            short = np.flatnonzero((irlbl > irlbl.mean()) & (counts <= k_neighbors))
+            if short.size:
+                j = int(short[np.argmin(counts[short])])
+                fix = f"lower k_neighbors to at most {counts[j] - 1}, " if counts[j] > 1 else ""
+                raise ParameterError(
+                    f"strategy 'mlsmote' needs more than k_neighbors = {k_neighbors} rows of every minority label "
+                    f"in each training part, but label {names[j]!r} has {int(counts[j])} in training part {number}; "
+                    f"{fix}use fewer folds, or leave 'mlsmote' out of the strategies."
+                )
+
+
+def _label_frame(Y: Any) -> tuple[np.ndarray, list[str]]:
+    names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
+    matrix = label_matrix(Y, name="Y").astype(np.int64)
+    return matrix, names or [f"label_{j}" for j in range(matrix.shape[1])]
+
+
+def compare_multilabel(
+    X: Any,
+    Y: Any,
+    strategies: Iterable[str] | None = None,
+    models: Iterable[str] | None = None,
+    cv: Any = None,
+    metrics: Iterable[str] | None = None,
+    n_jobs: int | None = None,
+    *,
+    random_state: int = 0,
+    k_neighbors: int = 5,
+    progress: Callable[[int, int], None] | None = None,
+) -> ComparisonResult:
+    """Score every multi-label strategy with every model on the same leak-free folds.
+
+    :func:`imbalance.compare` calls this when its target is a label matrix; the parameters
+    are the same.
+
+    Parameters
+    ----------
+    X : DataFrame or 2-D array
+    Y : DataFrame of 0/1 label columns, or array of shape (n, L)
+        Every label needs a positive row in every training part (checked before any fitting).
+    strategies : iterable of str, optional
+        Names from :data:`imbalance.strategies.MULTILABEL_STRATEGIES`; default all, the
+        ``mlp_*`` ones only when torch is installed.
+    models : iterable of str, optional
+        ``"logreg"`` (one-vs-rest logistic regression) and ``"random_forest"`` (one
+        multi-output forest); default both.
+    cv : FoldPlan, int or None
+        An int k means :meth:`FoldPlan.multilabel` with k folds; default 5.
+    metrics : iterable of str, optional
+        Columns to keep in ``summary`` (default :data:`imbalance.metrics.MULTILABEL_METRICS`).
+    n_jobs, random_state, k_neighbors, progress
+        As for :func:`imbalance.compare`; ``k_neighbors`` is MLSMOTE's.
+
+    Returns
+    -------
+    ComparisonResult
+        ``results`` and ``summary`` over the label-averaged metrics; ``per_label`` one row
+        per strategy, model and label (its rows in the data, its mean validation average
+        precision and F1 over folds, and the change from ``none`` with the same model);
+        ``measures`` the label matrix's imbalance measures; ``predictions`` the pooled
+        out-of-fold probabilities of the first repeat; ``classes`` the label names.
+    """
+    frame = X.reset_index(drop=True) if isinstance(X, pd.DataFrame) else None
+    if frame is None:
+        arr = np.asarray(X)
+        if arr.ndim != 2:
+            raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
+        frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+    matrix, names = _label_frame(Y)
+    check_same_length(matrix.shape[0], X=frame)
+    label_measures = measures(pd.DataFrame(matrix, columns=names))  # refuses a label no row carries, by name
+    chosen = default_strategies(multilabel=True) if strategies is None else list(strategies)
+    model_names = list(MULTILABEL_MODELS) if models is None else list(models)
+    for name in chosen:
+        if name not in MULTILABEL_STRATEGIES:
+            raise ParameterError(f"unknown multi-label strategy {name!r}; choose from "
+                                 f"{', '.join(MULTILABEL_STRATEGIES)}.")
+        if name in MULTILABEL_TORCH_STRATEGIES and not torch_available():
+            raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
+    for name in model_names:
+        if name not in MULTILABEL_MODELS:
+            raise ParameterError(f"unknown multi-label model {name!r}; choose from {', '.join(MULTILABEL_MODELS)}.")
+    if not chosen or not model_names:
+        raise ParameterError("give at least one strategy and one model.")
+    wanted = list(MULTILABEL_METRICS) if metrics is None else list(metrics)
+    unknown = [m for m in wanted if m not in MULTILABEL_METRICS]
+    if unknown:
+        raise ParameterError(f"unknown multi-label metric(s) {unknown}; choose from {', '.join(MULTILABEL_METRICS)}.")
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
+    check_int("k_neighbors", k_neighbors)
+
+    if cv is None or isinstance(cv, int):
+        cv = FoldPlan.multilabel(matrix, n_splits=cv or 5, random_state=random_state)
+    splits = list(cv.split(frame, matrix))
+    _check_folds(matrix, names, splits, chosen, k_neighbors)
+    n_folds = getattr(cv, "n_splits", len(splits))
+    cells = [
+        (MULTILABEL_STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
+        for s in chosen
+        for m in ([MULTILABEL_STRATEGIES[s].model] if MULTILABEL_STRATEGIES[s].model else model_names)
+        for i, (train, test) in enumerate(splits)
+    ]
+    jobs = (
+        delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
+                           random_state + 1000 * repeat + fold, k_neighbors)
+        for recipe, model, repeat, fold, train, test in cells
+    )
+    rows, label_rows, pooled = [], [], {}
+    for done, (row, per_label, test, proba) in enumerate(Parallel(n_jobs=n_jobs, return_as="generator")(jobs),
+                                                         start=1):
+        rows.append(row)
+        for j, name in enumerate(names):
+            label_rows.append({"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"],
+                               "fold": row["fold"], "label": name,
+                               **{key: float(values[j]) for key, values in per_label.items()}})
+        if row["repeat"] == 0:
+            pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
+        if progress is not None:
+            progress(done, len(cells))
+
+    results = pd.DataFrame(rows)
+    grouped = results.groupby(["strategy", "model"], sort=False)[wanted]
+    summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
+    per_label = _per_label_summary(pd.DataFrame(label_rows), label_measures)
+    predictions = {}
+    for key, parts in pooled.items():
+        index = np.concatenate([t for t, _ in parts])
+        order = np.argsort(index)
+        proba = np.concatenate([p for _, p in parts])[order]
+        predictions[key] = pd.DataFrame(
+            {**{f"y_true[{n}]": matrix[index[order], j] for j, n in enumerate(names)},
+             **{f"proba[{n}]": proba[:, j] for j, n in enumerate(names)}})
+    return ComparisonResult(results=results, summary=summary, predictions=predictions, classes=np.asarray(names),
+                            metrics=tuple(wanted), per_label=per_label, measures=label_measures)
+
+
+def _per_label_summary(folds: pd.DataFrame, label_measures: Any) -> pd.DataFrame:
+    """Per strategy, model and label: mean validation AP and F1 over folds, and the change
+    from the ``none`` strategy with the same model (NaN where ``none`` did not run)."""
+    table = (folds.groupby(["strategy", "model", "label"], sort=False)[["average_precision", "f1"]]
+             .mean().reset_index())
+    rows_of = dict(zip(label_measures.labels, label_measures.counts))
+    table.insert(3, "rows", table["label"].map(rows_of).astype(np.int64))
+    table.insert(4, "irlbl", table["label"].map(dict(zip(label_measures.labels, label_measures.irlbl))))
+    base = table[table["strategy"] == "none"].set_index(["model", "label"])
+    for metric in ("average_precision", "f1"):
+        reference = [base[metric].get((m, label), np.nan) for m, label in zip(table["model"], table["label"])]
+        table[f"{metric}_gain"] = table[metric] - np.asarray(reference, dtype=float)
+    return table
