@@ -39,7 +39,7 @@ from imbalance.strategies import (
     torch_available,
 )
 
-__all__ = ["compare_multilabel", "multilabel_cell_model", "MULTILABEL_MODELS"]
+__all__ = ["compare_multilabel", "multilabel_cell_model", "MULTILABEL_MODELS", "BASELINES"]
 
 
 def _logreg(seed: int) -> Any:
@@ -179,7 +179,8 @@ def compare_multilabel(
     ComparisonResult
         ``results`` and ``summary`` over the label-averaged metrics; ``per_label`` one row
         per strategy, model and label (its rows in the data, its mean validation average
-        precision and F1 over folds, and the change from ``none`` with the same model);
+        precision and F1 over folds, and the change from the model's baseline: ``none``, or
+        ``mlp_bce`` for the MLP);
         ``measures`` the label matrix's imbalance measures; ``predictions`` the pooled
         out-of-fold probabilities of the first repeat; ``classes`` the label names.
     """
@@ -258,16 +259,22 @@ def compare_multilabel(
                             metrics=tuple(wanted), per_label=per_label, measures=label_measures)
 
 
+#: The strategy every other one with the same model is measured against in ``per_label``: the
+#: model as it is (for the MLP: plain binary cross entropy).
+BASELINES = {"mlp": "mlp_bce"}
+
+
 def _per_label_summary(folds: pd.DataFrame, label_measures: Any) -> pd.DataFrame:
     """Per strategy, model and label: mean validation AP and F1 over folds, and the change
-    from the ``none`` strategy with the same model (NaN where ``none`` did not run)."""
+    from the model's baseline (``none``; ``mlp_bce`` for the MLP; NaN where it did not run)."""
     table = (folds.groupby(["strategy", "model", "label"], sort=False)[["average_precision", "f1"]]
              .mean().reset_index())
     rows_of = dict(zip(label_measures.labels, label_measures.counts))
     table.insert(3, "rows", table["label"].map(rows_of).astype(np.int64))
     table.insert(4, "irlbl", table["label"].map(dict(zip(label_measures.labels, label_measures.irlbl))))
-    base = table[table["strategy"] == "none"].set_index(["model", "label"])
+    indexed = table.set_index(["strategy", "model", "label"])
     for metric in ("average_precision", "f1"):
-        reference = [base[metric].get((m, label), np.nan) for m, label in zip(table["model"], table["label"])]
+        reference = [indexed[metric].get((BASELINES.get(m, "none"), m, label), np.nan)
+                     for m, label in zip(table["model"], table["label"])]
         table[f"{metric}_gain"] = table[metric] - np.asarray(reference, dtype=float)
     return table

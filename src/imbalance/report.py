@@ -201,20 +201,25 @@ def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS) -> s
 
 
 def _multilabel_findings(result: ComparisonResult) -> list[str]:
-    """Per strategy and model against ``none``: macro AP and F1, and which labels gain or lose."""
+    """Per strategy and model against the model's baseline (``none``, ``mlp_bce``): macro AP
+    and F1, and which labels gain or lose."""
+    from imbalance.multilabel_comparison import BASELINES
+
     s = result.summary.set_index(["strategy", "model"])
     table = result.per_label
     notes = []
     for (strategy, model), part in table.groupby(["strategy", "model"], sort=False):
-        if strategy == "none" or ("none", model) not in s.index:
+        baseline = BASELINES.get(model, "none")
+        if strategy == baseline or (baseline, model) not in s.index:
             continue
-        base, row = s.loc[("none", model)], s.loc[(strategy, model)]
+        base, row = s.loc[(baseline, model)], s.loc[(strategy, model)]
         gains = part.dropna(subset=["f1_gain"])
         if gains.empty:
             continue
         best, worst = gains.loc[gains["f1_gain"].idxmax()], gains.loc[gains["f1_gain"].idxmin()]
         notes.append(
-            f"{model}, {strategy}: macro average precision {base['average_precision_macro_mean']:.3f} → "
+            f"{model}, {strategy} against {baseline}: macro average precision "
+            f"{base['average_precision_macro_mean']:.3f} → "
             f"{row['average_precision_macro_mean']:.3f}, macro F1 {base['f1_macro_mean']:.3f} → "
             f"{row['f1_macro_mean']:.3f}; F1 rises on {int((gains['f1_gain'] > 0).sum())} of {len(gains)} labels, "
             f"most on {best['label']} ({best['rows']} rows, {best['f1_gain']:+.3f}), least on {worst['label']} "
