@@ -213,9 +213,37 @@ def test_resample_a_multilabel_target_with_ml_ros_and_ml_rus(tmp_path):
     assert wrong.returncode == 2 and "is for a multi-label target" in wrong.stderr
     assert not (tmp_path / "x.csv").exists()
     mixed = run("resample", yeast, "--labels", "label_*", "--under", "2", "-o", tmp_path / "x.csv")
-    assert mixed.returncode == 2 and "--method ml_ros, ml_rus or mlsmote" in mixed.stderr
+    assert mixed.returncode == 2 and "no per-label under-sampling plan" in mixed.stderr and "ml_rus" in mixed.stderr
     smote = run("resample", yeast, "--labels", "label_*", "--method", "mlsmote", "--k-neighbors", "3", "-o",
                 tmp_path / "s.csv", "--source-column", "src")
     assert smote.returncode == 0, smote.stderr
     made = pd.read_csv(tmp_path / "s.csv")
     assert list(made.columns) == ["src", *table.columns] and (made["src"] == -1).sum() == len(made) - len(table)
+
+
+def test_plan_and_resample_a_multilabel_table_to_a_label_plan(tmp_path):
+    from imbalance.multilabel import label_plan
+
+    rng = np.random.default_rng(0)
+    Y = (rng.random((300, 3)) < [0.6, 0.2, 0.05]).astype(int)
+    table = pd.DataFrame({"x": rng.normal(size=300), "tag_a": Y[:, 0], "tag_b": Y[:, 1], "tag_c": Y[:, 2]})
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    shown = run("plan", path, "--labels", "tag_*", "--over", "2")
+    assert shown.returncode == 0, shown.stderr
+    expected = label_plan(table[["tag_a", "tag_b", "tag_c"]], "over", ratio=2)
+    assert shown.stdout.strip() == repr(expected)
+    data = json.loads(run("plan", path, "--labels", "tag_*", "--method", "ml_ros", "--json").stdout)
+    assert data["at_least"] == label_plan(table[["tag_a", "tag_b", "tag_c"]]).targets and data["strategy"] == "mean_ir"
+    out = tmp_path / "o.csv"
+    done = run("resample", path, "--labels", "tag_*", "--targets", "tag_c=40", "-o", out, "--seed", "1")
+    assert done.returncode == 0, done.stderr
+    written = pd.read_csv(out)
+    assert written["tag_c"].sum() >= 40 and written["tag_c"].sum() - table["tag_c"].sum() <= 40
+    assert written.iloc[:300].equals(table)  # every row once, then the clones
+    for args, words in [(["--under"], "no per-label under-sampling plan"),
+                        (["--method", "mlsmote"], "--method mlsmote has no label plan"),
+                        (["--targets", "tag_a=1"], "a label plan only adds rows"),
+                        (["--targets", "tag_z=50"], "unknown label 'tag_z'")]:
+        bad = run("plan", path, "--labels", "tag_*", *args)
+        assert bad.returncode == 2 and words in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr

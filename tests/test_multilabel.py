@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -241,3 +241,67 @@ def test_mlsmote_bad_input_names_the_fix():
         MLSMOTE(label_rule="majority").fit_resample(X, Y)
     with pytest.raises(ImbalanceError, match="not numeric"):
         MLSMOTE().fit_resample(pd.DataFrame({"a": ["x"] * 40, "b": range(40)}), Y)
+
+
+# -- label plans -----------------------------------------------------------------------------
+from imbalance.multilabel import label_plan  # noqa: E402
+from imbalance.planner import plan_label_counts  # noqa: E402
+
+label_counts = st.lists(st.integers(1, 500), min_size=1, max_size=8)
+
+
+@given(label_counts, st.floats(1, 20))
+def test_label_plans_follow_their_formulas(counts, ratio):
+    named = {f"l{i}": n for i, n in enumerate(counts)}
+    top = max(counts)
+    mean_ir = float(np.mean([top / n for n in counts]))
+    for plan, limit in ((plan_label_counts(named), mean_ir), (plan_label_counts(named, "over", ratio=ratio), ratio)):
+        assert list(plan.targets) == list(named)
+        for label, n in named.items():
+            target = plan.targets[label]
+            assert target >= n and top / target <= limit + 1e-9  # reaches the limit ...
+            assert target == n or top / (target - 1) > limit - 1e-9  # ... with no row more than it needs
+
+
+def test_explicit_label_plans_and_bad_ones():
+    plan = plan_label_counts({"a": 10, "b": 3}, {"b": 7})
+    assert plan.targets == {"a": 10, "b": 7} and plan.strategy == "dict"
+    assert "b" in repr(plan) and "+4" in repr(plan)
+    for strategy, words in [({"b": 2}, "only adds rows"), ({"c": 5}, "unknown label 'c'"),
+                            ({"b": 4.5}, "must be an int"), ("under", "must be one of mean_ir, over")]:
+        with pytest.raises(ImbalanceError, match=words):
+            plan_label_counts({"a": 10, "b": 3}, strategy)
+    with pytest.raises(ImbalanceError, match="ratio must be >= 1"):
+        plan_label_counts({"a": 10, "b": 3}, "over", ratio=0.5)
+    with pytest.raises(ImbalanceError, match="carried by no row"):
+        label_plan(np.array([[1, 0], [1, 0]]))
+
+
+@given(arrays(np.int8, st.tuples(st.integers(2, 40), st.integers(1, 5)), elements=st.integers(0, 1)),
+       st.sampled_from(["mean_ir", 1.0, 2.5]), st.integers(0, 3))
+def test_ml_ros_meets_a_label_plan_by_cloning_rows_of_labels_below_target(Y, strategy, seed):
+    assume(Y.sum(axis=0).all())
+    sampler = MLROS(strategy="mean_ir" if strategy == "mean_ir" else "over",
+                    ratio=1.0 if strategy == "mean_ir" else strategy, random_state=seed)
+    X_res, Y_res = sampler.fit_resample(np.arange(len(Y))[:, None], Y)
+    n = len(Y)
+    np.testing.assert_array_equal(sampler.sample_indices_[:n], np.arange(n))
+    after = Y_res.sum(axis=0)
+    assert (after >= sampler.plan_.target_array).all()
+    assert sampler.label_counts_after_ == dict(zip(sampler.label_names_, after.tolist()))
+    counts = Y.sum(axis=0).astype(np.int64)
+    for row in sampler.sample_indices_[n:]:  # every clone carries a label still below its target
+        assert (Y[row].astype(bool) & (counts < sampler.plan_.target_array)).any()
+        counts += Y[row]
+
+
+@needs_shared
+def test_ml_ros_to_the_mean_ir_plan_on_yeast():
+    Y = label_columns("yeast")
+    plan = label_plan(Y)
+    assert plan.ratio == pytest.approx(7.197, abs=6e-4)
+    assert plan.targets["label_Class14"] == 253 and plan.targets["label_Class12"] == 1816  # ceil(1816 / MeanIR)
+    sampler = MLROS(strategy="mean_ir", random_state=0)
+    _, Y_res = sampler.fit_resample(np.zeros((len(Y), 1)), Y)
+    assert (Y_res.sum(axis=0).to_numpy() >= plan.target_array).all()
+    assert sampler.plan_ == plan and sampler.mean_ir_after_ < 4

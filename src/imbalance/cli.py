@@ -207,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="show the rows per class before and after resampling")
     _add_data_args(plan)
     _add_strategy_args(plan)
+    plan.add_argument("--labels", metavar="PATTERN",
+                      help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c); the plan "
+                           "is rows per label: --over RATIO (every label within RATIO:1 of the commonest), "
+                           "--targets label=N,..., or --method ml_ros (no label above the mean imbalance)")
     plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     resample = commands.add_parser("resample", help="write a resampled copy of the table")
@@ -219,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="add a column NAME with each row's position in the input (-1: a made-up row)")
     resample.add_argument("--labels", metavar="PATTERN",
                           help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c); "
-                               "resampled with --method ml_ros or ml_rus")
+                               "resampled with --method ml_ros, ml_rus or mlsmote, or to a label plan "
+                               "(--over RATIO, --targets label=N,...) by ML-ROS's cloning")
     resample.add_argument("--percentage", type=_percentage, default=25.0, metavar="P",
                           help="ml_ros / ml_rus: rows to add / delete, as a percentage of the rows (default 25)")
 
@@ -470,10 +475,48 @@ def _plan_json(plan: Plan, source: str) -> str:
     })
 
 
+def _label_strategy(args: argparse.Namespace) -> tuple[Any, float]:
+    """The label plan that --over, --targets or --method ml_ros asks for: (strategy, ratio)."""
+    if args.under is not None:
+        raise InputError("a multi-label table has no per-label under-sampling plan (a removed row takes all its "
+                         "labels with it); use --method ml_rus.")
+    if args.method == "ml_ros":
+        return "mean_ir", 1.0
+    if args.method is not None:
+        raise InputError(f"--method {args.method} has no label plan; imbalance resample ... --method {args.method} "
+                         "prints the MeanIR before and after. Plans: --over RATIO, --targets label=N,..., "
+                         "--method ml_ros.")
+    if args.targets is not None:
+        return args.targets, 1.0
+    return "over", args.over
+
+
+def _label_plan_json(plan: Any, source: str) -> str:
+    return json.dumps({"source": source, "strategy": plan.strategy, "ratio": plan.ratio,
+                       "before": {str(k): v for k, v in plan.counts.items()},
+                       "at_least": {str(k): v for k, v in plan.targets.items()}})
+
+
+def _plan_multilabel(args: argparse.Namespace, columns: list[str]) -> int:
+    from imbalance.multilabel import label_plan
+
+    strategy, ratio = _label_strategy(args)
+    df, source = _load(args, columns=columns, multilabel=True)
+    plan = label_plan(df[columns], strategy, ratio=ratio)
+    print(_label_plan_json(plan, source) if args.json else plan)
+    if args.method == "ml_ros" and not args.json:
+        print("ML-ROS (resample --method ml_ros) stops at these targets or at its budget of --percentage more rows "
+              "(default 25%), whichever comes first; resample --over or --targets meets a plan whatever it takes.")
+    return 0
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
+    columns = _label_columns(args)
+    if columns is not None:
+        return _plan_multilabel(args, columns)
     if args.method in MULTILABEL_METHODS:
-        raise InputError(f"--method {args.method} has no per-class plan; imbalance resample ... --method "
-                         f"{args.method} prints the MeanIR before and after.")
+        raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
+                         "--labels PATTERN or --target a,b,c.")
     if args.method is not None:  # a cleaning rule's counts are known only by running it
         df, source = _load(args)
         plan = _by_method(df, args)[0].plan_
@@ -551,12 +594,19 @@ def _resample_multilabel(args: argparse.Namespace, columns: list[str] | None) ->
     if columns is None:
         raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
                          "--labels PATTERN or --target a,b,c.")
-    if args.method not in MULTILABEL_METHODS:
-        raise InputError("a multi-label target is resampled with --method ml_ros, ml_rus or mlsmote.")
+    if args.method is not None and args.method not in MULTILABEL_METHODS:
+        raise InputError("a multi-label target is resampled with --method ml_ros, ml_rus or mlsmote, or to a label "
+                         "plan with --over RATIO or --targets label=N,....")
     from imbalance.multilabel import MLROS, MLRUS, MLSMOTE
 
+    planned = args.method is None
+    strategy, ratio = _label_strategy(args) if planned else (None, 1.0)
     df, _ = _load(args, multilabel=True)
-    if args.method == "mlsmote":
+    if planned:
+        sampler = MLROS(strategy=strategy, ratio=ratio, random_state=args.seed)
+        out, _ = sampler.fit_resample(df, df[columns])
+        rows = sampler.sample_indices_
+    elif args.method == "mlsmote":
         features = df.drop(columns=columns)
         sampler = MLSMOTE(k_neighbors=args.k_neighbors, random_state=args.seed)
         X_res, Y_res = sampler.fit_resample(features, df[columns])
@@ -570,8 +620,10 @@ def _resample_multilabel(args: argparse.Namespace, columns: list[str] | None) ->
             raise InputError(f"column {args.source_column!r} already exists; choose another --source-column.")
         out.insert(0, args.source_column, rows)
     write_table(out, args.output)
-    print(f"{args.method}: {len(df):,} -> {len(out):,} rows; MeanIR {sampler.mean_ir_before_:.3f} -> "
-          f"{sampler.mean_ir_after_:.3f}")
+    if planned:
+        print(sampler.plan_)
+    print(f"{args.method or 'ml_ros to the plan'}: {len(df):,} -> {len(out):,} rows; MeanIR "
+          f"{sampler.mean_ir_before_:.3f} -> {sampler.mean_ir_after_:.3f}")
     print(f"wrote {len(out):,} rows to {args.output}")
     return 0
 

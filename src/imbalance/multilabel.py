@@ -41,10 +41,11 @@ from imbalance._validation import (
     check_same_length,
     numeric_matrix,
 )
+from imbalance.planner import LabelPlan, plan_label_counts
 from imbalance.resample import take_rows
 from imbalance.samplers import ValueRows
 
-__all__ = ["LabelMeasures", "measures", "MLROS", "MLRUS", "MLSMOTE", "ml_ros", "ml_rus", "mlsmote"]
+__all__ = ["LabelMeasures", "measures", "label_plan", "MLROS", "MLRUS", "MLSMOTE", "ml_ros", "ml_rus", "mlsmote"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,32 @@ def measures(Y: Any) -> LabelMeasures:
     )
 
 
+def label_plan(Y: Any, strategy: Any = "mean_ir", *, ratio: float = 1.0) -> LabelPlan:
+    """How many rows every label of ``Y`` should carry after over-sampling
+    (:func:`imbalance.planner.plan_label_counts`; :class:`MLROS` with ``strategy=`` carries
+    it out).
+
+    Parameters
+    ----------
+    Y : array-like or DataFrame of shape (n_samples, n_labels), 0/1
+    strategy : {"mean_ir", "over"} or dict label -> rows, default="mean_ir"
+        ``"mean_ir"``: no label more imbalanced than the mean (IRLbl <= MeanIR);
+        ``"over"``: every label within ``ratio``:1 of the most frequent; a dict: those
+        labels' targets (DataFrame column names, or column positions for an array).
+    ratio : float, default=1.0
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.multilabel import label_plan
+    >>> Y = np.array([[1, 0]] * 8 + [[1, 1]] * 2)
+    >>> label_plan(Y, "over", ratio=2).targets
+    {'0': 10, '1': 5}
+    """
+    m = measures(Y)
+    return plan_label_counts(dict(zip(m.labels, m.counts.tolist())), strategy, ratio=ratio)
+
+
 class _MultilabelResampler(BaseEstimator):
     """One public ``fit_resample(X, Y)`` (validation, typing of the output) and one private hook
     per method, ``_positions(labels, irlbl, mean_ir, rng) -> row positions``, as the single-label
@@ -168,10 +195,12 @@ class _MultilabelResampler(BaseEstimator):
         before = measures(Y)  # refuses a label carried by no row, by its name
         labels = label_matrix(Y).astype(bool)
         check_same_length(labels.shape[0], X=X)
+        self.label_names_ = before.labels
         self.sample_indices_ = self._positions(labels, before.irlbl, before.mean_ir,
                                                check_random_state(self.random_state))
         self.mean_ir_before_ = before.mean_ir
         kept = labels[self.sample_indices_].sum(axis=0)
+        self.label_counts_after_ = dict(zip(before.labels, kept.tolist()))
         # infinite when a label lost every row (ML-RUS on tiny data can delete a rare label's
         # last row through the bag of a common label it shares the row with)
         self.mean_ir_after_ = float(np.mean(kept.max() / kept)) if kept.all() else float("inf")
@@ -191,10 +220,19 @@ class MLROS(_MultilabelResampler):
     closes once its label's IRLbl, counted again after every clone (a clone raises the count of
     every label it carries), is no longer above the MeanIR of the original data.
 
+    With ``strategy`` the budget gives way to a plan (:func:`label_plan`): the same rounds of
+    one clone per open bag, a bag for every label below its target, each closing when its
+    label carries at least its target, however many rows that takes.
+
     Parameters
     ----------
     percentage : float, default=25
         Rows to add, as a percentage of the rows given (the paper's P).
+    strategy : {None, "mean_ir", "over"} or dict label -> rows, default=None
+        None: the paper's rule and budget. Otherwise the targets of
+        ``label_plan(Y, strategy, ratio=ratio)`` are met instead and ``percentage`` is not used.
+    ratio : float, default=1.0
+        For ``strategy="over"``: every label within ``ratio``:1 of the most frequent one.
     random_state : int, numpy Generator or None, default=None
 
     Attributes
@@ -203,6 +241,12 @@ class MLROS(_MultilabelResampler):
         Positions of the result's rows in the input: every row once, in order, then the clones.
     mean_ir_before_, mean_ir_after_ : float
         MeanIR of the label matrix before and after.
+    label_names_ : list of str
+        The labels (column names of a DataFrame ``Y``, else positions).
+    label_counts_after_ : dict
+        Label -> rows carrying it after.
+    plan_ : LabelPlan or None
+        The plan met, with ``strategy``.
 
     Examples
     --------
@@ -216,7 +260,16 @@ class MLROS(_MultilabelResampler):
 
     _verb = "add"
 
+    def __init__(self, *, percentage: float = 25.0, strategy: Any = None, ratio: float = 1.0,
+                 random_state: Any = None) -> None:
+        super().__init__(percentage=percentage, random_state=random_state)
+        self.strategy = strategy
+        self.ratio = ratio
+
     def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
+        self.plan_ = None
+        if self.strategy is not None:
+            return self._planned_positions(labels, rng)
         counts = labels.sum(axis=0).astype(np.int64)
         bags = {int(l): np.flatnonzero(labels[:, l]) for l in np.flatnonzero(irlbl > mean_ir)}
         budget = self._budget(labels.shape[0])
@@ -230,6 +283,25 @@ class MLROS(_MultilabelResampler):
                 counts += labels[row]
                 budget -= 1
                 if counts.max() / counts[label] <= mean_ir:
+                    del bags[label]
+        return np.concatenate([np.arange(labels.shape[0]), np.asarray(clones, dtype=np.intp)])
+
+
+    def _planned_positions(self, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        counts = labels.sum(axis=0).astype(np.int64)
+        self.plan_ = plan_label_counts(dict(zip(self.label_names_, counts.tolist())), self.strategy, ratio=self.ratio)
+        targets = self.plan_.target_array
+        bags = {int(l): np.flatnonzero(labels[:, l]) for l in np.flatnonzero(counts < targets)}
+        clones = []
+        while bags:  # each clone raises its bag's label by one, so every bag closes
+            for label in list(bags):
+                if counts[label] >= targets[label]:  # reached through another label's clones
+                    del bags[label]
+                    continue
+                row = int(bags[label][rng.integers(bags[label].size)])
+                clones.append(row)
+                counts += labels[row]
+                if counts[label] >= targets[label]:
                     del bags[label]
         return np.concatenate([np.arange(labels.shape[0]), np.asarray(clones, dtype=np.intp)])
 

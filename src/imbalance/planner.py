@@ -26,7 +26,8 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["Plan", "plan", "plan_labels", "plan_from_counts", "power", "apportion", "Strategy"]
+__all__ = ["Plan", "plan", "plan_labels", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
+           "plan_label_counts"]
 
 Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 
@@ -410,4 +411,141 @@ def power(q: float, total: int | None = None) -> Callable[[dict], dict]:
         return dict(zip(counts, _power_targets(n, q, size).tolist()))
 
     targets.__name__ = f"power(q={q})"
+    return targets
+
+
+# ----------------------------------------------------------------------------- multi-label
+
+_LABEL_STRATEGIES = ("mean_ir", "over")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class LabelPlan:
+    """The least number of rows every label of a multi-label table should carry after
+    over-sampling.
+
+    A label plan only adds rows: a copied row raises the count of every label it carries, so
+    labels that share rows with the ones being raised end up above their target, and no plan
+    of exact counts could be met. Targets are lower bounds; what a sampler reached is in its
+    ``label_counts_after_``.
+
+    Attributes
+    ----------
+    labels : tuple of str
+    counts, targets : dict
+        Label -> rows carrying it, before and (at least) after.
+    strategy : {"mean_ir", "over", "dict"}
+    ratio : float or None
+        The largest IRLbl allowed after, for ``"over"``; the MeanIR before for ``"mean_ir"``.
+    """
+
+    labels: tuple
+    counts: dict
+    targets: dict
+    strategy: str
+    ratio: float | None = None
+
+    @property
+    def count_array(self) -> np.ndarray:
+        return np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
+
+    @property
+    def target_array(self) -> np.ndarray:
+        return np.fromiter(self.targets.values(), dtype=np.int64, count=len(self.targets))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LabelPlan):
+            return NotImplemented
+        return self.counts == other.counts and self.targets == other.targets
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        top = max(self.counts.values())
+        described = f"strategy={self.strategy!r}" + (f", ratio={self.ratio:g}" if self.ratio is not None else "")
+        width = max(5, *(len(str(label)) for label in self.labels))
+        num = max(8, *(len(str(v)) for v in (*self.counts.values(), *self.targets.values())))
+        # IRLbl at the target: against the most frequent label's count before (copies raise it too)
+        lines = [f"LabelPlan({described})",
+                 f"  {'label':<{width}}  {'before':>{num}}  {'at least':>{num}}  {'change':>{num + 1}}  "
+                 f"{'IRLbl before':>12}  {'at target':>9}"]
+        for label in self.labels:
+            before, after = self.counts[label], self.targets[label]
+            lines.append(f"  {label!s:<{width}}  {before:>{num}}  {after:>{num}}  {after - before:>+{num + 1}}  "
+                         f"{top / before:>12.2f}  {top / after:>9.2f}")
+        return "\n".join(lines)
+
+
+def plan_label_counts(counts: Mapping[Any, int], strategy: Any = "mean_ir", *, ratio: float = 1.0) -> LabelPlan:
+    r"""Plan the over-sampling of a multi-label table from its label counts.
+
+    With :math:`n_l` the rows carrying label :math:`l`, :math:`M = \max_l n_l` and the
+    imbalance ratio per label :math:`\mathrm{IRLbl}(l) = M / n_l` (Charte et al. 2015):
+
+    - ``"mean_ir"``: every label at most as imbalanced as the mean,
+      :math:`t_l = \max(n_l, \lceil M / \mathrm{MeanIR} \rceil)` with
+      :math:`\mathrm{MeanIR} = \frac1q \sum_l \mathrm{IRLbl}(l)`: the goal ML-ROS works
+      towards;
+    - ``"over"``: every label within ``ratio``:1 of the most frequent one,
+      :math:`t_l = \max(n_l, \lceil M / r \rceil)` (``ratio=1``: all as frequent as it);
+    - a dict label -> rows: those labels' targets (not below their counts), the others kept.
+
+    :math:`M` is the count before: copies of rows that carry the most frequent label raise it
+    too, and a plan fixed up front is what makes the targets reachable.
+
+    Parameters
+    ----------
+    counts : mapping
+        Label -> rows carrying it (positive ints), in the table's label order.
+    strategy : {"mean_ir", "over"} or dict, default="mean_ir"
+    ratio : float, default=1.0
+        For ``"over"``.
+
+    Returns
+    -------
+    LabelPlan
+    """
+    if not isinstance(counts, Mapping) or not counts:
+        raise InputTypeError("counts must be a non-empty mapping label -> rows carrying it.")
+    labels = tuple(counts)
+    values = np.array([counts[label] for label in labels])
+    if values.dtype.kind not in "iu" or (values < 1).any():
+        raise StrategyError(f"every label count must be a positive int, got {dict(counts)}; a label carried by no "
+                            "row cannot be planned for: drop its column.")
+    before = dict(zip(labels, values.tolist()))
+    top = int(values.max())
+    if isinstance(strategy, Mapping):
+        targets = _explicit_label_targets(strategy, before)
+        return LabelPlan(labels, before, targets, "dict")
+    if strategy not in _LABEL_STRATEGIES:
+        raise StrategyError(f"a label plan's strategy must be one of {', '.join(_LABEL_STRATEGIES)} or a dict "
+                            f"label -> rows, got {strategy!r}.")
+    if strategy == "mean_ir":
+        limit = float(np.mean(top / values))
+    else:
+        limit = check_ratio(ratio)
+    # ceil(M / limit) with a tolerance, so that a label already at the limit is not raised by
+    # a rounding error (M / (M / n) can come out as n + 1e-13)
+    floor = math.ceil(top / limit - 1e-9)
+    targets = {label: max(n, floor) for label, n in before.items()}
+    return LabelPlan(labels, before, targets, strategy, limit)
+
+
+def _explicit_label_targets(explicit: Mapping, counts: dict) -> dict:
+    lookup = {str(label): label for label in counts}
+    targets = dict(counts)
+    for key, value in explicit.items():
+        label = key if key in counts else lookup.get(str(key))
+        if label is None:
+            raise StrategyError(f"unknown label {key!r} in the targets; the labels are {', '.join(map(str, counts))}.")
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise StrategyError(f"target for label {key!r} must be an int (rows carrying it after), got {value!r}.")
+        if value < counts[label]:
+            raise StrategyError(
+                f"target for label {key!r} is {value} rows but {counts[label]} already carry it; a label plan only "
+                "adds rows (removing rows of one label removes others' too): use ML-RUS to under-sample."
+            )
+        if value > MAX_ROWS:
+            raise StrategyError(f"target for label {key!r} is {value} rows, more than any table can hold.")
+        targets[label] = int(value)
     return targets
