@@ -28,6 +28,7 @@ from imbalance._validation import (
     check_random_state,
     check_same_length,
     fmt_label,
+    n_rows,
     numeric_matrix,
     to_python,
 )
@@ -76,7 +77,9 @@ class ValueRows:
     base: np.ndarray
 
     def append_to(self, X: Any, rows: np.ndarray) -> Any:
-        kept = take_rows(X, rows)
+        # Every input row in order (MLSMOTE, ROSE keep them all): one copy, by the concatenation
+        every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
+        kept = X if every_row else take_rows(X, rows)
         if isinstance(X, pd.DataFrame):
             new = {c: new_column(self.values[:, j], X[c].dtype) for j, c in enumerate(X.columns)}
             frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
