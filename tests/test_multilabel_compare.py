@@ -176,6 +176,22 @@ def test_every_cell_fits_on_its_training_part_only(result):
     assert (none["n_fit"] == none["n_train"]).all()
 
 
+def test_resampling_before_splitting_would_leak_and_compare_does_not():
+    # Pure noise: nothing can be learnt. ML-ROS before the split puts clones of the rarest
+    # label's rows on both sides, and a forest "finds" them; inside the folds it cannot.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 5)), columns=list("abcde"))
+    Y = pd.DataFrame((rng.random((600, 3)) < [0.4, 0.1, 0.05]).astype(int), columns=["p", "q", "r"])
+    X_leaky, Y_leaky = MLROS(random_state=0).fit_resample(X, Y)
+    P = np.zeros(Y_leaky.shape)
+    for train, test in FoldPlan.multilabel(Y_leaky, n_splits=3, random_state=0).split(X_leaky, Y_leaky):
+        forest = RandomForestClassifier(100, random_state=0).fit(X_leaky.iloc[train], Y_leaky.iloc[train])
+        P[test] = label_probabilities(forest, X_leaky.iloc[test])
+    assert skm.average_precision_score(Y_leaky["r"], P[:, 2]) > 0.5
+    ours = imbalance.compare(X, Y, strategies=["ml_ros"], models=["random_forest"], cv=3)
+    assert ours.per_label.set_index("label").loc["r", "average_precision"] < 0.1  # about the prevalence
+
+
 def test_rebalancing_raises_macro_f1_of_the_linear_model(result):
     s = result.summary.set_index(["strategy", "model"])
     for strategy in ("class_weight", "ml_ros", "mlsmote", "threshold"):
