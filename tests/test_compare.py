@@ -75,6 +75,7 @@ def test_every_output_file_is_produced_and_valid(small_result, tmp_path):
     written = write_report(small_result, tmp_path, source="churn")
     names = sorted(p.name for p in written)
     assert names == ["calibration.png", "metrics.png", "pr_curves.png", "report.html", "results.csv", "summary.csv"]
+    assert "<section id='answer'>" in (tmp_path / "report.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
     results = pd.read_csv(tmp_path / "results.csv")
     assert len(results) == 3 * 3 and {"average_precision", "brier_corrected"} <= set(results.columns)
@@ -110,6 +111,8 @@ def test_cli_compare_on_the_demo(tmp_path):
                      "--progress", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "under_3:1" in result.stdout and "*" in result.stdout
+    assert result.stdout.startswith("The answer (3 folds x 1 repeat(s), corrected resampled t-test, 95%):")
+    assert "- average precision: best" in result.stdout and "- f1: best" in result.stdout
     assert "fitting strategy x model x fold" in result.stderr  # the progress bar
     assert (out / "report.html").exists() and (out / "summary.csv").exists()
 
@@ -121,6 +124,7 @@ def test_cli_compare_on_the_demo(tmp_path):
         (["--strategies", "nope"], "unknown strategy 'nope'"),
         (["--folds", "1"], "--folds: must be an int >= 2, got 1"),
         (["--models", "svm"], "unknown model 'svm'"),
+        (["--decide-by", "accuracy"], "unknown metric 'accuracy' in --decide-by"),
     ],
 )
 def test_cli_compare_bad_input(tmp_path, args, words):

@@ -27,7 +27,7 @@ LAYERS = {
     "metrics": 6,
     "ensemble": 7,
     "model_selection": 8,
-    "comparison": 9, "strategies": 9, "multilabel_comparison": 9,
+    "comparison": 9, "strategies": 9, "multilabel_comparison": 9, "answer": 9,
     "report": 10,
     "cli": 11,
 }

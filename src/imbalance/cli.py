@@ -251,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--metrics", type=_names, metavar="M,...",
                          help="metrics shown in the terminal, comma-separated (default: " + ", ".join(TERMINAL_METRICS)
                               + "); the files hold every metric")
+    compare.add_argument("--rank-by", metavar="METRIC",
+                         help="the ranking metric the answer is about (default: average_precision; "
+                              "multi-label: average_precision_macro)")
+    compare.add_argument("--decide-by", metavar="METRIC",
+                         help="the decision metric the answer is about (default: f1; multi-label: f1_macro)")
     compare.add_argument("--folds", type=_int_at_least(2), default=5,
                          help="k of stratified k-fold (default 5)")
     compare.add_argument("--repeats", type=_int_at_least(1), default=1,
@@ -637,16 +642,21 @@ def _cmd_weights(args: argparse.Namespace) -> int:
     return 0
 
 
-def _metric_tables(summary: pd.DataFrame, metrics: Sequence[str], best: dict, title: str, width: int) -> list:
+def _metric_tables(summary: pd.DataFrame, metrics: Sequence[str], best: dict, title: str, width: int,
+                   ties: dict | None = None) -> list:
     """The summary as (title, rich table) pairs of strategy, model and as many metric columns
     as fit in ``width``: one table when it fits, else one per group of metrics, so that no
-    cell is cut."""
+    cell is cut. The best cell per metric is marked ``*``, cells tied with it ``=``."""
     from rich import box
     from rich.table import Table
 
+    ties = ties or {}
+
     def cell(i: int, m: str) -> str:
         text = f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}"
-        return f"[bold]{text}*[/bold]" if best.get(m) == i else text
+        if best.get(m) == i:
+            return f"[bold]{text}*[/bold]"
+        return f"{text}=" if (summary.at[i, "strategy"], summary.at[i, "model"]) in ties.get(m, ()) else text
 
     def column_width(m: str) -> int:
         plain = [len(f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}*") for i in summary.index]
@@ -700,6 +710,7 @@ def _input_inside(path: Path | None, folder: Path) -> bool:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from imbalance.answer import DEFAULT_QUESTIONS, answer, tie_marks
     from imbalance.comparison import compare
     from imbalance.metrics import METRICS, MULTILABEL_METRICS
     from imbalance.model_selection import FoldPlan
@@ -715,6 +726,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     unknown = [m for m in shown if m not in known]
     if unknown:
         raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
+    default_rank, default_decide = DEFAULT_QUESTIONS[columns is not None]
+    questions = (args.rank_by or default_rank, args.decide_by or default_decide)
+    for option, metric in zip(("--rank-by", "--decide-by"), questions):
+        if metric not in known:
+            raise ParameterError(f"unknown metric {metric!r} in {option}; choose from {', '.join(known)}.")
     if _input_inside(args.file, args.out):
         raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
                          "choose another --out.")
@@ -748,9 +764,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds,
                          n_jobs=args.n_jobs, random_state=args.seed, k_neighbors=args.k_neighbors, progress=update)
     summary = result.summary
-    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best"
+    verdicts = answer(result, questions)
     width = _terminal_width()
-    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width):
+    _rich_print(f"The answer ({args.folds} folds x {args.repeats} repeat(s), corrected resampled t-test, 95%):",
+                width=width)
+    for verdict in verdicts:
+        _rich_print("- " + verdict.sentence(), width=width)
+    print()
+    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best, = tied with it"
+    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
+                                         tie_marks(verdicts)):
         _rich_print(heading, width=width)
         _rich_print(table, width=width)
     settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "rows": len(df)}
@@ -758,7 +781,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         settings["label column"] = args.target
     else:
         settings["label columns"] = ", ".join(map(str, columns))
-    written = write_report(result, args.out, source=source, settings=settings)
+    written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
     print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
     return 0
 

@@ -7,6 +7,7 @@ multi-label problems score every label and report the macro average.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,9 @@ __all__ = [
     "correct_prior",
     "multilabel_scores",
     "per_label_scores",
+    "paired_difference",
+    "Difference",
+    "LOWER_IS_BETTER",
     "METRICS",
     "MULTILABEL_METRICS",
 ]
@@ -271,3 +275,77 @@ def multilabel_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) ->
         "subset_accuracy": float(np.mean((pred == y).all(axis=1))),
         "brier": float(np.mean((p - y) ** 2)),
     }
+
+
+#: Metrics where a smaller value is the better one (losses, error rates).
+LOWER_IS_BETTER = frozenset({"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss"})
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The paired difference ``a - b`` of two cells' scores over the same folds, and how sure
+    it is (see :func:`paired_difference`)."""
+
+    mean: float
+    low: float
+    high: float
+    t: float
+    p_value: float
+    df: int
+    confidence: float
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval leaves out 0 (``p_value < 1 - confidence``)."""
+        return self.p_value < 1 - self.confidence
+
+
+def paired_difference(a: Any, b: Any, *, n_train: float, n_test: float, confidence: float = 0.95) -> Difference:
+    r"""Corrected resampled t-test of the difference between two models scored on the same folds.
+
+    Nadeau and Bengio (2003): with :math:`d_j = a_j - b_j` over the :math:`J` folds (repeats x
+    folds), :math:`\bar d` their mean and :math:`\hat\sigma^2` their sample variance,
+
+    .. math::
+
+        t = \frac{\bar d}{\sqrt{\left(\frac{1}{J} + \frac{n_2}{n_1}\right)\hat\sigma^2}}
+
+    with :math:`J - 1` degrees of freedom, where :math:`n_1` and :math:`n_2` are the rows of a
+    training and a validation part. The plain paired t-test (:math:`1/J` alone) treats the folds
+    as independent, but their training parts overlap, so it finds differences that are not
+    there; the :math:`n_2 / n_1` term widens the interval for that (Bouckaert and Frank 2004
+    recommend it with 10 repeats of 10 folds; with fewer folds the test is conservative).
+
+    Parameters
+    ----------
+    a, b : array-like of shape (J,)
+        Scores of the two cells on the same folds, in the same order.
+    n_train, n_test : float
+        Rows of a training part and of a validation part (means over folds).
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    Difference
+        The mean difference, its two-sided interval, ``t``, the two-sided p-value and the
+        degrees of freedom. Identical scores give ``t = 0``, ``p = 1``; a constant nonzero
+        difference ``p = 0``.
+    """
+    from scipy import stats
+
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 1 or a.size < 2:
+        raise InputError(f"a and b must be paired scores of the same >= 2 folds, got shapes {a.shape} and {b.shape}.")
+    if not (0 < confidence < 1) or n_train <= 0 or n_test <= 0:
+        raise ParameterError("confidence must be in (0, 1) and n_train, n_test positive.")
+    d = a - b
+    J = d.size
+    mean = float(d.mean())
+    scale = float(np.sqrt((1 / J + n_test / n_train) * d.var(ddof=1)))
+    quantile = float(stats.t.ppf(0.5 + confidence / 2, J - 1))
+    if scale == 0:
+        t, p = (0.0, 1.0) if mean == 0 else (float(np.copysign(np.inf, mean)), 0.0)
+    else:
+        t = mean / scale
+        p = float(2 * stats.t.sf(abs(t), J - 1))
+    return Difference(mean, mean - quantile * scale, mean + quantile * scale, t, p, J - 1, confidence)

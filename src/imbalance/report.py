@@ -186,18 +186,24 @@ def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("averag
     return _figure_png(fig)
 
 
-def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS) -> str:
+def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS, ties: dict | None = None) -> str:
     summary = result.summary
     best = best_cells(summary, metrics)
+    ties = ties or {}
     head = "".join(f"<th>{html.escape(m)}</th>" for m in ("strategy", "model", *metrics))
     body = []
     for i, row in summary.iterrows():
         cells = [f"<td>{html.escape(str(row['strategy']))}</td>", f"<td>{html.escape(str(row['model']))}</td>"]
         for m in metrics:
             text = f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_sd']:.3f}"
-            cells.append(f"<td class='best'>{text}</td>" if best.get(m) == i else f"<td>{text}</td>")
+            if best.get(m) == i:
+                cells.append(f"<td class='best'>{text}</td>")
+            elif (row["strategy"], row["model"]) in ties.get(m, ()):
+                cells.append(f"<td class='tie'>{text} =</td>")
+            else:
+                cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"<table class='sortable'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _multilabel_findings(result: ComparisonResult) -> list[str]:
@@ -272,7 +278,7 @@ def _labels_html(result: ComparisonResult) -> str:
              f"{m.n_labelsets} distinct labelsets, {m.n_unlabelled} rows without a label")
     cells = "".join(f"<tr><td>{html.escape(str(label))}</td><td>{count}</td><td>{ir:.2f}</td></tr>"
                     for label, count, ir in zip(m.labels, m.counts, m.irlbl))
-    return (f"<h2>Labels</h2><p>{html.escape(facts)}.</p><table><thead><tr><th>label</th><th>rows</th>"
+    return (f"<h2>Labels</h2><p>{html.escape(facts)}.</p><table class='sortable'><thead><tr><th>label</th><th>rows</th>"
             f"<th>IRLbl</th></tr></thead><tbody>{cells}</tbody></table>")
 
 
@@ -294,14 +300,51 @@ def check_report_folder(out: Path) -> None:
     check_output_folder(out)
 
 
+#: Click a column's header to sort the table by it (numbers by value, the rest by text; a
+#: second click reverses). Inline, so the page needs nothing from the network.
+_SORT_SCRIPT = """
+document.querySelectorAll("table.sortable th").forEach((th, column) => {
+  th.style.cursor = "pointer";
+  th.title = "sort by this column";
+  th.addEventListener("click", () => {
+    const body = th.closest("table").tBodies[0];
+    const rows = Array.from(body.rows);
+    const key = r => { const t = r.cells[column].textContent; const v = parseFloat(t); return isNaN(v) ? t : v; };
+    const up = th.dataset.order !== "up";
+    rows.sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1); });
+    th.dataset.order = up ? "up" : "down";
+    rows.forEach(r => body.appendChild(r));
+  });
+});
+"""
+
+
+def _answer_html(verdicts: list) -> str:
+    """The answer section: one sentence per question, then how it was decided."""
+    if not verdicts:
+        return ""
+    items = "".join(f"<li>{html.escape(v.sentence())}</li>" for v in verdicts)
+    confidence = verdicts[0].difference.confidence if verdicts[0].difference else 0.95
+    return (f"<section id='answer'><h2>The answer</h2><ul>{items}</ul>"
+            f"<p class='how'>Best mean over folds per metric; the baseline is the same model as it is "
+            f"(strategy 'none'). Differences are paired fold by fold and tested with the corrected resampled "
+            f"t-test of Nadeau and Bengio (2003), which allows for the overlap of training parts; intervals are "
+            f"{confidence:.0%}. A cell is tied with the best when its difference from it is within noise "
+            f"(marked = in the table).</p></section>")
+
+
 def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance compare", source: str = "",
-                 settings: dict | None = None) -> list[Path]:
+                 settings: dict | None = None, verdicts: list | None = None) -> list[Path]:
     """Write results.csv, summary.csv, PNG plots and report.html as the folder ``out``.
 
     All or nothing: the files are written into a temporary folder beside ``out``, which then
     replaces ``out`` (a folder holding an earlier report, or nothing; see
-    :func:`check_report_folder`). Returns the paths of the files written.
+    :func:`check_report_folder`). ``verdicts``: the answer to show first (default:
+    :func:`imbalance.answer.answer` of ``result``). Returns the paths of the files written.
     """
+    from imbalance.answer import answer, tie_marks
+
+    verdicts = answer(result) if verdicts is None else verdicts
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -341,20 +384,25 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }}
-table {{ border-collapse: collapse; font-size: 0.85em; }} td, th {{ border: 1px solid #ccc; padding: 3px 6px; }}
+table {{ border-collapse: collapse; font-size: 0.85em; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 6px; white-space: nowrap; }}
 th {{ background: #f3f3f3; }} td.best {{ font-weight: bold; background: #e6f4e6; }}
+td.tie {{ background: #f2f8f2; }} #answer {{ background: #f7f7fb; border: 1px solid #dde; padding: 0.2em 1em; }}
+.how {{ color: #555; font-size: 0.85em; }}
 img {{ max-width: 100%; }} figure {{ margin: 1.5em 0; }} figcaption {{ color: #666; font-size: 0.8em; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
+{_answer_html(verdicts)}
 <p>Data: {html.escape(source)}. Every strategy and model was scored on the same folds; resampling and
 preprocessing were fitted on each fold's training part only, and validation rows were scored as they are.
 Values are means ± standard deviations over folds; the best per metric is highlighted.</p>
 <h2>Settings</h2><ul>{settings_html}</ul>
 <h2>Strategies</h2><ul>{strategies}</ul>
-{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline)}
+{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline, tie_marks(verdicts))}
 <h2>What it shows</h2><ul>{findings}</ul>
 <p>{_MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE}</p>
 <h2>Plots</h2>{figures}
+<script>{_SORT_SCRIPT}</script>
 </body></html>
 """
     put("report.html", page.encode())

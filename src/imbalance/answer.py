@@ -1,0 +1,143 @@
+"""The answer to a comparison: the best cell per metric, whether it beats the baseline, and
+which cells are within noise of it.
+
+Every cell of :func:`imbalance.compare` is scored on the same folds, so two cells' scores pair
+up fold by fold; :func:`imbalance.metrics.paired_difference` (the corrected resampled t-test
+of Nadeau and Bengio 2003) says how sure a difference is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from imbalance._validation import ParameterError
+from imbalance.comparison import ComparisonResult
+from imbalance.metrics import LOWER_IS_BETTER, Difference, paired_difference
+
+__all__ = ["Verdict", "answer", "tie_marks", "DEFAULT_QUESTIONS"]
+
+#: (ranking metric, decision metric) asked about by default, single-label and multi-label.
+DEFAULT_QUESTIONS = {False: ("average_precision", "f1"), True: ("average_precision_macro", "f1_macro")}
+#: The cell every other is measured against, per model: the model as it is.
+_BASELINE_STRATEGY = {"mlp": "mlp_bce"}  # the multi-label MLP's plain loss; single-label has no plain MLP
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the comparison says about one metric.
+
+    Attributes
+    ----------
+    metric : str
+    best : (strategy, model)
+        The cell with the best mean over folds.
+    best_mean : float
+    baseline : (strategy, model) or None
+        ``none`` with the best cell's model, or, where that model has no such cell (a balanced
+        ensemble, the MLP), the best ``none`` cell; None when ``none`` did not run.
+    baseline_mean : float or None
+    difference : Difference or None
+        Best minus baseline, fold by fold (for a loss, a negative difference is a gain).
+    ties : list of ((strategy, model), mean, Difference)
+        Cells whose difference from the best is within noise (not significant), best first.
+    """
+
+    metric: str
+    best: tuple
+    best_mean: float
+    baseline: tuple | None
+    baseline_mean: float | None
+    difference: Difference | None
+    ties: list = field(default_factory=list)
+
+    @property
+    def beats_baseline(self) -> bool:
+        return self.difference is not None and self.difference.significant and self.best != self.baseline
+
+    def sentence(self) -> str:
+        """The verdict in one plain sentence."""
+        name = self.metric.replace("_", " ")
+        cell = f"{self.best[0]} / {self.best[1]}"
+        text = f"{name}: best {cell} {self.best_mean:.3f}"
+        if self.baseline is None:
+            text += " (no 'none' cell to compare with)"
+        elif self.baseline == self.best:
+            text += ", which is the model as it is: no strategy beats doing nothing"
+        else:
+            d = self.difference
+            verdict = "a real difference" if d.significant else "within noise"
+            text += (f"; against {self.baseline[0]} / {self.baseline[1]} {self.baseline_mean:.3f}: "
+                     f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}], p = {d.p_value:.3g}, {verdict}")
+        if self.ties:
+            shown = ", ".join(f"{s} / {m} {mean:.3f}" for (s, m), mean, _ in self.ties[:4])
+            more = f" and {len(self.ties) - 4} more" if len(self.ties) > 4 else ""
+            text += f". Tied with it (within noise): {shown}{more}"
+        return text + "."
+
+
+def _scores(results: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Cells as columns, (repeat, fold) as rows."""
+    return results.pivot_table(index=["repeat", "fold"], columns=["strategy", "model"], values=metric, sort=False)
+
+
+def answer(result: ComparisonResult, metrics: tuple[str, ...] | None = None, *,
+           confidence: float = 0.95) -> list[Verdict]:
+    """A :class:`Verdict` per metric: the best cell, the baseline, the difference, the ties.
+
+    Parameters
+    ----------
+    result : ComparisonResult
+    metrics : tuple of str, optional
+        Default: average precision (ranking) and F1 (the decision at each cell's threshold);
+        their macro averages for a label matrix.
+    confidence : float, default=0.95
+        Of the intervals; a difference is significant when its interval leaves out 0.
+    """
+    metrics = DEFAULT_QUESTIONS[result.multilabel] if metrics is None else tuple(metrics)
+    unknown = [m for m in metrics if m not in result.results.columns]
+    if unknown:
+        raise ParameterError(f"unknown metric(s) {unknown} for this comparison; choose from {', '.join(result.metrics)}.")
+    n_train, n_test = float(result.results["n_train"].mean()), float(result.results["n_test"].mean())
+    verdicts = []
+    for metric in metrics:
+        scores = _scores(result.results, metric)
+        means = scores.mean()
+        lower = metric in LOWER_IS_BETTER
+        valid = means.dropna()
+        if valid.empty:
+            continue
+        best = valid.idxmin() if lower else valid.idxmax()
+
+        def versus(other, scores=scores, best=best):
+            pair = scores[[best, other]].dropna()
+            if len(pair) < 2:
+                return None
+            return paired_difference(pair[best], pair[other], n_train=n_train, n_test=n_test, confidence=confidence)
+
+        model = best[1]
+        candidates = [(_BASELINE_STRATEGY.get(model, "none"), model)]
+        plain = [c for c in valid.index if c[0] == "none"]
+        if plain:
+            candidates.append(min(plain, key=valid.get) if lower else max(plain, key=valid.get))
+        baseline = next((c for c in candidates if c in valid.index), None)
+        ties = []
+        for other in valid.index:
+            if other == best:
+                continue
+            d = versus(other)
+            if d is not None and not d.significant:
+                ties.append((other, float(valid[other]), d))
+        ties.sort(key=lambda item: item[1], reverse=not lower)
+        verdicts.append(Verdict(
+            metric, best, float(valid[best]), baseline,
+            None if baseline is None else float(valid[baseline]),
+            None if baseline is None or baseline == best else versus(baseline), ties,
+        ))
+    return verdicts
+
+
+def tie_marks(verdicts: list[Verdict]) -> dict[str, set]:
+    """Metric -> the cells tied with that metric's best, for marking tables."""
+    return {v.metric: {cell for cell, _, _ in v.ties} for v in verdicts}
