@@ -74,7 +74,8 @@ def test_every_output_file_is_produced_and_valid(small_result, tmp_path):
 
     written = write_report(small_result, tmp_path, source="churn")
     names = sorted(p.name for p in written)
-    assert names == ["calibration.png", "metrics.png", "pr_curves.png", "report.html", "results.csv", "summary.csv"]
+    assert names == ["answer.json", "calibration.png", "metrics.png", "pr_curves.png", "report.html", "results.csv",
+                     "summary.csv"]
     assert "<section id='answer'>" in (tmp_path / "report.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary files left
     results = pd.read_csv(tmp_path / "results.csv")
@@ -151,7 +152,7 @@ def test_multiclass_labels(tmp_path):
     result = compare(X, y, strategies=["none", "under_1:1"], models=["logreg"], cv=3)
     assert result.results["balanced_accuracy"].between(0, 1).all() and len(result.classes) == 3
     written = write_report(result, tmp_path)
-    assert {p.name for p in written} == {"results.csv", "summary.csv", "metrics.png", "report.html"}
+    assert {p.name for p in written} == {"results.csv", "summary.csv", "metrics.png", "report.html", "answer.json"}
 
 
 def test_smote_strategy_synthesises_on_the_training_part_only():

@@ -28,7 +28,7 @@ LAYERS = {
     "ensemble": 7,
     "model_selection": 8,
     "comparison": 9, "strategies": 9, "multilabel_comparison": 9, "answer": 9,
-    "report": 10,
+    "report": 10, "deploy": 10,
     "cli": 11,
 }
 TOP = {"__init__", "__main__"}  # the package's front door may import anything

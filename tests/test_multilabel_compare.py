@@ -242,7 +242,8 @@ def test_the_report_shows_labels_and_per_label_plots(result, tmp_path):
 
     written = write_report(result, tmp_path / "r", source="synthetic")
     names = sorted(p.name for p in written)
-    assert names == ["metrics.png", "per_label.csv", "per_label.png", "report.html", "results.csv", "summary.csv"]
+    assert names == ["answer.json", "metrics.png", "per_label.csv", "per_label.png", "report.html", "results.csv",
+                     "summary.csv"]
     assert matplotlib.image.imread(tmp_path / "r" / "per_label.png").ndim == 3
     page = (tmp_path / "r" / "report.html").read_text()
     assert "MeanIR" in page and "rarest" in page and "F1 rises on" in page and "class='best'" in page

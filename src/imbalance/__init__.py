@@ -54,8 +54,10 @@ _LAZY = {
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
+    "RecipeClassifier": "imbalance.deploy",
+    "load": "imbalance.deploy",
 }
-_SUBMODULES = ("cleaning", "combine", "comparison", "datasets", "ensemble", "metrics", "multilabel",
+_SUBMODULES = ("answer", "cleaning", "combine", "comparison", "datasets", "deploy", "ensemble", "metrics", "multilabel",
                "multilabel_comparison", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
                "torch")
 
@@ -129,5 +131,7 @@ __all__ = [
     "compare",
     "ComparisonResult",
     "write_report",
+    "RecipeClassifier",
+    "load",
     "OutputError",
 ]

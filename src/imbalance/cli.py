@@ -267,6 +267,29 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
                          help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
                               "whole (default: imbalance-report)")
+    fit = commands.add_parser(
+        "fit", help="fit one strategy x model on all the data and save it (default: the answer of the last compare)")
+    _add_data_args(fit)
+    fit.add_argument("--labels", metavar="PATTERN",
+                     help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c)")
+    fit.add_argument("--strategy", metavar="S", help="a compare strategy (default: the one --from's answer names)")
+    fit.add_argument("--model", metavar="M", help="a compare model (default: the one --from's answer names)")
+    fit.add_argument("--from", dest="from_report", type=Path, default=Path("imbalance-report"), metavar="DIR",
+                     help="a compare report whose answer (the best cell by its decision metric) is fitted when "
+                          "--strategy is not given (default: imbalance-report)")
+    fit.add_argument("--threshold", type=float, metavar="T",
+                     help="binary: decide positive where the model's probability is >= T, instead of the recipe's")
+    fit.add_argument("--seed", type=_seed, help="seed of resampling and model (default: the report's, or 0)")
+    fit.add_argument("--k-neighbors", type=_int_at_least(1), metavar="K",
+                     help="of the SMOTE-family strategies (default: the report's, or 5)")
+    fit.add_argument("-o", "--output", type=Path, required=True, metavar="MODEL",
+                     help="the model file to write (joblib; load it with imbalance.load)")
+
+    predict = commands.add_parser("predict", help="score a table with a saved model: probabilities and decisions")
+    predict.add_argument("model_file", type=Path, metavar="MODEL", help="a file written by imbalance fit")
+    _add_data_args(predict)
+    predict.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                         help="the scored table: the input's columns, then probabilities and decisions")
     return parser
 
 
@@ -776,13 +799,101 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                                          tie_marks(verdicts)):
         _rich_print(heading, width=width)
         _rich_print(table, width=width)
-    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "rows": len(df)}
+    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "k_neighbors": args.k_neighbors,
+                "rows": len(df)}
     if columns is None:
         settings["label column"] = args.target
     else:
-        settings["label columns"] = ", ".join(map(str, columns))
+        settings["label columns"] = list(map(str, columns))
     written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
     print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
+    return 0
+
+
+def _recipe_from_report(folder: Path) -> tuple[dict, dict]:
+    """The decision verdict and the settings of the compare report in ``folder``."""
+    path = folder / "answer.json"
+    if not path.is_file():
+        raise InputError(f"no compare answer in {folder} ({path.name} is missing); run imbalance compare first "
+                         "(--out DIR), or give --strategy and --model.")
+    try:
+        record = json.loads(path.read_text())
+        verdict, settings = record["verdicts"][-1], record["settings"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise InputError(f"{path} is not a compare answer; run imbalance compare again.") from None
+    return verdict, settings
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from imbalance.deploy import RecipeClassifier, save
+
+    if args.output.is_dir():
+        raise OutputError(f"-o {args.output} is a folder; give a file name for the model.")
+    settings, verdict = {}, None
+    if args.strategy is None:
+        if args.model is not None:
+            raise InputError("--model needs --strategy; or give neither, to fit the answer of --from.")
+        verdict, settings = _recipe_from_report(args.from_report)
+        strategy, model = verdict["best"]
+        if args.labels is None and "label columns" in settings and args.target == "LABEL":
+            args.target = ",".join(settings["label columns"])
+        elif args.target == "LABEL" and "label column" in settings:
+            args.target = settings["label column"]
+    else:
+        strategy, model = args.strategy, args.model or "logreg"
+    seed = args.seed if args.seed is not None else int(settings.get("seed", 0))
+    k_neighbors = args.k_neighbors or int(settings.get("k_neighbors", 5))
+    columns = _label_columns(args)
+    df, source = _load(args, multilabel=columns is not None)
+    target = columns if columns is not None else args.target
+    X, y = df.drop(columns=target), df[target]
+    fitted = RecipeClassifier(strategy, model, threshold=args.threshold, random_state=seed,
+                              k_neighbors=k_neighbors).fit(X, y)
+    model = fitted.model_name_
+    info = {"strategy": strategy, "model": model, "source": source, "rows": len(df), "seed": seed,
+            "target": target}
+    if verdict is not None:
+        info["answer"] = {"report": str(args.from_report), **verdict}
+    save(fitted, args.output, info=info)
+    how = (f"the answer of {args.from_report}/: best {verdict['metric']} {verdict['best_mean']:.3f}"
+           if verdict is not None else "as asked")
+    threshold = fitted.threshold_
+    shown = ("" if threshold is None else
+             f"; threshold {threshold:.4g}" if np.ndim(threshold) == 0 else
+             f"; thresholds {', '.join(f'{t:.3g}' for t in threshold)}")
+    print(f"fitted {strategy} / {model} on {len(df):,} rows ({how}){shown}")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from imbalance.deploy import load
+
+    model = load(args.model_file)
+    if args.output.is_dir():
+        raise OutputError(f"-o {args.output} is a folder; give a file name for the scored table.")
+    if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
+        raise InputError("the output file is the input file; write to a new file.")
+    df, _ = _load(args, multilabel=True)  # the label column may be there or not
+    proba, decisions = model.predict_proba(df), model.predict(df)
+    if model.multilabel_:
+        added = {**{f"proba_{c}": proba[:, j] for j, c in enumerate(model.classes_)},
+                 **{f"decision_{c}": decisions[:, j] for j, c in enumerate(model.classes_)}}
+    elif model.positive_class_ is not None:
+        positive = int(np.flatnonzero(model.classes_ == model.positive_class_)[0])
+        added = {"proba": proba[:, positive], "decision": decisions}
+    else:
+        added = {**{f"proba_{c}": proba[:, j] for j, c in enumerate(model.classes_)}, "decision": decisions}
+    taken = [c for c in added if c in df.columns]
+    if taken:
+        raise InputError(f"the table already has column(s) {taken}; rename them before scoring.")
+    out = df.assign(**added)
+    write_table(out, args.output)
+    what = (f"{len(model.classes_)} labels" if model.multilabel_ else
+            f"positive class {to_python(model.positive_class_)}" if model.positive_class_ is not None else
+            f"{len(model.classes_)} classes")
+    print(f"scored {len(out):,} rows with {model.info_.get('strategy')} / {model.info_.get('model')} ({what})")
+    print(f"wrote {args.output}")
     return 0
 
 
@@ -792,6 +903,8 @@ _COMMANDS = {
     "resample": _cmd_resample,
     "weights": _cmd_weights,
     "compare": _cmd_compare,
+    "fit": _cmd_fit,
+    "predict": _cmd_predict,
 }
 
 

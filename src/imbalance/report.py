@@ -26,7 +26,7 @@ __all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRIC
 #: Every file a report may hold. An existing folder with nothing else in it is a report and
 #: may be replaced; any other file in it stops the run before it starts.
 REPORT_FILES = ("results.csv", "summary.csv", "per_label.csv", "metrics.png", "pr_curves.png", "calibration.png",
-                "per_label.png", "report.html")
+                "per_label.png", "report.html", "answer.json")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
 HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected")
@@ -333,6 +333,26 @@ def _answer_html(verdicts: list) -> str:
             f"(marked = in the table).</p></section>")
 
 
+def _answer_json(verdicts: list, source: str, settings: dict | None) -> str:
+    """The answer as data, for ``imbalance fit --from`` (which fits the decision metric's best
+    cell) and for scripts."""
+    import json
+
+    def difference(d):
+        return None if d is None else {"mean": d.mean, "low": d.low, "high": d.high, "t": d.t,
+                                       "p_value": d.p_value, "df": d.df, "confidence": d.confidence}
+
+    return json.dumps({
+        "format": "imbalance.answer/1",
+        "source": source,
+        "settings": {str(k): v for k, v in (settings or {}).items()},
+        "verdicts": [{"metric": v.metric, "best": list(v.best), "best_mean": v.best_mean,
+                      "baseline": None if v.baseline is None else list(v.baseline), "baseline_mean": v.baseline_mean,
+                      "difference": difference(v.difference), "beats_baseline": v.beats_baseline,
+                      "ties": [{"cell": list(cell), "mean": mean} for cell, mean, _ in v.ties]} for v in verdicts],
+    }, indent=2, default=float)
+
+
 def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance compare", source: str = "",
                  settings: dict | None = None, verdicts: list | None = None) -> list[Path]:
     """Write results.csv, summary.csv, PNG plots and report.html as the folder ``out``.
@@ -378,7 +398,9 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
         f"<li><b>{html.escape(s)}</b>: {html.escape(recipes[s].description)}</li>"
         for s in dict.fromkeys(result.summary["strategy"])
     )
-    settings_html = "".join(f"<li>{html.escape(str(k))}: {html.escape(str(v))}</li>" for k, v in (settings or {}).items())
+    settings_html = "".join(
+        f"<li>{html.escape(str(k))}: {html.escape(', '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))}</li>"
+        for k, v in (settings or {}).items())
     findings = "".join(f"<li>{html.escape(n)}</li>" for n in _findings(result))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -406,6 +428,7 @@ Values are means ± standard deviations over folds; the best per metric is highl
 </body></html>
 """
     put("report.html", page.encode())
+    put("answer.json", _answer_json(verdicts, source, settings).encode())
     with atomic_folder(out) as staging:
         for name, data in files.items():
             (staging / name).write_bytes(data)

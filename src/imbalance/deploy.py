@@ -1,0 +1,202 @@
+"""A model to take home: one compare cell (strategy x model) fitted on all the data, saved,
+loaded, and used to score new rows.
+
+:class:`RecipeClassifier` is the estimator a cell of :func:`imbalance.compare` fits, as a
+scikit-learn classifier: the preprocessing, the rebalancing inside, the model, the prior
+correction of its probabilities and the cell's decision rule (its tuned threshold, if any).
+Fitted on a fold's training part with the cell's seed it gives exactly that cell's scores;
+:func:`save` and :func:`load` keep it on disk.
+
+Saved with joblib (pickle), not skops: skops loads only types it is told to trust, which
+would have to list every estimator a recipe can hold (our samplers, the balanced ensembles,
+the PyTorch MLP's network), and it has no support for torch modules. Pickle runs code when it
+loads, so load only files you made or trust, as with any scikit-learn model saved by joblib.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from imbalance import __version__
+from imbalance._io import atomic_path
+from imbalance._labels import encode_labels, label_matrix
+from imbalance._validation import InputError, ParameterError
+from imbalance.comparison import MODELS, cell_model
+from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
+from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
+
+__all__ = ["RecipeClassifier", "save", "load", "FORMAT"]
+
+#: What a saved model file says it is (checked on load).
+FORMAT = "imbalance.model/1"
+
+
+class RecipeClassifier(ClassifierMixin, BaseEstimator):
+    """One strategy x model of :func:`imbalance.compare` as a classifier.
+
+    Parameters
+    ----------
+    strategy : str, default="none"
+        A name of :data:`imbalance.strategies.STRATEGIES` (or, for a label matrix,
+        :data:`imbalance.strategies.MULTILABEL_STRATEGIES`).
+    model : str, default="logreg"
+        A model of the comparison (ignored by strategies that fit a model of their own).
+    threshold : float, optional
+        Binary only: the decision threshold on the model's own positive-class probability,
+        instead of the recipe's (0.5, or the one tuned on inner folds by ``threshold``).
+    random_state : int, default=0
+        The seed of the resampling and the model (a compare cell uses
+        ``random_state + 1000 * repeat + fold``).
+    k_neighbors : int, default=5
+        Of the SMOTE-family and MLSMOTE strategies.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels, sorted (label names for a label matrix).
+    positive_class_ : label or None
+        Binary: the class the threshold is about, the minority one (as in ``compare``).
+    threshold_ : float, ndarray of shape (n_labels,), or None
+        The decision threshold(s) on the uncorrected probabilities; None for multi-class
+        (the most probable class).
+    pipeline_ : the fitted estimator of the cell
+    model_name_ : str
+        The model fitted (the strategy's own, for one that fits a model of its own).
+    multilabel_ : bool
+
+    Notes
+    -----
+    ``predict_proba`` gives probabilities for the class frequencies of the data it was fitted
+    on (the prior correction of :class:`~imbalance.model_selection.PriorCorrectedClassifier`;
+    for a label matrix, every label's probability as the model gives it). ``predict`` applies
+    the cell's decision rule to the model's own probabilities, as ``compare`` scored it.
+    """
+
+    def __init__(self, strategy: str = "none", model: str = "logreg", *, threshold: float | None = None,
+                 random_state: int = 0, k_neighbors: int = 5) -> None:
+        self.strategy = strategy
+        self.model = model
+        self.threshold = threshold
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+    def fit(self, X: Any, y: Any) -> "RecipeClassifier":
+        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+        self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        self.multilabel_ = np.ndim(y) == 2 and np.shape(y)[1] > 1
+        recipes, models = (MULTILABEL_STRATEGIES, MULTILABEL_MODELS) if self.multilabel_ else (STRATEGIES, MODELS)
+        if self.strategy not in recipes:
+            raise ParameterError(f"unknown strategy {self.strategy!r}; choose from {', '.join(recipes)}.")
+        recipe = recipes[self.strategy]
+        if recipe.model is None and self.model not in models:
+            raise ParameterError(f"unknown model {self.model!r}; choose from {', '.join(models)}.")
+        model_name = self.model_name_ = recipe.model or self.model
+        if self.multilabel_:
+            self.classes_ = np.asarray([str(c) for c in y.columns] if isinstance(y, pd.DataFrame)
+                                       else [f"label_{j}" for j in range(np.shape(y)[1])])
+            targets, self.positive_class_ = label_matrix(y, name="y").astype(np.int64), None
+            self.pipeline_ = multilabel_cell_model(frame, recipe, model_name, self.random_state,
+                                                   k_neighbors=self.k_neighbors)
+        else:
+            labels = encode_labels(y)
+            self.classes_ = labels.classes
+            targets = labels.codes.astype(np.int64)
+            binary = labels.classes.size == 2
+            # compare's coding: for binary labels the minority class is code 1, the positive one
+            self._flipped = binary and labels.counts[1] > labels.counts[0]
+            if self._flipped:
+                targets = 1 - targets
+            self.positive_class_ = labels.classes[0 if self._flipped else 1] if binary else None
+            self.pipeline_ = cell_model(frame, recipe, model_name, self.random_state, k_neighbors=self.k_neighbors)
+        self.pipeline_.fit(frame, targets)
+        self._tuned = recipe.tune_threshold
+        if self.threshold is not None:
+            if self.multilabel_ or self.classes_.size != 2:
+                raise ParameterError("threshold= is for binary labels; a label matrix takes the recipe's thresholds.")
+            self.threshold_ = float(self.threshold)
+        elif self._tuned:
+            self.threshold_ = self.pipeline_.threshold_
+        else:
+            self.threshold_ = None if (not self.multilabel_ and self.classes_.size > 2) else 0.5
+        self.n_samples_fit_ = len(frame)
+        return self
+
+    def _fitted(self) -> Any:
+        """The pipeline that holds the model (inside the threshold tuner, for ``threshold``)."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.estimator_ if self._tuned else self.pipeline_
+
+    def _frame(self, X: Any) -> pd.DataFrame:
+        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+        missing = [c for c in self.feature_names_in_ if c not in frame.columns]
+        if missing:
+            raise InputError(f"X lacks the column(s) {missing[:8]} the model was fitted on; give the same columns.")
+        return frame[list(self.feature_names_in_)]
+
+    def _in_label_order(self, proba: np.ndarray) -> np.ndarray:
+        """Columns in code order -> in the order of ``classes_``."""
+        return proba[:, ::-1] if getattr(self, "_flipped", False) else proba
+
+    def predict_proba_uncorrected(self, X: Any) -> np.ndarray:
+        """The model's own probabilities (the ones the decision threshold applies to)."""
+        pipeline, frame = self._fitted(), self._frame(X)
+        if self.multilabel_:
+            return pipeline.predict_proba(frame)
+        return self._in_label_order(pipeline[-1].predict_proba_uncorrected(pipeline[:-1].transform(frame)))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities for the class frequencies of the training data (columns in the
+        order of ``classes_``); every label's probability for a label matrix."""
+        pipeline, frame = self._fitted(), self._frame(X)
+        if self.multilabel_:
+            return pipeline.predict_proba(frame)
+        return self._in_label_order(pipeline.predict_proba(frame))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The cell's decisions: the positive class where its uncorrected probability reaches
+        ``threshold_``; the most probable class (multi-class); a 0/1 matrix (label matrix)."""
+        proba = self.predict_proba_uncorrected(X)
+        if self.multilabel_:
+            return (proba >= self.threshold_).astype(int)
+        if self.threshold_ is None:
+            return self.classes_[proba.argmax(axis=1)]
+        positive = int(np.flatnonzero(self.classes_ == self.positive_class_)[0])
+        return np.where(proba[:, positive] >= self.threshold_, self.classes_[positive], self.classes_[1 - positive])
+
+
+def save(model: RecipeClassifier, path: str | Path, *, info: dict | None = None) -> Path:
+    """Write a fitted model and what it is to ``path`` (joblib; all or nothing)."""
+    check_is_fitted(model, "pipeline_")
+    path = Path(path)
+    record = {"format": FORMAT, "imbalance": __version__, "created": datetime.datetime.now().isoformat(timespec="seconds"),
+              "info": dict(info or {}), "model": model}
+    with atomic_path(path) as tmp:
+        joblib.dump(record, tmp)
+    return path
+
+
+def load(path: str | Path) -> RecipeClassifier:
+    """A model written by :func:`save` (or ``imbalance fit``); its ``info_`` says how it was made.
+
+    Loading runs pickle: load only files you made or trust.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path} is not a file; give the path `imbalance fit -o` wrote.")
+    try:
+        record = joblib.load(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same plain answer
+        raise InputError(f"{path} is not a model saved by imbalance ({type(exc).__name__}).") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise InputError(f"{path} is not a model saved by imbalance (format {FORMAT}).")
+    model = record["model"]
+    model.info_ = {"imbalance": record["imbalance"], "created": record["created"], **record["info"]}
+    return model
