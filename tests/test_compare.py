@@ -174,3 +174,12 @@ def test_binary_positive_class_is_the_minority_whatever_its_label():
         result = compare(X, labels, strategies=["none"], models=["logreg"], cv=3)
         assert result.classes[1] in ("churned", 0)
         np.testing.assert_allclose(result.results["average_precision"], reference.results["average_precision"])
+
+
+def test_a_threshold_cell_scored_from_its_none_cell_s_fit_equals_one_fitted_alone(small_result):
+    X, y = load_churn(return_X_y=True)
+    alone = compare(X, y, strategies=["threshold"], models=["logreg"], cv=3, random_state=0)
+    merged = small_result.results.query("strategy == 'threshold'").reset_index(drop=True)
+    pd.testing.assert_frame_equal(merged.drop(columns="seconds"), alone.results.drop(columns="seconds"))
+    pooled = small_result.predictions[("threshold", "logreg")]
+    pd.testing.assert_frame_equal(pooled, alone.predictions[("threshold", "logreg")])

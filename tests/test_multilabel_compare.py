@@ -293,3 +293,12 @@ def test_on_emotions_every_default_strategy_runs_and_thresholds_raise_macro_f1()
     assert set(default_strategies(multilabel=True)) == set(s.index)
     assert s.loc["threshold", "f1_macro_mean"] > s.loc["none", "f1_macro_mean"]
     assert np.isfinite(result.summary.filter(like="_mean").to_numpy()).all()
+
+
+def test_a_threshold_cell_scored_from_its_none_cell_s_fit_equals_one_fitted_alone(result):
+    X, Y = label_problem()
+    alone = imbalance.compare(X, Y, strategies=["threshold"], models=["logreg"], cv=3, random_state=0)
+    merged = result.results.query("strategy == 'threshold' and model == 'logreg'").reset_index(drop=True)
+    pd.testing.assert_frame_equal(merged.drop(columns="seconds"), alone.results.drop(columns="seconds"))
+    table = result.per_label.query("strategy == 'threshold' and model == 'logreg'")
+    np.testing.assert_allclose(table["f1"], alone.per_label["f1"])

@@ -53,7 +53,7 @@ from imbalance.strategies import (
 from imbalance.tables import make_sampler
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies",
-           "preprocessor"]
+           "preprocessor", "longest_first", "threshold_partners"]
 
 
 def preprocessor(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
@@ -94,7 +94,7 @@ def _mlp(X: pd.DataFrame, seed: int) -> Pipeline:
     from imbalance.torch.estimator import MLPClassifier
 
     return Pipeline([("prep", preprocessor(X, scale=True)),
-                     ("model", MLPClassifier((64,), epochs=20, random_state=seed))])
+                     ("model", MLPClassifier((64,), epochs=20, batch_size=256, random_state=seed))])
 
 
 def _balanced_ensemble(make: Callable[[int], Any]) -> Callable[[pd.DataFrame, int], Pipeline]:
@@ -198,7 +198,12 @@ def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k
 
 
 def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
-              k_neighbors: int):
+              k_neighbors: int, tuned: Recipe | None = None):
+    """Fit one cell on its training part and score its validation part: a list of (row, test,
+    proba, corrected). With ``tuned`` (the ``threshold`` recipe, given to the ``none`` cell of
+    the same model and fold) the fitted model is scored a second time at the threshold tuned on
+    inner folds of the training part: the ``threshold`` cell, without fitting its final model
+    again (it would be this one)."""
     start = time.perf_counter()
     model = cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
     model.fit(X.iloc[train], codes[train])
@@ -208,16 +213,26 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
     proba, corrected = corrector.predict_proba_uncorrected(features), corrector.predict_proba(features)
     if k == 2:
         proba, corrected = proba[:, 1], corrected[:, 1]
-
     y_test = codes[test]
-    row = {"strategy": recipe.name, "model": model_name, "repeat": repeat, "fold": fold,
-           "n_train": len(train), "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
-    row.update(evaluate(y_test, proba, threshold=threshold))
-    scored = evaluate(y_test, corrected, threshold=threshold)
-    row["brier_corrected"] = scored["brier"]
-    row["log_loss_corrected"] = scored["log_loss"]
-    row["seconds"] = time.perf_counter() - start
-    return row, test, proba, corrected
+
+    def scored(name: str, threshold: float, seconds: float) -> dict:
+        row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
+               "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
+        row.update(evaluate(y_test, proba, threshold=threshold))
+        on_true_prior = evaluate(y_test, corrected, threshold=threshold)
+        row["brier_corrected"] = on_true_prior["brier"]
+        row["log_loss_corrected"] = on_true_prior["log_loss"]
+        row["seconds"] = seconds
+        return row
+
+    fitted = time.perf_counter() - start
+    out = [(scored(recipe.name, threshold, fitted), test, proba, corrected)]
+    if tuned is not None:
+        start = time.perf_counter()
+        tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
+        threshold = float(tuner.tune(X.iloc[train], codes[train]))
+        out.append((scored(tuned.name, threshold, fitted + time.perf_counter() - start), test, proba, corrected))
+    return out
 
 
 #: Strategies' methods that interpolate between a row and its k_neighbors nearest of its class.
@@ -249,6 +264,37 @@ def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, r
             f"over-samples in each training part, but class {fmt_label(classes[code])} has only {rows} in "
             f"training part {number}; {fix}use fewer folds, or leave {name!r} out of the strategies."
         )
+
+
+#: Rough cost of a cell, relative to a logistic regression: what ``longest_first`` sorts by.
+_MODEL_COST = {"logreg": 1, "mlp": 12, "easy_ensemble": 6, "balanced_bagging": 8, "rusboost": 6, "balanced_rf": 3}
+
+
+def threshold_partners(cells: list) -> dict[int, int]:
+    """Position of a ``none`` cell -> position of the ``threshold`` cell of the same model,
+    repeat and fold: a threshold cell is its none cell with a tuned threshold, so where both
+    run the none cell tunes it too and the model is fitted once."""
+    position_of = {(recipe.name, model, repeat, fold): i for i, (recipe, model, repeat, fold, *_) in enumerate(cells)}
+    partners = {}
+    for i, (recipe, model, repeat, fold, *_) in enumerate(cells):
+        plain = position_of.get(("none", model, repeat, fold))
+        if recipe.tune_threshold and recipe.model is None and plain is not None:
+            partners[plain] = i
+    return partners
+
+
+def longest_first(cells: list, tuned_by: dict | None = None) -> list[int]:
+    """Positions of ``cells`` (recipe, model, ...), the costliest first: with a pool of
+    workers, starting the long cells (tuned thresholds, MLPs, forests) early keeps the last
+    worker from finishing alone long after the others (longest-processing-time scheduling).
+    ``tuned_by``: cells that also tune a threshold (costing about twice as much again)."""
+    tuned_by = tuned_by or {}
+
+    def cost(i: int) -> float:
+        recipe, model = cells[i][0], cells[i][1]
+        return _MODEL_COST.get(model, 8) * (4 if recipe.tune_threshold else 3 if i in tuned_by else 1)
+
+    return sorted(range(len(cells)), key=lambda i: -cost(i))
 
 
 def compare(
@@ -357,31 +403,36 @@ def compare(
         for m in ([STRATEGIES[s].model] if STRATEGIES[s].model else model_names)
         for i, (train, test) in enumerate(splits)
     ]
+    tuned_by = threshold_partners(cells)
+    merged = set(tuned_by.values())
+    order = [i for i in longest_first(cells, tuned_by) if i not in merged]
     jobs = (
-        delayed(_run_cell)(frame, codes, train, test, strategy, model, repeat, fold,
-                           random_state + 1000 * repeat + fold, k, k_neighbors)
-        for strategy, model, repeat, fold, train, test in cells
+        delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
+                           random_state + 1000 * repeat + fold, k, k_neighbors,
+                           cells[tuned_by[i]][0] if i in tuned_by else None)
+        for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
     )
-    rows, predictions = [], {}
-    for done, (row, test, proba, corrected) in enumerate(
-        Parallel(n_jobs=n_jobs, return_as="generator")(jobs), start=1
-    ):
-        rows.append(row)
-        if row["repeat"] == 0:
-            key = (row["strategy"], row["model"])
-            predictions.setdefault(key, []).append((test, proba, corrected))
-        if progress is not None:
-            progress(done, len(cells))
+    rows, predictions, done = [None] * len(cells), {}, 0
+    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+        for at, (row, test, proba, corrected) in zip((position, tuned_by.get(position)), outputs):
+            rows[at] = row
+            if row["repeat"] == 0:
+                key = (row["strategy"], row["model"])
+                predictions.setdefault(key, []).append((row["fold"], test, proba, corrected))
+            done += 1
+            if progress is not None:
+                progress(done, len(cells))
 
     results = pd.DataFrame(rows)
     metric_columns = wanted + ["brier_corrected", "log_loss_corrected"]
     grouped = results.groupby(["strategy", "model"], sort=False)[metric_columns]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
     pooled = {}
-    for key, parts in predictions.items():
-        index = np.concatenate([t for t, _, _ in parts])
-        proba = np.concatenate([p for _, p, _ in parts])
-        corrected = np.concatenate([c for _, _, c in parts])
+    for key in dict.fromkeys((row["strategy"], row["model"]) for row in rows):  # in the table's order
+        parts = sorted(predictions[key], key=lambda part: part[0])
+        index = np.concatenate([t for _, t, _, _ in parts])
+        proba = np.concatenate([p for _, _, p, _ in parts])
+        corrected = np.concatenate([c for _, _, _, c in parts])
         order = np.argsort(index)
         frame_pred = pd.DataFrame({"y_true": codes[index[order]]})
         if proba.ndim == 1:

@@ -341,6 +341,14 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
         return proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba
 
     def fit(self, X: Any, y: Any, **fit_params: Any) -> "ThresholdTunedClassifier":
+        self.tune(X, y, **fit_params)
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+        return self
+
+    def tune(self, X: Any, y: Any, **fit_params: Any) -> float | np.ndarray:
+        """Choose ``threshold_`` on the inner folds of ``X, y`` and return it, without the
+        final refit: for a caller that already holds ``estimator`` fitted on ``X, y`` (the
+        refit would be the same model) and wants only the threshold."""
         Y = np.asarray(y)
         multilabel = self.multilabel_ = Y.ndim == 2
         if not multilabel and np.unique(Y).size != 2:
@@ -363,8 +371,7 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
             ])
         else:
             self.threshold_ = best_threshold(positive, oof, metric=self.metric, cost_ratio=self.cost_ratio)[0]
-        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
-        return self
+        return self.threshold_
 
     def predict_proba(self, X: Any) -> Any:
         check_is_fitted(self, "estimator_")

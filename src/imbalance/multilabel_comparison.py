@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline
 
 from imbalance._labels import label_matrix
 from imbalance._validation import InputError, LabelError, ParameterError, check_int, check_same_length
-from imbalance.comparison import ComparisonResult, preprocessor
+from imbalance.comparison import ComparisonResult, longest_first, preprocessor, threshold_partners
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
 from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
@@ -91,20 +91,34 @@ def multilabel_cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed
 
 
 def _run_cell(X: pd.DataFrame, Y: np.ndarray, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int,
-              seed: int, k_neighbors: int):
+              seed: int, k_neighbors: int, tuned: Recipe | None = None):
+    """Fit one cell and score it: a list of (row, per-label scores, test, proba); with
+    ``tuned`` (see :func:`imbalance.comparison`'s cells) also the threshold cell of the same
+    fit."""
     start = time.perf_counter()
     model = multilabel_cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
     model.fit(X.iloc[train], Y[train])
     thresholds = np.asarray(model.threshold_, dtype=float) if recipe.tune_threshold else np.full(Y.shape[1], 0.5)
     pipeline = model.estimator_ if recipe.tune_threshold else model
     proba = pipeline.predict_proba(X.iloc[test])
-    row = {"strategy": recipe.name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
-           "n_fit": pipeline[-1].n_samples_fit_, "n_test": len(test)}
-    row.update(multilabel_scores(Y[test], proba, threshold=thresholds))
-    row["seconds"] = time.perf_counter() - start
-    per_label = per_label_scores(Y[test], proba, threshold=thresholds)
-    per_label["threshold"] = thresholds
-    return row, per_label, test, proba
+
+    def scored(name: str, thresholds: np.ndarray, seconds: float):
+        row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
+               "n_fit": pipeline[-1].n_samples_fit_, "n_test": len(test)}
+        row.update(multilabel_scores(Y[test], proba, threshold=thresholds))
+        row["seconds"] = seconds
+        per_label = per_label_scores(Y[test], proba, threshold=thresholds)
+        per_label["threshold"] = thresholds
+        return row, per_label, test, proba
+
+    fitted = time.perf_counter() - start
+    out = [scored(recipe.name, thresholds, fitted)]
+    if tuned is not None:
+        start = time.perf_counter()
+        tuner = multilabel_cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
+        thresholds = np.asarray(tuner.tune(X.iloc[train], Y[train]), dtype=float)
+        out.append(scored(tuned.name, thresholds, fitted + time.perf_counter() - start))
+    return out
 
 
 def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str], k_neighbors: int) -> None:
@@ -225,30 +239,38 @@ def compare_multilabel(
         for m in ([MULTILABEL_STRATEGIES[s].model] if MULTILABEL_STRATEGIES[s].model else model_names)
         for i, (train, test) in enumerate(splits)
     ]
+    tuned_by = threshold_partners(cells)
+    merged = set(tuned_by.values())
+    order = [i for i in longest_first(cells, tuned_by) if i not in merged]
     jobs = (
         delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
-                           random_state + 1000 * repeat + fold, k_neighbors)
-        for recipe, model, repeat, fold, train, test in cells
+                           random_state + 1000 * repeat + fold, k_neighbors,
+                           cells[tuned_by[i]][0] if i in tuned_by else None)
+        for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
     )
-    rows, label_rows, pooled = [], [], {}
-    for done, (row, per_label, test, proba) in enumerate(Parallel(n_jobs=n_jobs, return_as="generator")(jobs),
-                                                         start=1):
-        rows.append(row)
-        for j, name in enumerate(names):
-            label_rows.append({"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"],
-                               "fold": row["fold"], "label": name,
-                               **{key: float(values[j]) for key, values in per_label.items()}})
-        if row["repeat"] == 0:
-            pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
-        if progress is not None:
-            progress(done, len(cells))
+    rows, label_rows, pooled, done = [None] * len(cells), [None] * len(cells), {}, 0
+    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+        for at, (row, per_label, test, proba) in zip((position, tuned_by.get(position)), outputs):
+            rows[at] = row
+            label_rows[at] = [
+                {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
+                 "label": name, **{key: float(values[j]) for key, values in per_label.items()}}
+                for j, name in enumerate(names)
+            ]
+            if row["repeat"] == 0:
+                pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
+            done += 1
+            if progress is not None:
+                progress(done, len(cells))
+    label_rows = [entry for cell in label_rows for entry in cell]
 
     results = pd.DataFrame(rows)
     grouped = results.groupby(["strategy", "model"], sort=False)[wanted]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
     per_label = _per_label_summary(pd.DataFrame(label_rows), label_measures)
     predictions = {}
-    for key, parts in pooled.items():
+    for key in dict.fromkeys((row["strategy"], row["model"]) for row in rows):  # in the table's order
+        parts = pooled[key]
         index = np.concatenate([t for t, _ in parts])
         order = np.argsort(index)
         proba = np.concatenate([p for _, p in parts])[order]

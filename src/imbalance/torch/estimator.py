@@ -15,7 +15,6 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import ParameterError
@@ -122,21 +121,26 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         torch.random.set_rng_state(torch_state)
 
         weights = np.ones(len(X), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
-        data = TensorDataset(torch.from_numpy(X), targets, torch.from_numpy(weights))
+        features, row_weights = torch.from_numpy(X), torch.from_numpy(weights)
         if self.sampler == "balanced":
             sampler = (MultilabelBalancedSampler(Y, seed=seed) if self.multilabel_
                        else ClassBalancedSampler(labels.codes, strategy="over", seed=seed))
-            loader = DataLoader(data, batch_size=self.batch_size, sampler=sampler)
         else:
             sampler = None
-            loader = DataLoader(data, batch_size=self.batch_size, shuffle=True, generator=generator)
         row_loss = self._row_loss(Y if self.multilabel_ else None)
         optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         self.network_.train()
         for epoch in range(self.epochs):
+            # An epoch's row order, cut into batches and gathered by index: what a DataLoader over
+            # these tensors gives (shuffled by ``generator``, or drawn by the sampler), without its
+            # per-row collation, which costs more than the network on a table this small.
             if sampler is not None:
                 sampler.set_epoch(epoch)
-            for xb, yb, wb in loader:
+                order = torch.as_tensor(list(sampler), dtype=torch.int64)
+            else:
+                order = torch.randperm(len(X), generator=generator)
+            for batch in order.split(self.batch_size):
+                xb, yb, wb = features[batch], targets[batch], row_weights[batch]
                 optimizer.zero_grad()
                 (row_loss(self.network_(xb), yb) * wb).sum().div(wb.sum()).backward()
                 optimizer.step()
