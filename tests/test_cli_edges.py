@@ -86,7 +86,8 @@ def test_a_report_folder_never_mixes_two_runs(tmp_path, churn_csv, multiclass_cs
                  "--out", out, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     # multi-class data has no precision-recall plot: the first run's plot must be gone
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.png", "report.html", "results.csv", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["answer.json", "metrics.png", "report.html", "results.csv",
+                                                     "summary.csv"]
     assert "three.csv" in (out / "report.html").read_text()
     assert leftovers(tmp_path) == []
 

@@ -192,7 +192,9 @@ _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accur
                 "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
                 "log_loss_corrected": "log loss corr.", "average_precision_macro": "AP macro",
                 "average_precision_micro": "AP micro", "roc_auc_macro": "ROC AUC macro", "f1_micro": "F1 micro",
-                "hamming_loss": "Hamming", "subset_accuracy": "subset acc."}
+                "hamming_loss": "Hamming", "subset_accuracy": "subset acc.", "ece": "ECE",
+                "ece_corrected": "ECE corr.", "brier_sigmoid": "Brier sigm.", "brier_isotonic": "Brier iso.",
+                "brier_temperature": "Brier temp."}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--metrics", type=_names, metavar="M,...",
                          help="metrics shown in the terminal, comma-separated (default: " + ", ".join(TERMINAL_METRICS)
                               + "); the files hold every metric")
+    compare.add_argument("--calibrate", type=_names, metavar="M,...",
+                         help="also map every cell's probabilities by these methods (sigmoid, isotonic, temperature), "
+                              "fitted out of fold on its training part, and score them (about 3 more fits per cell)")
     compare.add_argument("--rank-by", metavar="METRIC",
                          help="the ranking metric the answer is about (default: average_precision; "
                               "multi-label: average_precision_macro)")
@@ -282,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--from", dest="from_report", type=Path, default=Path("imbalance-report"), metavar="DIR",
                      help="a compare report whose answer (the best cell by its decision metric) is fitted when "
                           "--strategy is not given (default: imbalance-report)")
+    fit.add_argument("--calibrate", choices=("sigmoid", "isotonic", "temperature"), metavar="M",
+                     help="give probabilities mapped by M (sigmoid, isotonic, temperature), fitted out of fold, "
+                          "instead of the prior correction")
     fit.add_argument("--threshold", type=float, metavar="T",
                      help="binary: decide positive where the model's probability is >= T, instead of the recipe's")
     fit.add_argument("--seed", type=_seed, help="seed of resampling and model (default: the report's, or 0)")
@@ -747,7 +755,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     columns = _label_columns(args)
     if columns is None:
         shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
-        known = (*METRICS, "brier_corrected", "log_loss_corrected")
+        known = (*METRICS, "brier_corrected", "log_loss_corrected", "ece_corrected",
+                 *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")))
     else:
         shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
         known = MULTILABEL_METRICS
@@ -793,8 +802,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             ))
             task = bar.add_task("fitting strategy x model x fold", total=None)
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
-        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds,
-                         n_jobs=args.n_jobs, random_state=args.seed, k_neighbors=args.k_neighbors, progress=update)
+        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=args.n_jobs,
+                         random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
+                         progress=update)
     summary = result.summary
     verdicts = answer(result, questions)
     width = _terminal_width()
@@ -856,8 +866,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     df, source = _load(args, multilabel=columns is not None)
     target = columns if columns is not None else args.target
     X, y = df.drop(columns=target), df[target]
-    fitted = RecipeClassifier(strategy, model, threshold=args.threshold, random_state=seed,
-                              k_neighbors=k_neighbors).fit(X, y)
+    fitted = RecipeClassifier(strategy, model, threshold=args.threshold, calibration=args.calibrate,
+                              random_state=seed, k_neighbors=k_neighbors).fit(X, y)
     model = fitted.model_name_
     info = {"strategy": strategy, "model": model, "source": source, "rows": len(df), "seed": seed,
             "target": target}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,14 @@ from imbalance.ensemble import (
     RUSBoostClassifier,
 )
 from imbalance.metrics import METRICS, evaluate
-from imbalance.model_selection import FoldPlan, PriorCorrectedClassifier, ThresholdTunedClassifier
+from imbalance.model_selection import (
+    CALIBRATION_METHODS,
+    FoldPlan,
+    PriorCorrectedClassifier,
+    ProbabilityCalibrator,
+    ThresholdTunedClassifier,
+    out_of_fold_proba,
+)
 from imbalance.strategies import (
     MODEL_NAMES,
     STRATEGIES,
@@ -197,8 +204,27 @@ def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k
     return model
 
 
+def _calibrated_scores(X, codes, train, test_proba, y_test, recipe: Recipe, model_name: str, seed: int, k: int,
+                       k_neighbors: int, methods: tuple, threshold: float) -> dict:
+    """Brier, log loss and ECE of the validation probabilities after each calibration
+    method, fitted on out-of-fold probabilities of the training part (3 inner folds of the
+    same recipe: rebalancing inside, before the map)."""
+    base = cell_model(X, replace(recipe, tune_threshold=False), model_name, seed, k_neighbors=k_neighbors)
+    oof = out_of_fold_proba(base, X.iloc[train], codes[train], cv=3, random_state=seed,
+                            proba=lambda fitted, part: fitted[-1].predict_proba_uncorrected(fitted[:-1].transform(part)))
+    if k == 2:
+        oof = oof[:, 1]
+    out = {}
+    for method in methods:
+        calibrated = ProbabilityCalibrator(method).fit(oof, codes[train]).transform(test_proba)
+        scored = evaluate(y_test, calibrated, threshold=threshold)
+        out.update({f"brier_{method}": scored["brier"], f"log_loss_{method}": scored["log_loss"],
+                    f"ece_{method}": scored["ece"]})
+    return out
+
+
 def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
-              k_neighbors: int, tuned: Recipe | None = None):
+              k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = ()):
     """Fit one cell on its training part and score its validation part: a list of (row, test,
     proba, corrected). With ``tuned`` (the ``threshold`` recipe, given to the ``none`` cell of
     the same model and fold) the fitted model is scored a second time at the threshold tuned on
@@ -222,16 +248,22 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         on_true_prior = evaluate(y_test, corrected, threshold=threshold)
         row["brier_corrected"] = on_true_prior["brier"]
         row["log_loss_corrected"] = on_true_prior["log_loss"]
+        row["ece_corrected"] = on_true_prior["ece"]
         row["seconds"] = seconds
         return row
 
+    calibrated = {}
+    if calibration:
+        calibrated = _calibrated_scores(X, codes, train, proba, y_test, recipe, model_name, seed, k, k_neighbors,
+                                        calibration, threshold)
     fitted = time.perf_counter() - start
-    out = [(scored(recipe.name, threshold, fitted), test, proba, corrected)]
+    out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, corrected)]
     if tuned is not None:
         start = time.perf_counter()
         tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
         threshold = float(tuner.tune(X.iloc[train], codes[train]))
-        out.append((scored(tuned.name, threshold, fitted + time.perf_counter() - start), test, proba, corrected))
+        row = scored(tuned.name, threshold, fitted + time.perf_counter() - start)
+        out.append(({**row, **calibrated}, test, proba, corrected))  # the same model: the same probabilities
     return out
 
 
@@ -308,6 +340,7 @@ def compare(
     *,
     random_state: int = 0,
     k_neighbors: int = 5,
+    calibration: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ComparisonResult:
     """Score every strategy with every model on the same leak-free folds.
@@ -342,6 +375,13 @@ def compare(
     k_neighbors : int, default=5
         Neighbours of the ``smote`` strategy. Every class it over-samples needs at least
         ``k_neighbors + 1`` rows in every training part; this is checked before any fitting.
+    calibration : iterable of str, optional
+        Methods of :class:`imbalance.model_selection.ProbabilityCalibrator` (``"sigmoid"``,
+        ``"isotonic"``, ``"temperature"``): each cell also maps its validation probabilities
+        by each, fitted on out-of-fold probabilities of 3 inner folds of its training part
+        (rebalanced inside, as the cell), and scores them: ``brier_<method>``,
+        ``log_loss_<method>``, ``ece_<method>``. It costs about three more fits per cell.
+        Binary and multi-class labels.
     progress : callable(done, total), optional
         Called after each finished cell.
 
@@ -352,6 +392,8 @@ def compare(
     if np.ndim(y) == 2 and np.shape(y)[1] > 1:
         from imbalance.multilabel_comparison import compare_multilabel
 
+        if calibration:
+            raise ParameterError("calibration= is for one label column; a label matrix is scored as it is.")
         return compare_multilabel(X, y, strategies, models, cv, metrics, n_jobs, random_state=random_state,
                                   k_neighbors=k_neighbors, progress=progress)
     frame = _as_frame(X)
@@ -389,6 +431,10 @@ def compare(
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
         raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
     check_int("k_neighbors", k_neighbors)
+    calibration = tuple(calibration or ())
+    unknown = [m for m in calibration if m not in CALIBRATION_METHODS]
+    if unknown:
+        raise ParameterError(f"unknown calibration method(s) {unknown}; choose from {', '.join(CALIBRATION_METHODS)}.")
 
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
@@ -409,7 +455,7 @@ def compare(
     jobs = (
         delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
                            random_state + 1000 * repeat + fold, k, k_neighbors,
-                           cells[tuned_by[i]][0] if i in tuned_by else None)
+                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration)
         for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
     )
     rows, predictions, done = [None] * len(cells), {}, 0
@@ -424,7 +470,8 @@ def compare(
                 progress(done, len(cells))
 
     results = pd.DataFrame(rows)
-    metric_columns = wanted + ["brier_corrected", "log_loss_corrected"]
+    metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [
+        f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")]
     grouped = results.groupby(["strategy", "model"], sort=False)[metric_columns]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
     pooled = {}

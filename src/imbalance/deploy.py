@@ -16,6 +16,7 @@ loads, so load only files you made or trust, as with any scikit-learn model save
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import InputError, ParameterError
 from imbalance.comparison import MODELS, cell_model
+from imbalance.model_selection import ProbabilityCalibrator, out_of_fold_proba
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
@@ -57,6 +59,11 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         ``random_state + 1000 * repeat + fold``).
     k_neighbors : int, default=5
         Of the SMOTE-family and MLSMOTE strategies.
+    calibration : {None, "sigmoid", "isotonic", "temperature"}, default=None
+        One label column: ``predict_proba`` maps the model's probabilities by this
+        :class:`~imbalance.model_selection.ProbabilityCalibrator`, fitted on out-of-fold
+        probabilities of 3 inner folds of the training data, instead of the prior correction
+        (which is exact only for random resampling and class weights). Decisions do not change.
 
     Attributes
     ----------
@@ -81,12 +88,13 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, strategy: str = "none", model: str = "logreg", *, threshold: float | None = None,
-                 random_state: int = 0, k_neighbors: int = 5) -> None:
+                 random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None) -> None:
         self.strategy = strategy
         self.model = model
         self.threshold = threshold
         self.random_state = random_state
         self.k_neighbors = k_neighbors
+        self.calibration = calibration
 
     def fit(self, X: Any, y: Any) -> "RecipeClassifier":
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
@@ -118,6 +126,18 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             self.pipeline_ = cell_model(frame, recipe, model_name, self.random_state, k_neighbors=self.k_neighbors)
         self.pipeline_.fit(frame, targets)
         self._tuned = recipe.tune_threshold
+        self.calibrator_ = None
+        if self.calibration is not None:
+            if self.multilabel_:
+                raise ParameterError("calibration= is for one label column; a label matrix's probabilities are "
+                                     "the model's own.")
+            base = cell_model(frame, replace(recipe, tune_threshold=False), model_name, self.random_state,
+                              k_neighbors=self.k_neighbors)
+            oof = out_of_fold_proba(base, frame, targets, cv=3, random_state=self.random_state,
+                                    proba=lambda fitted, part: fitted[-1].predict_proba_uncorrected(
+                                        fitted[:-1].transform(part)))
+            self.calibrator_ = ProbabilityCalibrator(self.calibration).fit(
+                oof[:, 1] if oof.shape[1] == 2 else oof, targets)
         if self.threshold is not None:
             if self.multilabel_ or self.classes_.size != 2:
                 raise ParameterError("threshold= is for binary labels; a label matrix takes the recipe's thresholds.")
@@ -158,6 +178,12 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         pipeline, frame = self._fitted(), self._frame(X)
         if self.multilabel_:
             return pipeline.predict_proba(frame)
+        if self.calibrator_ is not None:
+            own = pipeline[-1].predict_proba_uncorrected(pipeline[:-1].transform(frame))
+            if own.shape[1] == 2:
+                positive = self.calibrator_.transform(own[:, 1])
+                return self._in_label_order(np.column_stack([1 - positive, positive]))
+            return self._in_label_order(self.calibrator_.transform(own))
         return self._in_label_order(pipeline.predict_proba(frame))
 
     def predict(self, X: Any) -> np.ndarray:

@@ -19,6 +19,7 @@ __all__ = [
     "g_mean_score",
     "recall_at_precision",
     "brier_score",
+    "expected_calibration_error",
     "evaluate",
     "correct_prior",
     "multilabel_scores",
@@ -42,6 +43,7 @@ METRICS = (
     "recall_at_precision_50",
     "brier",
     "log_loss",
+    "ece",
 )
 
 
@@ -86,6 +88,28 @@ def brier_score(y_true_onehot: np.ndarray, proba: np.ndarray) -> float:
     return float(np.mean(np.sum((proba - y_true_onehot) ** 2, axis=1))) if proba.ndim == 2 else float(np.mean((proba - y_true_onehot) ** 2))
 
 
+def expected_calibration_error(y_true: Any, proba: Any, *, n_bins: int = 10) -> float:
+    r"""Expected calibration error over ``n_bins`` equal-width bins of predicted probability.
+
+    .. math::
+
+        \mathrm{ECE} = \sum_b \frac{n_b}{n} \left| \bar y_b - \bar p_b \right|
+
+    Binary: ``proba`` is the positive class's probability and :math:`\bar y_b` the positive
+    share of the bin's rows. Multi-class (``proba`` of shape (n, K)): the top-label ECE, with
+    the largest probability of each row as :math:`p` and whether its class is the true one as
+    :math:`y` (Guo et al. 2017). 0 is perfectly calibrated.
+    """
+    y = np.asarray(y_true)
+    p = np.asarray(proba, dtype=np.float64)
+    if p.ndim == 2:
+        y, p = (p.argmax(axis=1) == y).astype(np.float64), p.max(axis=1)
+    bins = np.minimum((p * n_bins).astype(np.int64), n_bins - 1)
+    count = np.bincount(bins, minlength=n_bins)
+    gap = np.abs(np.bincount(bins, weights=y, minlength=n_bins) - np.bincount(bins, weights=p, minlength=n_bins))
+    return float(gap.sum() / count.sum())
+
+
 def _binary(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     pred = (p >= threshold).astype(int)
     both = len(np.unique(y)) == 2
@@ -100,6 +124,7 @@ def _binary(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
         "recall_at_precision_50": recall_at_precision(y, p, 0.5) if both else np.nan,
         "brier": float(np.mean((p - y) ** 2)),
         "log_loss": skm.log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]),
+        "ece": expected_calibration_error(y, p),
     }
 
 
@@ -154,6 +179,7 @@ def evaluate(y_true: Any, proba: Any, *, threshold: float | np.ndarray = 0.5) ->
         "recall_at_precision_50": float(np.mean([recall_at_precision(onehot[:, c], p[:, c]) for c in range(k) if present[c]])),
         "brier": brier_score(onehot, p),
         "log_loss": float(skm.log_loss(y, np.clip(p, 1e-15, 1), labels=np.arange(k))),
+        "ece": expected_calibration_error(y, p),
     }
 
 
@@ -278,7 +304,9 @@ def multilabel_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) ->
 
 
 #: Metrics where a smaller value is the better one (losses, error rates).
-LOWER_IS_BETTER = frozenset({"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss"})
+LOWER_IS_BETTER = frozenset({"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss", "ece",
+                             "ece_corrected", *(f"{metric}_{method}" for method in ("sigmoid", "isotonic", "temperature")
+                                                for metric in ("brier", "log_loss", "ece"))})
 
 
 @dataclass(frozen=True)

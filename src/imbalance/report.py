@@ -18,6 +18,8 @@ import pandas as pd
 from imbalance._io import atomic_folder, check_output_folder
 from imbalance._validation import OutputError
 from imbalance.comparison import ComparisonResult
+from imbalance.metrics import LOWER_IS_BETTER
+from imbalance.model_selection import CALIBRATION_METHODS
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
 __all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRICS", "MULTILABEL_HEADLINE_METRICS",
@@ -29,16 +31,21 @@ REPORT_FILES = ("results.csv", "summary.csv", "per_label.csv", "metrics.png", "p
                 "per_label.png", "report.html", "answer.json")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
-HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected")
+HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected",
+                    "ece", "ece_corrected")
 #: The same for a multi-label comparison.
 MULTILABEL_HEADLINE_METRICS = ("average_precision_macro", "average_precision_micro", "f1_macro", "f1_micro",
                                "hamming_loss", "brier")
-_LOWER_IS_BETTER = {"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss"}
+_LOWER_IS_BETTER = LOWER_IS_BETTER
 
 
 def headline_metrics(result: ComparisonResult) -> tuple[str, ...]:
-    """The metrics a report (and the terminal) shows for this kind of comparison."""
-    return MULTILABEL_HEADLINE_METRICS if result.multilabel else HEADLINE_METRICS
+    """The metrics a report shows for this kind of comparison (with the calibrated Brier and
+    ECE of every calibration method the comparison ran)."""
+    if result.multilabel:
+        return MULTILABEL_HEADLINE_METRICS
+    return HEADLINE_METRICS + tuple(f"{metric}_{method}" for method in CALIBRATION_METHODS
+                                    for metric in ("brier", "ece") if f"{metric}_{method}_mean" in result.summary)
 
 
 def best_cells(summary: pd.DataFrame, metrics=HEADLINE_METRICS) -> dict[str, int]:
