@@ -260,6 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--calibrate", type=_names, metavar="M,...",
                          help="also map every cell's probabilities by these methods (sigmoid, isotonic, temperature), "
                               "fitted out of fold on its training part, and score them (about 3 more fits per cell)")
+    compare.add_argument("--costs", metavar="FN=A,FP=B|FILE",
+                         help="what decisions cost: binary FN=20,FP=1 (a missed positive, a false alarm), or a CSV "
+                              "matrix, true class per row, decision per column, labels as header and first column; "
+                              "adds the cost of the least-cost decision (Bayes' rule) per row, and asks the answer "
+                              "about it")
+    compare.add_argument("--cost-column", metavar="COL",
+                         help="binary: a column with each row's cost of a missed positive (e.g. the amount of a "
+                              "fraud), used for FN and left out of the features; FP from --costs (default 1)")
     compare.add_argument("--rank-by", metavar="METRIC",
                          help="the ranking metric the answer is about (default: average_precision; "
                               "multi-label: average_precision_macro)")
@@ -765,6 +773,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
     default_rank, default_decide = DEFAULT_QUESTIONS[columns is not None]
     questions = (args.rank_by or default_rank, args.decide_by or default_decide)
+    if args.costs is not None or args.cost_column is not None:
+        if columns is not None:
+            raise InputError("--costs and --cost-column are for one label column, not a label matrix.")
+        known = (*known, "cost", "cost_at_threshold")
+        questions = (*questions, "cost")
     for option, metric in zip(("--rank-by", "--decide-by"), questions):
         if metric not in known:
             raise ParameterError(f"unknown metric {metric!r} in {option}; choose from {', '.join(known)}.")
@@ -776,10 +789,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         df, source = _load(args)
         if args.repeats is None:
             args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
-        X, y = df.drop(columns=args.target), df[args.target]
+        costs = _compare_costs(args, df)
+        X, y = df.drop(columns=[args.target, *([args.cost_column] if args.cost_column else [])]), df[args.target]
         n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size if args.strategies is None else 2
         folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
     else:
+        costs = None
         df, source = _load(args, multilabel=True)
         if args.repeats is None:
             args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
@@ -804,7 +819,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=args.n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
-                         progress=update)
+                         costs=costs, progress=update)
     summary = result.summary
     verdicts = answer(result, questions)
     width = _terminal_width()
@@ -827,6 +842,43 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
     print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
     return 0
+
+
+def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
+    """``compare``'s costs from --costs (FN=A,FP=B or a CSV matrix) and --cost-column."""
+    if args.costs is None and args.cost_column is None:
+        return None
+    text = args.costs or "FP=1"
+    if "=" in text:
+        pairs = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key, _, value = item.partition("=")
+            try:
+                pairs[key.strip().upper()] = float(value)
+            except ValueError:
+                raise InputError(f"--costs: {item!r} is not NAME=NUMBER; write e.g. FN=20,FP=1.") from None
+        if not set(pairs) <= {"FN", "FP"} or (args.cost_column is None and set(pairs) != {"FN", "FP"}):
+            raise InputError("--costs takes FN=A,FP=B for binary labels (with --cost-column: FP=B), or a CSV file "
+                             "with the cost matrix.")
+        if args.cost_column is not None:
+            if args.cost_column not in df.columns:
+                raise InputError(f"--cost-column {args.cost_column!r} is not a column of the table.")
+            pairs["FN"] = pd.to_numeric(df[args.cost_column], errors="raise").to_numpy(dtype=np.float64)
+            pairs.setdefault("FP", 1.0)
+        return pairs
+    path = Path(text)
+    if not path.is_file():
+        raise InputError(f"--costs {text!r} is neither FN=A,FP=B nor a CSV file of costs.")
+    if args.cost_column is not None:
+        raise InputError("--cost-column takes --costs FP=B, not a cost matrix file.")
+    matrix = pd.read_csv(path, index_col=0)
+    labels = encode_labels(df[args.target], name=f"label column {args.target!r}").classes
+    names = [str(to_python(c)) for c in labels]
+    matrix.index, matrix.columns = matrix.index.map(str), matrix.columns.map(str)
+    if sorted(matrix.index) != sorted(names) or sorted(matrix.columns) != sorted(names):
+        raise InputError(f"{path}: the cost matrix must have one row and one column per class {names}, true class "
+                         "per row, decision per column.")
+    return matrix.loc[names, names].to_numpy(dtype=np.float64)
 
 
 def _recipe_from_report(folder: Path) -> tuple[dict, dict]:

@@ -40,7 +40,7 @@ from imbalance.ensemble import (
     EasyEnsembleClassifier,
     RUSBoostClassifier,
 )
-from imbalance.metrics import METRICS, evaluate
+from imbalance.metrics import METRICS, bayes_decisions, cost_matrices, evaluate, expected_cost
 from imbalance.model_selection import (
     CALIBRATION_METHODS,
     FoldPlan,
@@ -151,6 +151,8 @@ class ComparisonResult:
         :func:`imbalance.multilabel_comparison.compare_multilabel`).
     measures : LabelMeasures or None
         Multi-label only: the label matrix's imbalance measures.
+    costs : ndarray of shape (n, K, K) or None
+        The costs compare was given, per row, in the order of ``classes``.
     """
 
     results: pd.DataFrame
@@ -160,6 +162,7 @@ class ComparisonResult:
     metrics: tuple = METRICS
     per_label: pd.DataFrame | None = None
     measures: Any = None
+    costs: np.ndarray | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -224,7 +227,7 @@ def _calibrated_scores(X, codes, train, test_proba, y_test, recipe: Recipe, mode
 
 
 def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
-              k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = ()):
+              k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = (), costs: np.ndarray | None = None):
     """Fit one cell on its training part and score its validation part: a list of (row, test,
     proba, corrected). With ``tuned`` (the ``threshold`` recipe, given to the ``none`` cell of
     the same model and fold) the fitted model is scored a second time at the threshold tuned on
@@ -249,6 +252,11 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         row["brier_corrected"] = on_true_prior["brier"]
         row["log_loss_corrected"] = on_true_prior["log_loss"]
         row["ece_corrected"] = on_true_prior["ece"]
+        if costs is not None:
+            # the Bayes decision from the true-prior probabilities, and the cell's own decisions
+            row["cost"] = expected_cost(y_test, bayes_decisions(corrected, costs[test]), costs[test])
+            own = (proba >= threshold).astype(np.int64) if k == 2 else proba.argmax(axis=1)
+            row["cost_at_threshold"] = expected_cost(y_test, own, costs[test])
         row["seconds"] = seconds
         return row
 
@@ -265,6 +273,27 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         row = scored(tuned.name, threshold, fitted + time.perf_counter() - start)
         out.append(({**row, **calibrated}, test, proba, corrected))  # the same model: the same probabilities
     return out
+
+
+def _cost_array(costs: Any, sorted_classes: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
+    """``compare``'s ``costs`` as (n, K, K), rows and columns in the order of ``classes``
+    (for binary labels the minority, positive class last)."""
+    k = classes.size
+    if isinstance(costs, dict):
+        if k != 2 or set(costs) != {"FN", "FP"}:
+            raise ParameterError("costs as a dict take two classes and exactly the keys 'FN' and 'FP', e.g. "
+                                 "{'FN': 20, 'FP': 1}; for more classes give a (K, K) matrix.")
+        fn = np.broadcast_to(np.asarray(costs["FN"], dtype=np.float64), (n,))
+        matrix = np.zeros((n, 2, 2))
+        matrix[:, 0, 1] = float(costs["FP"])
+        matrix[:, 1, 0] = fn
+        return cost_matrices(matrix, n, 2)
+    matrix = np.asarray(costs, dtype=np.float64)
+    if matrix.shape != (k, k):
+        raise ParameterError(f"costs must be a ({k}, {k}) matrix, true class by decision, in the order of the "
+                             f"sorted labels {list(sorted_classes)}; got shape {matrix.shape}.")
+    order = [int(np.flatnonzero(sorted_classes == c)[0]) for c in classes]
+    return cost_matrices(matrix[np.ix_(order, order)], n, k)
 
 
 #: Strategies' methods that interpolate between a row and its k_neighbors nearest of its class.
@@ -341,6 +370,7 @@ def compare(
     random_state: int = 0,
     k_neighbors: int = 5,
     calibration: Iterable[str] | None = None,
+    costs: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ComparisonResult:
     """Score every strategy with every model on the same leak-free folds.
@@ -382,6 +412,14 @@ def compare(
         (rebalanced inside, as the cell), and scores them: ``brier_<method>``,
         ``log_loss_<method>``, ``ece_<method>``. It costs about three more fits per cell.
         Binary and multi-class labels.
+    costs : dict, array or None
+        What decisions cost, to score the decision of least expected cost (Bayes' rule, from
+        the prior-corrected probabilities) of every cell: ``cost`` (mean cost per validation
+        row) and ``cost_at_threshold`` (of the cell's own decisions). Binary:
+        ``{"FN": 20, "FP": 1}`` (a missed positive, a false alarm; the positive class is the
+        minority one), where ``"FN"`` may be an array of one cost per row (a fraud's amount);
+        any labels: a (K, K) matrix, ``costs[t][d]`` the cost of deciding class ``d`` when it
+        is ``t``, in the order of the sorted labels.
     progress : callable(done, total), optional
         Called after each finished cell.
 
@@ -436,6 +474,8 @@ def compare(
     if unknown:
         raise ParameterError(f"unknown calibration method(s) {unknown}; choose from {', '.join(CALIBRATION_METHODS)}.")
 
+    cost_array = None if costs is None else _cost_array(costs, labels.classes, classes, codes.size)
+
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
     splits = list(cv.split(frame, codes))
@@ -455,7 +495,7 @@ def compare(
     jobs = (
         delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
                            random_state + 1000 * repeat + fold, k, k_neighbors,
-                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration)
+                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration, cost_array)
         for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
     )
     rows, predictions, done = [None] * len(cells), {}, 0
@@ -471,7 +511,8 @@ def compare(
 
     results = pd.DataFrame(rows)
     metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [
-        f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")]
+        f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")] + (
+        ["cost", "cost_at_threshold"] if cost_array is not None else [])
     grouped = results.groupby(["strategy", "model"], sort=False)[metric_columns]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
     pooled = {}
@@ -490,4 +531,4 @@ def compare(
                 frame_pred[f"proba_corrected_{c}"] = corrected[order, c]
         pooled[key] = frame_pred
     return ComparisonResult(results=results, summary=summary, predictions=pooled, classes=classes,
-                            metrics=tuple(wanted))
+                            metrics=tuple(wanted), costs=cost_array)

@@ -25,6 +25,9 @@ __all__ = [
     "multilabel_scores",
     "per_label_scores",
     "paired_difference",
+    "bayes_decisions",
+    "expected_cost",
+    "cost_matrices",
     "Difference",
     "LOWER_IS_BETTER",
     "METRICS",
@@ -305,6 +308,7 @@ def multilabel_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) ->
 
 #: Metrics where a smaller value is the better one (losses, error rates).
 LOWER_IS_BETTER = frozenset({"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss", "ece",
+                             "cost", "cost_at_threshold",
                              "ece_corrected", *(f"{metric}_{method}" for method in ("sigmoid", "isotonic", "temperature")
                                                 for metric in ("brier", "log_loss", "ece"))})
 
@@ -377,3 +381,57 @@ def paired_difference(a: Any, b: Any, *, n_train: float, n_test: float, confiden
         t = mean / scale
         p = float(2 * stats.t.sf(abs(t), J - 1))
     return Difference(mean, mean - quantile * scale, mean + quantile * scale, t, p, J - 1, confidence)
+
+
+# ----------------------------------------------------------------------------- costs
+
+
+def cost_matrices(costs: Any, n_rows: int, n_classes: int) -> np.ndarray:
+    """``costs`` as an (n_rows, K, K) array: ``C[i, t, d]``, the cost of deciding class ``d``
+    for row ``i`` whose class is ``t``. A (K, K) matrix is the same for every row."""
+    c = np.asarray(costs, dtype=np.float64)
+    if c.shape == (n_classes, n_classes):
+        c = np.broadcast_to(c, (n_rows, n_classes, n_classes))
+    if c.shape != (n_rows, n_classes, n_classes):
+        raise InputError(f"costs must be a ({n_classes}, {n_classes}) matrix (true class x decision), or one per "
+                         f"row, got shape {np.shape(costs)}.")
+    if not np.isfinite(c).all() or (c < 0).any():
+        raise InputError("costs must be finite and >= 0.")
+    return c
+
+
+def bayes_decisions(proba: Any, costs: Any) -> np.ndarray:
+    r"""The decision of least expected cost for each row (Bayes' rule).
+
+    .. math::
+
+        d_i = \arg\min_d \sum_t p_{it}\, C_{i,t,d}
+
+    For two classes with :math:`C_{FP}` the cost of a false positive and :math:`C_{FN}` of a
+    false negative (correct decisions free): positive when :math:`p > C_{FP} / (C_{FP} + C_{FN})`.
+    The probabilities must be calibrated for the population decided on (after rebalancing:
+    prior-corrected or calibrated), or the rule decides for another population.
+
+    Parameters
+    ----------
+    proba : array of shape (n,) (positive class) or (n, K)
+    costs : array of shape (K, K) or (n, K, K)
+        ``costs[t, d]``: the cost of deciding ``d`` when the class is ``t``.
+
+    Returns
+    -------
+    ndarray of shape (n,): class indices (0/1 for two classes); ties go to the lower index.
+    """
+    p = np.asarray(proba, dtype=np.float64)
+    if p.ndim == 1:
+        p = np.column_stack([1 - p, p])
+    c = cost_matrices(costs, p.shape[0], p.shape[1])
+    return np.einsum("nt,ntd->nd", p, c).argmin(axis=1)
+
+
+def expected_cost(y_true: Any, decisions: Any, costs: Any) -> float:
+    """Mean cost per row of ``decisions`` (class indices) for classes ``y_true`` (0..K-1)."""
+    y, d = np.asarray(y_true, dtype=np.int64), np.asarray(decisions, dtype=np.int64)
+    k = int(max(y.max(), d.max())) + 1 if np.ndim(costs) < 2 else np.shape(costs)[-1]
+    c = cost_matrices(costs, y.size, k)
+    return float(c[np.arange(y.size), y, d].mean())

@@ -28,7 +28,7 @@ __all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRIC
 #: Every file a report may hold. An existing folder with nothing else in it is a report and
 #: may be replaced; any other file in it stops the run before it starts.
 REPORT_FILES = ("results.csv", "summary.csv", "per_label.csv", "metrics.png", "pr_curves.png", "calibration.png",
-                "per_label.png", "report.html", "answer.json")
+                "per_label.png", "cost_curves.png", "report.html", "answer.json")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
 HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected",
@@ -45,7 +45,8 @@ def headline_metrics(result: ComparisonResult) -> tuple[str, ...]:
     if result.multilabel:
         return MULTILABEL_HEADLINE_METRICS
     return HEADLINE_METRICS + tuple(f"{metric}_{method}" for method in CALIBRATION_METHODS
-                                    for metric in ("brier", "ece") if f"{metric}_{method}_mean" in result.summary)
+                                    for metric in ("brier", "ece") if f"{metric}_{method}_mean" in result.summary) + (
+        ("cost", "cost_at_threshold") if result.costs is not None else ())
 
 
 def best_cells(summary: pd.DataFrame, metrics=HEADLINE_METRICS) -> dict[str, int]:
@@ -190,6 +191,38 @@ def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("averag
         axes[row, 0].set_ylabel(f"{metric.replace('_', ' ')} (validation)")
     fig.suptitle("Per label, against the label's frequency: mean over folds (F1 at each strategy's thresholds)",
                  fontsize=10)
+    return _figure_png(fig)
+
+
+def plot_cost_curves(result: ComparisonResult) -> bytes:
+    """Binary, with costs: the mean cost per row of deciding positive where the
+    prior-corrected probability reaches t, for every t, one line per strategy and a panel per
+    model (out-of-fold predictions of the first repeat); the dotted line is Bayes' threshold
+    :math:`C_{FP} / (C_{FP} + C_{FN})` where the costs are the same for every row."""
+    import matplotlib.pyplot as plt
+
+    costs = result.costs
+    models = list(dict.fromkeys(m for _, m in result.predictions))
+    strategies = list(dict.fromkeys(s for s, _ in result.predictions))
+    colors = _colors(strategies)
+    grid = np.linspace(0, 1, 201)
+    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 4), squeeze=False, sharey=True)
+    for ax, model in zip(axes.flat, models):
+        for strategy in strategies:
+            frame = result.predictions.get((strategy, model))
+            if frame is None:
+                continue
+            y, p = frame["y_true"].to_numpy(), frame["proba_corrected"].to_numpy()
+            rows = np.arange(y.size)
+            cost = [costs[rows, y, (p >= t).astype(np.int64)].mean() for t in grid]
+            ax.plot(grid, cost, color=colors[strategy], lw=1.3, label=f"{strategy} (least {min(cost):.3f})")
+        if np.ptp(costs[:, 0, 1]) == 0 and np.ptp(costs[:, 1, 0]) == 0:
+            fp, fn = costs[0, 0, 1], costs[0, 1, 0]
+            ax.axvline(fp / (fp + fn), color="grey", lw=0.8, ls=":")
+        ax.set(xlabel="threshold on the prior-corrected probability", title=model, xlim=(0, 1))
+        ax.legend(fontsize=7, loc="upper right")
+    axes.flat[0].set_ylabel("mean cost per row")
+    fig.suptitle("Cost curves, out-of-fold predictions of the first repeat (dotted: Bayes' threshold)", fontsize=10)
     return _figure_png(fig)
 
 
@@ -392,6 +425,8 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
     elif _binary_predictions(result):
         images["pr_curves.png"] = plot_pr_curves(result)
         images["calibration.png"] = plot_calibration(result)
+        if result.costs is not None:
+            images["cost_curves.png"] = plot_cost_curves(result)
     for name, data in images.items():
         put(name, data)
 

@@ -1,0 +1,97 @@
+"""Decisions by cost: Bayes' rule and expected cost against direct computations, and compare's
+cost columns (dict, matrix and per-row costs agreeing with each other)."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import imbalance
+from imbalance.datasets import load_churn
+from imbalance.metrics import bayes_decisions, expected_cost
+from imbalance.model_selection import FoldPlan
+
+rng = np.random.default_rng(0)
+
+
+def test_binary_bayes_rule_is_a_threshold_at_fp_over_fp_plus_fn():
+    p = rng.random(1000)
+    fn, fp = 20.0, 1.0
+    decided = bayes_decisions(p, [[0, fp], [fn, 0]])
+    np.testing.assert_array_equal(decided, (p > fp / (fp + fn)).astype(int))
+    y = (rng.random(1000) < p).astype(int)
+    direct = np.mean(np.where((decided == 1) & (y == 0), fp, 0) + np.where((decided == 0) & (y == 1), fn, 0))
+    assert expected_cost(y, decided, [[0, fp], [fn, 0]]) == pytest.approx(direct)
+
+
+def test_several_classes_and_per_row_costs():
+    P = rng.dirichlet([1, 1, 1], 500)
+    C = rng.uniform(0, 5, (3, 3))
+    np.testing.assert_array_equal(bayes_decisions(P, C), np.argmin(P @ C, axis=1))
+    per_row = rng.uniform(0, 5, (500, 3, 3))
+    expected = np.array([np.argmin(P[i] @ per_row[i]) for i in range(500)])
+    np.testing.assert_array_equal(bayes_decisions(P, per_row), expected)
+    y, d = rng.integers(0, 3, 500), rng.integers(0, 3, 500)
+    assert expected_cost(y, d, per_row) == pytest.approx(np.mean([per_row[i, y[i], d[i]] for i in range(500)]))
+    with pytest.raises(imbalance.InputError, match=r"\(3, 3\) matrix"):
+        bayes_decisions(P, np.ones((2, 2)))
+    with pytest.raises(imbalance.InputError, match=">= 0"):
+        bayes_decisions(P, -C)
+
+
+@pytest.fixture(scope="module")
+def churn():
+    X, y = load_churn(return_X_y=True)
+    return X, y.map({0: "stayed", 1: "churned"})
+
+
+def test_compare_scores_the_least_cost_decision_of_every_cell(churn):
+    X, y = churn
+    kw = dict(strategies=["none", "under_1:1"], models=["logreg"], cv=3)
+    by_dict = imbalance.compare(X, y, costs={"FN": 20, "FP": 1}, **kw)
+    # the same costs as a matrix in the sorted labels' order: churned, stayed
+    by_matrix = imbalance.compare(X, y, costs=[[0, 20], [1, 0]], **kw)
+    pd.testing.assert_series_equal(by_dict.results["cost"], by_matrix.results["cost"])
+    frame = by_dict.predictions[("under_1:1", "logreg")]
+    _, test = next(FoldPlan.stratified(y, n_splits=3, random_state=0).split(X, y))
+    yt, p = frame["y_true"].to_numpy()[test], frame["proba_corrected"].to_numpy()[test]
+    direct = np.mean(np.where((p > 1 / 21) & (yt == 0), 1, 0) + np.where((p <= 1 / 21) & (yt == 1), 20, 0))
+    row = by_dict.results.query("strategy == 'under_1:1' and fold == 0").iloc[0]
+    assert row["cost"] == pytest.approx(direct)
+    own = frame["proba"].to_numpy()[test] >= 0.5
+    assert row["cost_at_threshold"] == pytest.approx(np.mean(np.where(own & (yt == 0), 1, 0) +
+                                                             np.where(~own & (yt == 1), 20, 0)))
+    # the same FN cost given row by row
+    per_row = imbalance.compare(X, y, costs={"FN": np.full(len(y), 20.0), "FP": 1}, **kw)
+    pd.testing.assert_series_equal(per_row.results["cost"], by_dict.results["cost"])
+    with pytest.raises(imbalance.ParameterError, match="exactly the keys 'FN' and 'FP'"):
+        imbalance.compare(X, y, costs={"FN": 20}, **kw)
+    with pytest.raises(imbalance.ParameterError, match=r"\(2, 2\) matrix"):
+        imbalance.compare(X, y, costs=np.ones((3, 3)), **kw)
+
+
+@pytest.mark.slow
+def test_cli_costs(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "imbalance", "compare", "--strategies", "none,under_1:1",
+                               "--models", "logreg", "--folds", "3", *map(str, args)], capture_output=True, text=True,
+                              cwd=tmp_path, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+
+    done = run("--costs", "FN=20,FP=1", "--out", "r")
+    assert done.returncode == 0, done.stderr
+    assert "- cost: best" in done.stdout and (tmp_path / "r" / "cost_curves.png").exists()
+    summary = pd.read_csv(tmp_path / "r" / "summary.csv")
+    assert {"cost_mean", "cost_at_threshold_mean"} <= set(summary.columns)
+    X, y = load_churn(return_X_y=True)
+    X.assign(LABEL=y, amount=50.0).to_csv(tmp_path / "fraud.csv", index=False)
+    column = run("fraud.csv", "--cost-column", "amount", "--costs", "FP=2", "--out", "f")
+    assert column.returncode == 0, column.stderr
+    assert pd.read_csv(tmp_path / "f" / "summary.csv")["cost_mean"].notna().all()
+    for args, words in [(["--costs", "FN=x"], "not NAME=NUMBER"), (["--costs", "nope.csv"], "neither FN=A,FP=B"),
+                        (["--cost-column", "missing"], "not a column")]:
+        bad = run(*args, "--out", "bad")
+        assert bad.returncode == 2 and words in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "bad").exists()
