@@ -104,6 +104,9 @@ def test_compare_scores_each_calibration_method():
         assert s.loc["under_1:1", f"brier_{method}_mean"] < s.loc["under_1:1", "brier_mean"] - 0.05
     rows = result.results.set_index(["strategy", "fold"])
     np.testing.assert_allclose(rows.loc["threshold", "brier_isotonic"], rows.loc["none", "brier_isotonic"])
+    frame = result.predictions[("under_1:1", "logreg")]  # the calibrated probabilities, for the report's plot
+    assert np.mean((frame["proba_isotonic"] - frame["y_true"]) ** 2) == pytest.approx(
+        s.loc["under_1:1", "brier_isotonic_mean"], abs=0.003)
     with pytest.raises(imbalance.ParameterError, match="unknown calibration method"):
         imbalance.compare(X, y, strategies=["none"], calibration=["platt"])
 

@@ -80,11 +80,12 @@ def test_cli_costs(tmp_path):
                                "--models", "logreg", "--folds", "3", *map(str, args)], capture_output=True, text=True,
                               cwd=tmp_path, env={**os.environ, "COLUMNS": "200"}, timeout=300)
 
-    done = run("--costs", "FN=20,FP=1", "--out", "r")
+    done = run("--costs", "FN=20,FP=1", "--operating-points", "top=0.1,recall>=0.8", "--out", "r")
     assert done.returncode == 0, done.stderr
     assert "- cost: best" in done.stdout and (tmp_path / "r" / "cost_curves.png").exists()
     summary = pd.read_csv(tmp_path / "r" / "summary.csv")
-    assert {"cost_mean", "cost_at_threshold_mean"} <= set(summary.columns)
+    assert {"cost_mean", "cost_at_threshold_mean", "top=0.1:precision_mean", "recall>=0.8:recall_mean"} <= set(
+        summary.columns)
     X, y = load_churn(return_X_y=True)
     X.assign(LABEL=y, amount=50.0).to_csv(tmp_path / "fraud.csv", index=False)
     column = run("fraud.csv", "--cost-column", "amount", "--costs", "FP=2", "--out", "f")
@@ -95,3 +96,52 @@ def test_cli_costs(tmp_path):
         bad = run(*args, "--out", "bad")
         assert bad.returncode == 2 and words in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "bad").exists()
+
+
+# ----------------------------------------------------------------------------- operating points
+from imbalance.model_selection import (  # noqa: E402
+    operating_threshold,
+    parse_operating_point,
+    precision_recall_at,
+    top_k_decisions,
+)
+
+
+@pytest.mark.parametrize("kind, value", [("precision", 0.7), ("recall", 0.8), ("precision", 0.99)])
+def test_operating_thresholds_by_brute_force(kind, value):
+    y = rng.integers(0, 2, 400)
+    s = (rng.random(400) * 0.8 + 0.25 * y).round(2)
+    reach = {t: precision_recall_at(y, s >= t) for t in np.unique(s)}
+    meets = [t for t, (p, r) in reach.items() if (p if kind == "precision" else r) >= value]
+    t = operating_threshold(y, s, kind, value)
+    if meets:
+        assert t == (min(meets) if kind == "precision" else max(meets))
+    else:  # not reachable: the closest
+        assert reach[t][0] == max(p for p, _ in reach.values())
+
+
+def test_top_k_and_parsing():
+    s = np.array([0.1, 0.9, 0.5, 0.9, 0.3])
+    np.testing.assert_array_equal(top_k_decisions(s, 2), [0, 1, 0, 1, 0])
+    np.testing.assert_array_equal(top_k_decisions(s, 0.5), [0, 1, 1, 1, 0])  # ceil(2.5) = 3 rows
+    assert parse_operating_point("precision >= 0.8") == ("precision", 0.8)
+    assert parse_operating_point("top=100") == ("top", 100.0)
+    for bad in ("precision>=1.5", "top=2.5", "f1>=0.3", "recall=0.5"):
+        with pytest.raises(imbalance.ParameterError, match="operating point"):
+            parse_operating_point(bad)
+
+
+def test_compare_reports_each_operating_point_on_the_validation_folds(churn):
+    X, y = churn
+    result = imbalance.compare(X, y, strategies=["none"], models=["logreg"], cv=3,
+                               operating_points=["top=0.1", "precision>=0.6"])
+    frame = result.predictions[("none", "logreg")]
+    for fold, (_, test) in enumerate(FoldPlan.stratified(y, n_splits=3, random_state=0).split(X, y)):
+        decided = top_k_decisions(frame["proba"].to_numpy()[test], 0.1)
+        precision, recall = precision_recall_at(frame["y_true"].to_numpy()[test], decided)
+        row = result.results.query("fold == @fold").iloc[0]
+        assert (row["top=0.1:precision"], row["top=0.1:recall"]) == pytest.approx((precision, recall))
+    assert result.results["precision>=0.6:precision"].between(0.4, 1).all()
+    with pytest.raises(imbalance.ParameterError, match="binary labels"):
+        imbalance.compare(X, np.where(X["total_day_minutes"] > 250, "high", y), strategies=["none"],
+                          operating_points=["top=10"])

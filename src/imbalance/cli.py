@@ -268,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--cost-column", metavar="COL",
                          help="binary: a column with each row's cost of a missed positive (e.g. the amount of a "
                               "fraud), used for FN and left out of the features; FP from --costs (default 1)")
+    compare.add_argument("--operating-points", type=_names, metavar="P,...",
+                         help="binary: precision>=0.8 (most recall at that precision), recall>=0.9, top=0.05 or "
+                              "top=100 (review capacity per batch); thresholds chosen on inner folds, precision and "
+                              "recall reached on the validation folds")
     compare.add_argument("--rank-by", metavar="METRIC",
                          help="the ranking metric the answer is about (default: average_precision; "
                               "multi-label: average_precision_macro)")
@@ -764,7 +768,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if columns is None:
         shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
         known = (*METRICS, "brier_corrected", "log_loss_corrected", "ece_corrected",
-                 *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")))
+                 *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")),
+                 *(f"{p}:{m}" for p in args.operating_points or () for m in ("precision", "recall")))
     else:
         shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
         known = MULTILABEL_METRICS
@@ -819,7 +824,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=args.n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
-                         costs=costs, progress=update)
+                         costs=costs, operating_points=args.operating_points, progress=update)
     summary = result.summary
     verdicts = answer(result, questions)
     width = _terminal_width()

@@ -47,7 +47,11 @@ from imbalance.model_selection import (
     PriorCorrectedClassifier,
     ProbabilityCalibrator,
     ThresholdTunedClassifier,
+    operating_threshold,
     out_of_fold_proba,
+    parse_operating_point,
+    precision_recall_at,
+    top_k_decisions,
 )
 from imbalance.strategies import (
     MODEL_NAMES,
@@ -207,27 +211,46 @@ def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k
     return model
 
 
-def _calibrated_scores(X, codes, train, test_proba, y_test, recipe: Recipe, model_name: str, seed: int, k: int,
-                       k_neighbors: int, methods: tuple, threshold: float) -> dict:
-    """Brier, log loss and ECE of the validation probabilities after each calibration
-    method, fitted on out-of-fold probabilities of the training part (3 inner folds of the
-    same recipe: rebalancing inside, before the map)."""
+def _inner_probabilities(X, codes, train, recipe: Recipe, model_name: str, seed: int, k: int,
+                         k_neighbors: int) -> np.ndarray:
+    """Out-of-fold probabilities of the training part (3 inner folds of the same recipe,
+    rebalanced inside), as the model gives them: what calibration maps and operating points
+    are fitted on, never the validation part."""
     base = cell_model(X, replace(recipe, tune_threshold=False), model_name, seed, k_neighbors=k_neighbors)
     oof = out_of_fold_proba(base, X.iloc[train], codes[train], cv=3, random_state=seed,
                             proba=lambda fitted, part: fitted[-1].predict_proba_uncorrected(fitted[:-1].transform(part)))
-    if k == 2:
-        oof = oof[:, 1]
-    out = {}
+    return oof[:, 1] if k == 2 else oof
+
+
+def _calibrated_scores(oof, y_train, test_proba, y_test, methods: tuple, threshold: float) -> tuple[dict, dict]:
+    """Brier, log loss and ECE of the validation probabilities after each calibration map,
+    and those probabilities (method -> array)."""
+    out, mapped = {}, {}
     for method in methods:
-        calibrated = ProbabilityCalibrator(method).fit(oof, codes[train]).transform(test_proba)
+        calibrated = mapped[method] = ProbabilityCalibrator(method).fit(oof, y_train).transform(test_proba)
         scored = evaluate(y_test, calibrated, threshold=threshold)
         out.update({f"brier_{method}": scored["brier"], f"log_loss_{method}": scored["log_loss"],
                     f"ece_{method}": scored["ece"]})
+    return out, mapped
+
+
+def _operating_scores(oof, y_train, test_proba, y_test, points: tuple) -> dict:
+    """Precision and recall on the validation part at each operating point: thresholds chosen
+    on the training part's out-of-fold probabilities; ``top`` flags the batch's highest."""
+    out = {}
+    for spec in points:
+        kind, value = parse_operating_point(spec)
+        if kind == "top":
+            decided = top_k_decisions(test_proba, value)
+        else:
+            decided = test_proba >= operating_threshold(y_train, oof, kind, value)
+        out[f"{spec}:precision"], out[f"{spec}:recall"] = precision_recall_at(y_test, decided)
     return out
 
 
 def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
-              k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = (), costs: np.ndarray | None = None):
+              k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = (), costs: np.ndarray | None = None,
+              operating_points: tuple = ()):
     """Fit one cell on its training part and score its validation part: a list of (row, test,
     proba, corrected). With ``tuned`` (the ``threshold`` recipe, given to the ``none`` cell of
     the same model and fold) the fitted model is scored a second time at the threshold tuned on
@@ -244,26 +267,30 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         proba, corrected = proba[:, 1], corrected[:, 1]
     y_test = codes[test]
 
+    on_true_prior_proba = corrected
+
     def scored(name: str, threshold: float, seconds: float) -> dict:
         row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
                "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
         row.update(evaluate(y_test, proba, threshold=threshold))
-        on_true_prior = evaluate(y_test, corrected, threshold=threshold)
+        on_true_prior = evaluate(y_test, on_true_prior_proba, threshold=threshold)
         row["brier_corrected"] = on_true_prior["brier"]
         row["log_loss_corrected"] = on_true_prior["log_loss"]
         row["ece_corrected"] = on_true_prior["ece"]
         if costs is not None:
             # the Bayes decision from the true-prior probabilities, and the cell's own decisions
-            row["cost"] = expected_cost(y_test, bayes_decisions(corrected, costs[test]), costs[test])
+            row["cost"] = expected_cost(y_test, bayes_decisions(on_true_prior_proba, costs[test]), costs[test])
             own = (proba >= threshold).astype(np.int64) if k == 2 else proba.argmax(axis=1)
             row["cost_at_threshold"] = expected_cost(y_test, own, costs[test])
         row["seconds"] = seconds
         return row
 
-    calibrated = {}
-    if calibration:
-        calibrated = _calibrated_scores(X, codes, train, proba, y_test, recipe, model_name, seed, k, k_neighbors,
-                                        calibration, threshold)
+    calibrated, mapped = {}, {}
+    if calibration or operating_points:
+        oof = _inner_probabilities(X, codes, train, recipe, model_name, seed, k, k_neighbors)
+        calibrated, mapped = _calibrated_scores(oof, codes[train], proba, y_test, calibration, threshold)
+        calibrated.update(_operating_scores(oof, codes[train], proba, y_test, operating_points))
+    corrected = {"corrected": corrected, **mapped}
     fitted = time.perf_counter() - start
     out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, corrected)]
     if tuned is not None:
@@ -271,7 +298,7 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
         threshold = float(tuner.tune(X.iloc[train], codes[train]))
         row = scored(tuned.name, threshold, fitted + time.perf_counter() - start)
-        out.append(({**row, **calibrated}, test, proba, corrected))  # the same model: the same probabilities
+        out.append(({**row, **calibrated}, test, proba, corrected))  # the same model, the same probabilities
     return out
 
 
@@ -371,6 +398,7 @@ def compare(
     k_neighbors: int = 5,
     calibration: Iterable[str] | None = None,
     costs: Any = None,
+    operating_points: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ComparisonResult:
     """Score every strategy with every model on the same leak-free folds.
@@ -420,6 +448,13 @@ def compare(
         minority one), where ``"FN"`` may be an array of one cost per row (a fraud's amount);
         any labels: a (K, K) matrix, ``costs[t][d]`` the cost of deciding class ``d`` when it
         is ``t``, in the order of the sorted labels.
+    operating_points : iterable of str, optional
+        Binary: ``"precision>=0.8"`` (the most recall at that precision), ``"recall>=0.9"``
+        (the most precision at that recall), ``"top=0.05"`` or ``"top=100"`` (review
+        capacity: the highest-scored share, or number, of each validation fold). The
+        thresholds are chosen on out-of-fold probabilities of 3 inner folds of each training
+        part and applied to its validation part, which reports ``<point>:precision`` and
+        ``<point>:recall`` as reached there.
     progress : callable(done, total), optional
         Called after each finished cell.
 
@@ -473,6 +508,11 @@ def compare(
     unknown = [m for m in calibration if m not in CALIBRATION_METHODS]
     if unknown:
         raise ParameterError(f"unknown calibration method(s) {unknown}; choose from {', '.join(CALIBRATION_METHODS)}.")
+    operating_points = tuple(operating_points or ())
+    for spec in operating_points:
+        parse_operating_point(spec)
+    if operating_points and k != 2:
+        raise ParameterError(f"operating points are for binary labels; these have {k} classes.")
 
     cost_array = None if costs is None else _cost_array(costs, labels.classes, classes, codes.size)
 
@@ -495,7 +535,8 @@ def compare(
     jobs = (
         delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
                            random_state + 1000 * repeat + fold, k, k_neighbors,
-                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration, cost_array)
+                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration, cost_array,
+                           operating_points)
         for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
     )
     rows, predictions, done = [None] * len(cells), {}, 0
@@ -512,7 +553,8 @@ def compare(
     results = pd.DataFrame(rows)
     metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [
         f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")] + (
-        ["cost", "cost_at_threshold"] if cost_array is not None else [])
+        ["cost", "cost_at_threshold"] if cost_array is not None else []) + [
+        f"{spec}:{metric}" for spec in operating_points for metric in ("precision", "recall")]
     grouped = results.groupby(["strategy", "model"], sort=False)[metric_columns]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
     pooled = {}
@@ -520,11 +562,14 @@ def compare(
         parts = sorted(predictions[key], key=lambda part: part[0])
         index = np.concatenate([t for _, t, _, _ in parts])
         proba = np.concatenate([p for _, _, p, _ in parts])
-        corrected = np.concatenate([c for _, _, _, c in parts])
+        mapped = {name: np.concatenate([c[name] for _, _, _, c in parts]) for name in parts[0][3]}
+        corrected = mapped.pop("corrected")
         order = np.argsort(index)
         frame_pred = pd.DataFrame({"y_true": codes[index[order]]})
         if proba.ndim == 1:
             frame_pred["proba"], frame_pred["proba_corrected"] = proba[order], corrected[order]
+            for method, values in mapped.items():  # calibrated
+                frame_pred[f"proba_{method}"] = values[order]
         else:
             for c in range(k):
                 frame_pred[f"proba_{c}"] = proba[order, c]

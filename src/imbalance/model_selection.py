@@ -49,6 +49,10 @@ __all__ = [
     "ProbabilityCalibrator",
     "out_of_fold_proba",
     "CALIBRATION_METHODS",
+    "parse_operating_point",
+    "operating_threshold",
+    "precision_recall_at",
+    "top_k_decisions",
 ]
 
 
@@ -676,3 +680,63 @@ def out_of_fold_proba(estimator: Any, X: Any, y: Any, *, cv: int = 3, random_sta
             oof = np.zeros((len(codes), *part.shape[1:]))
         oof[test] = part
     return oof
+
+
+# ----------------------------------------------------------------------------- operating points
+
+_OPERATING_KINDS = ("precision", "recall", "top")
+
+
+def parse_operating_point(text: str) -> tuple[str, float]:
+    """``"precision>=0.8"``, ``"recall>=0.9"`` or ``"top=0.05"`` / ``"top=100"`` as (kind, value).
+
+    ``top`` is the review capacity of every batch of rows (a validation fold): a share of its
+    rows when below 1, else a number of rows.
+    """
+    spec = str(text).replace(" ", "")
+    kind, sep, value = spec.partition(">=") if ">=" in spec else spec.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    valid = (sep == ">=" and kind in ("precision", "recall") and number is not None and 0 < number <= 1) or (
+        sep == "=" and kind == "top" and number is not None and number > 0 and (number < 1 or number.is_integer()))
+    if not valid:
+        raise ParameterError(f"operating point {text!r} is not one of precision>=P, recall>=R (P, R in (0, 1]) or "
+                             "top=K (a share of each batch below 1, or a number of rows).")
+    return kind, number
+
+
+def operating_threshold(y_true: Any, scores: Any, kind: str, value: float) -> float:
+    """The threshold on ``scores`` that meets ``kind >= value`` best: for ``precision``, the
+    lowest one whose precision reaches ``value`` (the most recall that precision allows); for
+    ``recall``, the highest one whose recall reaches ``value`` (the most precision). Where no
+    threshold reaches it: the one that comes closest."""
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=np.float64)
+    candidates = np.unique(s)
+    tp, fp, fn, _ = _confusion_at(y, s, candidates)
+    if kind == "precision":
+        achieved = np.divide(tp, tp + fp, out=np.zeros(tp.shape), where=(tp + fp) > 0)
+        meets = np.flatnonzero(achieved >= value)
+        return float(candidates[meets[0]] if meets.size else candidates[np.argmax(achieved)])
+    achieved = np.divide(tp, tp + fn, out=np.zeros(tp.shape), where=(tp + fn) > 0)
+    meets = np.flatnonzero(achieved >= value)
+    return float(candidates[meets[-1]] if meets.size else candidates[0])
+
+
+def precision_recall_at(y_true: Any, decided: Any) -> tuple[float, float]:
+    """Precision and recall of 0/1 decisions (0 where undefined)."""
+    y, d = np.asarray(y_true).astype(bool), np.asarray(decided).astype(bool)
+    tp = np.sum(y & d)
+    return (float(tp / d.sum()) if d.any() else 0.0, float(tp / y.sum()) if y.any() else 0.0)
+
+
+def top_k_decisions(scores: Any, capacity: float) -> np.ndarray:
+    """0/1: the ``capacity`` highest scores of the batch flagged (a share of it below 1, else a
+    number of rows), ties broken by position."""
+    s = np.asarray(scores, dtype=np.float64)
+    k = min(s.size, int(np.ceil(capacity * s.size)) if capacity < 1 else int(capacity))
+    decided = np.zeros(s.size, dtype=int)
+    decided[np.argsort(-s, kind="stable")[:k]] = 1
+    return decided

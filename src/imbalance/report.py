@@ -46,7 +46,8 @@ def headline_metrics(result: ComparisonResult) -> tuple[str, ...]:
         return MULTILABEL_HEADLINE_METRICS
     return HEADLINE_METRICS + tuple(f"{metric}_{method}" for method in CALIBRATION_METHODS
                                     for metric in ("brier", "ece") if f"{metric}_{method}_mean" in result.summary) + (
-        ("cost", "cost_at_threshold") if result.costs is not None else ())
+        ("cost", "cost_at_threshold") if result.costs is not None else ()) + tuple(
+        c[:-5] for c in result.summary.columns if ":" in c and c.endswith("_mean"))
 
 
 def best_cells(summary: pd.DataFrame, metrics=HEADLINE_METRICS) -> dict[str, int]:
@@ -151,9 +152,17 @@ def plot_calibration(result: ComparisonResult) -> bytes:
                 fixed_true, fixed_pred = calibration_curve(frame["y_true"], frame["proba_corrected"], n_bins=10,
                                                            strategy="quantile")
                 ax.plot(fixed_pred, fixed_true, color=colors[strategy], lw=1.6, label=f"{strategy} (corrected)")
+            for method, style in zip(CALIBRATION_METHODS, (":", "-.", (0, (1, 3)))):
+                if f"proba_{method}" in frame:  # compare(calibration=...): mapped out of fold
+                    cal_true, cal_pred = calibration_curve(frame["y_true"], frame[f"proba_{method}"], n_bins=10,
+                                                           strategy="quantile")
+                    ax.plot(cal_pred, cal_true, color=colors[strategy], lw=1.2, ls=style, label=f"{strategy} ({method})")
         ax.set(xlabel="mean predicted probability", ylabel="observed frequency", title=model, xlim=(0, 1), ylim=(0, 1))
         ax.legend(fontsize=6, loc="upper left")
-    fig.suptitle("Calibration before (dashed) and after (solid) prior correction", fontsize=10)
+    calibrated = any(c.startswith("proba_") and c.split("_", 1)[1] in CALIBRATION_METHODS
+                     for frame in result.predictions.values() for c in frame.columns)
+    fig.suptitle("Calibration as trained (dashed), after prior correction (solid)"
+                 + (" and after out-of-fold calibration (dotted, dash-dot)" if calibrated else ""), fontsize=10)
     return _figure_png(fig)
 
 
@@ -301,7 +310,11 @@ def _findings(result: ComparisonResult) -> list[str]:
 
 _SINGLE_LABEL_NOTE = """Rebalancing moves the decision threshold: it usually raises balanced accuracy at 0.5 while leaving
 ranking metrics (average precision, ROC AUC) about where they were, and it distorts predicted
-probabilities (higher Brier score), which the prior correction largely undoes."""
+probabilities (higher Brier score and ECE). The prior correction ("corrected" columns) undoes that
+exactly only where the strategy changed the class shares and nothing else: random under- and
+over-sampling, class weights, a class-balanced sampler. After SMOTE, a cleaning rule or a balanced
+ensemble's changed trees it is an approximation, and out-of-fold calibration (compare --calibrate
+sigmoid,isotonic) is the fix; temperature scaling mends overconfidence, not a shifted prior."""
 _MULTILABEL_NOTE = """Macro averages weigh every label the same, so they follow the rare labels; micro averages pool
 every (row, label) entry and follow the common ones. Rebalancing mostly moves each label's decision
 threshold: it tends to raise macro F1 at 0.5 and leave average precision about where it was. The
