@@ -64,7 +64,7 @@ from imbalance.strategies import (
 from imbalance.tables import make_sampler
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies",
-           "preprocessor", "longest_first", "threshold_partners"]
+           "preprocessor", "longest_first", "threshold_partners", "make_cells", "run_cells", "check_n_jobs"]
 
 
 def preprocessor(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
@@ -358,6 +358,43 @@ def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, r
 _MODEL_COST = {"logreg": 1, "mlp": 12, "easy_ensemble": 6, "balanced_bagging": 8, "rusboost": 6, "balanced_rf": 3}
 
 
+def make_cells(recipes: dict, chosen: list, model_names: list, splits: list, n_folds: int) -> list:
+    """Every (recipe, model, repeat, fold, train, test) to fit: each strategy with each model
+    (or its own), on every fold."""
+    return [
+        (recipes[s], m, i // n_folds, i % n_folds, train, test)
+        for s in chosen
+        for m in ([recipes[s].model] if recipes[s].model else model_names)
+        for i, (train, test) in enumerate(splits)
+    ]
+
+
+def run_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
+              progress: Callable[[int, int], None] | None = None) -> Iterable[tuple[int, Any]]:
+    """Run every cell in parallel, costliest first, and yield (position in ``cells``, output).
+
+    ``job(cell, tuned)`` makes the joblib job of one cell; it returns a list of outputs: one,
+    or two where ``tuned`` (the threshold recipe of the same model and fold, see
+    :func:`threshold_partners`) is scored from the same fit.
+    """
+    tuned_by = threshold_partners(cells)
+    merged = set(tuned_by.values())
+    order = [i for i in longest_first(cells, tuned_by) if i not in merged]
+    jobs = (job(cells[i], cells[tuned_by[i]][0] if i in tuned_by else None) for i in order)
+    done = 0
+    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+        for at, output in zip((position, tuned_by.get(position)), outputs):
+            done += 1
+            if progress is not None:
+                progress(done, len(cells))
+            yield at, output
+
+
+def check_n_jobs(n_jobs: Any) -> None:
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
+
+
 def threshold_partners(cells: list) -> dict[int, int]:
     """Position of a ``none`` cell -> position of the ``threshold`` cell of the same model,
     repeat and fold: a threshold cell is its none cell with a tuned threshold, so where both
@@ -501,8 +538,7 @@ def compare(
     if unknown:
         raise ParameterError(f"unknown metric(s) {unknown}; choose from {', '.join(METRICS)}.")
 
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
-        raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
+    check_n_jobs(n_jobs)
     check_int("k_neighbors", k_neighbors)
     calibration = tuple(calibration or ())
     unknown = [m for m in calibration if m not in CALIBRATION_METHODS]
@@ -523,32 +559,19 @@ def compare(
         if STRATEGIES[name].resample in _SMOTE_METHODS:
             _check_smote_can_run(codes, classes, splits, STRATEGIES[name].ratio, k_neighbors, name)
     n_folds = getattr(cv, "n_splits", len(splits))
-    cells = [
-        (STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
-        for s in chosen
-        for m in ([STRATEGIES[s].model] if STRATEGIES[s].model else model_names)
-        for i, (train, test) in enumerate(splits)
-    ]
-    tuned_by = threshold_partners(cells)
-    merged = set(tuned_by.values())
-    order = [i for i in longest_first(cells, tuned_by) if i not in merged]
-    jobs = (
-        delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
-                           random_state + 1000 * repeat + fold, k, k_neighbors,
-                           cells[tuned_by[i]][0] if i in tuned_by else None, calibration, cost_array,
-                           operating_points)
-        for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
-    )
-    rows, predictions, done = [None] * len(cells), {}, 0
-    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
-        for at, (row, test, proba, corrected) in zip((position, tuned_by.get(position)), outputs):
-            rows[at] = row
-            if row["repeat"] == 0:
-                key = (row["strategy"], row["model"])
-                predictions.setdefault(key, []).append((row["fold"], test, proba, corrected))
-            done += 1
-            if progress is not None:
-                progress(done, len(cells))
+    cells = make_cells(STRATEGIES, chosen, model_names, splits, n_folds)
+
+    def job(cell: tuple, tuned: Recipe | None):
+        recipe, model, repeat, fold, train, test = cell
+        return delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
+                                  random_state + 1000 * repeat + fold, k, k_neighbors, tuned, calibration, cost_array,
+                                  operating_points)
+
+    rows, predictions = [None] * len(cells), {}
+    for at, (row, test, proba, corrected) in run_cells(cells, job, n_jobs, progress):
+        rows[at] = row
+        if row["repeat"] == 0:
+            predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, corrected))
 
     results = pd.DataFrame(rows)
     metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline
 
 from imbalance._labels import label_matrix
 from imbalance._validation import InputError, LabelError, ParameterError, check_int, check_same_length
-from imbalance.comparison import ComparisonResult, longest_first, preprocessor, threshold_partners
+from imbalance.comparison import ComparisonResult, check_n_jobs, make_cells, preprocessor, run_cells
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
 from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
@@ -224,8 +224,7 @@ def compare_multilabel(
     unknown = [m for m in wanted if m not in MULTILABEL_METRICS]
     if unknown:
         raise ParameterError(f"unknown multi-label metric(s) {unknown}; choose from {', '.join(MULTILABEL_METRICS)}.")
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
-        raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
+    check_n_jobs(n_jobs)
     check_int("k_neighbors", k_neighbors)
 
     if cv is None or isinstance(cv, int):
@@ -233,35 +232,23 @@ def compare_multilabel(
     splits = list(cv.split(frame, matrix))
     _check_folds(matrix, names, splits, chosen, k_neighbors)
     n_folds = getattr(cv, "n_splits", len(splits))
-    cells = [
-        (MULTILABEL_STRATEGIES[s], m, i // n_folds, i % n_folds, train, test)
-        for s in chosen
-        for m in ([MULTILABEL_STRATEGIES[s].model] if MULTILABEL_STRATEGIES[s].model else model_names)
-        for i, (train, test) in enumerate(splits)
-    ]
-    tuned_by = threshold_partners(cells)
-    merged = set(tuned_by.values())
-    order = [i for i in longest_first(cells, tuned_by) if i not in merged]
-    jobs = (
-        delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
-                           random_state + 1000 * repeat + fold, k_neighbors,
-                           cells[tuned_by[i]][0] if i in tuned_by else None)
-        for i, (recipe, model, repeat, fold, train, test) in ((i, cells[i]) for i in order)
-    )
-    rows, label_rows, pooled, done = [None] * len(cells), [None] * len(cells), {}, 0
-    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
-        for at, (row, per_label, test, proba) in zip((position, tuned_by.get(position)), outputs):
-            rows[at] = row
-            label_rows[at] = [
-                {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
-                 "label": name, **{key: float(values[j]) for key, values in per_label.items()}}
-                for j, name in enumerate(names)
-            ]
-            if row["repeat"] == 0:
-                pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
-            done += 1
-            if progress is not None:
-                progress(done, len(cells))
+    cells = make_cells(MULTILABEL_STRATEGIES, chosen, model_names, splits, n_folds)
+
+    def job(cell: tuple, tuned: Recipe | None):
+        recipe, model, repeat, fold, train, test = cell
+        return delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
+                                  random_state + 1000 * repeat + fold, k_neighbors, tuned)
+
+    rows, label_rows, pooled = [None] * len(cells), [None] * len(cells), {}
+    for at, (row, per_label, test, proba) in run_cells(cells, job, n_jobs, progress):
+        rows[at] = row
+        label_rows[at] = [
+            {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
+             "label": name, **{key: float(values[j]) for key, values in per_label.items()}}
+            for j, name in enumerate(names)
+        ]
+        if row["repeat"] == 0:
+            pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
     label_rows = [entry for cell in label_rows for entry in cell]
 
     results = pd.DataFrame(rows)

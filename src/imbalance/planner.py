@@ -34,8 +34,33 @@ Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 _NAMED = ("under", "over", "power")
 
 
+class _CountsAndTargets:
+    """What a class plan and a label plan share: ``counts`` and ``targets`` (dicts in order),
+    as arrays, and equality by both."""
+
+    counts: dict
+    targets: dict
+
+    @property
+    def count_array(self) -> np.ndarray:
+        """Counts before, as an int64 array in order."""
+        return np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
+
+    @property
+    def target_array(self) -> np.ndarray:
+        """Counts after, as an int64 array in order."""
+        return np.fromiter(self.targets.values(), dtype=np.int64, count=len(self.targets))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.targets == other.targets and self.counts == other.counts
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, repr=False, eq=False)
-class Plan:
+class Plan(_CountsAndTargets):
     """The target row count of every class, before anything is resampled.
 
     Attributes
@@ -68,16 +93,6 @@ class Plan:
     direction: str | None = None
 
     @property
-    def count_array(self) -> np.ndarray:
-        """Counts before, as an int64 array in class order."""
-        return np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
-
-    @property
-    def target_array(self) -> np.ndarray:
-        """Counts after, as an int64 array in class order."""
-        return np.fromiter(self.targets.values(), dtype=np.int64, count=len(self.targets))
-
-    @property
     def n_before(self) -> int:
         return sum(self.counts.values())
 
@@ -100,13 +115,6 @@ class Plan:
         if self.direction is not None:
             parts.append(f"direction={self.direction!r}")
         return ", ".join(parts)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Plan):
-            return NotImplemented
-        return self.targets == other.targets and self.counts == other.counts
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         names = [str(c) for c in self.counts] + ["total"]
@@ -420,7 +428,7 @@ _LABEL_STRATEGIES = ("mean_ir", "over")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class LabelPlan:
+class LabelPlan(_CountsAndTargets):
     """The least number of rows every label of a multi-label table should carry after
     over-sampling.
 
@@ -444,21 +452,6 @@ class LabelPlan:
     targets: dict
     strategy: str
     ratio: float | None = None
-
-    @property
-    def count_array(self) -> np.ndarray:
-        return np.fromiter(self.counts.values(), dtype=np.int64, count=len(self.counts))
-
-    @property
-    def target_array(self) -> np.ndarray:
-        return np.fromiter(self.targets.values(), dtype=np.int64, count=len(self.targets))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, LabelPlan):
-            return NotImplemented
-        return self.counts == other.counts and self.targets == other.targets
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         top = max(self.counts.values())
