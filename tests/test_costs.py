@@ -145,3 +145,14 @@ def test_compare_reports_each_operating_point_on_the_validation_folds(churn):
     with pytest.raises(imbalance.ParameterError, match="binary labels"):
         imbalance.compare(X, np.where(X["total_day_minutes"] > 250, "high", y), strategies=["none"],
                           operating_points=["top=10"])
+
+
+def test_a_take_home_model_can_decide_by_cost(churn):
+    X, y = churn
+    model = imbalance.RecipeClassifier("under_1:1", "logreg", costs={"FN": 20, "FP": 1}).fit(X, y)
+    p = model.predict_proba(X)[:, list(model.classes_).index("churned")]
+    np.testing.assert_array_equal(model.predict(X) == "churned", p > 1 / 21)
+    matrix = imbalance.RecipeClassifier("under_1:1", "logreg", costs=[[0, 20], [1, 0]]).fit(X, y)  # churned, stayed
+    np.testing.assert_array_equal(matrix.predict(X), model.predict(X))
+    with pytest.raises(imbalance.ParameterError, match="one or the other"):
+        imbalance.RecipeClassifier(costs={"FN": 1, "FP": 1}, threshold=0.3).fit(X, y)

@@ -302,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--calibrate", choices=("sigmoid", "isotonic", "temperature"), metavar="M",
                      help="give probabilities mapped by M (sigmoid, isotonic, temperature), fitted out of fold, "
                           "instead of the prior correction")
+    fit.add_argument("--costs", metavar="FN=A,FP=B",
+                     help="binary: decide by least expected cost (Bayes' rule on the model's probabilities for "
+                          "the true class prior) instead of a threshold")
     fit.add_argument("--threshold", type=float, metavar="T",
                      help="binary: decide positive where the model's probability is >= T, instead of the recipe's")
     fit.add_argument("--seed", type=_seed, help="seed of resampling and model (default: the report's, or 0)")
@@ -923,7 +926,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     df, source = _load(args, multilabel=columns is not None)
     target = columns if columns is not None else args.target
     X, y = df.drop(columns=target), df[target]
-    fitted = RecipeClassifier(strategy, model, threshold=args.threshold, calibration=args.calibrate,
+    costs = None
+    if args.costs is not None:
+        args.cost_column = None
+        costs = _compare_costs(args, df)
+    fitted = RecipeClassifier(strategy, model, threshold=args.threshold, calibration=args.calibrate, costs=costs,
                               random_state=seed, k_neighbors=k_neighbors).fit(X, y)
     model = fitted.model_name_
     info = {"strategy": strategy, "model": model, "source": source, "rows": len(df), "seed": seed,
@@ -934,7 +941,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     how = (f"the answer of {args.from_report}/: best {verdict['metric']} {verdict['best_mean']:.3f}"
            if verdict is not None else "as asked")
     threshold = fitted.threshold_
-    shown = ("" if threshold is None else
+    shown = ("; decisions by least expected cost" if costs is not None else "" if threshold is None else
              f"; threshold {threshold:.4g}" if np.ndim(threshold) == 0 else
              f"; thresholds {', '.join(f'{t:.3g}' for t in threshold)}")
     print(f"fitted {strategy} / {model} on {len(df):,} rows ({how}){shown}")

@@ -31,6 +31,7 @@ from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import InputError, ParameterError
 from imbalance.comparison import MODELS, cell_model
+from imbalance.metrics import bayes_decisions
 from imbalance.model_selection import ProbabilityCalibrator, out_of_fold_proba
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
@@ -59,6 +60,11 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         ``random_state + 1000 * repeat + fold``).
     k_neighbors : int, default=5
         Of the SMOTE-family and MLSMOTE strategies.
+    costs : dict or array, optional
+        Decide by least expected cost instead (Bayes' rule on ``predict_proba``, see
+        :func:`imbalance.metrics.bayes_decisions`): binary ``{"FN": 20, "FP": 1}`` (the
+        positive class is the minority one), or a (K, K) matrix in the order of ``classes_``,
+        ``costs[t][d]`` the cost of deciding ``d`` when the class is ``t``.
     calibration : {None, "sigmoid", "isotonic", "temperature"}, default=None
         One label column: ``predict_proba`` maps the model's probabilities by this
         :class:`~imbalance.model_selection.ProbabilityCalibrator`, fitted on out-of-fold
@@ -88,13 +94,15 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, strategy: str = "none", model: str = "logreg", *, threshold: float | None = None,
-                 random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None) -> None:
+                 random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None,
+                 costs: Any = None) -> None:
         self.strategy = strategy
         self.model = model
         self.threshold = threshold
         self.random_state = random_state
         self.k_neighbors = k_neighbors
         self.calibration = calibration
+        self.costs = costs
 
     def fit(self, X: Any, y: Any) -> "RecipeClassifier":
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
@@ -146,8 +154,32 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             self.threshold_ = self.pipeline_.threshold_
         else:
             self.threshold_ = None if (not self.multilabel_ and self.classes_.size > 2) else 0.5
+        self.costs_ = None
+        if self.costs is not None:
+            if self.multilabel_ or self.threshold is not None:
+                raise ParameterError("costs= decides for one label column, instead of a threshold; give one or the "
+                                     "other.")
+            self.costs_ = self._cost_matrix()
         self.n_samples_fit_ = len(frame)
         return self
+
+    def _cost_matrix(self) -> np.ndarray:
+        """The costs as a (K, K) matrix in the order of ``classes_``."""
+        if isinstance(self.costs, dict):
+            if self.classes_.size != 2 or set(self.costs) != {"FN", "FP"}:
+                raise ParameterError("costs as a dict take two classes and the keys 'FN' and 'FP'; for more classes "
+                                     "give a (K, K) matrix.")
+            positive = int(np.flatnonzero(self.classes_ == self.positive_class_)[0])
+            matrix = np.zeros((2, 2))
+            matrix[positive, 1 - positive] = float(self.costs["FN"])  # a positive decided negative
+            matrix[1 - positive, positive] = float(self.costs["FP"])
+            return matrix
+        matrix = np.asarray(self.costs, dtype=np.float64)
+        k = self.classes_.size
+        if matrix.shape != (k, k) or (matrix < 0).any():
+            raise ParameterError(f"costs must be a ({k}, {k}) matrix of costs >= 0 in the order of classes_ "
+                                 f"{list(self.classes_)}.")
+        return matrix
 
     def _fitted(self) -> Any:
         """The pipeline that holds the model (inside the threshold tuner, for ``threshold``)."""
@@ -188,7 +220,10 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The cell's decisions: the positive class where its uncorrected probability reaches
-        ``threshold_``; the most probable class (multi-class); a 0/1 matrix (label matrix)."""
+        ``threshold_``; the most probable class (multi-class); a 0/1 matrix (label matrix).
+        With ``costs``: the decision of least expected cost under ``predict_proba``."""
+        if self.costs_ is not None:
+            return self.classes_[bayes_decisions(self.predict_proba(X), self.costs_)]
         proba = self.predict_proba_uncorrected(X)
         if self.multilabel_:
             return (proba >= self.threshold_).astype(int)
