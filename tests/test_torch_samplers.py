@@ -283,3 +283,77 @@ def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
             padding = len(merged) - len(plan)
             assert 0 <= padding < world, name
             assert merged == plan + plan[:padding], name  # the union is the epoch plan
+
+
+# ------------------------------------------------------------------ weighted sampling
+
+
+def test_weighted_exact_mode_gives_every_row_the_floor_or_ceil_of_its_expected_count():
+    w = np.random.default_rng(1).random(1000) ** 3
+    w[::7] = 0
+    sampler = it.WeightedSampler(w, num_samples=2500, exact=True, seed=4)
+    for epoch in range(3):
+        sampler.set_epoch(epoch)
+        counts = np.bincount(list(sampler), minlength=w.size)
+        e = sampler.expected_counts()
+        assert ((counts == np.floor(e)) | (counts == np.ceil(e))).all() and counts.sum() == 2500
+        assert (counts[::7] == 0).all()
+
+
+def test_weighted_draws_follow_the_weights():
+    from scipy import stats
+
+    w = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 10.0])
+    sampler = it.WeightedSampler(w, num_samples=60_000, seed=0)
+    counts = np.bincount(list(sampler), minlength=w.size)
+    assert counts[0] == 0
+    expected = 60_000 * w[1:] / w.sum()
+    assert stats.chisquare(counts[1:], expected).pvalue > 1e-3
+    # without replacement: distinct rows, never a zero weight; a row's chance to come first
+    firsts = np.zeros(w.size)
+    alone = it.WeightedSampler(w, num_samples=3, replacement=False, seed=0)
+    for epoch in range(4000):
+        alone.set_epoch(epoch)
+        drawn = alone.epoch_indices()
+        assert len(set(drawn.tolist())) == 3 and 0 not in drawn
+        single = it.WeightedSampler(w, num_samples=1, replacement=False, seed=epoch).epoch_indices()
+        firsts[single[0]] += 1
+    assert stats.chisquare(firsts[1:], 4000 * w[1:] / w.sum()).pvalue > 1e-3
+
+
+def test_weighted_sampling_past_two_to_the_24_rows():
+    n = 2**24 + 1000  # torch.multinomial refuses more than 2**24 categories
+    w = np.zeros(n, dtype=np.float32)
+    w[-1000:] = 1.0
+    w[5] = 1.0
+    drawn = it.WeightedSampler(w, num_samples=10_000, seed=0).epoch_indices()
+    assert drawn.max() >= 2**24 and set(np.unique(drawn).tolist()) <= {5, *range(n - 1000, n)}
+    with pytest.raises(RuntimeError):
+        torch.multinomial(torch.as_tensor(w), 10, replacement=True)
+
+
+def test_weighted_sampler_manners_and_bad_input():
+    w = torch.rand(100, dtype=torch.float64)
+    sampler = it.WeightedSampler(w, seed=3)
+    first = list(sampler)
+    assert len(first) == len(sampler) == 100
+    again = it.WeightedSampler(w, seed=3)
+    assert list(again) == first  # same seed, same epoch
+    assert list(sampler) != first  # the next pass is the next epoch
+    half = it.WeightedSampler(w, seed=3, num_replicas=2, rank=1)
+    assert list(half) == first[1::2]
+    resumed = it.WeightedSampler(w, seed=3)
+    iterator = iter(resumed)
+    taken = [next(iterator) for _ in range(30)]
+    state = resumed.state_dict()
+    fresh = it.WeightedSampler(w, seed=3)
+    fresh.load_state_dict(state)
+    assert taken + list(fresh) == first
+    for bad, words in [([], "non-empty 1-D"), ([1.0, -1.0], ">= 0"), ([0.0, 0.0], "every weight is 0"),
+                       ([1.0, np.nan], "finite")]:
+        with pytest.raises(InputError, match=words):
+            it.WeightedSampler(bad)
+    with pytest.raises(ParameterError, match="only 1 rows have a positive weight"):
+        it.WeightedSampler([0.0, 1.0], num_samples=2, replacement=False)
+    with pytest.raises(ParameterError, match="needs replacement=True"):
+        it.WeightedSampler([1.0, 1.0], exact=True, replacement=False)

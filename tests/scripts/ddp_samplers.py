@@ -22,6 +22,7 @@ def main(out: str) -> None:
     y = rng.choice(3, 1001, p=[0.75, 0.2, 0.05])  # 1001 rows: the epoch does not split evenly
     Y = (rng.random((500, 4)) < [0.4, 0.1, 0.05, 0.02]).astype(int)
     Y[0] = 1
+    w = rng.random(1001) ** 2
     samplers = {
         # num_replicas and rank are left out: they come from torch.distributed
         "over": (it.ClassBalancedSampler(y, seed=3), it.ClassBalancedSampler(y, seed=3, num_replicas=1, rank=0)),
@@ -34,6 +35,11 @@ def main(out: str) -> None:
             it.StratifiedBatchSampler(y, batch_size=32, seed=3, num_replicas=1, rank=0),
         ),
         "multilabel": (it.MultilabelBalancedSampler(Y, seed=3), it.MultilabelBalancedSampler(Y, seed=3, num_replicas=1, rank=0)),
+        "weighted": (it.WeightedSampler(w, seed=3), it.WeightedSampler(w, seed=3, num_replicas=1, rank=0)),
+        "weighted_exact": (it.WeightedSampler(w, num_samples=777, exact=True, seed=3),
+                           it.WeightedSampler(w, num_samples=777, exact=True, seed=3, num_replicas=1, rank=0)),
+        "weighted_distinct": (it.WeightedSampler(w, num_samples=300, replacement=False, seed=3),
+                              it.WeightedSampler(w, num_samples=300, replacement=False, seed=3, num_replicas=1, rank=0)),
     }
     result = {}
     for name, (sampler, whole) in samplers.items():

@@ -37,6 +37,7 @@ from imbalance.torch.samplers import (
     ClassBalancedSampler,
     MultilabelBalancedSampler,
     StratifiedBatchSampler,
+    WeightedSampler,
 )
 from imbalance.torch.weights import torch_class_weights, torch_pos_weight
 
@@ -64,4 +65,5 @@ __all__ = [
     "ClassBalancedSampler",
     "StratifiedBatchSampler",
     "MultilabelBalancedSampler",
+    "WeightedSampler",
 ]

@@ -23,7 +23,7 @@ from imbalance._validation import InputError, ParameterError, check_int
 from imbalance.planner import Plan, Strategy, apportion, plan_labels
 from imbalance.torch.labels import read_labels
 
-__all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler"]
+__all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler", "WeightedSampler"]
 
 
 def _world(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
@@ -437,3 +437,113 @@ class MultilabelBalancedSampler(_IndexSampler):
         if self._n_background:
             parts.append(self._unlabeled[rng.integers(0, self._unlabeled.size, size=self._n_background)])
         return self._epoch_from(parts, rng)
+
+
+def _row_weights(weights: Any) -> np.ndarray:
+    """``weights`` as a float64 array of one non-negative finite weight per row, some positive."""
+    if isinstance(weights, torch.Tensor):
+        weights = weights.detach().cpu().numpy()
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or w.size == 0:
+        raise InputError(f"weights must be a non-empty 1-D sequence, one weight per row, got shape {w.shape}.")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise InputError("weights must be finite and >= 0 (a row of weight 0 is never drawn).")
+    if not (w > 0).any():
+        raise InputError("every weight is 0, so no row can be drawn; give some rows a positive weight.")
+    return w
+
+
+class WeightedSampler(_IndexSampler):
+    r"""Rows drawn in proportion to per-row weights, any number of rows, under DDP too.
+
+    Like ``WeightedRandomSampler`` but without its limits: no cap on the number of rows
+    (``torch.multinomial`` takes at most :math:`2^{24}` categories), the same epoch on every
+    rank from ``(seed, epoch)`` with disjoint shards (``DistributedSampler``'s manners), and
+    resumable. Row :math:`i` of weight :math:`w_i` is expected
+    :math:`e_i = S\,w_i / \sum_j w_j` times in an epoch of :math:`S` draws.
+
+    - ``replacement=True`` (default): :math:`S` independent draws, by inverse transform
+      sampling on the cumulative weights (the epoch is drawn as sorted uniforms, found in one
+      merge-like pass, then shuffled; the same law as :math:`S` i.i.d. draws).
+    - ``exact=True``: systematic sampling, one uniform offset :math:`u` and the points
+      :math:`u, u + 1, \dots, u + S - 1` on the scale of the cumulative expected counts, so
+      every row comes exactly :math:`\lfloor e_i \rfloor` or :math:`\lceil e_i \rceil` times
+      (repeat factors realised exactly, no sampling noise in the counts).
+    - ``replacement=False``: :math:`S` distinct rows by successive weighted draws without
+      replacement (Efraimidis and Spirakis 2006: the :math:`S` largest
+      :math:`\log(u_i) / w_i`); needs :math:`S` rows of positive weight.
+
+    Parameters
+    ----------
+    weights : 1-D array-like or Tensor of non-negative floats
+        One per row (instance weights, dataset mixing, repeat factors); 0 never draws the row.
+    num_samples : int, optional
+        Draws per epoch (all ranks together); default the number of rows.
+    replacement : bool, default=True
+    exact : bool, default=False
+        Systematic sampling (with replacement only).
+    num_replicas, rank, seed, generator, shuffle, drop_last
+        As in :class:`ClassBalancedSampler`.
+
+    Examples
+    --------
+    >>> sampler = WeightedSampler(row_weights, num_samples=len(dataset), seed=0)
+    >>> loader = DataLoader(dataset, batch_size=256, sampler=sampler)
+    """
+
+    def __init__(
+        self,
+        weights: Any,
+        num_samples: int | None = None,
+        *,
+        replacement: bool = True,
+        exact: bool = False,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        seed: int = 0,
+        generator: torch.Generator | None = None,
+        shuffle: bool = True,
+        drop_last: bool = False,
+    ) -> None:
+        self.weights = _row_weights(weights)
+        self.num_samples = self.weights.size if num_samples is None else check_int("num_samples", num_samples)
+        self.replacement, self.exact = bool(replacement), bool(exact)
+        if self.exact and not self.replacement:
+            raise ParameterError("exact=True is systematic sampling, which repeats rows; it needs replacement=True.")
+        positive = int(np.count_nonzero(self.weights))
+        if not self.replacement and self.num_samples > positive:
+            raise ParameterError(f"num_samples={self.num_samples} distinct rows without replacement, but only "
+                                 f"{positive} rows have a positive weight; lower num_samples or set replacement=True.")
+        self._cumulative = np.cumsum(self.weights)
+        self._last = int(np.flatnonzero(self.weights)[-1])  # the last row that can be drawn
+        self._epoch_size = self.num_samples
+        self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
+
+    def expected_counts(self) -> np.ndarray:
+        """:math:`e_i`, every row's expected number of draws per epoch."""
+        return self.num_samples * self.weights / self._cumulative[-1]
+
+    def epoch_indices(self) -> np.ndarray:
+        """The whole epoch (all ranks) for the current epoch, as an int64 array."""
+        rng, size, total = self._rng(), self.num_samples, self._cumulative[-1]
+        if not self.replacement:
+            keys = np.full(self.weights.size, -np.inf)
+            positive = self.weights > 0
+            keys[positive] = np.log(rng.random(int(positive.sum()))) / self.weights[positive]
+            chosen = np.argpartition(keys, -size)[-size:] if size < keys.size else np.arange(keys.size)
+            chosen = chosen.astype(np.int64)
+            if self.shuffle:
+                rng.shuffle(chosen)
+            else:
+                chosen.sort()
+            return chosen
+        if self.exact:
+            points = (rng.random() + np.arange(size)) * (total / size)
+        else:  # sorted uniforms from exponential spacings: O(S), and the search below runs in order
+            spacings = rng.standard_exponential(size + 1).cumsum()
+            points = spacings[:-1] * (total / spacings[-1])
+        indices = np.searchsorted(self._cumulative, points, side="right").astype(np.int64)
+        np.minimum(indices, self._last, out=indices)  # a point rounded onto the very top
+        if self.shuffle:
+            rng.shuffle(indices)
+        return indices

@@ -1,0 +1,58 @@
+"""Arbitrary per-row weights: WeightedSampler vs torch's WeightedRandomSampler, in the same run.
+
+    python benchmarks/bench_weighted.py [--sizes 1e6 1e7 5e7] [--repeat 2]
+
+Weights uniform in [0, 1) (every row its own weight: no class structure to exploit); an epoch
+of N draws with replacement, consumed as a DataLoader consumes a sampler (iterating Python
+ints). Ours also with ``exact=True`` (systematic sampling). Past 2**24 rows
+``WeightedRandomSampler`` (``torch.multinomial``) refuses; the table says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import torch
+from _timing import best_time
+from torch.utils.data import WeightedRandomSampler
+
+from imbalance.torch import WeightedSampler
+
+
+def consume(sampler) -> None:
+    for _ in sampler:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7, 5e7])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        n = int(size)
+        weights = np.random.default_rng(0).random(n)
+        ours = WeightedSampler(weights, seed=0)
+        exact = WeightedSampler(weights, exact=True, seed=0)
+        t_ours = best_time(lambda: consume(ours), args.repeat)  # noqa: B023
+        t_exact = best_time(lambda: consume(exact), args.repeat)  # noqa: B023
+        peer = WeightedRandomSampler(torch.as_tensor(weights), num_samples=n, replacement=True)
+        try:
+            t_peer = best_time(lambda: consume(peer), args.repeat)  # noqa: B023
+        except RuntimeError as exc:  # more than 2**24 categories
+            t_peer, note = None, str(exc).splitlines()[0][:60]
+        rows.append((n, t_peer, t_ours, t_exact))
+        shown = f"{t_peer:.2f}s (x{t_peer / t_ours:.1f})" if t_peer is not None else f"refused: {note}"
+        print(f"{n:.0e}: WeightedRandomSampler {shown}; ours {t_ours:.2f}s, exact {t_exact:.2f}s", flush=True)
+    print("\n| rows | WeightedRandomSampler | WeightedSampler | speed-up | exact=True |")
+    print("|---|---|---|---|---|")
+    for n, peer, ours, exact in rows:
+        peer_text = f"{peer:.2f} s" if peer is not None else "refuses (> 2^24 rows)"
+        ratio = f"{peer / ours:.1f}x" if peer is not None else "-"
+        print(f"| {n:,} | {peer_text} | {ours:.2f} s | {ratio} | {exact:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()
