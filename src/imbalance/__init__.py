@@ -16,7 +16,7 @@ from imbalance._validation import (
 from imbalance.planner import Plan, apportion, plan, plan_from_counts, power
 from imbalance.resample import resample, resample_counts, resample_indices
 from imbalance.tables import over_sample, resample_with, under_sample
-from imbalance.weights import class_weights, pos_weight, sample_weights, weights_from_counts
+from imbalance.weights import class_weights, pos_weight, repeat_factors, sample_weights, weights_from_counts
 
 __version__ = "0.1.0"
 
@@ -127,6 +127,7 @@ __all__ = [
     "class_weights",
     "sample_weights",
     "pos_weight",
+    "repeat_factors",
     "weights_from_counts",
     "compare",
     "ComparisonResult",

@@ -15,11 +15,12 @@ from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import (
     InputError,
     LabelError,
+    ParameterError,
     StrategyError,
     to_python,
 )
 
-__all__ = ["class_weights", "sample_weights", "pos_weight", "weights_from_counts", "SCHEMES"]
+__all__ = ["class_weights", "sample_weights", "pos_weight", "weights_from_counts", "repeat_factors", "SCHEMES"]
 
 Scheme = Literal["inverse", "balanced", "sqrt", "effective"]
 Normalize = Union[bool, Literal["rows", "classes"]]
@@ -179,3 +180,31 @@ def pos_weight(Y: Any) -> np.ndarray | pd.Series:
     if columns is not None:
         return pd.Series(result, index=columns, name="pos_weight")
     return result
+
+
+def repeat_factors(Y: Any, threshold: float = 0.001) -> np.ndarray:
+    r"""Repeat factor of every row of a multi-label (or detection) table, as in LVIS.
+
+    Gupta, Dollar and Girshick (2019): with :math:`f_c` the share of rows that carry label
+    :math:`c` and :math:`t` the ``threshold``, label :math:`c`'s factor is
+    :math:`r_c = \max(1, \sqrt{t / f_c})` and a row's is that of its rarest label,
+    :math:`r_i = \max_{c \in Y_i} r_c` (1 for a row with no label). Labels more frequent than
+    :math:`t` are not repeated; a label carried by a share :math:`t / 4` of the rows is
+    repeated twice.
+
+    Parameters
+    ----------
+    Y : array-like or DataFrame of shape (n_rows, n_labels), 0/1
+    threshold : float in (0, 1], default=0.001
+
+    Returns
+    -------
+    ndarray of shape (n_rows,), float64, every value >= 1
+    """
+    if not isinstance(threshold, (int, float, np.floating)) or isinstance(threshold, bool) or not 0 < threshold <= 1:
+        raise ParameterError(f"threshold must be a share of rows in (0, 1], got {threshold!r}.")
+    matrix = label_matrix(Y).astype(bool)
+    share = matrix.mean(axis=0)
+    with np.errstate(divide="ignore"):
+        per_label = np.maximum(1.0, np.sqrt(threshold / share))  # a label no row carries never counts
+    return np.where(matrix, per_label, 1.0).max(axis=1)

@@ -36,6 +36,7 @@ from imbalance.torch.losses import (
 from imbalance.torch.samplers import (
     ClassBalancedSampler,
     MultilabelBalancedSampler,
+    RepeatFactorSampler,
     StratifiedBatchSampler,
     WeightedSampler,
 )
@@ -66,4 +67,5 @@ __all__ = [
     "StratifiedBatchSampler",
     "MultilabelBalancedSampler",
     "WeightedSampler",
+    "RepeatFactorSampler",
 ]

@@ -22,8 +22,10 @@ from imbalance._labels import label_matrix as as_label_matrix
 from imbalance._validation import InputError, ParameterError, check_int
 from imbalance.planner import Plan, Strategy, apportion, plan_labels
 from imbalance.torch.labels import read_labels
+from imbalance.weights import repeat_factors
 
-__all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler", "WeightedSampler"]
+__all__ = ["ClassBalancedSampler", "StratifiedBatchSampler", "MultilabelBalancedSampler", "WeightedSampler",
+           "RepeatFactorSampler"]
 
 
 def _world(num_replicas: int | None, rank: int | None) -> tuple[int, int]:
@@ -547,3 +549,47 @@ class WeightedSampler(_IndexSampler):
         if self.shuffle:
             rng.shuffle(indices)
         return indices
+
+
+class RepeatFactorSampler(WeightedSampler):
+    r"""Repeat-factor sampling for multi-label or detection data (Gupta et al. 2019, LVIS).
+
+    Every row is repeated by its repeat factor :math:`r_i` (:func:`imbalance.repeat_factors`:
+    that of its rarest label, :math:`\max(1, \sqrt{t / f_c})`), realised exactly each epoch:
+    the epoch has :math:`S = \mathrm{round}(\sum_i r_i)` draws by systematic sampling, so row
+    :math:`i` comes :math:`\lfloor e_i \rfloor` or :math:`\lceil e_i \rceil` times with
+    :math:`e_i = r_i\,S / \sum_j r_j` (within half a draw of :math:`r_i` in total), where
+    the paper's stochastic rounding lets the epoch's size and each row's count vary.
+
+    Parameters
+    ----------
+    label_matrix : (n_rows, n_labels) 0/1 array, Tensor or DataFrame, or a Dataset
+    threshold : float, default=0.001
+        :math:`t`: labels carried by a larger share of rows are not repeated.
+    num_replicas, rank, seed, generator, shuffle, drop_last
+        As in :class:`ClassBalancedSampler`.
+
+    Attributes
+    ----------
+    repeat_factors_ : ndarray of shape (n_rows,)
+    """
+
+    def __init__(
+        self,
+        label_matrix: Any = None,
+        *,
+        dataset: Any = None,
+        threshold: float = 0.001,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        seed: int = 0,
+        generator: torch.Generator | None = None,
+        shuffle: bool = True,
+        drop_last: bool = False,
+    ) -> None:
+        Y = as_label_matrix(read_labels(dataset, label_matrix, multilabel=True), name="label_matrix")
+        self.threshold = threshold
+        self.repeat_factors_ = repeat_factors(Y, threshold)
+        super().__init__(self.repeat_factors_, num_samples=int(round(self.repeat_factors_.sum())), exact=True,
+                         num_replicas=num_replicas, rank=rank, seed=seed, generator=generator, shuffle=shuffle,
+                         drop_last=drop_last)
