@@ -272,6 +272,11 @@ def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text())
+    stream = data.pop("_stream")  # the rebalanced stream: every rank reads its own items, once
+    first, second = (set(part) for part in stream["shards"])
+    assert not first & second and {item % 2 for item in first} == {0} and {item % 2 for item in second} == {1}
+    kept = [sum((item // 2) % 10 == 0 for item in part) for part in stream["shards"]]
+    assert all(abs(k / (len(part) - k) - 1) < 0.15 for k, part in zip(kept, stream["shards"]))  # 1:1 on each rank
     for name, entry in data.items():
         shards, plan, world = entry["shards"], entry["plan"], entry["world"]
         assert world == 2

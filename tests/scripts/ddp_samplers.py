@@ -50,6 +50,12 @@ def main(out: str) -> None:
         gathered = [None] * world
         dist.all_gather_object(gathered, mine)
         result[name] = {"shards": gathered, "plan": list(whole), "world": world}
+    stream = it.RebalancedStream(range(20_000), label_of=lambda item: int((item // 2) % 10 == 0), seed=3,
+                                 buffer_size=64)  # the rare class on both ranks
+    mine = list(stream)
+    gathered = [None] * world
+    dist.all_gather_object(gathered, mine)
+    result["_stream"] = {"shards": gathered, "kept": stream.kept_, "world": world}
     if rank == 0:
         with open(out, "w") as fh:
             json.dump(result, fh)

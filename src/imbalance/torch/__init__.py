@@ -40,6 +40,7 @@ from imbalance.torch.samplers import (
     StratifiedBatchSampler,
     WeightedSampler,
 )
+from imbalance.torch.streams import RebalancedStream
 from imbalance.torch.weights import torch_class_weights, torch_pos_weight
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "MultilabelBalancedSampler",
     "WeightedSampler",
     "RepeatFactorSampler",
+    "RebalancedStream",
 ]
