@@ -35,3 +35,8 @@ def test_churn_example_runs_from_the_command_line():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "balanced sampler: balanced_accuracy" in out.stdout
+
+
+def test_a_rebalanced_stream_trains_a_model_that_finds_the_rare_class():
+    result = load("stream_rebalance").main(items=60_000)
+    assert result["rebalanced"] > result["raw"] + 0.1  # the raw stream's model says "not fraud" to all
