@@ -61,6 +61,7 @@ def test_a_label_matrix_cell_gives_its_numbers_too():
                                   (fitted.predict_proba(X.iloc[test]) >= fitted.threshold_).astype(int))
 
 
+@pytest.mark.slow
 def test_multiclass_and_a_threshold_of_one_s_own(churn):
     X, y = churn
     three = np.where(X["total_day_minutes"] > 250, "high", y)

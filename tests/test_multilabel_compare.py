@@ -138,16 +138,17 @@ def test_fold_plan_multilabel_is_iterative_stratification_per_repeat():
 @pytest.fixture(scope="module")
 def result():
     X, Y = label_problem()
+    # the linear model only: the forest's multi-output path runs in the leak test and the slow tier
     return imbalance.compare(X, Y, strategies=["none", "class_weight", "ml_ros", "mlsmote", "threshold"],
-                             models=["logreg", "random_forest"], cv=3, random_state=0)
+                             models=["logreg"], cv=3, random_state=0)
 
 
 def test_compare_dispatches_on_a_label_matrix_and_fills_every_table(result):
     X, Y = label_problem()
     assert result.multilabel and list(result.classes) == list(Y.columns)
-    assert len(result.results) == 5 * 2 * 3 and set(MULTILABEL_METRICS) <= set(result.results.columns)
+    assert len(result.results) == 5 * 3 and set(MULTILABEL_METRICS) <= set(result.results.columns)
     assert result.results.groupby(["strategy", "model"])["n_test"].sum().eq(len(X)).all()  # every row once
-    assert len(result.per_label) == 5 * 2 * 4
+    assert len(result.per_label) == 5 * 4
     assert result.measures.mean_ir == pytest.approx(measures(Y).mean_ir)
     means = result.results.groupby(["strategy", "model"], sort=False)["f1_macro"].mean().to_numpy()
     np.testing.assert_allclose(result.summary["f1_macro_mean"], means)
@@ -288,10 +289,11 @@ def test_cli_compare_on_a_label_matrix(tmp_path):
 def test_on_emotions_every_default_strategy_runs_and_thresholds_raise_macro_f1():
     df = pd.read_csv(SHARED / "emotions.csv.gz")
     Y = df[[c for c in df.columns if c.startswith("label_")]]
-    result = imbalance.compare(df.drop(columns=Y.columns), Y, models=["logreg"], cv=3, n_jobs=2)
-    s = result.summary.set_index("strategy")
-    assert set(default_strategies(multilabel=True)) == set(s.index)
-    assert s.loc["threshold", "f1_macro_mean"] > s.loc["none", "f1_macro_mean"]
+    result = imbalance.compare(df.drop(columns=Y.columns), Y, cv=3, n_jobs=2)
+    s = result.summary.set_index(["strategy", "model"])
+    assert set(default_strategies(multilabel=True)) == set(result.summary["strategy"])
+    for model in ("logreg", "random_forest"):
+        assert s.loc[("threshold", model), "f1_macro_mean"] > s.loc[("none", model), "f1_macro_mean"]
     assert np.isfinite(result.summary.filter(like="_mean").to_numpy()).all()
 
 
