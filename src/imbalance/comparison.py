@@ -267,19 +267,17 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         proba, corrected = proba[:, 1], corrected[:, 1]
     y_test = codes[test]
 
-    on_true_prior_proba = corrected
-
     def scored(name: str, threshold: float, seconds: float) -> dict:
         row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
                "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
         row.update(evaluate(y_test, proba, threshold=threshold))
-        on_true_prior = evaluate(y_test, on_true_prior_proba, threshold=threshold)
+        on_true_prior = evaluate(y_test, corrected, threshold=threshold)
         row["brier_corrected"] = on_true_prior["brier"]
         row["log_loss_corrected"] = on_true_prior["log_loss"]
         row["ece_corrected"] = on_true_prior["ece"]
         if costs is not None:
             # the Bayes decision from the true-prior probabilities, and the cell's own decisions
-            row["cost"] = expected_cost(y_test, bayes_decisions(on_true_prior_proba, costs[test]), costs[test])
+            row["cost"] = expected_cost(y_test, bayes_decisions(corrected, costs[test]), costs[test])
             own = (proba >= threshold).astype(np.int64) if k == 2 else proba.argmax(axis=1)
             row["cost_at_threshold"] = expected_cost(y_test, own, costs[test])
         row["seconds"] = seconds
@@ -290,15 +288,15 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         oof = _inner_probabilities(X, codes, train, recipe, model_name, seed, k, k_neighbors)
         calibrated, mapped = _calibrated_scores(oof, codes[train], proba, y_test, calibration, threshold)
         calibrated.update(_operating_scores(oof, codes[train], proba, y_test, operating_points))
-    corrected = {"corrected": corrected, **mapped}
+    mapped = {"corrected": corrected, **mapped}  # every probability map of the validation part, for the plots
     fitted = time.perf_counter() - start
-    out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, corrected)]
+    out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, mapped)]
     if tuned is not None:
         start = time.perf_counter()
         tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
         threshold = float(tuner.tune(X.iloc[train], codes[train]))
         row = scored(tuned.name, threshold, fitted + time.perf_counter() - start)
-        out.append(({**row, **calibrated}, test, proba, corrected))  # the same model, the same probabilities
+        out.append(({**row, **calibrated}, test, proba, mapped))  # the same model, the same probabilities
     return out
 
 
@@ -568,10 +566,10 @@ def compare(
                                   operating_points)
 
     rows, predictions = [None] * len(cells), {}
-    for at, (row, test, proba, corrected) in run_cells(cells, job, n_jobs, progress):
+    for at, (row, test, proba, mapped) in run_cells(cells, job, n_jobs, progress):
         rows[at] = row
         if row["repeat"] == 0:
-            predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, corrected))
+            predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, mapped))
 
     results = pd.DataFrame(rows)
     metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [

@@ -42,6 +42,11 @@ __all__ = ["RecipeClassifier", "save", "load", "FORMAT"]
 FORMAT = "imbalance.model/1"
 
 
+def _as_frame(X: Any) -> pd.DataFrame:
+    """A DataFrame as it is; an array with columns named x0, x1, ... as compare names them."""
+    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+
+
 class RecipeClassifier(ClassifierMixin, BaseEstimator):
     """One strategy x model of :func:`imbalance.compare` as a classifier.
 
@@ -105,7 +110,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         self.costs = costs
 
     def fit(self, X: Any, y: Any) -> "RecipeClassifier":
-        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+        frame = _as_frame(X)
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         self.multilabel_ = np.ndim(y) == 2 and np.shape(y)[1] > 1
         recipes, models = (MULTILABEL_STRATEGIES, MULTILABEL_MODELS) if self.multilabel_ else (STRATEGIES, MODELS)
@@ -187,7 +192,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.estimator_ if self._tuned else self.pipeline_
 
     def _frame(self, X: Any) -> pd.DataFrame:
-        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+        frame = _as_frame(X)
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise InputError(f"X lacks the column(s) {missing[:8]} the model was fitted on; give the same columns.")
