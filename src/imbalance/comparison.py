@@ -64,7 +64,8 @@ from imbalance.strategies import (
 from imbalance.tables import make_sampler
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "cell_model", "default_strategies",
-           "preprocessor", "longest_first", "threshold_partners", "make_cells", "run_cells", "check_n_jobs"]
+           "preprocessor", "longest_first", "threshold_partners", "make_cells", "run_cells", "check_n_jobs",
+           "inner_probabilities"]
 
 
 def preprocessor(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
@@ -211,15 +212,18 @@ def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k
     return model
 
 
-def _inner_probabilities(X, codes, train, recipe: Recipe, model_name: str, seed: int, k: int,
-                         k_neighbors: int) -> np.ndarray:
-    """Out-of-fold probabilities of the training part (3 inner folds of the same recipe,
-    rebalanced inside), as the model gives them: what calibration maps and operating points
-    are fitted on, never the validation part."""
-    base = cell_model(X, replace(recipe, tune_threshold=False), model_name, seed, k_neighbors=k_neighbors)
-    oof = out_of_fold_proba(base, X.iloc[train], codes[train], cv=3, random_state=seed,
+def inner_probabilities(X: pd.DataFrame, y: np.ndarray, recipe: Recipe, model_name: str, seed: int, *,
+                        k_neighbors: int = 5, template: pd.DataFrame | None = None) -> np.ndarray:
+    """Out-of-fold probabilities of the training data ``X, y`` (class codes), from 3 inner
+    folds of the same recipe (rebalanced inside, the threshold left untuned), as the model
+    gives them: what calibration maps and operating points are fitted on, never a validation
+    part. The positive class's column alone for two classes. ``template``: the table the
+    preprocessing is built from (default ``X``)."""
+    base = cell_model(X if template is None else template, replace(recipe, tune_threshold=False), model_name, seed,
+                      k_neighbors=k_neighbors)
+    oof = out_of_fold_proba(base, X, y, cv=3, random_state=seed,
                             proba=lambda fitted, part: fitted[-1].predict_proba_uncorrected(fitted[:-1].transform(part)))
-    return oof[:, 1] if k == 2 else oof
+    return oof[:, 1] if oof.shape[1] == 2 else oof
 
 
 def _calibrated_scores(oof, y_train, test_proba, y_test, methods: tuple, threshold: float) -> tuple[dict, dict]:
@@ -285,7 +289,8 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
 
     calibrated, mapped = {}, {}
     if calibration or operating_points:
-        oof = _inner_probabilities(X, codes, train, recipe, model_name, seed, k, k_neighbors)
+        oof = inner_probabilities(X.iloc[train], codes[train], recipe, model_name, seed, k_neighbors=k_neighbors,
+                                  template=X)
         calibrated, mapped = _calibrated_scores(oof, codes[train], proba, y_test, calibration, threshold)
         calibrated.update(_operating_scores(oof, codes[train], proba, y_test, operating_points))
     mapped = {"corrected": corrected, **mapped}  # every probability map of the validation part, for the plots

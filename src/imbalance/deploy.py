@@ -16,7 +16,6 @@ loads, so load only files you made or trust, as with any scikit-learn model save
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,9 @@ from imbalance import __version__
 from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import InputError, ParameterError
-from imbalance.comparison import MODELS, cell_model
+from imbalance.comparison import MODELS, cell_model, inner_probabilities
 from imbalance.metrics import bayes_decisions
-from imbalance.model_selection import ProbabilityCalibrator, out_of_fold_proba
+from imbalance.model_selection import ProbabilityCalibrator
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
@@ -144,13 +143,9 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             if self.multilabel_:
                 raise ParameterError("calibration= is for one label column; a label matrix's probabilities are "
                                      "the model's own.")
-            base = cell_model(frame, replace(recipe, tune_threshold=False), model_name, self.random_state,
-                              k_neighbors=self.k_neighbors)
-            oof = out_of_fold_proba(base, frame, targets, cv=3, random_state=self.random_state,
-                                    proba=lambda fitted, part: fitted[-1].predict_proba_uncorrected(
-                                        fitted[:-1].transform(part)))
-            self.calibrator_ = ProbabilityCalibrator(self.calibration).fit(
-                oof[:, 1] if oof.shape[1] == 2 else oof, targets)
+            oof = inner_probabilities(frame, targets, recipe, model_name, self.random_state,
+                                      k_neighbors=self.k_neighbors)
+            self.calibrator_ = ProbabilityCalibrator(self.calibration).fit(oof, targets)
         if self.threshold is not None:
             if self.multilabel_ or self.classes_.size != 2:
                 raise ParameterError("threshold= is for binary labels; a label matrix takes the recipe's thresholds.")
