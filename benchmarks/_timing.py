@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
+import platform
 import time
 import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable
 
 
@@ -43,3 +47,41 @@ def peak_ratio(fn: Callable[[], tuple]) -> float:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / (X_res.nbytes + y_res.nbytes)
+
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine() -> str:
+    """One line on where a benchmark ran: cores, processor, Python and the main libraries."""
+    import numpy
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, numpy {numpy.__version__}"
+
+
+@contextmanager
+def results(script: str, caption: str = ""):
+    """Print a benchmark's results table and, if the run completes, write it to
+    ``benchmarks/results/<script>.md``, the one source of the figures on the documentation's
+    Performance page. Yields ``emit``, which prints a line and keeps it for the file."""
+    lines: list[str] = []
+
+    def emit(line: str = "") -> None:
+        print(line, flush=True)
+        lines.extend(line.split("\n"))
+
+    yield emit
+    RESULTS.mkdir(exist_ok=True)
+    body = "\n".join(lines).strip("\n")
+    text = (f"<!-- Written by benchmarks/{script}.py; run it again to update. -->\n\n"
+            f"Measured {time.strftime('%Y-%m-%d')} on {machine()}.{' ' + caption if caption else ''}\n\n{body}\n")
+    target = RESULTS / f"{script}.md"
+    partial = target.with_suffix(".md.part")
+    partial.write_text(text)
+    partial.replace(target)  # never a half-written results file

@@ -28,6 +28,7 @@ import time
 import warnings
 
 import numpy as np
+from _timing import results
 from sklearn.compose import make_column_transformer
 from sklearn.datasets import make_classification
 from sklearn.metrics import average_precision_score, balanced_accuracy_score
@@ -132,34 +133,36 @@ def speed(sizes, models, repeat):
                    f"{theirs[1]:.0f} / {ours[1]:.0f} MiB", f"{theirs[2]} / {ours[2]}")
             print(" ".join(row), flush=True)
             table.append(row)
-    print("\n| rows | ensemble | imbalanced-learn | imbalance | speed-up | peak memory (peer / ours) "
-          "| members (peer / ours) |")
-    print("|---|---|---|---|---|---|---|")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    with results("bench_ensembles") as emit:
+        emit("\n| rows | ensemble | imbalanced-learn | imbalance | speed-up | peak memory (peer / ours) "
+             "| members (peer / ours) |")
+        emit("|---|---|---|---|---|---|---|")
+        for row in table:
+            emit("| " + " | ".join(row) + " |")
 
 
 def quality(models, seed: int = 0):
     X, y = load_churn(return_X_y=True)
     categorical = list(X.select_dtypes(exclude="number").columns)
     folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(X, y))
-    print("\n| ensemble (churn, 5 folds) | AP imbalanced-learn | AP imbalance | balanced accuracy imbalanced-learn "
-          "| balanced accuracy imbalance |")
-    print("|---|---|---|---|---|")
-    warnings.filterwarnings("ignore")
-    for name in models:
-        scores = {"peer": ([], []), "ours": ([], [])}
-        for fold, (train, test) in enumerate(folds):
-            for side, make in (("peer", _theirs), ("ours", _ours)):
-                encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), categorical),
-                                                 remainder="passthrough")
-                model = make_pipeline(encode, make(name, seed + fold)).fit(X.iloc[train], y.iloc[train])
-                proba = model.predict_proba(X.iloc[test])[:, 1]
-                scores[side][0].append(average_precision_score(y.iloc[test], proba))
-                scores[side][1].append(balanced_accuracy_score(y.iloc[test], model.predict(X.iloc[test])))
-        cells = [f"{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}" for metric in (0, 1) for v in
-                 (scores["peer"][metric], scores["ours"][metric])]
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+    with results("bench_ensembles_quality") as emit:
+        emit("\n| ensemble (churn, 5 folds) | AP imbalanced-learn | AP imbalance | balanced accuracy imbalanced-learn "
+             "| balanced accuracy imbalance |")
+        emit("|---|---|---|---|---|")
+        warnings.filterwarnings("ignore")
+        for name in models:
+            scores = {"peer": ([], []), "ours": ([], [])}
+            for fold, (train, test) in enumerate(folds):
+                for side, make in (("peer", _theirs), ("ours", _ours)):
+                    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), categorical),
+                                                     remainder="passthrough")
+                    model = make_pipeline(encode, make(name, seed + fold)).fit(X.iloc[train], y.iloc[train])
+                    proba = model.predict_proba(X.iloc[test])[:, 1]
+                    scores[side][0].append(average_precision_score(y.iloc[test], proba))
+                    scores[side][1].append(balanced_accuracy_score(y.iloc[test], model.predict(X.iloc[test])))
+            cells = [f"{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}" for metric in (0, 1) for v in
+                     (scores["peer"][metric], scores["ours"][metric])]
+            emit(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:

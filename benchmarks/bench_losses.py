@@ -18,6 +18,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+from _timing import results
 
 import imbalance.torch as it
 
@@ -92,14 +93,15 @@ def main() -> None:
         ((4096, 1000), "softmax", softmax_contenders, 5),
     ]
     name = torch.cuda.get_device_name() if device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
-    print(f"torch {torch.__version__} on {name}; median of {args.rounds} interleaved rounds\n")
-    print("| shape | loss | forward+backward | vs torch's loss |")
-    print("|---|---|---|---|")
-    for shape, kind, contenders, inner in cases:
-        times = run_case(shape, kind, contenders, device, args.rounds, inner)
-        base = next(iter(times.values()))
-        for loss_name, t in times.items():
-            print(f"| {shape} | {loss_name} | {t * 1e6:,.0f} µs | {t / base:.2f}x |", flush=True)
+    with results("bench_losses") as emit:
+        emit(f"torch {torch.__version__} on {name}; median of {args.rounds} interleaved rounds\n")
+        emit("| shape | loss | forward+backward | vs torch's loss |")
+        emit("|---|---|---|---|")
+        for shape, kind, contenders, inner in cases:
+            times = run_case(shape, kind, contenders, device, args.rounds, inner)
+            base = next(iter(times.values()))
+            for loss_name, t in times.items():
+                emit(f"| {shape} | {loss_name} | {t * 1e6:,.0f} µs | {t / base:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _timing import best_time
+from _timing import best_time, results
 from sklearn.neighbors import NearestNeighbors
 
 import imbalance
@@ -76,19 +76,20 @@ def main() -> None:
         table.append((len(X), t_peer, t_ours, t_ros, t_rus))
         print(f"{len(X)} rows: MLSMOTE recipe {t_peer:.3f}s, ours {t_ours:.3f}s (x{t_peer / t_ours:.1f}); "
               f"ML-ROS {t_ros:.3f}s, ML-RUS {t_rus:.3f}s", flush=True)
-    print("\n| rows | MLSMOTE recipe (sklearn kNN, row loop) | MLSMOTE ours | speed-up | ML-ROS | ML-RUS |")
-    print("|---|---|---|---|---|---|")
-    for n, peer, ours, ros, rus in table:
-        print(f"| {n:,} | {peer:.3f} s | {ours:.3f} s | {peer / ours:.1f}x | {ros:.3f} s | {rus:.3f} s |")
+    with results("bench_multilabel") as emit:
+        emit("\n| rows | MLSMOTE recipe (sklearn kNN, row loop) | MLSMOTE ours | speed-up | ML-ROS | ML-RUS |")
+        emit("|---|---|---|---|---|---|")
+        for n, peer, ours, ros, rus in table:
+            emit(f"| {n:,} | {peer:.3f} s | {ours:.3f} s | {peer / ours:.1f}x | {ros:.3f} s | {rus:.3f} s |")
 
-    if not args.no_compare:
-        start = time.perf_counter()
-        result = imbalance.compare(df.drop(columns=labels), df[labels], n_jobs=2)
-        seconds = time.perf_counter() - start
-        cells = result.results.groupby(["strategy", "model"], sort=False)["seconds"].sum()
-        print(f"\ncompare on {args.data.name}, default strategies and models, 5 folds, n_jobs=2: {seconds:.0f} s "
-              f"({len(result.results)} cells; slowest: " + ", ".join(
-                  f"{s}/{m} {v:.0f} s" for (s, m), v in cells.sort_values(ascending=False).head(3).items()) + ")")
+        if not args.no_compare:
+            start = time.perf_counter()
+            result = imbalance.compare(df.drop(columns=labels), df[labels], n_jobs=2)
+            seconds = time.perf_counter() - start
+            cells = result.results.groupby(["strategy", "model"], sort=False)["seconds"].sum()
+            emit(f"\ncompare on {args.data.name}, default strategies and models, 5 folds, n_jobs=2: {seconds:.0f} s "
+                 f"({len(result.results)} cells; slowest: " + ", ".join(
+                      f"{s}/{m} {v:.0f} s" for (s, m), v in cells.sort_values(ascending=False).head(3).items()) + ")")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from _timing import results
 from sklearn.datasets import make_classification
 
 import imbalance
@@ -138,11 +139,12 @@ def main() -> None:
                   f"{memory}, / input {of_input}; same rows: {same}", flush=True)
             table.append((f"{size:.0e}", name, t_peer, t_ours, ratio, memory, of_input, same))
 
-    print("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) "
-          "| peak memory / input (peer / ours) | same rows |")
-    print("|---|---|---|---|---|---|---|---|")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    with results("bench_neighbourhood") as emit:
+        emit("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) "
+             "| peak memory / input (peer / ours) | same rows |")
+        emit("|---|---|---|---|---|---|---|---|")
+        for row in table:
+            emit("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
-from _timing import best_time
+from _timing import best_time, results
 
 import imbalance
 
@@ -87,16 +87,17 @@ def main() -> None:
                 rows.append((f"{n:.0e}", classes, "over", "peak memory / output", peak_p / out_p, peak / out))
             gc.collect()
 
-    print("\n| rows | classes | strategy | input | imbalanced-learn | imbalance | speed-up |")
-    print("|---|---|---|---|---|---|---|")
-    for n, classes, strategy, kind, t_peer, t_ours in rows:
-        if kind == "peak memory / output":
-            print(f"| {n} | {classes} | {strategy} | {kind} | {t_peer:.2f} | {t_ours:.2f} | |")
-        elif t_peer is None:
-            print(f"| {n} | {classes} | {strategy} | {kind} | | {t_ours:.3f} s | |")
-        else:
-            print(f"| {n} | {classes} | {strategy} | {kind} | {t_peer:.3f} s | {t_ours:.3f} s | "
-                  f"{t_peer / t_ours:.1f}x |")
+    with results("bench_resample") as emit:
+        emit("\n| rows | classes | strategy | input | imbalanced-learn | imbalance | speed-up |")
+        emit("|---|---|---|---|---|---|---|")
+        for n, classes, strategy, kind, t_peer, t_ours in rows:
+            if kind == "peak memory / output":
+                emit(f"| {n} | {classes} | {strategy} | {kind} | {t_peer:.2f} | {t_ours:.2f} | |")
+            elif t_peer is None:
+                emit(f"| {n} | {classes} | {strategy} | {kind} | | {t_ours:.3f} s | |")
+            else:
+                emit(f"| {n} | {classes} | {strategy} | {kind} | {t_peer:.3f} s | {t_ours:.3f} s | "
+                     f"{t_peer / t_ours:.1f}x |")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 import torch
-from _timing import best_time
+from _timing import best_time, results
 from torch.utils.data import WeightedRandomSampler
 
 from imbalance.torch import ClassBalancedSampler, StratifiedBatchSampler
@@ -57,12 +57,13 @@ def main() -> None:
               f"WeightedRandomSampler {got_theirs}", flush=True)
         rows.append((n, t_theirs, t_ours, t_multinomial, t_ours_arr, t_build, t_batches, got_ours, got_theirs))
 
-    print("\n| rows | WeightedRandomSampler, ints | ClassBalancedSampler, ints | speed-up | multinomial | "
-          "epoch_indices | speed-up | construction | StratifiedBatchSampler epoch | class counts (ours / torch) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for n, t_w, t_o, t_m, t_a, t_b, t_s, c_o, c_w in rows:
-        print(f"| {n:.0e} | {t_w:.3f} s | {t_o:.3f} s | {t_w / t_o:.1f}x | {t_m:.3f} s | {t_a:.3f} s | "
-              f"{t_m / t_a:.1f}x | {t_b:.3f} s | {t_s:.3f} s | {c_o} / {c_w} |")
+    with results("bench_samplers") as emit:
+        emit("\n| rows | WeightedRandomSampler, ints | ClassBalancedSampler, ints | speed-up | multinomial | "
+             "epoch_indices | speed-up | construction | StratifiedBatchSampler epoch | class counts (ours / torch) |")
+        emit("|---|---|---|---|---|---|---|---|---|---|")
+        for n, t_w, t_o, t_m, t_a, t_b, t_s, c_o, c_w in rows:
+            emit(f"| {n:.0e} | {t_w:.3f} s | {t_o:.3f} s | {t_w / t_o:.1f}x | {t_m:.3f} s | {t_a:.3f} s | "
+                 f"{t_m / t_a:.1f}x | {t_b:.3f} s | {t_s:.3f} s | {c_o} / {c_w} |")
 
 
 if __name__ == "__main__":

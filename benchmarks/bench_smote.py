@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _timing import best_time, peak_ratio
+from _timing import best_time, peak_ratio, results
 
 import imbalance
 
@@ -46,11 +46,12 @@ def main() -> None:
                 print(f"{n:.0e} {share:.0%} {name}: imblearn {t_peer:.2f}s, ours {t_ours:.2f}s "
                       f"(x{t_peer / t_ours:.2f}); peak memory / output: imblearn {m_peer:.2f}, ours {m_ours:.2f}",
                       flush=True)
-    print("\n| rows | minority | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) |")
-    print("|---|---|---|---|---|---|---|")
-    for n, share, name, t_peer, t_ours, m_peer, m_ours in rows:
-        print(f"| {n:.0e} | {share:.0%} | {name} | {t_peer:.2f} s | {t_ours:.2f} s | {t_peer / t_ours:.2f}x | "
-              f"{m_peer:.2f} / {m_ours:.2f} |")
+    with results("bench_smote") as emit:
+        emit("\n| rows | minority | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) |")
+        emit("|---|---|---|---|---|---|---|")
+        for n, share, name, t_peer, t_ours, m_peer, m_ours in rows:
+            emit(f"| {n:.0e} | {share:.0%} | {name} | {t_peer:.2f} s | {t_ours:.2f} s | {t_peer / t_ours:.2f}x | "
+                 f"{m_peer:.2f} / {m_ours:.2f} |")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import argparse
 import tempfile
 import warnings
 
-from _timing import best_times_interleaved
+from _timing import best_times_interleaved, results
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -66,10 +66,11 @@ def main() -> None:
                   f"{times['under, exact (ours)'] / times['under, sampleBy']:.2f}x; exact over-sampling / sample: "
                   f"{times['over, exact (ours)'] / times['over, sample(withReplacement)']:.2f}x", flush=True)
     spark.stop()
-    print("\n| rows | method | time | class counts |")
-    print("|---|---|---|---|")
-    for n, name, t, got in rows:
-        print(f"| {n:.0e} | {name} | {t:.2f} s | {got} |")
+    with results("bench_spark") as emit:
+        emit("\n| rows | method | time | class counts |")
+        emit("|---|---|---|---|")
+        for n, name, t, got in rows:
+            emit(f"| {n:.0e} | {name} | {t:.2f} s | {got} |")
 
 
 if __name__ == "__main__":

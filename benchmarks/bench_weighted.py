@@ -15,7 +15,7 @@ import argparse
 
 import numpy as np
 import torch
-from _timing import best_time
+from _timing import best_time, results
 from torch.utils.data import WeightedRandomSampler
 
 from imbalance.torch import RebalancedStream, WeightedSampler
@@ -48,17 +48,18 @@ def main() -> None:
         rows.append((n, t_peer, t_ours, t_exact))
         shown = f"{t_peer:.2f}s (x{t_peer / t_ours:.1f})" if t_peer is not None else f"refused: {note}"
         print(f"{n:.0e}: WeightedRandomSampler {shown}; ours {t_ours:.2f}s, exact {t_exact:.2f}s", flush=True)
-    print("\n| rows | WeightedRandomSampler | WeightedSampler | speed-up | exact=True |")
-    print("|---|---|---|---|---|")
-    for n, peer, ours, exact in rows:
-        peer_text = f"{peer:.2f} s" if peer is not None else "refuses (> 2^24 rows)"
-        ratio = f"{peer / ours:.1f}x" if peer is not None else "-"
-        print(f"| {n:,} | {peer_text} | {ours:.2f} s | {ratio} | {exact:.2f} s |")
-    if args.stream:
-        stream_throughput(int(args.stream), args.repeat)
+    with results("bench_weighted") as emit:
+        emit("\n| rows | WeightedRandomSampler | WeightedSampler | speed-up | exact=True |")
+        emit("|---|---|---|---|---|")
+        for n, peer, ours, exact in rows:
+            peer_text = f"{peer:.2f} s" if peer is not None else "refuses (> 2^24 rows)"
+            ratio = f"{peer / ours:.1f}x" if peer is not None else "-"
+            emit(f"| {n:,} | {peer_text} | {ours:.2f} s | {ratio} | {exact:.2f} s |")
+        if args.stream:
+            stream_throughput(int(args.stream), args.repeat, emit)
 
 
-def stream_throughput(n: int, repeat: int) -> None:
+def stream_throughput(n: int, repeat: int, emit=print) -> None:
     """Integer items, 90/8/2% classes, balanced to 1:1:1 as they pass (a 1,024-item shuffle
     buffer), against the filter a user writes: known rates, one random draw per item."""
     data = np.random.default_rng(0).choice(3, n, p=[0.9, 0.08, 0.02]).tolist()
@@ -70,8 +71,8 @@ def stream_throughput(n: int, repeat: int) -> None:
 
     t_ours = best_time(lambda: consume(RebalancedStream(data, seed=0)), repeat)
     t_hand = best_time(hand_written, repeat)
-    print(f"\nstream of {n:,} int items: RebalancedStream {n / t_ours / 1e6:.2f} M items/s; "
-          f"a Python filter with one draw per item {n / t_hand / 1e6:.2f} M items/s (x{t_hand / t_ours:.1f})")
+    emit(f"\nstream of {n:,} int items: RebalancedStream {n / t_ours / 1e6:.2f} M items/s; "
+         f"a Python filter with one draw per item {n / t_hand / 1e6:.2f} M items/s (x{t_hand / t_ours:.1f})")
 
 
 if __name__ == "__main__":
