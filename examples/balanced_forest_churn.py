@@ -1,6 +1,9 @@
-"""A balanced random forest on the churn demo, beside a plain one, and what the prior does.
+"""A balanced random forest, and what the prior does
+=================================================
 
-    python examples/balanced_forest_churn.py
+A balanced random forest on the churn demo, beside a plain one, and what the prior does.
+
+Run it with ``python examples/balanced_forest_churn.py``.
 
 Both forests see the same 5 stratified folds. The balanced one grows every tree on a 1:1 draw
 (the minority class's count from each class, with replacement), so at the default threshold

@@ -1,6 +1,9 @@
-"""Over-sample a rare class at load time, with every repeated draw passing through augmentation.
+"""Over-sampling through augmentation
+==================================
 
-    python examples/oversample_with_augmentation.py
+Over-sample a rare class at load time, with every repeated draw passing through augmentation.
+
+Run it with ``python examples/oversample_with_augmentation.py``.
 
 Copying minority images to over-sample them makes the copies identical; drawing their index
 several times through ClassBalancedSampler sends every draw through the dataset's random

@@ -1,4 +1,7 @@
-"""Train on a stream you cannot hold in memory: rebalance it as it passes.
+"""Rebalancing a stream as it passes
+=================================
+
+Train on a stream you cannot hold in memory: rebalance it as it passes.
 
 A generator stands for a stream of transactions (2% fraud) too long to load or count first.
 ``RebalancedStream`` keeps every fraud and about as many others, chosen as the stream goes by
@@ -6,7 +9,7 @@ from the class counts seen so far, and two DataLoader workers read disjoint halv
 logistic regression in PyTorch trained on the rebalanced stream is compared with one trained on
 the raw stream, on a held-out stream, by balanced accuracy at 0.5.
 
-    python examples/stream_rebalance.py [--items 200000]
+Run it with ``python examples/stream_rebalance.py [--items 200000]``.
 """
 
 from __future__ import annotations
@@ -60,6 +63,6 @@ def main(items: int = 200_000) -> dict:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Rebalancing a stream as it passes.")
     parser.add_argument("--items", type=int, default=200_000)
     main(parser.parse_args().items)

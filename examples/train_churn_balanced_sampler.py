@@ -1,6 +1,9 @@
-"""Train a small MLP on the bundled churn data, with and without the class-balanced sampler.
+"""A class-balanced sampler for a small MLP on churn
+=================================================
 
-    python examples/train_churn_balanced_sampler.py [--epochs 8]
+Train a small MLP on the bundled churn data, with and without the class-balanced sampler.
+
+Run it with ``python examples/train_churn_balanced_sampler.py [--epochs 8]``.
 
 The sampler over-samples churners (LABEL 1) to as many rows per epoch as stayers, at load
 time, without copying the table. The held-out split is never resampled. Prints balanced
@@ -70,6 +73,6 @@ def main(epochs: int = 8) -> dict:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="A class-balanced sampler for a small MLP on churn.")
     parser.add_argument("--epochs", type=int, default=8)
     main(parser.parse_args().epochs)

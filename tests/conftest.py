@@ -1,6 +1,8 @@
-"""Shared fixtures: the bundled churn demo as a table, as X and y, and as files."""
+"""Shared fixtures: the bundled churn demo as a table, as X and y, and as files; headless
+Chromium for the tests that look at HTML in a real browser."""
 
 import os
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -44,3 +46,23 @@ def multiclass_csv(tmp_path_factory):
     path = tmp_path_factory.mktemp("multiclass") / "three.csv"
     X.to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's ``chromium`` and ``chromium-driver``, which CI installs)
+    driven by selenium; skipped where they are missing, except under CI, where that fails."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium and chromium-driver (see .ci/run)", pytrace=False)
+        pytest.skip("headless Chromium is not installed (apt-get install chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--window-size=1300,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver_path))
+    yield driver
+    driver.quit()

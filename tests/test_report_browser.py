@@ -2,9 +2,7 @@
 ``chromium-driver``, which CI installs) renders report.html offline; the answer, the table and
 every plot are there and visible, and the tables sort."""
 
-import os
 import re
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -14,27 +12,7 @@ import imbalance
 from imbalance.datasets import load_churn
 from imbalance.report import write_report
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-if not (CHROMIUM and DRIVER):
-    if os.environ.get("CI"):
-        pytest.fail("CI must install Debian's chromium and chromium-driver (see .ci/run)", pytrace=False)
-    pytest.skip("headless Chromium is not installed (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver")
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1300,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=DRIVER))
-    yield driver
-    driver.quit()
 
 
 def check_page(browser, page, tmp_path):

@@ -118,7 +118,17 @@ class TomekLinks(_CleaningSampler):
     minority data, a tenth of the full search.
 
     Parameters
-    ----------""" + _CLEANING_DOC
+    ----------""" + _CLEANING_DOC + """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from imbalance.cleaning import TomekLinks
+    >>> X, y = make_classification(200, weights=[0.9], random_state=0)
+    >>> tomek = TomekLinks()
+    >>> X_res, y_res = tomek.fit_resample(X, y)
+    >>> tomek.plan_.targets  # three majority rows were in a Tomek link
+    {0: 177, 1: 20}
+    """
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         n = len(X)

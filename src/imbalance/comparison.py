@@ -394,6 +394,7 @@ def run_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
 
 
 def check_n_jobs(n_jobs: Any) -> None:
+    """Refuse an ``n_jobs`` that joblib would misread: 0, a bool, a float or a string."""
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
         raise ParameterError(f"n_jobs must be a positive int, or -1 for all cores (-2: all but one), got {n_jobs!r}.")
 

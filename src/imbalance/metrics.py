@@ -68,6 +68,12 @@ def g_mean_score(y_true: Any, y_pred: Any) -> float:
 
     Binary: :math:`\sqrt{\mathrm{TPR} \cdot \mathrm{TNR}}` (Kubat and Matwin, 1997). It is 0
     as soon as one class is never recognised, which accuracy hides under imbalance.
+
+    Examples
+    --------
+    >>> from imbalance.metrics import g_mean_score
+    >>> round(g_mean_score([0, 0, 0, 1, 1], [0, 0, 1, 1, 0]), 4)  # sqrt(2/3 * 1/2)
+    0.5774
     """
     recalls = skm.recall_score(y_true, y_pred, average=None, zero_division=0.0)
     return float(np.prod(recalls) ** (1.0 / len(recalls)))
@@ -209,6 +215,15 @@ def correct_prior(proba: Any, train_prior: Any, true_prior: Any) -> np.ndarray:
     Returns
     -------
     ndarray of the shape of ``proba``
+
+    Examples
+    --------
+    A model trained on 1:1 data, used where 10% of rows are positive:
+
+    >>> from imbalance.metrics import correct_prior
+    >>> correct_prior([[0.5, 0.5], [0.2, 0.8]], train_prior=[0.5, 0.5], true_prior=[0.9, 0.1]).round(3)
+    array([[0.9  , 0.1  ],
+           [0.692, 0.308]])
     """
     p = np.asarray(proba, dtype=np.float64)
     train = np.asarray(train_prior, dtype=np.float64)
@@ -421,6 +436,14 @@ def bayes_decisions(proba: Any, costs: Any) -> np.ndarray:
     Returns
     -------
     ndarray of shape (n,): class indices (0/1 for two classes); ties go to the lower index.
+
+    Examples
+    --------
+    A missed positive costs 20, a false alarm 1: positive above p = 1 / 21.
+
+    >>> from imbalance.metrics import bayes_decisions
+    >>> bayes_decisions([0.02, 0.1, 0.6], [[0, 1], [20, 0]])
+    array([0, 1, 1])
     """
     p = np.asarray(proba, dtype=np.float64)
     if p.ndim == 1:

@@ -29,6 +29,8 @@ from imbalance._validation import (
 __all__ = ["Plan", "plan", "plan_labels", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
            "plan_label_counts"]
 
+#: What a plan may be asked for: a strategy name (``"under"``, ``"over"``, ``"power"``), explicit
+#: ``{class: count}`` targets, or a callable from class counts to targets.
 Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 
 _NAMED = ("under", "over", "power")

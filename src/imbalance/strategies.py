@@ -53,6 +53,7 @@ def torch_available() -> bool:
         return False
 
 
+#: What ``compare`` tries on one label column, by name: each a :class:`Recipe`.
 STRATEGIES: dict[str, Recipe] = {
     s.name: s
     for s in (
@@ -103,6 +104,7 @@ STRATEGIES: dict[str, Recipe] = {
                  description="PyTorch MLP, cross entropy, ClassBalancedSampler (every class as often as the largest)"),
     )
 }
+#: The strategies of :data:`STRATEGIES` that train the PyTorch MLP (they need torch).
 TORCH_STRATEGIES = ("mlp_weighted_ce", "mlp_focal", "mlp_balanced_sampler")
 
 #: What ``compare`` tries on a 0/1 label matrix (multi-label); resampling runs on the
@@ -133,6 +135,7 @@ MULTILABEL_STRATEGIES: dict[str, Recipe] = {
                            "equally often)"),
     )
 }
+#: The strategies of :data:`MULTILABEL_STRATEGIES` that train the PyTorch MLP.
 MULTILABEL_TORCH_STRATEGIES = tuple(name for name, recipe in MULTILABEL_STRATEGIES.items() if recipe.model == "mlp")
 
 

@@ -357,7 +357,17 @@ class SMOTE(_BaseSMOTE):
     ``k_neighbors`` nearest, and the gap uniformly from [0, 1).
 
     Parameters
-    ----------""" + _COMMON_DOC
+    ----------""" + _COMMON_DOC + """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from imbalance.synth import SMOTE
+    >>> X, y = make_classification(200, weights=[0.9], random_state=0)
+    >>> smote = SMOTE(random_state=0)
+    >>> X_res, y_res = smote.fit_resample(X, y)
+    >>> smote.plan_.targets, int(smote.is_synthetic_.sum()), smote.parents_.shape
+    ({0: 180, 1: 180}, 160, (160, 2))
+    """
 
 
 class BorderlineSMOTE(_BaseSMOTE):

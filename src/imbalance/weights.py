@@ -24,6 +24,7 @@ __all__ = ["class_weights", "sample_weights", "pos_weight", "weights_from_counts
 
 Scheme = Literal["inverse", "balanced", "sqrt", "effective"]
 Normalize = Union[bool, Literal["rows", "classes"]]
+#: The weighting schemes of :func:`class_weights` (formulas in its docstring).
 SCHEMES = ("inverse", "balanced", "sqrt", "effective")
 
 

@@ -15,6 +15,7 @@ def _churn_path():
     return resources.files(__name__).joinpath("data", "churn.csv.gz")
 
 
+#: Where the bundled churn table (gzipped CSV) lies inside the installed package.
 CHURN_PATH = _churn_path()
 
 
@@ -37,6 +38,13 @@ def load_churn(*, return_X_y: bool = False) -> pd.DataFrame | tuple[pd.DataFrame
     Returns
     -------
     DataFrame, or (DataFrame, Series)
+
+    Examples
+    --------
+    >>> from imbalance.datasets import load_churn
+    >>> df = load_churn()
+    >>> df.shape, df["LABEL"].value_counts().to_dict()
+    ((5000, 20), {0: 4293, 1: 707})
     """
     with resources.as_file(_churn_path()) as path:
         df = pd.read_csv(path, dtype={name: "category" for name in _CATEGORICAL} | {"LABEL": "int8"})

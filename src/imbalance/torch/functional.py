@@ -187,6 +187,17 @@ def sigmoid_focal_loss(
     -------
     Tensor
         Scalar, or the shape of ``input`` for ``"none"``; in ``input``'s dtype.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import sigmoid_focal_loss
+    >>> logits, target = torch.tensor([3.0, -2.0, 0.5]), torch.tensor([1.0, 0.0, 1.0])
+    >>> sigmoid_focal_loss(logits, target, gamma=2.0, reduction="none")  # easy rows count little
+    tensor([0.0001, 0.0018, 0.0676])
+    >>> torch.allclose(sigmoid_focal_loss(logits, target, gamma=0.0),
+    ...                torch.nn.functional.binary_cross_entropy_with_logits(logits, target))
+    True
     """
     _check_same_shape(input, target)
     check_non_negative("gamma", gamma)

@@ -187,11 +187,18 @@ class ClassBalancedSampler(_IndexSampler):
 
     Examples
     --------
-    >>> sampler = ClassBalancedSampler(train_labels, strategy="over", seed=0)
-    >>> loader = DataLoader(train_set, batch_size=64, sampler=sampler, num_workers=2)
-    >>> for epoch in range(10):
-    ...     sampler.set_epoch(epoch)
-    ...     for x, y in loader: ...
+    >>> import torch
+    >>> from torch.utils.data import DataLoader, TensorDataset
+    >>> labels = torch.tensor([0] * 8 + [1] * 2)
+    >>> train_set = TensorDataset(torch.randn(10, 3), labels)
+    >>> sampler = ClassBalancedSampler(labels, strategy="over", seed=0)
+    >>> len(sampler), torch.bincount(labels[list(sampler)]).tolist()
+    (16, [8, 8])
+    >>> loader = DataLoader(train_set, batch_size=4, sampler=sampler)
+    >>> for epoch in range(2):
+    ...     sampler.set_epoch(epoch)  # a new draw every epoch, the same on every rank
+    ...     for x, y in loader:
+    ...         pass
     """
 
     def __init__(
@@ -489,8 +496,12 @@ class WeightedSampler(_IndexSampler):
 
     Examples
     --------
-    >>> sampler = WeightedSampler(row_weights, num_samples=len(dataset), seed=0)
-    >>> loader = DataLoader(dataset, batch_size=256, sampler=sampler)
+    >>> import numpy as np
+    >>> sampler = WeightedSampler([1.0, 1.0, 2.0, 0.0], num_samples=8, exact=True, seed=0)
+    >>> np.bincount(list(sampler), minlength=4).tolist()  # exactly 8 w / sum(w) draws per row
+    [2, 2, 4, 0]
+
+    In a ``DataLoader``: ``DataLoader(dataset, batch_size=256, sampler=sampler)``.
     """
 
     def __init__(

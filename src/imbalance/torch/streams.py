@@ -77,8 +77,17 @@ class RebalancedStream(IterableDataset):
 
     Examples
     --------
-    >>> stream = RebalancedStream(lambda: read_shards(paths), label_of=lambda item: item["label"])
-    >>> loader = DataLoader(stream, batch_size=256, num_workers=4)
+    A stream of 1,000 (item, label) pairs with 10% positives, under-sampled to 1:1 as it passes:
+
+    >>> source = lambda: ((i, int(i % 10 == 0)) for i in range(1000))
+    >>> stream = RebalancedStream(source, label_of=lambda pair: pair[1], seed=0)
+    >>> kept = list(stream)
+    >>> sorted(stream.seen_.items()), sorted(stream.kept_.items())
+    ([(0, 900), (1, 100)], [(0, 110), (1, 100)])
+
+    Any source works the same way (shards read by a generator function, a Hugging Face streaming
+    dataset); ``DataLoader(stream, batch_size=256, num_workers=4)`` gives each worker its own
+    shard.
     """
 
     def __init__(
