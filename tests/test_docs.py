@@ -13,7 +13,8 @@ import pytest
 import imbalance
 
 DOCS = Path(__file__).parent.parent / "docs"
-OPTIONAL = {"imbalance.torch": "torch", "imbalance.spark": "pyspark"}
+OPTIONAL = {"imbalance.torch": "torch", "imbalance.spark": "pyspark", "imbalance.torch.lightning": "lightning",
+            "imbalance.torch.hf": "transformers"}
 
 
 def public_modules() -> list[str]:

@@ -40,3 +40,10 @@ def test_churn_example_runs_from_the_command_line():
 def test_a_rebalanced_stream_trains_a_model_that_finds_the_rare_class():
     result = load("stream_rebalance").main(items=60_000)
     assert result["rebalanced"] > result["raw"] + 0.1  # the raw stream's model says "not fraud" to all
+
+
+def test_the_trainer_example_finds_the_rare_class_only_when_balanced():
+    pytest.importorskip("transformers")
+    results = load("hf_trainer_balanced").main()
+    (plain_ap, plain_bacc), (ap, bacc) = results["Trainer"], results["BalancedTrainer"]
+    assert bacc > plain_bacc + 0.2 and ap > plain_ap
