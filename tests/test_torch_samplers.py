@@ -326,6 +326,23 @@ def test_weighted_draws_follow_the_weights():
     assert stats.chisquare(firsts[1:], 4000 * w[1:] / w.sum()).pvalue > 1e-3
 
 
+@given(st.lists(st.one_of(st.just(0.0), st.floats(1e-12, 1e12)), min_size=1, max_size=300).filter(any),
+       st.integers(0, 2**32 - 1))
+def test_the_guide_table_finds_the_same_row_as_a_binary_search(weights, seed):
+    # every draw with replacement is the first row whose cumulative weight exceeds a uniform point;
+    # the guide table must find exactly the row np.searchsorted finds, zero weights and ties included
+    sampler = it.WeightedSampler(weights, seed=0)
+    cumulative = sampler._cumulative
+    rng = np.random.default_rng(seed)
+    points = np.concatenate([rng.random(500) * cumulative[-1], cumulative, np.nextafter(cumulative, 0),
+                             np.nextafter(cumulative, np.inf), [0.0]])
+    points = points[points < cumulative[-1]]  # the range the draws come from
+    found = sampler._inverse_cdf(points)
+    assert np.array_equal(found, np.searchsorted(cumulative, points, side="right"))
+    drawn = sampler.epoch_indices()
+    assert (np.asarray(weights)[drawn] > 0).all()  # a row of weight 0 is never drawn
+
+
 def test_weighted_sampling_past_two_to_the_24_rows():
     n = 2**24 + 1000  # torch.multinomial refuses more than 2**24 categories
     w = np.zeros(n, dtype=np.float32)

@@ -472,8 +472,12 @@ class WeightedSampler(_IndexSampler):
     :math:`e_i = S\,w_i / \sum_j w_j` times in an epoch of :math:`S` draws.
 
     - ``replacement=True`` (default): :math:`S` independent draws, by inverse transform
-      sampling on the cumulative weights (the epoch is drawn as sorted uniforms, found in one
-      merge-like pass, then shuffled; the same law as :math:`S` i.i.d. draws).
+      sampling on the cumulative weights :math:`W_i = \sum_{j \le i} w_j`: a uniform
+      :math:`x \in [0, W_n)` draws the first row with :math:`W_i > x`. A guide table (Chen
+      and Asau 1974: for each of :math:`n` equal cells of :math:`[0, W_n)`, the first row that
+      can hold a point of it) finds that row in about two steps whatever the weights, so the
+      draws come in random order with no sort and no shuffle. (Until 2026-12-05 the epoch was
+      drawn as sorted uniforms, then shuffled: the same law, other draws for a seed.)
     - ``exact=True``: systematic sampling, one uniform offset :math:`u` and the points
       :math:`u, u + 1, \dots, u + S - 1` on the scale of the cumulative expected counts, so
       every row comes exactly :math:`\lfloor e_i \rfloor` or :math:`\lceil e_i \rceil` times
@@ -529,6 +533,7 @@ class WeightedSampler(_IndexSampler):
                                  f"{positive} rows have a positive weight; lower num_samples or set replacement=True.")
         self._cumulative = np.cumsum(self.weights)
         self._last = int(np.flatnonzero(self.weights)[-1])  # the last row that can be drawn
+        self._guide: np.ndarray | None = None  # made on the first epoch that needs it
         self._epoch_size = self.num_samples
         self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
 
@@ -551,15 +556,51 @@ class WeightedSampler(_IndexSampler):
                 chosen.sort()
             return chosen
         if self.exact:
-            points = (rng.random() + np.arange(size)) * (total / size)
-        else:  # sorted uniforms from exponential spacings: O(S), and the search below runs in order
-            spacings = rng.standard_exponential(size + 1).cumsum()
-            points = spacings[:-1] * (total / spacings[-1])
-        indices = np.searchsorted(self._cumulative, points, side="right").astype(np.int64)
+            points = (rng.random() + np.arange(size)) * (total / size)  # sorted: shuffled below
+        else:
+            points = rng.random(size) * total  # i.i.d. and already in random order
+        indices = self._inverse_cdf(points)
         np.minimum(indices, self._last, out=indices)  # a point rounded onto the very top
-        if self.shuffle:
+        if self.exact and self.shuffle:
             rng.shuffle(indices)
+        elif not self.exact and not self.shuffle:
+            indices.sort()
         return indices
+
+    def _inverse_cdf(self, points: np.ndarray) -> np.ndarray:
+        """``np.searchsorted(self._cumulative, points, side="right")``, in expected O(1) per point.
+
+        Cell :math:`k` of the guide table covers :math:`[kW_n/G, (k+1)W_n/G)` and holds the first
+        row whose cumulative weight exceeds the cell's left edge: a lower bound of the answer for
+        every point in the cell. From there the answer is a few steps forward (on average at
+        most :math:`(n + G) / G = 2` rows for :math:`G = n` cells, since every cell is equally
+        likely); points still unresolved after a few steps, and any point whose cell came out
+        one off by rounding, take the binary search, so the result equals searchsorted's always.
+        """
+        cumulative = self._cumulative
+        if self._guide is None:
+            cells = cumulative.size
+            edges = np.arange(cells) * (cumulative[-1] / cells)
+            self._guide = np.searchsorted(cumulative, edges, side="right")
+        guide = self._guide
+        cell = (points * (guide.size / cumulative[-1])).astype(np.intp)
+        np.minimum(cell, guide.size - 1, out=cell)
+        index = guide[cell]
+        top = cumulative.size - 1
+        np.minimum(index, top, out=index)
+        # A rounding slip can put a point in the cell after its own; then the guide may overshoot.
+        overshot = (index > 0) & (cumulative[index - 1] > points)
+        behind = np.flatnonzero((cumulative[index] <= points) & (index < top))
+        for _ in range(4):  # walk forward: one step settles most of the points that are left
+            if behind.size == 0:
+                break
+            index[behind] += 1
+            still = (cumulative[index[behind]] <= points[behind]) & (index[behind] < top)
+            behind = behind[still]
+        unresolved = np.union1d(behind, np.flatnonzero(overshot))
+        if unresolved.size:
+            index[unresolved] = np.searchsorted(cumulative, points[unresolved], side="right")
+        return index
 
 
 class RepeatFactorSampler(WeightedSampler):
