@@ -14,6 +14,16 @@ def test_import_does_not_pull_torch_or_pyspark():
     assert out.strip() == "[]"
 
 
+def test_import_of_the_torch_part_does_not_pull_lightning_or_transformers():
+    import pytest
+
+    pytest.importorskip("torch")
+    code = ("import sys, imbalance.torch, imbalance.torch.estimator; "
+            "print(sorted(m for m in ('lightning', 'pytorch_lightning', 'transformers', 'accelerate') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_churn_demo_is_the_documented_table():
     df = load_churn()
     assert df.shape == (5000, 20)
