@@ -52,6 +52,12 @@ def peak_ratio(fn: Callable[[], tuple]) -> float:
 RESULTS = Path(__file__).parent / "results"
 
 
+def table_lines(columns: list[str], rows) -> list[str]:
+    """A markdown table: the header, its rule, and one line per row of cells (strings)."""
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns),
+            *("| " + " | ".join(row) + " |" for row in rows)]
+
+
 def machine() -> str:
     """One line on where a benchmark ran: cores, processor, Python and the main libraries."""
     import numpy

@@ -28,7 +28,7 @@ import time
 import warnings
 
 import numpy as np
-from _timing import results
+from _timing import results, table_lines
 from sklearn.compose import make_column_transformer
 from sklearn.datasets import make_classification
 from sklearn.metrics import average_precision_score, balanced_accuracy_score
@@ -134,11 +134,10 @@ def speed(sizes, models, repeat):
             print(" ".join(row), flush=True)
             table.append(row)
     with results("bench_ensembles") as emit:
-        emit("\n| rows | ensemble | imbalanced-learn | imbalance | speed-up | peak memory (peer / ours) "
-             "| members (peer / ours) |")
-        emit("|---|---|---|---|---|---|---|")
-        for row in table:
-            emit("| " + " | ".join(row) + " |")
+        emit()
+        for line in table_lines(["rows", "ensemble", "imbalanced-learn", "imbalance", "speed-up",
+                                 "peak memory (peer / ours)", "members (peer / ours)"], table):
+            emit(line)
 
 
 def quality(models, seed: int = 0):

@@ -22,7 +22,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from _timing import results
+from _timing import results, table_lines
 from sklearn.datasets import make_classification
 
 import imbalance
@@ -140,11 +140,11 @@ def main() -> None:
             table.append((f"{size:.0e}", name, t_peer, t_ours, ratio, memory, of_input, same))
 
     with results("bench_neighbourhood") as emit:
-        emit("\n| rows | method | imbalanced-learn | imbalance | speed-up | peak memory / output (peer / ours) "
-             "| peak memory / input (peer / ours) | same rows |")
-        emit("|---|---|---|---|---|---|---|---|")
-        for row in table:
-            emit("| " + " | ".join(row) + " |")
+        emit()
+        for line in table_lines(["rows", "method", "imbalanced-learn", "imbalance", "speed-up",
+                                 "peak memory / output (peer / ours)", "peak memory / input (peer / ours)",
+                                 "same rows"], table):
+            emit(line)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ Every message says what was wrong and what to do about it.
 
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,7 @@ __all__ = [
     "check_random_state",
     "check_same_length",
     "check_label_column",
+    "import_optional",
 ]
 
 
@@ -212,3 +215,14 @@ def check_finite(values: np.ndarray, names: Any) -> None:
             f"X has NaN or infinite values in {', '.join(map(str, columns))}; impute or drop them first "
             "(a neighbour search cannot use them)."
         )
+
+
+def import_optional(name: str, *, needed_by: str, install: str) -> ModuleType:
+    """Import an optional dependency, or say which extra brings it.
+
+    ``install`` is the command that fixes it (``pip install 'imbalance[lightning]'``).
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ImportError(f"{needed_by} needs {name.split('.')[0]}, which is not installed: {install}.") from exc

@@ -3,13 +3,10 @@
 Needs the ``torch`` extra (``pip install torch`` first, then ``pip install imbalance[torch]``).
 """
 
-try:
-    import torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without torch
-    raise ImportError(
-        "imbalance.torch needs PyTorch, which is not installed: install torch, then "
-        "`pip install 'imbalance[torch]'`."
-    ) from exc
+from imbalance._validation import import_optional
+
+import_optional("torch", needed_by="imbalance.torch",
+                install="install torch (the build you want), then `pip install 'imbalance[torch]'`")
 
 from imbalance.torch.functional import (
     adjust_logits,

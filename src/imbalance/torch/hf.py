@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-try:
-    import transformers
-except ImportError as exc:  # pragma: no cover - exercised only without transformers
-    raise ImportError(
-        "imbalance.torch.hf needs Hugging Face transformers, which is not installed: `pip install 'imbalance[hf]'`."
-    ) from exc
 from torch import Tensor, nn
 from torch.utils.data import BatchSampler, Dataset, Sampler
 
-from imbalance._validation import InputTypeError, ParameterError
+from imbalance._validation import InputTypeError, ParameterError, import_optional
+
+transformers = import_optional("transformers", needed_by="imbalance.torch.hf",
+                               install="`pip install 'imbalance[hf]'`")
 
 __all__ = ["BalancedTrainer"]
 

@@ -18,17 +18,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Iterator
 
-try:
-    import lightning.pytorch as pl
-except ImportError as exc:  # pragma: no cover - exercised only without lightning
-    raise ImportError(
-        "imbalance.torch.lightning needs PyTorch Lightning, which is not installed: "
-        "`pip install 'imbalance[lightning]'`."
-    ) from exc
 from torch.utils.data import BatchSampler, DataLoader, Dataset, DistributedSampler, Sampler
 
-from imbalance._validation import InputTypeError, ParameterError
+from imbalance._validation import InputTypeError, ParameterError, import_optional
 from imbalance.torch.samplers import ClassBalancedSampler, StratifiedBatchSampler
+
+pl = import_optional("lightning.pytorch", needed_by="imbalance.torch.lightning",
+                     install="`pip install 'imbalance[lightning]'`")
 
 __all__ = ["ShardedSampler", "BalancedDataModule"]
 
