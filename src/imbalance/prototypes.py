@@ -171,7 +171,7 @@ class ClusterCentroids(_NumericUnderSampler):
       the counts reached). The result is then a subset of the input, in its order.
 
     k-means costs :math:`O(n\,t\,d)` per iteration, so shrinking a large class to a large
-    target is slow (see the README's benchmark); :class:`NearMiss` or random under-sampling
+    target is slow (see the Performance page of the documentation); :class:`NearMiss` or random under-sampling
     are the fast choices.
 
     Parameters
