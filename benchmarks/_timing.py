@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import platform
+import sys
 import time
 import tracemalloc
 from contextlib import contextmanager
@@ -73,9 +74,11 @@ def machine() -> str:
 
 @contextmanager
 def results(script: str, caption: str = ""):
-    """Print a benchmark's results table and, if the run completes, write it to
-    ``benchmarks/results/<script>.md``, the one source of the figures on the documentation's
-    Performance page. Yields ``emit``, which prints a line and keeps it for the file."""
+    """Print a benchmark's results table and, if the run completes and was started with
+    ``--save``, write it to ``benchmarks/results/<script>.md``, the one source of the figures on
+    the documentation's Performance page. Saving is asked for, never implied, so that a quick
+    run (one size, one method) does not replace the published table.
+    Yields ``emit``, which prints a line and keeps it for the file."""
     lines: list[str] = []
 
     def emit(line: str = "") -> None:
@@ -83,9 +86,13 @@ def results(script: str, caption: str = ""):
         lines.extend(line.split("\n"))
 
     yield emit
+    if "--save" not in sys.argv[1:]:
+        print(f"\n(not saved: add --save to write benchmarks/results/{script}.md)")
+        return
     RESULTS.mkdir(exist_ok=True)
     body = "\n".join(lines).strip("\n")
-    text = (f"<!-- Written by benchmarks/{script}.py; run it again to update. -->\n\n"
+    command = " ".join(["python", f"benchmarks/{script.removesuffix('_quality')}.py", *sys.argv[1:]])
+    text = (f"<!-- Written by `{command}`; run it again to update. -->\n\n"
             f"Measured {time.strftime('%Y-%m-%d')} on {machine()}.{' ' + caption if caption else ''}\n\n{body}\n")
     target = RESULTS / f"{script}.md"
     partial = target.with_suffix(".md.part")

@@ -63,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
     device = args.device
     counts = torch.logspace(4, 1, 1000).round().tolist()  # 10,000 .. 10 rows per class

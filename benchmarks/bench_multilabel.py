@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--tile", nargs="+", type=int, default=[1, 10])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-compare", action="store_true")
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
     if not args.data.exists():
         raise SystemExit(f"{args.data} is not here; pass --data PATH to yeast.csv.gz")

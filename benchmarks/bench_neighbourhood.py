@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cap", type=float, default=600, help="seconds a call may take (default 600)")
     parser.add_argument("--no-peer", action="store_true", help="time ours only")
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
 
     table = []

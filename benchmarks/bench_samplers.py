@@ -30,6 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:

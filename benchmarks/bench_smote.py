@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--minority", nargs="+", type=float, default=[0.01, 0.05])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--methods", nargs="+", default=["SMOTE", "ADASYN"], choices=["SMOTE", "ADASYN"])
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
     from imblearn.over_sampling import ADASYN as PeerADASYN
     from imblearn.over_sampling import SMOTE as PeerSMOTE

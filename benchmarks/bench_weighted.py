@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7, 5e7])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--stream", type=float, default=2e6, help="items of the stream test (0: skip it)")
+    parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
