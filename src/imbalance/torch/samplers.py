@@ -3,7 +3,8 @@
 Every sampler reads labels through :func:`imbalance.torch.labels.read_labels`, builds one epoch
 plan from ``(seed, epoch)`` (the same on every rank), then hands each rank its shard, padded
 as ``DistributedSampler`` does (or trimmed with ``drop_last``). Epoch plans are built with
-numpy in O(N) and handed out through one ``tolist()``, never one tensor element at a time.
+numpy in O(N) and handed out through an ``array.array`` (batches: lists), never one tensor
+element at a time.
 """
 
 from __future__ import annotations
