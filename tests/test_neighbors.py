@@ -268,3 +268,33 @@ def test_farthest_without_the_compiled_scan_is_the_same(monkeypatch):
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
     with pytest.raises(ValueError, match="nearest rows only"):
         kneighbors_of(points, X, 3, farthest=True, search=NearestNeighbors())
+
+
+@pytest.fixture
+def portable_scan():
+    """The scan's portable build (what CPUs without AVX2 + FMA run) for the test's duration."""
+    before = _neighbors._knn.simd()
+    _neighbors._knn.simd(False)
+    yield
+    _neighbors._knn.simd(before)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_scan):
+    # Exact ties on the grid, every path of the scan: symmetric, queries, another set, farthest
+    # (float64 through the float32 shortlist as well as float32 directly).
+    rng = np.random.default_rng(10)
+    X = rng.integers(0, 3, size=(3100, 6)).astype(dtype)
+    points = rng.integers(0, 3, size=(3300, 6)).astype(dtype)
+    rows = np.arange(0, len(X), 3)
+    ref = {"all": reference(X[:400], 5), "queries": reference(X[:400], 5, rows[rows < 400]),
+           "of": cross_reference(points, X, 4)}
+    D = ((points.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
+    far = np.lexsort((np.broadcast_to(np.arange(len(X)), D.shape), -D), axis=-1)[:, :4]
+    got = {"all": kneighbors(X[:400], 5, n_threads=2), "queries": kneighbors(X[:400], 5, queries=rows[rows < 400]),
+           "of": kneighbors_of(points, X, 4, n_threads=2)}
+    for name, (dist, idx) in got.items():
+        np.testing.assert_array_equal(idx, ref[name][1], err_msg=name)
+        np.testing.assert_array_equal(dist, ref[name][0], err_msg=name)
+    np.testing.assert_array_equal(kneighbors_of(points, X, 4, farthest=True)[1], far)
+    assert not _neighbors._knn.simd()

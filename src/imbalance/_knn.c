@@ -2,22 +2,44 @@
  *
  * A plain C extension: arrays arrive through the buffer protocol (so it builds without numpy's
  * headers), the scan runs without the GIL, and the Python side runs one call per thread.
- * On x86-64 Linux the scan is compiled twice, for AVX2+FMA and for the baseline, and the
- * loader picks the one the CPU runs.
+ * With GCC on x86-64 the scan is compiled twice, for AVX2+FMA and for the baseline, and each
+ * call runs the one the CPU has.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define KNN_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define KNN_CLONES
-#endif
-
 /* Candidate tiles scanned per pass over the queries: half of a typical 512 KiB-1 MiB L2. */
 #ifndef KNN_BLOCK_BYTES
 #define KNN_BLOCK_BYTES (256 * 1024)
+#endif
+
+typedef float knn_v8sf __attribute__((vector_size(32)));
+typedef double knn_v4df __attribute__((vector_size(32)));
+
+/* With GCC on x86-64, the scan is compiled a second time for AVX2 + FMA (where a lane mask is
+ * one instruction) and picked at run time when the CPU has them. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define KNN_DISPATCH 1
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define KNN_T float
+#define KNN_LANES 8
+#define KNN_NAME(x) x##_f32_avx2
+#include "_knn_scan.h"
+#undef KNN_T
+#undef KNN_LANES
+#undef KNN_NAME
+#define KNN_T double
+#define KNN_LANES 4
+#define KNN_NAME(x) x##_f64_avx2
+#include "_knn_scan.h"
+#undef KNN_T
+#undef KNN_LANES
+#undef KNN_NAME
+#pragma GCC pop_options
+#else
+#define KNN_DISPATCH 0
 #endif
 
 #define KNN_T float
@@ -35,6 +57,26 @@
 #undef KNN_T
 #undef KNN_LANES
 #undef KNN_NAME
+
+static int cpu_has_avx2(void)
+{
+#if KNN_DISPATCH
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+/* -1: not asked yet; then whether the AVX2 build runs (tests turn it off to check the other). */
+static int avx2_on = -1;
+
+static int use_avx2(void)
+{
+    if (avx2_on < 0)
+        avx2_on = cpu_has_avx2();
+    return avx2_on;
+}
 
 static int check_size(const Py_buffer *buf, Py_ssize_t need, const char *name)
 {
@@ -74,7 +116,7 @@ static PyObject *scan(PyObject *self, PyObject *args)
                                  PyObject_GetBuffer(norms_obj, &norms, PyBUF_SIMPLE) < 0))
         goto done;
 
-    const Py_ssize_t lanes = itemsize == 4 ? 8 : 4, width = 2 * lanes;
+    const Py_ssize_t lanes = itemsize == 4 ? 8 : 4, width = 3 * lanes;
     const Py_ssize_t rows = symmetric ? n_tiles * width : ((n_queries + 3) / 4) * 4;
     const Py_ssize_t heap_rows = symmetric ? n_candidates : n_queries;
     if (itemsize != 4 && itemsize != 8) {
@@ -93,7 +135,19 @@ static PyObject *scan(PyObject *self, PyObject *args)
                                check_size(&query_norms, rows * itemsize, "query_norms"))))
         goto done;
 
+    const int avx2 = use_avx2();
     Py_BEGIN_ALLOW_THREADS
+#if KNN_DISPATCH
+    if (avx2 && itemsize == 4)
+        scan_f32_avx2(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf,
+                      threshold.buf, group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf,
+                      farthest);
+    else if (avx2)
+        scan_f64_avx2(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf,
+                      threshold.buf, group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf,
+                      farthest);
+    else
+#endif
     if (itemsize == 4)
         scan_f32(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf, threshold.buf,
                  group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf, farthest);
@@ -165,7 +219,28 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(simd_doc,
+"simd(enable=None)\n"
+"--\n\n"
+"Whether the AVX2 build of the scan runs; enable=False runs the portable one (for tests),\n"
+"enable=True the AVX2 one where the CPU has it.");
+
+static PyObject *simd(PyObject *self, PyObject *args)
+{
+    PyObject *enable = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &enable))
+        return NULL;
+    if (enable != Py_None) {
+        const int on = PyObject_IsTrue(enable);
+        if (on < 0)
+            return NULL;
+        avx2_on = on && cpu_has_avx2();
+    }
+    return PyBool_FromLong(use_avx2());
+}
+
 static PyMethodDef methods[] = {
+    {"simd", simd, METH_VARARGS, simd_doc},
     {"scan", scan, METH_VARARGS, scan_doc},
     {"merge", merge, METH_VARARGS, merge_doc},
     {NULL, NULL, 0, NULL},

@@ -5,21 +5,41 @@
  *   KNN_LANES elements in a 32-byte vector (8 for float, 4 for double)
  *   KNN_NAME(x) a name suffix, e.g. x##_f32
  *
- * Layout. Candidates are packed in tiles of KNN_WIDTH = 2 * KNN_LANES rows, transposed so
+ * Layout. Candidates are packed in tiles of KNN_WIDTH = 3 * KNN_LANES rows, transposed so
  * that one feature of a whole tile is contiguous: packed[tile][feature][lane]. Queries are
  * row-major and padded to a multiple of 4 rows. Padding rows are NaN: every comparison with a
  * NaN distance is false, so padding never enters a result.
  *
- * A group of 4 query rows is scored against a tile of candidates at once: 8 vector
+ * A group of 4 query rows is scored against a tile of candidates at once: 12 vector
  * accumulators of squared differences, (q - c)^2 summed feature by feature. The differences
  * are computed directly, not as |q|^2 + |c|^2 - 2 q.c, so no precision is lost to
  * cancellation. A tile is looked at element by element only when some distance in it is at
  * most the current k-th distance of its row (or, in the symmetric scan, of its column).
  */
 
-#define KNN_WIDTH (2 * KNN_LANES)
+#define KNN_WIDTH (3 * KNN_LANES)
 
 typedef KNN_T KNN_NAME(vec) __attribute__((vector_size(32), aligned(sizeof(KNN_T))));
+#if KNN_LANES == 8
+typedef int32_t KNN_NAME(mask) __attribute__((vector_size(32)));
+#else
+typedef int64_t KNN_NAME(mask) __attribute__((vector_size(32)));
+#endif
+
+/* The lanes of a comparison that hold, as bits (lane l -> bit l). */
+static inline uint32_t KNN_NAME(bits)(KNN_NAME(mask) m)
+{
+#if defined(__AVX2__) && KNN_LANES == 8
+    return (uint32_t)__builtin_ia32_movmskps256((knn_v8sf)m);
+#elif defined(__AVX2__)
+    return (uint32_t)__builtin_ia32_movmskpd256((knn_v4df)m);
+#else
+    uint32_t b = 0;
+    for (int l = 0; l < KNN_LANES; l++)
+        b |= (uint32_t)(m[l] != 0) << l;
+    return b;
+#endif
+}
 
 /* Keep the k smallest (distance, index) pairs of a row, sorted; ties go to the lower index so
  * that the result does not depend on the order the pairs were seen in. */
@@ -38,7 +58,9 @@ static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold,
     *threshold = dist[k - 1];
 }
 
-/* Score query rows i0..i0+3 against tile t and offer what beats a current k-th to the lists. */
+/* Score query rows i0..i0+3 against tile t and offer what beats a current k-th to the lists.
+ * Twelve accumulators (4 rows x 3 vectors) keep both FMA units busy through their latency and
+ * leave the 16 vector registers of AVX2 enough for the candidates and the broadcast. */
 static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     const KNN_T *queries, int64_t i0, int64_t n_queries, const KNN_T *packed, int64_t t, int64_t n_candidates,
     int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip,
@@ -51,71 +73,91 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     const int64_t row_step = symmetric ? 1 : d, feature_step = symmetric ? KNN_WIDTH : 1;
     const KNN_T *q1 = q0 + row_step, *q2 = q1 + row_step, *q3 = q2 + row_step;
     const KNN_T *tile = packed + t * d * KNN_WIDTH;
-    vec a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
+    vec a00 = {0}, a01 = {0}, a02 = {0}, a10 = {0}, a11 = {0}, a12 = {0};
+    vec a20 = {0}, a21 = {0}, a22 = {0}, a30 = {0}, a31 = {0}, a32 = {0};
     if (norms == NULL) {
         for (int64_t c = 0; c < d; c++) {
-            const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
-            const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
-            const int64_t f = c * feature_step;
+            const KNN_T *f = tile + c * KNN_WIDTH;
+            const vec c0 = *(const vec *)f, c1 = *(const vec *)(f + KNN_LANES), c2 = *(const vec *)(f + 2 * KNN_LANES);
+            const int64_t o = c * feature_step;
             vec x;
-            x = q0[f] - c0; a00 += x * x;
-            x = q0[f] - c1; a01 += x * x;
-            x = q1[f] - c0; a10 += x * x;
-            x = q1[f] - c1; a11 += x * x;
-            x = q2[f] - c0; a20 += x * x;
-            x = q2[f] - c1; a21 += x * x;
-            x = q3[f] - c0; a30 += x * x;
-            x = q3[f] - c1; a31 += x * x;
+#define KNN_ROW(q, r0, r1, r2) \
+            x = q[o] - c0; r0 += x * x; \
+            x = q[o] - c1; r1 += x * x; \
+            x = q[o] - c2; r2 += x * x;
+            KNN_ROW(q0, a00, a01, a02) KNN_ROW(q1, a10, a11, a12) KNN_ROW(q2, a20, a21, a22) KNN_ROW(q3, a30, a31, a32)
+#undef KNN_ROW
         }
     } else {
         /* Dot-product form, |q|^2 + |c|^2 - 2 q.c: one multiply-add per feature and pair
          * instead of a subtraction and a multiply-add. Its rounding error is within the bound
          * the float32 shortlist checks against (see _neighbors._kneighbors_shortlisted). */
         for (int64_t c = 0; c < d; c++) {
-            const vec c0 = *(const vec *)(tile + c * KNN_WIDTH);
-            const vec c1 = *(const vec *)(tile + c * KNN_WIDTH + KNN_LANES);
-            const int64_t f = c * feature_step;
-            a00 += q0[f] * c0; a01 += q0[f] * c1;
-            a10 += q1[f] * c0; a11 += q1[f] * c1;
-            a20 += q2[f] * c0; a21 += q2[f] * c1;
-            a30 += q3[f] * c0; a31 += q3[f] * c1;
+            const KNN_T *f = tile + c * KNN_WIDTH;
+            const vec c0 = *(const vec *)f, c1 = *(const vec *)(f + KNN_LANES), c2 = *(const vec *)(f + 2 * KNN_LANES);
+            const int64_t o = c * feature_step;
+#define KNN_ROW(q, r0, r1, r2) r0 += q[o] * c0; r1 += q[o] * c1; r2 += q[o] * c2;
+            KNN_ROW(q0, a00, a01, a02) KNN_ROW(q1, a10, a11, a12) KNN_ROW(q2, a20, a21, a22) KNN_ROW(q3, a30, a31, a32)
+#undef KNN_ROW
         }
-        const vec n0 = *(const vec *)(norms + t * KNN_WIDTH), n1 = *(const vec *)(norms + t * KNN_WIDTH + KNN_LANES);
-        const KNN_T m0 = query_norms[i0], m1 = query_norms[i0 + 1], m2 = query_norms[i0 + 2], m3 = query_norms[i0 + 3];
-        a00 = (m0 + n0) - 2 * a00; a01 = (m0 + n1) - 2 * a01;
-        a10 = (m1 + n0) - 2 * a10; a11 = (m1 + n1) - 2 * a11;
-        a20 = (m2 + n0) - 2 * a20; a21 = (m2 + n1) - 2 * a21;
-        a30 = (m3 + n0) - 2 * a30; a31 = (m3 + n1) - 2 * a31;
+        const KNN_T *tn = norms + t * KNN_WIDTH;
+        const vec n0 = *(const vec *)tn, n1 = *(const vec *)(tn + KNN_LANES), n2 = *(const vec *)(tn + 2 * KNN_LANES);
+#define KNN_ROW(m, r0, r1, r2) r0 = (m + n0) - 2 * r0; r1 = (m + n1) - 2 * r1; r2 = (m + n2) - 2 * r2;
+        KNN_ROW(query_norms[i0], a00, a01, a02) KNN_ROW(query_norms[i0 + 1], a10, a11, a12)
+        KNN_ROW(query_norms[i0 + 2], a20, a21, a22) KNN_ROW(query_norms[i0 + 3], a30, a31, a32)
+#undef KNN_ROW
     }
     if (farthest) { /* the k largest distances are the k smallest of their negatives */
-        a00 = -a00; a01 = -a01; a10 = -a10; a11 = -a11; a20 = -a20; a21 = -a21; a30 = -a30; a31 = -a31;
+        a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
+        a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
     }
     const int64_t j0 = t * KNN_WIDTH;
-    typedef __typeof__(a00 <= a00) mask;
-    mask hit = (a00 <= threshold[i0]) | (a01 <= threshold[i0]) | (a10 <= threshold[i0 + 1]) |
-               (a11 <= threshold[i0 + 1]) | (a20 <= threshold[i0 + 2]) | (a21 <= threshold[i0 + 2]) |
-               (a30 <= threshold[i0 + 3]) | (a31 <= threshold[i0 + 3]);
+    typedef KNN_NAME(mask) mask;
+    const KNN_T h0 = threshold[i0], h1 = threshold[i0 + 1], h2 = threshold[i0 + 2], h3 = threshold[i0 + 3];
+    mask hit = (a00 <= h0) | (a01 <= h0) | (a02 <= h0) | (a10 <= h1) | (a11 <= h1) | (a12 <= h1) |
+               (a20 <= h2) | (a21 <= h2) | (a22 <= h2) | (a30 <= h3) | (a31 <= h3) | (a32 <= h3);
+    const KNN_T *column = threshold + j0;
     if (symmetric) {
-        const vec t0 = *(const vec *)(threshold + j0), t1 = *(const vec *)(threshold + j0 + KNN_LANES);
-        hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) |
-               (a21 <= t1) | (a31 <= t1);
+        const vec t0 = *(const vec *)column, t1 = *(const vec *)(column + KNN_LANES),
+                  t2 = *(const vec *)(column + 2 * KNN_LANES);
+        hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) | (a21 <= t1) |
+               (a31 <= t1) | (a02 <= t2) | (a12 <= t2) | (a22 <= t2) | (a32 <= t2);
     }
-    int any = force;
-    for (int l = 0; l < KNN_LANES; l++)
-        any |= hit[l] != 0;
-    if (!any)
+    if (!force && KNN_NAME(bits)(hit) == 0)
         return;
 
+    /* Some pair beats a k-th: visit only the pairs that do, row by row, against the thresholds
+     * as they are now (pushes only lower them, and push() checks again). */
     KNN_T scores[4][KNN_WIDTH];
-    *(vec *)scores[0] = a00; *(vec *)(scores[0] + KNN_LANES) = a01;
-    *(vec *)scores[1] = a10; *(vec *)(scores[1] + KNN_LANES) = a11;
-    *(vec *)scores[2] = a20; *(vec *)(scores[2] + KNN_LANES) = a21;
-    *(vec *)scores[3] = a30; *(vec *)(scores[3] + KNN_LANES) = a31;
+    vec *row = (vec *)scores[0];
+    row[0] = a00; row[1] = a01; row[2] = a02;
+    row = (vec *)scores[1];
+    row[0] = a10; row[1] = a11; row[2] = a12;
+    row = (vec *)scores[2];
+    row[0] = a20; row[1] = a21; row[2] = a22;
+    row = (vec *)scores[3];
+    row[0] = a30; row[1] = a31; row[2] = a32;
     for (int r = 0; r < 4; r++) {
         const int64_t i = i0 + r;
         if (i >= n_queries)
             break;
-        for (int l = 0; l < KNN_WIDTH; l++) {
+        const vec *sr = (const vec *)scores[r];
+        uint32_t lanes;
+        if (force) {
+            lanes = (uint32_t)((1ull << KNN_WIDTH) - 1);
+        } else {
+            const KNN_T h = threshold[i];
+            lanes = KNN_NAME(bits)(sr[0] <= h) | KNN_NAME(bits)(sr[1] <= h) << KNN_LANES |
+                    KNN_NAME(bits)(sr[2] <= h) << (2 * KNN_LANES);
+            if (symmetric) {
+                const vec *tv = (const vec *)column;
+                lanes |= KNN_NAME(bits)(sr[0] <= tv[0]) | KNN_NAME(bits)(sr[1] <= tv[1]) << KNN_LANES |
+                         KNN_NAME(bits)(sr[2] <= tv[2]) << (2 * KNN_LANES);
+            }
+        }
+        while (lanes) {
+            const int l = __builtin_ctz(lanes);
+            lanes &= lanes - 1;
             const int64_t j = j0 + l;
             if (j >= n_candidates)
                 break;
@@ -137,7 +179,7 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
 /* Every query group g = group_begin + m * group_step against every tile (symmetric: the tiles
  * from its own on). Tiles are taken a cache-sized block at a time, every group passing over a
  * block before the next is read: the block stays in L2 instead of streaming from L3. */
-KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
+static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
                                       int64_t n_candidates, int64_t n_tiles, int64_t d, int k, KNN_T *dist,
                                       int64_t *index, KNN_T *threshold, int64_t group_begin, int64_t group_step,
                                       int symmetric, const int64_t *skip, const KNN_T *query_norms,
@@ -171,7 +213,7 @@ KNN_CLONES static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, c
 
 /* Merge list b into list a, row by row: the k smallest (distance, index) pairs of both, sorted,
  * ties to the lower index. Both lists are sorted; `buffer` holds k pairs. */
-static void KNN_NAME(merge)(KNN_T *dist_a, int64_t *index_a, const KNN_T *dist_b, const int64_t *index_b, int64_t n,
+static __attribute__((unused)) void KNN_NAME(merge)(KNN_T *dist_a, int64_t *index_a, const KNN_T *dist_b, const int64_t *index_b, int64_t n,
                             int k, KNN_T *buffer_dist, int64_t *buffer_index)
 {
     for (int64_t i = 0; i < n; i++) {

@@ -37,6 +37,7 @@ __all__ = ["kneighbors", "kneighbors_of", "have_compiled_scan"]
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
 _LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+_TILE = 3  # vectors of candidates per tile (KNN_WIDTH in _knn_scan.h)
 
 
 def have_compiled_scan() -> bool:
@@ -265,7 +266,7 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     # Centred (a translation changes no distance, and keeps float32's error small) and packed
     # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
     mean = X.mean(axis=0)
-    packed, sq = _pack_rows(X, 2 * _LANES[np.dtype(np.float32)], np.float32, mean)
+    packed, sq = _pack_rows(X, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
     if points is None:
         rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
         targets, sq_targets, largest = X[rows] if queries is not None else X, sq[rows], n - 1
@@ -338,7 +339,7 @@ def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 # Rows packed at a time (a multiple of every tile width).
-_PACK_ROWS = 4096
+_PACK_ROWS = 4608
 
 
 def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = None):
@@ -369,7 +370,7 @@ def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int
     ``queries`` of X against X (each leaving itself out), or ``points`` against X; the k
     nearest, or the k farthest (distances returned positive either way)."""
     n, d = X.shape
-    packed = _pack_rows(X, 2 * _LANES[X.dtype], X.dtype)
+    packed = _pack_rows(X, _TILE * _LANES[X.dtype], X.dtype)
     if queries is None and points is None:
         dist, index = _scan(packed, n, d, k, n_threads, farthest=farthest)
     elif points is None:
