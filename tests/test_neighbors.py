@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 
 from imbalance import _neighbors
@@ -298,3 +299,40 @@ def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_sca
         np.testing.assert_array_equal(dist, ref[name][0], err_msg=name)
     np.testing.assert_array_equal(kneighbors_of(points, X, 4, farthest=True)[1], far)
     assert not _neighbors._knn.simd()
+
+
+def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
+    """Every row scored in float64 (mean of square roots of the k smallest or largest squared
+    distances), best first, ties to the earlier entry of rows."""
+    D = np.sort(cdist(X[rows], reference, "sqeuclidean"), axis=1)
+    score = np.sqrt(D[:, ::-1][:, :k] if farthest else D[:, :k]).mean(axis=1)
+    return np.argsort(-score if largest else score, kind="stable")[:t]
+
+
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+@pytest.mark.parametrize("farthest, largest", [(False, False), (True, False), (False, True)])
+def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, largest):
+    rng = np.random.default_rng(11)
+    if kind == "integer grid":  # exact ties everywhere: the earlier entry of rows wins
+        X = rng.integers(0, 4, size=(21000, 7)).astype(np.float64)
+    else:
+        X = rng.normal(size=(21000, 9))
+    reference, rows = X[:700], np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
+    assert rows.size * len(reference) >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
+    for t in (0, 1, 700, 15000):
+        chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest)
+        expected = brute_mean_distance_choice(X, rows, reference, 3, t, farthest, largest)
+        np.testing.assert_array_equal(chosen, expected, err_msg=f"t={t}")
+
+
+def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
+    # The point of the bounds: only rows near the cut are scored in float64.
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(30000, 10))
+    reference, rows = X[:1000], np.arange(1000, 30000)
+    scored = []
+    real = _neighbors.kneighbors_of
+    monkeypatch.setattr(_neighbors, "kneighbors_of", lambda points, *a, **kw: scored.append(len(points)) or
+                        real(points, *a, **kw))
+    _neighbors.select_by_mean_distance(X, rows, reference, 3, 1000)
+    assert scored and scored[0] < 1100

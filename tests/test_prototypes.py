@@ -226,3 +226,18 @@ def test_instance_hardness_default_forest_is_seeded_and_takes_a_pipeline():
     assert list(X_res.columns) == list(df.columns) and (X_res.dtypes == df.dtypes).all()
     with pytest.raises(ImbalanceError, match="lower cv"):
         InstanceHardnessThreshold(cv=10).fit_resample(X[:60], np.r_[np.zeros(55, int), np.ones(5, int)])
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_nearmiss_through_the_float32_bounds_keeps_imbalanced_learns_rows(version):
+    # Large enough that the float32 pass bounds every score and only rows near the cut are
+    # scored in float64 (see imbalance._neighbors.select_by_mean_distance).
+    X, y = make_classification(n_samples=16000, n_features=12, n_informative=6, weights=[0.95], flip_y=0.02,
+                               random_state=5)
+    assert np.bincount(y).prod() >= 1e7
+    ours, theirs = NearMiss(version=version), peer.NearMiss(version=version)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ours.fit_resample(X, y)
+        theirs.fit_resample(X, y)
+    np.testing.assert_array_equal(ours.sample_indices_, np.sort(theirs.sample_indices_))

@@ -32,7 +32,7 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -189,6 +189,121 @@ def kneighbors_of(
         with np.errstate(over="ignore", under="ignore"):
             dist = np.ldexp(dist, 2 * exponent)
     return dist, index
+
+
+def select_by_mean_distance(
+    X: np.ndarray,
+    rows: np.ndarray,
+    reference: np.ndarray,
+    k: int,
+    t: int,
+    *,
+    farthest: bool = False,
+    largest: bool = False,
+    search: Any = None,
+    n_threads: int | None = None,
+) -> np.ndarray:
+    r"""The ``t`` of ``rows`` whose mean distance to their k nearest (or farthest) rows of
+    ``reference`` is smallest (or largest): NearMiss's selection.
+
+    The score of row :math:`x` is :math:`\frac1k \sum_{j \le k} \lVert x - r_{(j)} \rVert`
+    over its k nearest (``farthest``: farthest) reference rows :math:`r_{(j)}`, computed in
+    float64 exactly as :func:`kneighbors_of` gives the distances; ties go to the earlier
+    entry of ``rows``. The result is that of scoring every row, but only the rows that may
+    be selected are scored in float64.
+
+    How: a float32 pass over the rows, a block at a time, finds each row's k approximate
+    squared distances :math:`\tilde a_j`, each within :math:`B_x` of the exact
+    :math:`j`-th (order statistics move no more than the values they are taken from; for
+    :math:`B_x` see :func:`_kneighbors_shortlisted`), so the score lies in
+    :math:`[L_x, U_x] = [\frac1k \sum_j \sqrt{\max(\tilde a_j - B_x, 0)},\ \frac1k \sum_j
+    \sqrt{\tilde a_j + B_x}]`. With :math:`T` the t-th smallest :math:`U`, at least t
+    rows score at most :math:`T`, so a row with :math:`L_x > T` cannot be chosen; the
+    others (about t of them) are scored exactly. Memory: the intervals and one block.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Holds the rows to choose from.
+    rows : ndarray of int
+        Positions in X of the candidates, in the order that breaks ties.
+    reference : ndarray of shape (m, d)
+        The rows distances are measured to (NearMiss: the minority).
+    k : int
+        Reference rows averaged over, ``1 <= k <= m``.
+    t : int
+        Rows to choose, ``0 <= t <= len(rows)``.
+    farthest : bool, default=False
+        Average over the k farthest reference rows (NearMiss-2).
+    largest : bool, default=False
+        Choose the largest scores (NearMiss-3's second step).
+    search, n_threads
+        As for :func:`kneighbors_of`.
+
+    Returns
+    -------
+    chosen : ndarray of int
+        Indices into ``rows`` of the chosen rows, best first (ties: the earlier entry).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    t = min(int(t), rows.size)
+    if t == 0:
+        return np.empty(0, dtype=np.int64)
+    if (search is not None or _knn is None or X.dtype != np.float64 or reference.dtype != np.float64
+            or rows.size * len(reference) < _SHORTLIST_PAIRS or X.shape[1] <= 5):
+        candidates = np.arange(rows.size)  # every row scored exactly
+    else:
+        low, high = _mean_distance_bounds(X, rows, reference, k, farthest, n_threads)
+        if low is None:
+            candidates = np.arange(rows.size)
+        elif largest:  # t rows score at least the t-th largest low bound
+            bar = np.partition(low, rows.size - t)[rows.size - t]
+            candidates = np.flatnonzero(high >= bar * (1 - _SCORE_MARGIN))
+        else:
+            bar = np.partition(high, t - 1)[t - 1]
+            candidates = np.flatnonzero(low <= bar * (1 + _SCORE_MARGIN))
+    squared = kneighbors_of(X[rows[candidates]], reference, k, farthest=farthest, search=search,
+                            n_threads=n_threads)[0]
+    score = np.sqrt(squared).mean(axis=1)
+    order = np.argsort(-score if largest else score, kind="stable")[:t]
+    return candidates[order]
+
+
+# Relative slack between the float64 scores and the real numbers the bounds hold for (a
+# square root and a mean add a few units of 1e-16), so that no row is left out by rounding.
+_SCORE_MARGIN = 1e-12
+# Rows scored in float32 at a time: the block, its float32 copy and its lists stay small.
+_SCORE_ROWS = 8 * _LANES[np.dtype(np.float32)] * 3 * 64
+
+
+def _mean_distance_bounds(X: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int, farthest: bool,
+                          n_threads: int | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Lower and upper bounds on each row's mean distance to its k nearest (farthest) rows
+    of ``reference``, from a float32 pass a block of rows at a time (see
+    :func:`select_by_mean_distance`); (None, None) where float32 would overflow."""
+    d = X.shape[1]
+    mean = reference.mean(axis=0)
+    packed, sq_ref = _pack_rows(reference, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
+    if not np.isfinite(sq_ref).all() or sq_ref.max() > 1e30:
+        return None, None
+    norms = _squared_norms(packed)
+    largest_ref = sq_ref.max()
+    low = np.empty(rows.size)
+    high = np.empty(rows.size)
+    sign = -1.0 if farthest else 1.0
+    for start in range(0, rows.size, _SCORE_ROWS):
+        part = slice(start, start + _SCORE_ROWS)
+        query32, sq = _centred_float32(X[rows[part]], mean)
+        if not np.isfinite(sq).all() or sq.max() > 1e30:
+            return None, None
+        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+        approx, _ = _scan(packed, len(reference), d, k, n_threads, points=query32, n_points=sq.size,
+                          norms=norms, query_norms=query_norms, farthest=farthest)
+        approx = sign * approx.astype(np.float64)
+        bound = (4 * (d + 8) * _U32 * (sq + largest_ref))[:, None]
+        low[part] = np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)
+        high[part] = np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)
+    return low, high
 
 
 def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -60,7 +60,9 @@ class NearMiss(_NumericUnderSampler):
 
     Ties go to the lower row index. Every version runs on the exact neighbour scan of one
     class against another (version 2 keeps the farthest rows instead of the nearest, with the
-    same pruning).
+    same pruning). On large classes a float32 pass bounds every row's score and only the rows
+    near the cut are scored in float64, so the rows kept are those of scoring every row
+    exactly.
 
     Parameters
     ----------
@@ -135,11 +137,10 @@ class NearMiss(_NumericUnderSampler):
             if version == 3:
                 rows = self._surrounding(values[rows], minority, rows, int(targets[code]), labels.classes[code])
             search = None if version == 2 else self.neighbors  # a search object finds nearest rows only
-            squared = _neighbors.kneighbors_of(values[rows], minority, k, farthest=version == 2, search=search)[0]
-            score = np.sqrt(squared).mean(axis=1)
-            # smallest first (largest for version 3), ties to the lower row: a stable order
-            order = np.argsort(-score if version == 3 else score, kind="stable")
-            keep.append(np.sort(rows[order[:targets[code]]]))
+            # smallest first (largest for version 3), ties to the lower row
+            chosen = _neighbors.select_by_mean_distance(values, rows, minority, k, int(targets[code]),
+                                                        farthest=version == 2, largest=version == 3, search=search)
+            keep.append(np.sort(rows[chosen]))
         return Resampled(np.sort(np.concatenate(keep)))
 
     def _surrounding(self, X_class: np.ndarray, minority: np.ndarray, rows: np.ndarray, target: int,
