@@ -316,3 +316,58 @@ def test_condensed_and_one_sided_follow_the_seed_and_handle_several_classes():
         assert not np.array_equal(a.seed_indices_, c.seed_indices_)
         assert a.plan_.targets[2] == np.bincount(y)[2]  # the minority stays whole
         assert sorted(np.unique(y[a.seed_indices_])) == [0, 1]
+
+
+def grid_6d(n, weights, seed=0):
+    """Rows on a small 6-D integer grid (exact ties everywhere), classes drawn by weights."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(n, 6)).astype(float)
+    return X, rng.choice(len(weights), size=n, p=weights)
+
+
+@pytest.mark.parametrize("kind_sel, k", [("all", 3), ("mode", 3), ("mode", 4), ("all", 1)])
+@pytest.mark.parametrize("weights, classes", [([0.95, 0.05], None), ([0.05, 0.95], None), ([0.85, 0.1, 0.05], [0]),
+                                              ([0.85, 0.15], "all")])
+def test_enn_by_counting_equals_enn_by_neighbour_lists(kind_sel, k, weights, classes, monkeypatch):
+    # Large classes are settled by counting their own rows before the other class's nearest
+    # (cleaning._settled_by_counting); the answer must be the neighbour lists' answer, ties included.
+    from imbalance import cleaning
+
+    X, y = grid_6d(4000, weights)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", float("inf"))
+    by_lists = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes).fit_resample(X, y)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", 0)
+    counted = []
+    real = cleaning._neighbors.own_before_other
+    monkeypatch.setattr(cleaning._neighbors, "own_before_other", lambda *a, **kw: counted.append(1) or real(*a, **kw))
+    sampler = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes)
+    by_counting = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(by_counting[0], by_lists[0])
+    np.testing.assert_array_equal(by_counting[1], by_lists[1])
+    assert counted or (kind_sel == "mode" and len(weights) > 2)  # mode counts with two classes only
+
+
+def test_enn_by_counting_keeps_imbalanced_learns_rows():
+    X, y = make_classification(n_samples=12000, n_features=10, n_informative=6, weights=[0.95], flip_y=0.02,
+                               random_state=3)
+    assert np.bincount(y).max() ** 2 >= 1e8  # large enough to be counted
+    for kind_sel in ("all", "mode"):
+        ours = EditedNearestNeighbours(kind_sel=kind_sel)
+        ours.fit_resample(X, y)
+        theirs = peer.EditedNearestNeighbours(kind_sel=kind_sel)
+        theirs.fit_resample(X, y)
+        np.testing.assert_array_equal(ours.sample_indices_, np.sort(theirs.sample_indices_))
+
+
+@pytest.mark.parametrize("self_vote", [False, True])
+@pytest.mark.parametrize("weights", [[0.95, 0.05], [0.05, 0.95], [0.85, 0.1, 0.05]])
+def test_neighbourhood_cleaning_by_counting_equals_by_neighbour_lists(weights, self_vote, monkeypatch):
+    from imbalance import cleaning
+
+    X, y = grid_6d(4000, weights, seed=1)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", float("inf"))
+    by_lists = NeighbourhoodCleaningRule(self_vote=self_vote).fit_resample(X, y)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", 0)
+    by_counting = NeighbourhoodCleaningRule(self_vote=self_vote).fit_resample(X, y)
+    np.testing.assert_array_equal(by_counting[0], by_lists[0])
+    np.testing.assert_array_equal(by_counting[1], by_lists[1])

@@ -336,3 +336,38 @@ def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
                         real(points, *a, **kw))
     _neighbors.select_by_mean_distance(X, rows, reference, 3, 1000)
     assert scored and scored[0] < 1100
+
+
+def brute_own_before_other(X, own, other, m, q):
+    """For each row of own: do m rows of own (itself left out) come before the q-th nearest
+    row of other, in (squared distance, index) order?"""
+    is_own = np.zeros(len(X), bool)
+    is_own[own] = True
+    keep = []
+    for x in own:
+        d = ((X - X[x]) ** 2).sum(axis=1)
+        d[x] = np.inf
+        order = np.lexsort((np.arange(len(X)), d))[:-1]
+        others_seen = np.cumsum(~is_own[order])
+        before = order[others_seen < q]  # everything before the q-th other row
+        keep.append(is_own[before].sum() >= m)
+    return np.array(keep)
+
+
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+@pytest.mark.parametrize("m, q", [(3, 1), (2, 2), (1, 1), (4, 1)])
+def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m, q):
+    rng = np.random.default_rng(13)
+    if kind == "integer grid":  # exact ties at the radius: only the index can order them
+        X = rng.integers(0, 3, size=(2000, 6)).astype(np.float64)
+    else:
+        X = rng.normal(size=(2000, 8))
+    other = np.sort(rng.choice(len(X), 100, replace=False))
+    own = np.setdiff1d(np.arange(len(X)), other)
+    status = _neighbors.own_before_other(X, own, own, other, m, q)
+    expected = brute_own_before_other(X, own, other, m, q)
+    settled = status >= 0
+    np.testing.assert_array_equal(status[settled] == 1, expected[settled])
+    assert _neighbors._cells(X, own, None).max() > 0  # the data is cut into cells: both stages run
+    if kind == "gaussian":
+        assert settled.all()  # no distance within float32's error of a radius

@@ -32,7 +32,7 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -304,6 +304,187 @@ def _mean_distance_bounds(X: np.ndarray, rows: np.ndarray, reference: np.ndarray
         low[part] = np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)
         high[part] = np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)
     return low, high
+
+
+def own_before_other(
+    X: np.ndarray,
+    rows: np.ndarray,
+    own: np.ndarray,
+    other: np.ndarray,
+    m: int,
+    q: int,
+    *,
+    n_threads: int | None = None,
+) -> np.ndarray:
+    r"""Whether at least ``m`` rows of ``own`` come before the ``q``-th nearest row of
+    ``other``, for each of ``rows``: edited nearest neighbours without every row's list.
+
+    "Before" is the order of :func:`kneighbors`: squared distance, then index; a row is not
+    its own neighbour. With :math:`k` neighbours, a row of ``own`` has all of them in its
+    class (ENN's ``kind_sel="all"``) when ``m = k, q = 1``.
+
+    How: the q nearest rows of ``other`` (the small class, searched exactly) give each row a
+    radius :math:`R_x`. ``own`` is cut into cells by a k-means on a sample of it, and each
+    row first counts the rows of its own cell within :math:`R_x`, in float32; it is settled
+    when m of them are surely within (float32 distance below :math:`R_x - B_x`, :math:`B_x`
+    the bound of :func:`_kneighbors_shortlisted`). A row's nearest rows mostly share its
+    cell, so on the benchmark's data 93% of rows are settled there, at 1/64 of the full
+    search; the rest count over all of ``own``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), float64
+    rows : ndarray of int
+        Positions in X of the rows asked about; each is in ``own``.
+    own, other : ndarray of int
+        Positions in X of the two sets.
+    m, q : int
+        ``1 <= m <= len(own) - 1``, ``1 <= q <= len(other)``.
+
+    Returns
+    -------
+    status : ndarray of int8, one per row
+        1: at least m rows of ``own`` come first; 0: fewer do; -1: a distance is too close
+        to the radius for float32 to tell (decide from :func:`kneighbors`).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    own = np.asarray(own, dtype=np.int64)
+    d = X.shape[1]
+    status = np.full(rows.size, -1, dtype=np.int8)
+    width = _TILE * _LANES[np.dtype(np.float32)]
+    cell = _cells(X, own, n_threads)
+    order = np.argsort(cell, kind="stable")
+    grouped = own[order]  # own, cell by cell
+    bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
+    mean = X[grouped[::max(1, grouped.size // _PACK_ROWS)]].mean(axis=0)  # a centre near the data keeps B small
+    packed, sq_own = _pack_rows(_Rows(X, grouped), width, np.float32, mean)
+    if not np.isfinite(sq_own).all() or sq_own.max() > 1e30:
+        return status
+    norms = _squared_norms(packed)
+    largest_own = sq_own.max()
+    del sq_own
+    slot = np.full(X.shape[0], -1, dtype=np.int64)  # each own row's place in ``grouped``
+    slot[grouped] = np.arange(grouped.size)
+    where = np.argsort(slot[rows], kind="stable")  # the rows asked about, cell by cell
+    row_cell = np.searchsorted(bounds, slot[rows[where]], side="right") - 1
+    cell_starts = np.searchsorted(row_cell, np.arange(bounds.size))
+    other_X = X[other]
+    radius = np.empty(rows.size)  # squared distance to the q-th nearest row of other
+    for start in range(0, rows.size, _ENN_ROWS):
+        part = rows[start:start + _ENN_ROWS]
+        radius[start:start + part.size] = kneighbors_of(X[part], other_X, q, n_threads=n_threads)[0][:, q - 1]
+    del other_X
+    sentinel = np.iinfo(np.int64).max
+
+    def settle(part: np.ndarray, first_tile: int, last_tile: int) -> np.ndarray:
+        """Count part's rows (indices into ``rows``) over tiles [first, last); set status where
+        settled; the rows still open."""
+        targets, r = rows[part], radius[part]
+        query32, sq = _centred_float32(X[targets], mean)
+        if not np.isfinite(sq).all() or sq.max() > 1e30:
+            return np.empty(0, dtype=np.int64)  # float32 would overflow: left undecided
+        bound = 4 * (d + 8) * _U32 * (sq + largest_own)
+        # The lists start full of sentinels at R + B, so only rows that may lie within R enter.
+        dist = np.repeat(np.nextafter((r + bound).astype(np.float32), np.float32(np.inf))[:, None], m, axis=1)
+        index = np.full((part.size, m), sentinel, dtype=np.int64)
+        n_cand = min(last_tile * width, grouped.size) - first_tile * width
+        skip = slot[targets] - first_tile * width
+        skip[(skip < 0) | (skip >= n_cand)] = -1
+        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+        dist, index = _scan_into(packed[first_tile:last_tile], n_cand, d, m, n_threads, query32, part.size, dist,
+                                 index, skip, norms[first_tile * width:last_tile * width], query_norms)
+        sure = np.nextafter((r - bound).astype(np.float32), np.float32(-np.inf))
+        done = dist[:, m - 1] < sure
+        status[part[done]] = 1
+        if last_tile - first_tile == len(packed):  # every row of own read
+            real = (index != sentinel).sum(axis=1)
+            status[part[~done & (real < m)]] = 0
+        return part[~done]
+
+    still_open = []
+    n_cells = bounds.size - 1
+    for c in range(n_cells):
+        part = where[cell_starts[c]:cell_starts[c + 1]]
+        if part.size == 0:
+            continue
+        if n_cells == 1:
+            still_open.append(part)
+            continue
+        # the cell's tiles (a tile it shares with a neighbour cell brings a few more rows of own: no harm)
+        first_tile, last_tile = bounds[c] // width, -(-bounds[c + 1] // width)
+        for start in range(0, part.size, _ENN_ROWS):
+            still_open.append(settle(part[start:start + _ENN_ROWS], first_tile, last_tile))
+    left = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
+    for start in range(0, left.size, _ENN_ROWS):
+        settle(left[start:start + _ENN_ROWS], 0, len(packed))
+    return status
+
+
+# Rows of an ENN question answered at a time; cells of the own class (k-means) and the rows
+# per cell the k-means is fitted on.
+_ENN_ROWS = 65536
+_CELLS = 64
+_CELL_SAMPLE = 200
+
+
+def _cells(X: np.ndarray, own: np.ndarray, n_threads: int | None) -> np.ndarray:
+    """A cell number for each row of ``own``: the nearest of up to 64 k-means centres fitted on
+    a sample (fixed seed: the cells only decide the speed, never the answer)."""
+    n_cells = int(min(_CELLS, own.size // (4 * _CELL_SAMPLE)))
+    if n_cells <= 1:
+        return np.zeros(own.size, dtype=np.int64)
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(0)
+    sample = X[own[rng.choice(own.size, n_cells * _CELL_SAMPLE, replace=False)]]
+    centres = KMeans(n_cells, n_init=1, max_iter=20, random_state=0).fit(sample).cluster_centers_
+    cell = np.empty(own.size, dtype=np.int64)
+    for start in range(0, own.size, _ENN_ROWS):
+        part = own[start:start + _ENN_ROWS]
+        cell[start:start + part.size] = kneighbors_of(X[part], centres, 1, n_threads=n_threads)[1][:, 0]
+    return cell
+
+
+class _Rows:
+    """Rows of X at ``positions``, read a block at a time (``_pack_rows`` slices it): packs a
+    subset without copying it whole in float64."""
+
+    def __init__(self, X: np.ndarray, positions: np.ndarray) -> None:
+        self.X, self.positions = X, positions
+        self.shape = (positions.size, X.shape[1])
+
+    def __len__(self) -> int:
+        return self.positions.size
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        return self.X[self.positions[part]]
+
+
+def _scan_into(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, points: np.ndarray, m: int,
+               dist: np.ndarray, index: np.ndarray, skip: np.ndarray, norms: np.ndarray,
+               query_norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One more slice of candidates into lists that are already started (``dist``, ``index``
+    sorted, of k pairs for each of the first m points): the float32 dot-product scan, each
+    point's k-th as its threshold."""
+    padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
+    if len(query_norms) < len(padded):
+        query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, np.float32)])
+    dist = np.ascontiguousarray(dist, dtype=np.float32)
+    index = np.ascontiguousarray(index)
+    threshold = np.full(len(padded), np.inf, dtype=np.float32)
+    threshold[:m] = dist[:, k - 1]
+    threads = max(1, min(_n_threads(n_threads), -(-m // 4)))
+
+    def run(t: int) -> None:
+        _knn.scan(padded, m, packed, n, len(packed), d, k, dist, index, threshold, t, threads, False, skip,
+                  4, query_norms, norms, False)
+
+    if threads == 1:
+        run(0)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(run, range(threads)))
+    return dist, index
 
 
 def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -178,11 +178,53 @@ class EditedNearestNeighbours(_CleaningSampler):
         self.kind_sel = kind_sel
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        rows = np.flatnonzero(cleaned[codes])
+        keep, rows = _settled_by_counting(self, X, codes, cleaned, self.n_neighbors, self.kind_sel)
         if rows.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
             lists = self._neighbours(X, self.n_neighbors)
-            return _edited(codes, rows, lists[rows], self.kind_sel, len(X))
-        return _edited(codes, rows, self._neighbours(X, self.n_neighbors, rows), self.kind_sel, len(X))
+            return keep & _edited(codes, rows, lists[rows], self.kind_sel, len(X))
+        return keep & _edited(codes, rows, self._neighbours(X, self.n_neighbors, rows), self.kind_sel, len(X))
+
+
+# Below this many pairs of a class's rows, its neighbour lists are quick to find anyway.
+_COUNTING_PAIRS = 1e8
+
+
+def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, k: int,
+                         kind_sel: str) -> tuple[np.ndarray, np.ndarray]:
+    """ENN's answer for the rows of large cleaned classes without their neighbour lists, where
+    it can be counted (see :func:`imbalance._neighbors.own_before_other`); the keep mask so far
+    and the rows of cleaned classes still to decide from their lists.
+
+    A row of class c keeps all k neighbours in c ("all") when k rows of c come before the
+    nearest row of another class; with two classes, c is the most common among them ("mode",
+    ties to the lower class) when m rows of c come before the (k - m + 1)-th row of the other,
+    m = k // 2 + 1, or k / 2 for even k when c is the lower class. Counting pays off when the
+    other classes are few: their nearest rows are quick to find, and most rows of c find m of
+    their own kind much nearer."""
+    keep = np.ones(len(X), bool)
+    rows = np.flatnonzero(cleaned[codes])
+    present = np.flatnonzero(np.bincount(codes, minlength=cleaned.size))
+    if (sampler.neighbors is not None or not _neighbors.have_compiled_scan() or X.dtype != np.float64
+            or X.shape[1] <= 5 or (kind_sel == "mode" and present.size != 2)):
+        return keep, rows
+    open_rows = []
+    for c in np.flatnonzero(cleaned):
+        own = np.flatnonzero(codes == c)
+        other = np.flatnonzero(codes != c)
+        if kind_sel == "all":
+            m, q = k, 1
+        else:
+            m = k // 2 if k % 2 == 0 and c < present[present != c][0] else k // 2 + 1
+            q = k - m + 1
+        if own.size * float(own.size) < _COUNTING_PAIRS or other.size * 4 > own.size or other.size < q \
+                or m >= own.size:
+            open_rows.append(own)
+            continue
+        status = _neighbors.own_before_other(X, own, own, other, m, q)
+        keep[own[status == 0]] = False
+        open_rows.append(own[status == -1])
+    rows = np.sort(np.concatenate(open_rows)) if open_rows else rows[:0]
+    return keep, rows
 
 
 def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
@@ -371,16 +413,23 @@ class NeighbourhoodCleaningRule(_CleaningSampler):
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         k = self.n_neighbors
-        lists = self._neighbours(X, k)  # every row's: ENN needs the cleaned rows', A2 the minority's
         counts = np.bincount(codes, minlength=cleaned.size)
         minority = int(np.argmin(counts))
-        keep = _edited(codes, np.flatnonzero(cleaned[codes]), lists[cleaned[codes]], "mode", len(X))  # A1
+        # A1 is ENN's "mode" rule: large classes settled by counting where it applies, the rest
+        # from neighbour lists, which A2 needs for the minority rows too.
+        keep, open_rows = _settled_by_counting(self, X, codes, cleaned, k, "mode")
         rows = np.flatnonzero(codes == minority)
-        around = lists[rows]
+        need = np.union1d(open_rows, rows)
+        if need.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
+            lists = self._neighbours(X, k)[need]
+        else:
+            lists = self._neighbours(X, k, need)
+        keep &= _edited(codes, open_rows, lists[np.searchsorted(need, open_rows)], "mode", len(X))  # A1
+        around = lists[np.searchsorted(need, rows)]
         if self.self_vote:  # the row itself and its k - 1 nearest
             around = np.column_stack([rows, around[:, :k - 1]])
         wrong = _mode(codes, codes[around]) != minority
-        suspects = np.unique(lists[rows[wrong]])
+        suspects = np.unique(lists[np.searchsorted(need, rows[wrong])])
         large = cleaned & (counts > self.threshold_cleaning * counts[minority])
         keep[suspects[large[codes[suspects]]]] = False  # A2
         return keep
