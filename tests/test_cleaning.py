@@ -371,3 +371,36 @@ def test_neighbourhood_cleaning_by_counting_equals_by_neighbour_lists(weights, s
     by_counting = NeighbourhoodCleaningRule(self_vote=self_vote).fit_resample(X, y)
     np.testing.assert_array_equal(by_counting[0], by_lists[0])
     np.testing.assert_array_equal(by_counting[1], by_lists[1])
+
+
+@pytest.mark.parametrize("make", [lambda: RepeatedEditedNearestNeighbours(),
+                                  lambda: RepeatedEditedNearestNeighbours(kind_sel="mode", n_neighbors=4),
+                                  lambda: AllKNN(), lambda: AllKNN(n_neighbors=4, allow_minority=True),
+                                  lambda: AllKNN(kind_sel="mode")])
+@pytest.mark.parametrize("weights, classes", [([0.95, 0.05], None), ([0.85, 0.1, 0.05], [0])])
+def test_repeated_editing_by_counting_equals_by_neighbour_lists(make, weights, classes, monkeypatch):
+    # Passes after the first recount only rows that lost a witness (cleaning._Witnesses).
+    from imbalance import cleaning
+
+    X, y = grid_6d(5000, weights, seed=2)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", float("inf"))
+    listed = make().set_params(classes=classes)
+    by_lists = listed.fit_resample(X, y)
+    monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", 0)
+    counted = make().set_params(classes=classes)
+    by_counting = counted.fit_resample(X, y)
+    np.testing.assert_array_equal(by_counting[0], by_lists[0])
+    np.testing.assert_array_equal(by_counting[1], by_lists[1])
+    assert counted.n_iter_ == listed.n_iter_
+
+
+@pytest.mark.parametrize("ours, theirs", [(RepeatedEditedNearestNeighbours, peer.RepeatedEditedNearestNeighbours),
+                                          (AllKNN, peer.AllKNN)])
+def test_repeated_editing_by_counting_keeps_imbalanced_learns_rows(ours, theirs):
+    X, y = make_classification(n_samples=12000, n_features=10, n_informative=6, weights=[0.95], flip_y=0.02,
+                               random_state=4)
+    mine, peers = ours(), theirs()
+    mine.fit_resample(X, y)
+    peers.fit_resample(X, y)
+    np.testing.assert_array_equal(mine.sample_indices_, np.sort(peers.sample_indices_))
+    assert mine.n_iter_ == getattr(peers, "n_iter_", mine.n_iter_)

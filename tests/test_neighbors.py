@@ -364,10 +364,18 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
         X = rng.normal(size=(2000, 8))
     other = np.sort(rng.choice(len(X), 100, replace=False))
     own = np.setdiff1d(np.arange(len(X)), other)
-    status = _neighbors.own_before_other(X, own, own, other, m, q)
+    status, witness = _neighbors.own_before_other(X, own, own, other, m, q, witnesses=True)
     expected = brute_own_before_other(X, own, other, m, q)
     settled = status >= 0
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
+    # each witness: m distinct rows of own, not the row itself, nearer than its q-th other row
+    kept = np.flatnonzero(status == 1)
+    assert (witness[status != 1] == -1).all() and np.isin(witness[kept], own).all()
+    assert (witness[kept] != own[kept][:, None]).all()
+    assert all(len(set(w)) == m for w in witness[kept].tolist())
+    for i in kept[::25]:
+        d_other = np.sort(((X[other] - X[own[i]]) ** 2).sum(axis=1))[q - 1]
+        assert (((X[witness[i]] - X[own[i]]) ** 2).sum(axis=1) < d_other).all()
     assert _neighbors._cells(X, own, None).max() > 0  # the data is cut into cells: both stages run
     if kind == "gaussian":
         assert settled.mean() > 0.99  # few distances within float32's error of a radius

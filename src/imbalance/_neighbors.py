@@ -338,8 +338,9 @@ def own_before_other(
     m: int,
     q: int,
     *,
+    witnesses: bool = False,
     n_threads: int | None = None,
-) -> np.ndarray:
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""Whether at least ``m`` rows of ``own`` come before the ``q``-th nearest row of
     ``other``, for each of ``rows``: edited nearest neighbours without every row's list.
 
@@ -364,17 +365,25 @@ def own_before_other(
         Positions in X of the two sets.
     m, q : int
         ``1 <= m <= len(own) - 1``, ``1 <= q <= len(other)``.
+    witnesses : bool, default=False
+        Also return, for each row answered 1, m rows of ``own`` that come first. They stay
+        witnesses when rows are removed from either set as long as they themselves remain
+        (the q-th row of ``other`` can only move away), which repeated editing uses.
 
     Returns
     -------
     status : ndarray of int8, one per row
         1: at least m rows of ``own`` come first; 0: fewer do; -1: a distance is too close
         to the radius for float32 to tell (decide from :func:`kneighbors`).
+    witness : ndarray of shape (len(rows), m), int64
+        With ``witnesses``: positions in X of the m rows (-1 where the status is not 1).
     """
     rows = np.asarray(rows, dtype=np.int64)
     own = np.asarray(own, dtype=np.int64)
     d = X.shape[1]
     status = np.full(rows.size, -1, dtype=np.int8)
+    witness = np.full((rows.size, m), -1, dtype=np.int64)
+    answer = (status, witness) if witnesses else status
     width = _TILE * _LANES[np.dtype(np.float32)]
     cell = _cells(X, own, n_threads)
     order = np.argsort(cell, kind="stable")
@@ -383,7 +392,7 @@ def own_before_other(
     mean = X[grouped[::max(1, grouped.size // _PACK_ROWS)]].mean(axis=0)  # a centre near the data keeps B small
     packed, sq_own = _pack_rows(_Rows(X, grouped), width, np.float32, mean)
     if not np.isfinite(sq_own).all() or sq_own.max() > 1e30:
-        return status
+        return answer
     norms = _squared_norms(packed)
     largest_own = sq_own.max()
     del sq_own
@@ -394,7 +403,7 @@ def own_before_other(
     cell_starts = np.searchsorted(row_cell, np.arange(bounds.size))
     packed_other, sq_other = _pack_rows(_Rows(X, np.asarray(other, dtype=np.int64)), width, np.float32, mean)
     if not np.isfinite(sq_other).all() or sq_other.max() > 1e30:
-        return status
+        return answer
     norms_other = _squared_norms(packed_other)
     largest = max(largest_own, sq_other.max())
     del sq_other
@@ -427,6 +436,7 @@ def own_before_other(
         sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
         done = dist[:, m - 1] < sure
         status[part[done]] = 1
+        witness[part[done]] = grouped[first_tile * width + index[done]]
         if last_tile - first_tile == len(packed):  # every row of own read
             real = (index != sentinel).sum(axis=1)
             status[part[~done & (real < m)]] = 0
@@ -448,7 +458,7 @@ def own_before_other(
     left = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
     for start in range(0, left.size, _ENN_ROWS):
         settle(left[start:start + _ENN_ROWS], 0, len(packed))
-    return status
+    return answer
 
 
 # Rows of an ENN question answered at a time; cells of the own class (k-means) and the rows

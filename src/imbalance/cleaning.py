@@ -313,16 +313,28 @@ class _Neighbourhood:
     Removing rows only removes candidates, so a row's k nearest among the rows left are the
     first k of its list that are still there, in the same order (ties included), as long as
     its list holds k of them; rows whose list runs short are searched again among the rows
-    left. Repeated ENN passes thus cost about one search instead of one per pass.
+    left. Repeated ENN passes thus cost about one search instead of one per pass. With
+    ``lazy``, lists are found only for the rows asked about (when counting settles most rows).
     """
 
-    def __init__(self, sampler: _CleaningSampler, X: np.ndarray, depth: int) -> None:
+    def __init__(self, sampler: _CleaningSampler, X: np.ndarray, depth: int, *, lazy: bool = False) -> None:
         self.sampler, self.X = sampler, X
-        self.lists = sampler._neighbours(X, min(depth, len(X) - 1))
+        self.depth = min(depth, len(X) - 1)
+        self.known = np.empty(0, dtype=np.int64) if lazy else np.arange(len(X))
+        self.lists = np.empty((0, self.depth), dtype=np.int64) if lazy else sampler._neighbours(X, self.depth)
+
+    def _lists(self, rows: np.ndarray) -> np.ndarray:
+        missing = np.setdiff1d(rows, self.known)
+        if missing.size:
+            found = self.sampler._neighbours(self.X, self.depth, missing)
+            known = np.concatenate([self.known, missing])
+            order = np.argsort(known, kind="stable")
+            self.known, self.lists = known[order], np.concatenate([self.lists, found])[order]
+        return self.lists[np.searchsorted(self.known, rows)]
 
     def nearest(self, rows: np.ndarray, k: int, alive: np.ndarray) -> np.ndarray:
         """The k nearest rows still ``alive`` of each of ``rows`` (positions in X)."""
-        lists = self.lists[rows]
+        lists = self._lists(rows)
         present = alive[lists]
         enough = present.sum(axis=1) >= k
         out = np.empty((rows.size, k), dtype=np.int64)
@@ -335,6 +347,62 @@ class _Neighbourhood:
         return out
 
 
+class _Witnesses:
+    """Repeated editing by counting (see :func:`_settled_by_counting`), pass after pass.
+
+    A row of a large cleaned class that counting keeps comes with m rows of its class that
+    lie nearer than its q-th nearest row of another class. Later passes only remove rows,
+    which moves that other row away, so the row stays kept while its m witnesses remain;
+    only rows that lost a witness are counted again. With ``kind_sel="all"`` the witnesses
+    are for the largest k of the passes (m = max k, q = 1) and serve every smaller k."""
+
+    def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int]) -> None:
+        self.X, self.codes, self.kind_sel, self.largest_k = X, codes, kind_sel, max(ks)
+        self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
+                               dtype=np.int64)
+
+    @staticmethod
+    def applies(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int]) -> bool:
+        if sampler.neighbors is not None or not _neighbors.have_compiled_scan() or X.dtype != np.float64 \
+                or X.shape[1] <= 5:
+            return False
+        # "mode" counts a fixed (m, q) between two classes
+        return kind_sel == "all" or (len(set(ks)) == 1 and np.unique(codes).size == 2)
+
+    def settle(self, rows: np.ndarray, k: int, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One pass with k neighbours over ``rows`` (alive, of cleaned classes): the keep mask
+        of the rows settled, and the rows to decide from neighbour lists."""
+        codes = self.codes
+        keep = np.ones(len(codes), bool)
+        still_open = []
+        for c in np.unique(codes[rows]):
+            mine = rows[codes[rows] == c]
+            own = np.flatnonzero(alive & (codes == c))
+            other = np.flatnonzero(alive & (codes != c))
+            if self.kind_sel == "all":
+                m, q = self.largest_k, 1
+            else:
+                lower = c < np.unique(codes[other])[0] if other.size else True
+                m = k // 2 if k % 2 == 0 and lower else k // 2 + 1
+                q = k - m + 1
+            if own.size * float(own.size) < _COUNTING_PAIRS or other.size * 4 > own.size or other.size < q \
+                    or m >= own.size:
+                still_open.append(mine)
+                continue
+            witness = self.witness[mine][:, :k if self.kind_sel == "all" else m]
+            held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
+            need = mine[~held]
+            if need.size:
+                status, found = _neighbors.own_before_other(self.X, need, own, other, m, q, witnesses=True)
+                self.witness[need, :m] = found
+                # fewer than m before the other row settles the pass only when m is this pass's count
+                settled_out = (status == 0) & (self.kind_sel != "all" or k == m)
+                keep[need[settled_out]] = False
+                still_open.append(need[(status == -1) | ((status == 0) & ~settled_out)])
+        open_rows = np.sort(np.concatenate(still_open)) if still_open else rows[:0]
+        return keep, open_rows
+
+
 def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray,
               ks: list[int], *, stop_when_stable: bool, allow_minority: bool = False) -> np.ndarray:
     """ENN passes with ``ks[i]`` neighbours on the rows left by the pass before. With the
@@ -344,7 +412,9 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
     n_classes = cleaned.size
     counts = np.bincount(codes, minlength=n_classes)
     minority = int(np.argmin(counts))
-    neighbourhood = _Neighbourhood(sampler, X, depth=2 * max(ks) + 2)
+    witnesses = _Witnesses(X, codes, sampler.kind_sel, ks) if _Witnesses.applies(
+        sampler, X, codes, sampler.kind_sel, ks) else None
+    neighbourhood = _Neighbourhood(sampler, X, depth=2 * max(ks) + 2, lazy=witnesses is not None)
     alive = np.ones(len(X), bool)
     passes = 0
     for k in ks:
@@ -356,7 +426,8 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
             raise InputError(f"{type(sampler).__name__} needs {k} neighbours of every row, but only "
                              f"{int(alive.sum())} rows are left; lower n_neighbors.")
         rows = np.flatnonzero(alive & cleaned[codes])
-        stay = _edited(codes, rows, neighbourhood.nearest(rows, k, alive), sampler.kind_sel, len(X))
+        keep, open_rows = witnesses.settle(rows, k, alive) if witnesses is not None else (True, rows)
+        stay = keep & _edited(codes, open_rows, neighbourhood.nearest(open_rows, k, alive), sampler.kind_sel, len(X))
         removed = not stay[rows].all()
         alive &= stay
         now = np.bincount(codes[alive], minlength=n_classes)
