@@ -33,7 +33,8 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "cell_centres",
+           "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -339,6 +340,7 @@ def own_before_other(
     q: int,
     *,
     witnesses: bool = False,
+    centres: np.ndarray | None = None,
     n_threads: int | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""Whether at least ``m`` rows of ``own`` come before the ``q``-th nearest row of
@@ -369,6 +371,9 @@ def own_before_other(
         Also return, for each row answered 1, m rows of ``own`` that come first. They stay
         witnesses when rows are removed from either set as long as they themselves remain
         (the q-th row of ``other`` can only move away), which repeated editing uses.
+    centres : ndarray of shape (c, d), optional
+        The cells' centres (from :func:`cell_centres`, e.g. of an earlier, larger ``own``);
+        default: fitted on ``own``.
 
     Returns
     -------
@@ -385,7 +390,7 @@ def own_before_other(
     witness = np.full((rows.size, m), -1, dtype=np.int64)
     answer = (status, witness) if witnesses else status
     width = _TILE * _LANES[np.dtype(np.float32)]
-    cell = _cells(X, own, n_threads)
+    cell = _cells(X, own, cell_centres(X, own) if centres is None else centres, n_threads)
     order = np.argsort(cell, kind="stable")
     grouped = own[order]  # own, cell by cell
     bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
@@ -468,18 +473,24 @@ _CELLS = 64
 _CELL_SAMPLE = 200
 
 
-def _cells(X: np.ndarray, own: np.ndarray, n_threads: int | None) -> np.ndarray:
-    """A cell number for each row of ``own``: the nearest of up to 64 k-means centres fitted on
-    a sample (fixed seed: the cells only decide the speed, never the answer)."""
+def cell_centres(X: np.ndarray, own: np.ndarray) -> np.ndarray | None:
+    """Up to 64 k-means centres fitted on a sample of X's rows ``own`` (None when too few rows
+    for two cells), with a fixed seed: the cells only decide the speed, never the answer."""
     n_cells = int(min(_CELLS, own.size // (4 * _CELL_SAMPLE)))
     if n_cells <= 1:
-        return np.zeros(own.size, dtype=np.int64)
+        return None
     from sklearn.cluster import KMeans
 
     rng = np.random.default_rng(0)
     sample = X[own[rng.choice(own.size, n_cells * _CELL_SAMPLE, replace=False)]]
-    centres = KMeans(n_cells, n_init=1, max_iter=20, random_state=0).fit(sample).cluster_centers_
-    cell = np.empty(own.size, dtype=np.int64)
+    return KMeans(n_cells, n_init=1, max_iter=20, random_state=0).fit(sample).cluster_centers_
+
+
+def _cells(X: np.ndarray, own: np.ndarray, centres: np.ndarray | None, n_threads: int | None) -> np.ndarray:
+    """The cell of each row of ``own``: its nearest centre."""
+    cell = np.zeros(own.size, dtype=np.int64)
+    if centres is None or len(centres) <= 1:
+        return cell
     for start in range(0, own.size, _ENN_ROWS):
         part = own[start:start + _ENN_ROWS]
         cell[start:start + part.size] = kneighbors_of(X[part], centres, 1, n_threads=n_threads)[1][:, 0]

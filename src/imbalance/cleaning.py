@@ -360,6 +360,7 @@ class _Witnesses:
         self.X, self.codes, self.kind_sel, self.largest_k = X, codes, kind_sel, max(ks)
         self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
                                dtype=np.int64)
+        self.centres: dict[int, np.ndarray | None] = {}  # per class, fitted once: rows only leave
 
     @staticmethod
     def applies(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int]) -> bool:
@@ -369,9 +370,11 @@ class _Witnesses:
         # "mode" counts a fixed (m, q) between two classes
         return kind_sel == "all" or (len(set(ks)) == 1 and np.unique(codes).size == 2)
 
-    def settle(self, rows: np.ndarray, k: int, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def settle(self, rows: np.ndarray, k: int, alive: np.ndarray,
+               listed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One pass with k neighbours over ``rows`` (alive, of cleaned classes): the keep mask
-        of the rows settled, and the rows to decide from neighbour lists."""
+        of the rows settled, and the rows to decide from neighbour lists (among them every
+        row in ``listed``, whose lists are known already)."""
         codes = self.codes
         keep = np.ones(len(codes), bool)
         still_open = []
@@ -391,9 +394,14 @@ class _Witnesses:
                 continue
             witness = self.witness[mine][:, :k if self.kind_sel == "all" else m]
             held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
-            need = mine[~held]
+            has_list = np.isin(mine, listed, assume_unique=True)
+            still_open.append(mine[~held & has_list])  # re-reading a list is cheaper than counting
+            need = mine[~held & ~has_list]
             if need.size:
-                status, found = _neighbors.own_before_other(self.X, need, own, other, m, q, witnesses=True)
+                if c not in self.centres:
+                    self.centres[c] = _neighbors.cell_centres(self.X, own)
+                status, found = _neighbors.own_before_other(self.X, need, own, other, m, q, witnesses=True,
+                                                            centres=self.centres[c])
                 self.witness[need, :m] = found
                 # fewer than m before the other row settles the pass only when m is this pass's count
                 settled_out = (status == 0) & (self.kind_sel != "all" or k == m)
@@ -426,7 +434,8 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
             raise InputError(f"{type(sampler).__name__} needs {k} neighbours of every row, but only "
                              f"{int(alive.sum())} rows are left; lower n_neighbors.")
         rows = np.flatnonzero(alive & cleaned[codes])
-        keep, open_rows = witnesses.settle(rows, k, alive) if witnesses is not None else (True, rows)
+        keep, open_rows = (witnesses.settle(rows, k, alive, neighbourhood.known) if witnesses is not None
+                           else (True, rows))
         stay = keep & _edited(codes, open_rows, neighbourhood.nearest(open_rows, k, alive), sampler.kind_sel, len(X))
         removed = not stay[rows].all()
         alive &= stay
