@@ -369,13 +369,17 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
     settled = status >= 0
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
     # each witness: m distinct rows of own, not the row itself, nearer than its q-th other row
-    kept = np.flatnonzero(status == 1)
-    assert (witness[status != 1] == -1).all() and np.isin(witness[kept], own).all()
-    assert (witness[kept] != own[kept][:, None]).all()
-    assert all(len(set(w)) == m for w in witness[kept].tolist())
-    for i in kept[::25]:
+    # witnesses: m distinct rows of own for a row answered 1, fewer (then -1) for the others;
+    # never the row itself, each nearer than its q-th other row
+    counted = (witness >= 0).sum(axis=1)
+    assert (counted[status == 1] == m).all() and (counted[status != 1] < m).all()
+    assert all((w[:c] >= 0).all() and (w[c:] == -1).all() for w, c in zip(witness, counted))
+    assert np.isin(witness[witness >= 0], own).all() and (witness != own[:, None]).all()
+    for i in range(0, own.size, 25):
+        w = witness[i][witness[i] >= 0]
+        assert len(set(w.tolist())) == w.size
         d_other = np.sort(((X[other] - X[own[i]]) ** 2).sum(axis=1))[q - 1]
-        assert (((X[witness[i]] - X[own[i]]) ** 2).sum(axis=1) < d_other).all()
+        assert (((X[w] - X[own[i]]) ** 2).sum(axis=1) < d_other).all()
     assert len(_neighbors.cell_centres(X, own)) > 1  # the data is cut into cells: both stages run
     if kind == "gaussian":
         assert settled.mean() > 0.99  # few distances within float32's error of a radius

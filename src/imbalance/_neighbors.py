@@ -368,9 +368,10 @@ def own_before_other(
     m, q : int
         ``1 <= m <= len(own) - 1``, ``1 <= q <= len(other)``.
     witnesses : bool, default=False
-        Also return, for each row answered 1, m rows of ``own`` that come first. They stay
-        witnesses when rows are removed from either set as long as they themselves remain
-        (the q-th row of ``other`` can only move away), which repeated editing uses.
+        Also return, for each row, rows of ``own`` that surely come first: m of them for the
+        rows answered 1, fewer (the rest -1) for the others. They stay witnesses when rows are
+        removed from either set as long as they themselves remain (the q-th row of ``other``
+        can only move away), which repeated editing uses.
     centres : ndarray of shape (c, d), optional
         The cells' centres (from :func:`cell_centres`, e.g. of an earlier, larger ``own``);
         default: fitted on ``own``.
@@ -381,7 +382,7 @@ def own_before_other(
         1: at least m rows of ``own`` come first; 0: fewer do; -1: a distance is too close
         to the radius for float32 to tell (decide from :func:`kneighbors`).
     witness : ndarray of shape (len(rows), m), int64
-        With ``witnesses``: positions in X of the m rows (-1 where the status is not 1).
+        With ``witnesses``: positions in X of the witnesses, nearest first, then -1.
     """
     rows = np.asarray(rows, dtype=np.int64)
     own = np.asarray(own, dtype=np.int64)
@@ -439,9 +440,10 @@ def own_before_other(
         dist, index = _scan_into(packed[first_tile:last_tile], n_cand, d, m, n_threads, query32, part.size, dist,
                                  index, skip, norms[first_tile * width:last_tile * width], query_norms)
         sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
-        done = dist[:, m - 1] < sure
+        surely = dist < sure[:, None]  # a prefix of each sorted list
+        done = surely[:, m - 1]
         status[part[done]] = 1
-        witness[part[done]] = grouped[first_tile * width + index[done]]
+        witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
         if last_tile - first_tile == len(packed):  # every row of own read
             real = (index != sentinel).sum(axis=1)
             status[part[~done & (real < m)]] = 0

@@ -403,10 +403,12 @@ class _Witnesses:
                 status, found = _neighbors.own_before_other(self.X, need, own, other, m, q, witnesses=True,
                                                             centres=self.centres[c])
                 self.witness[need, :m] = found
-                # fewer than m before the other row settles the pass only when m is this pass's count
+                # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than m
+                # rows before the other one remove it when m is this pass's count
+                now_held = (found[:, :k if self.kind_sel == "all" else m] >= 0).all(axis=1)
                 settled_out = (status == 0) & (self.kind_sel != "all" or k == m)
                 keep[need[settled_out]] = False
-                still_open.append(need[(status == -1) | ((status == 0) & ~settled_out)])
+                still_open.append(need[~now_held & ~settled_out])
         open_rows = np.sort(np.concatenate(still_open)) if still_open else rows[:0]
         return keep, open_rows
 
