@@ -396,3 +396,21 @@ def test_a_forked_child_searches_with_threads_of_its_own():
     with ctx.Pool(1) as pool:
         got = pool.apply_async(kneighbors, (X, 3), {"n_threads": 2}).get(timeout=30)[1]
     np.testing.assert_array_equal(got, expected)
+
+
+def test_a_counter_after_removals_answers_as_a_fresh_one():
+    rng = np.random.default_rng(15)
+    X = rng.integers(0, 3, size=(2400, 6)).astype(np.float64)
+    other = np.sort(rng.choice(len(X), 120, replace=False))
+    own = np.setdiff1d(np.arange(len(X)), other)
+    counter = _neighbors.OwnCounter(X, own, other)
+    counter.ask(own, 3, 1)
+    gone = np.concatenate([own[::7], other[::3]])
+    counter.remove(gone)
+    own_left, other_left = np.setdiff1d(own, gone), np.setdiff1d(other, gone)
+    status = counter.ask(own_left, 3, 1)
+    left = np.sort(np.concatenate([own_left, other_left]))  # the rows that remain, renumbered in order
+    expected = brute_own_before_other(X[left], np.searchsorted(left, own_left), np.searchsorted(left, other_left), 3, 1)
+    settled = status >= 0
+    assert settled.mean() > 0.5
+    np.testing.assert_array_equal(status[settled] == 1, expected[settled])

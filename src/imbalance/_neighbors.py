@@ -33,7 +33,8 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "cell_centres",
+__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "OwnCounter",
+           "cell_centres",
            "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
@@ -384,88 +385,114 @@ def own_before_other(
     witness : ndarray of shape (len(rows), m), int64
         With ``witnesses``: positions in X of the witnesses, nearest first, then -1.
     """
-    rows = np.asarray(rows, dtype=np.int64)
-    own = np.asarray(own, dtype=np.int64)
-    d = X.shape[1]
-    status = np.full(rows.size, -1, dtype=np.int8)
-    witness = np.full((rows.size, m), -1, dtype=np.int64)
-    answer = (status, witness) if witnesses else status
-    width = _TILE * _LANES[np.dtype(np.float32)]
-    cell = _cells(X, own, cell_centres(X, own) if centres is None else centres, n_threads)
-    order = np.argsort(cell, kind="stable")
-    grouped = own[order]  # own, cell by cell
-    bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
-    mean = X[grouped[::max(1, grouped.size // _PACK_ROWS)]].mean(axis=0)  # a centre near the data keeps B small
-    packed, sq_own = _pack_rows(_Rows(X, grouped), width, np.float32, mean)
-    if not np.isfinite(sq_own).all() or sq_own.max() > 1e30:
-        return answer
-    norms = _squared_norms(packed)
-    largest_own = sq_own.max()
-    del sq_own
-    slot = np.full(X.shape[0], -1, dtype=np.int64)  # each own row's place in ``grouped``
-    slot[grouped] = np.arange(grouped.size)
-    where = np.argsort(slot[rows], kind="stable")  # the rows asked about, cell by cell
-    row_cell = np.searchsorted(bounds, slot[rows[where]], side="right") - 1
-    cell_starts = np.searchsorted(row_cell, np.arange(bounds.size))
-    packed_other, sq_other = _pack_rows(_Rows(X, np.asarray(other, dtype=np.int64)), width, np.float32, mean)
-    if not np.isfinite(sq_other).all() or sq_other.max() > 1e30:
-        return answer
-    norms_other = _squared_norms(packed_other)
-    largest = max(largest_own, sq_other.max())
-    del sq_other
-    sentinel = np.iinfo(np.int64).max
+    return OwnCounter(X, own, other, centres=centres, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
 
-    def settle(part: np.ndarray, first_tile: int, last_tile: int) -> np.ndarray:
-        """Count part's rows (indices into ``rows``) over tiles [first, last); set status where
-        settled; the rows still open."""
-        targets = rows[part]
-        query32, sq = _centred_float32(_Rows(X, targets), mean)
-        if not np.isfinite(sq).all() or sq.max() > 1e30:
-            return np.empty(0, dtype=np.int64)  # float32 would overflow: left undecided
-        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-        # The radius R, the q-th nearest squared distance to other, in float32: within B of
-        # the exact one, as every distance here (an order statistic moves no more than its values).
-        bound = 4 * (d + 8) * _U32 * (sq + largest)
-        radius = _scan(packed_other, len(other), d, q, n_threads, points=query32, n_points=part.size,
-                       norms=norms_other, query_norms=query_norms)[0][:, q - 1].astype(np.float64)
-        # The lists start full of sentinels at R + 2B (no row within the exact R lies beyond),
-        # so only rows that may lie within R enter; a row surely within has distance < R - 2B.
-        dist = np.repeat(np.nextafter((radius + 2 * bound).astype(np.float32), np.float32(np.inf))[:, None], m,
-                         axis=1)
-        index = np.full((part.size, m), sentinel, dtype=np.int64)
-        n_cand = min(last_tile * width, grouped.size) - first_tile * width
-        skip = slot[targets] - first_tile * width
-        skip[(skip < 0) | (skip >= n_cand)] = -1
-        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-        dist, index = _scan_into(packed[first_tile:last_tile], n_cand, d, m, n_threads, query32, part.size, dist,
-                                 index, skip, norms[first_tile * width:last_tile * width], query_norms)
-        sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
-        surely = dist < sure[:, None]  # a prefix of each sorted list
-        done = surely[:, m - 1]
-        status[part[done]] = 1
-        witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
-        if last_tile - first_tile == len(packed):  # every row of own read
-            real = (index != sentinel).sum(axis=1)
-            status[part[~done & (real < m)]] = 0
-        return part[~done]
 
-    still_open = []
-    n_cells = bounds.size - 1
-    for c in range(n_cells):
-        part = where[cell_starts[c]:cell_starts[c + 1]]
-        if part.size == 0:
-            continue
-        if n_cells == 1:
-            still_open.append(part)
-            continue
-        # the cell's tiles (a tile it shares with a neighbour cell brings a few more rows of own: no harm)
-        first_tile, last_tile = bounds[c] // width, -(-bounds[c + 1] // width)
-        for start in range(0, part.size, _ENN_ROWS):
-            still_open.append(settle(part[start:start + _ENN_ROWS], first_tile, last_tile))
-    left = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
-    for start in range(0, left.size, _ENN_ROWS):
-        settle(left[start:start + _ENN_ROWS], 0, len(packed))
-    return answer
+class OwnCounter:
+    """:func:`own_before_other` for one pair of sets, packed once, asked as often as needed
+    while rows leave either set (:meth:`remove`): repeated editing asks every pass."""
+
+    def __init__(self, X: np.ndarray, own: np.ndarray, other: np.ndarray, *, centres: np.ndarray | None = None,
+                 n_threads: int | None = None) -> None:
+        own = np.asarray(own, dtype=np.int64)
+        other = np.asarray(other, dtype=np.int64)
+        self.X, self.n_threads, self.n_other = X, n_threads, other.size
+        self.width = width = _TILE * _LANES[np.dtype(np.float32)]
+        cell = _cells(X, own, cell_centres(X, own) if centres is None else centres, n_threads)
+        order = np.argsort(cell, kind="stable")
+        self.grouped = own[order]  # own, cell by cell
+        self.bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
+        self.slot = np.full(X.shape[0], -1, dtype=np.int64)  # each own row's place in ``grouped``
+        self.slot[self.grouped] = np.arange(own.size)
+        self.other_slot = np.full(X.shape[0], -1, dtype=np.int64)
+        self.other_slot[other] = np.arange(other.size)
+        # a centre near the data keeps the bound small
+        self.mean = X[self.grouped[::max(1, own.size // _PACK_ROWS)]].mean(axis=0)
+        self.packed, sq = _pack_rows(_Rows(X, self.grouped), width, np.float32, self.mean)
+        self.packed_other, sq_other = _pack_rows(_Rows(X, other), width, np.float32, self.mean)
+        self.usable = bool(np.isfinite(sq).all() and np.isfinite(sq_other).all()
+                           and max(sq.max(), sq_other.max(initial=0)) <= 1e30)  # else float32 would overflow
+        self.largest = max(sq.max(), sq_other.max(initial=0)) if self.usable else np.inf
+        self.norms = _squared_norms(self.packed)
+        self.norms_other = _squared_norms(self.packed_other)
+
+    def remove(self, positions: np.ndarray) -> None:
+        """Rows of X that leave either set: NaN in their lanes, so no distance to them counts
+        (every comparison with NaN is false). The bound, from the largest norm, stays valid."""
+        for slot, packed, norms in ((self.slot, self.packed, self.norms),
+                                    (self.other_slot, self.packed_other, self.norms_other)):
+            places = slot[positions]
+            places = places[places >= 0]
+            packed[places // self.width, :, places % self.width] = np.nan
+            norms[places] = np.nan
+            slot[positions] = -1
+
+    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False):
+        """:func:`own_before_other` for ``rows`` (rows of own not removed)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        status = np.full(rows.size, -1, dtype=np.int8)
+        witness = np.full((rows.size, m), -1, dtype=np.int64)
+        answer = (status, witness) if witnesses else status
+        if not self.usable or rows.size == 0:
+            return answer
+        X, width, grouped, packed = self.X, self.width, self.grouped, self.packed
+        d = X.shape[1]
+        sentinel = np.iinfo(np.int64).max
+
+        def settle(part: np.ndarray, first_tile: int, last_tile: int) -> np.ndarray:
+            """Count part's rows (indices into ``rows``) over tiles [first, last); set their
+            status where settled and their witnesses; the rows still open."""
+            targets = rows[part]
+            query32, sq = _centred_float32(_Rows(X, targets), self.mean)
+            if not np.isfinite(sq).all() or sq.max() > 1e30:
+                return np.empty(0, dtype=np.int64)  # float32 would overflow: left undecided
+            query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+            # The radius R, the q-th nearest squared distance to other, in float32: within B of
+            # the exact one, as every distance here (an order statistic moves no more than its values).
+            bound = 4 * (d + 8) * _U32 * (sq + self.largest)
+            radius = _scan(self.packed_other, self.n_other, d, q, self.n_threads, points=query32, n_points=part.size,
+                           norms=self.norms_other, query_norms=query_norms)[0][:, q - 1].astype(np.float64)
+            # The lists start full of sentinels at R + 2B (no row within the exact R lies beyond),
+            # so only rows that may lie within R enter; a row surely within has distance < R - 2B.
+            dist = np.repeat(np.nextafter((radius + 2 * bound).astype(np.float32), np.float32(np.inf))[:, None], m,
+                             axis=1)
+            index = np.full((part.size, m), sentinel, dtype=np.int64)
+            n_cand = min(last_tile * width, grouped.size) - first_tile * width
+            skip = self.slot[targets] - first_tile * width
+            skip[(skip < 0) | (skip >= n_cand)] = -1
+            dist, index = _scan_into(packed[first_tile:last_tile], n_cand, d, m, self.n_threads, query32, part.size,
+                                     dist, index, skip, self.norms[first_tile * width:last_tile * width],
+                                     query_norms)
+            sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
+            surely = dist < sure[:, None]  # a prefix of each sorted list
+            done = surely[:, m - 1]
+            status[part[done]] = 1
+            witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
+            if last_tile - first_tile == len(packed):  # every row of own read
+                real = (index != sentinel).sum(axis=1)
+                status[part[~done & (real < m)]] = 0
+            return part[~done]
+
+        where = np.argsort(self.slot[rows], kind="stable")  # the rows asked about, cell by cell
+        row_cell = np.searchsorted(self.bounds, self.slot[rows[where]], side="right") - 1
+        cell_starts = np.searchsorted(row_cell, np.arange(self.bounds.size))
+        still_open = []
+        n_cells = self.bounds.size - 1
+        for c in range(n_cells):
+            part = where[cell_starts[c]:cell_starts[c + 1]]
+            if part.size == 0:
+                continue
+            if n_cells == 1:
+                still_open.append(part)
+                continue
+            # the cell's tiles (a tile shared with a neighbour cell brings a few more rows of own: no harm)
+            first_tile, last_tile = self.bounds[c] // width, -(-self.bounds[c + 1] // width)
+            for start in range(0, part.size, _ENN_ROWS):
+                still_open.append(settle(part[start:start + _ENN_ROWS], first_tile, last_tile))
+        left = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
+        for start in range(0, left.size, _ENN_ROWS):
+            settle(left[start:start + _ENN_ROWS], 0, len(packed))
+        return answer
 
 
 # Rows of an ENN question answered at a time; cells of the own class (k-means) and the rows

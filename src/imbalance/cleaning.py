@@ -360,7 +360,8 @@ class _Witnesses:
         self.X, self.codes, self.kind_sel, self.largest_k = X, codes, kind_sel, max(ks)
         self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
                                dtype=np.int64)
-        self.centres: dict[int, np.ndarray | None] = {}  # per class, fitted once: rows only leave
+        self.counters: dict[int, _neighbors.OwnCounter] = {}  # per class, packed once: rows only leave
+        self.present = np.ones(len(X), bool)  # the rows the counters still hold
 
     @staticmethod
     def applies(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int]) -> bool:
@@ -378,6 +379,11 @@ class _Witnesses:
         codes = self.codes
         keep = np.ones(len(codes), bool)
         still_open = []
+        gone = np.flatnonzero(self.present & ~alive)
+        if gone.size:
+            for counter in self.counters.values():
+                counter.remove(gone)
+            self.present &= alive
         for c in np.unique(codes[rows]):
             mine = rows[codes[rows] == c]
             own = np.flatnonzero(alive & (codes == c))
@@ -398,10 +404,9 @@ class _Witnesses:
             still_open.append(mine[~held & has_list])  # re-reading a list is cheaper than counting
             need = mine[~held & ~has_list]
             if need.size:
-                if c not in self.centres:
-                    self.centres[c] = _neighbors.cell_centres(self.X, own)
-                status, found = _neighbors.own_before_other(self.X, need, own, other, m, q, witnesses=True,
-                                                            centres=self.centres[c])
+                if c not in self.counters:
+                    self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
+                status, found = self.counters[c].ask(need, m, q, witnesses=True)
                 self.witness[need, :m] = found
                 # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than m
                 # rows before the other one remove it when m is this pass's count
