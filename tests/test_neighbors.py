@@ -338,9 +338,9 @@ def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
     assert scored and scored[0] < 1100
 
 
-def brute_own_before_other(X, own, other, m, q):
+def brute_own_before_other(X, own, other, m, q, counts=False):
     """For each row of own: do m rows of own (itself left out) come before the q-th nearest
-    row of other, in (squared distance, index) order?"""
+    row of other, in (squared distance, index) order? (``counts``: how many do.)"""
     is_own = np.zeros(len(X), bool)
     is_own[own] = True
     keep = []
@@ -350,7 +350,7 @@ def brute_own_before_other(X, own, other, m, q):
         order = np.lexsort((np.arange(len(X)), d))[:-1]
         others_seen = np.cumsum(~is_own[order])
         before = order[others_seen < q]  # everything before the q-th other row
-        keep.append(is_own[before].sum() >= m)
+        keep.append(is_own[before].sum() if counts else is_own[before].sum() >= m)
     return np.array(keep)
 
 
@@ -365,7 +365,11 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
     other = np.sort(rng.choice(len(X), 100, replace=False))
     own = np.setdiff1d(np.arange(len(X)), other)
     status, witness = _neighbors.own_before_other(X, own, own, other, m, q, witnesses=True)
-    expected = brute_own_before_other(X, own, other, m, q)
+    before = brute_own_before_other(X, own, other, m, q, counts=True)
+    expected = before >= m
+    # "possible": never fewer than come first (capped at m), so fewer than j possible rules j out
+    _, possible = _neighbors.OwnCounter(X, own, other).ask(own, m, q, possible=True)
+    assert (possible >= np.minimum(before, m)).all() and (possible <= m).all()
     settled = status >= 0
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
     # each witness: m distinct rows of own, not the row itself, nearer than its q-th other row

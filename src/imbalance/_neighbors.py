@@ -427,12 +427,16 @@ class OwnCounter:
             norms[places] = np.nan
             slot[positions] = -1
 
-    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False):
-        """:func:`own_before_other` for ``rows`` (rows of own not removed)."""
+    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False, possible: bool = False):
+        """:func:`own_before_other` for ``rows`` (rows of own not removed). With ``possible``,
+        also how many rows of own may come first, at most m (m where some surely do): fewer
+        than j of them means fewer than j come first."""
         rows = np.asarray(rows, dtype=np.int64)
         status = np.full(rows.size, -1, dtype=np.int8)
         witness = np.full((rows.size, m), -1, dtype=np.int64)
+        may = np.full(rows.size, m, dtype=np.int64)
         answer = (status, witness) if witnesses else status
+        answer = (*answer, may) if possible and witnesses else (answer, may) if possible else answer
         if not self.usable or rows.size == 0:
             return answer
         X, width, grouped, packed = self.X, self.width, self.grouped, self.packed
@@ -471,6 +475,7 @@ class OwnCounter:
             if last_tile - first_tile == len(packed):  # every row of own read
                 real = (index != sentinel).sum(axis=1)
                 status[part[~done & (real < m)]] = 0
+                may[part] = real
             return part[~done]
 
         where = np.argsort(self.slot[rows], kind="stable")  # the rows asked about, cell by cell

@@ -406,12 +406,13 @@ class _Witnesses:
             if need.size:
                 if c not in self.counters:
                     self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
-                status, found = self.counters[c].ask(need, m, q, witnesses=True)
+                status, found, may = self.counters[c].ask(need, m, q, witnesses=True, possible=True)
                 self.witness[need, :m] = found
-                # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than m
-                # rows before the other one remove it when m is this pass's count
-                now_held = (found[:, :k if self.kind_sel == "all" else m] >= 0).all(axis=1)
-                settled_out = (status == 0) & (self.kind_sel != "all" or k == m)
+                # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than k
+                # rows that may come before the other one remove it
+                wanted = k if self.kind_sel == "all" else m
+                now_held = (found[:, :wanted] >= 0).all(axis=1)
+                settled_out = may < wanted
                 keep[need[settled_out]] = False
                 still_open.append(need[~now_held & ~settled_out])
         open_rows = np.sort(np.concatenate(still_open)) if still_open else rows[:0]
