@@ -73,12 +73,13 @@ def machine() -> str:
 
 
 @contextmanager
-def results(script: str, caption: str = ""):
+def results(script: str, caption: str = "", *, source: str | None = None):
     """Print a benchmark's results table and, if the run completes and was started with
     ``--save``, write it to ``benchmarks/results/<script>.md``, the one source of the figures on
     the documentation's Performance page. Saving is asked for, never implied, so that a quick
     run (one size, one method) does not replace the published table.
-    Yields ``emit``, which prints a line and keeps it for the file."""
+    Yields ``emit``, which prints a line and keeps it for the file. ``source``: the script that
+    wrote it, where the file is named otherwise (default: ``script``)."""
     lines: list[str] = []
 
     def emit(line: str = "") -> None:
@@ -91,7 +92,7 @@ def results(script: str, caption: str = ""):
         return
     RESULTS.mkdir(exist_ok=True)
     body = "\n".join(lines).strip("\n")
-    command = " ".join(["python", f"benchmarks/{script.removesuffix('_quality')}.py", *sys.argv[1:]])
+    command = " ".join(["python", f"benchmarks/{source or script.removesuffix('_quality')}.py", *sys.argv[1:]])
     text = (f"<!-- Written by `{command}`; run it again to update. -->\n\n"
             f"Measured {time.strftime('%Y-%m-%d')} on {machine()}.{' ' + caption if caption else ''}\n\n{body}\n")
     target = RESULTS / f"{script}.md"

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_neighbourhood.py                                  # every method at 1e5 rows
     python benchmarks/bench_neighbourhood.py --sizes 1e6 --methods TomekLinks NearMiss-1 --cap 600
+    python benchmarks/bench_neighbourhood.py --sizes 1e6 --peer-methods NearMiss-1 --table bench_neighbourhood_1e6
     python benchmarks/bench_neighbourhood.py --sizes 1e4 1e5 --methods CondensedNearestNeighbour
 
 Data: ``make_classification``, 20 features (float64), 5% minority, 2% of labels flipped.
@@ -109,6 +110,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cap", type=float, default=600, help="seconds a call may take (default 600)")
     parser.add_argument("--no-peer", action="store_true", help="time ours only")
+    parser.add_argument("--peer-methods", nargs="+", choices=list(METHODS),
+                        help="run imbalanced-learn for these methods only (default: every method run)")
+    parser.add_argument("--table", default="bench_neighbourhood",
+                        help="name of the saved table, benchmarks/results/<table>.md (default: %(default)s)")
     parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
     args = parser.parse_args()
 
@@ -119,7 +124,8 @@ def main() -> None:
                                    random_state=0)
         for name in args.methods:
             ours = run_capped("ours", name, X, y, args.repeat, args.cap)
-            theirs = None if args.no_peer else run_capped("peer", name, X, y, args.repeat, args.cap)
+            skip_peer = args.no_peer or (args.peer_methods is not None and name not in args.peer_methods)
+            theirs = None if skip_peer else run_capped("peer", name, X, y, args.repeat, args.cap)
             if isinstance(ours, Exception):
                 raise ours
             failed = isinstance(theirs, Exception)
@@ -130,17 +136,17 @@ def main() -> None:
             if ours and theirs and METHODS[name][2] and ours[3] is not None and theirs[3] is not None:
                 same = "yes" if np.array_equal(ours[3], theirs[3]) else "NO"
             t_ours = f"{ours[0]:.2f} s" if ours else f"> {args.cap:.0f} s"
-            t_peer = ("not run" if args.no_peer else "fails" if failed else
+            t_peer = ("not run" if skip_peer else "fails" if failed else
                       f"{theirs[0]:.2f} s" if theirs else f"> {args.cap:.0f} s")
             ratio = (f"{theirs[0] / ours[0]:.1f}x" if ours and theirs else
-                     f"> {args.cap / ours[0]:.0f}x" if ours and not args.no_peer and not failed else "-")
+                     f"> {args.cap / ours[0]:.0f}x" if ours and not skip_peer and not failed else "-")
             memory = " / ".join(f"{side[1]:.2f}" if side else "-" for side in (theirs, ours))
             of_input = " / ".join(f"{side[2]:.2f}" if side else "-" for side in (theirs, ours))
             print(f"{size:.0e} {name}: imblearn {t_peer}, ours {t_ours} ({ratio}); peak memory / output "
                   f"{memory}, / input {of_input}; same rows: {same}", flush=True)
             table.append((f"{size:.0e}", name, t_peer, t_ours, ratio, memory, of_input, same))
 
-    with results("bench_neighbourhood") as emit:
+    with results(args.table, source="bench_neighbourhood") as emit:
         emit()
         for line in table_lines(["rows", "method", "imbalanced-learn", "imbalance", "speed-up",
                                  "peak memory / output (peer / ours)", "peak memory / input (peer / ours)",
