@@ -395,7 +395,7 @@ def test_repeated_editing_by_counting_equals_by_neighbour_lists(make, weights, c
 
 
 @pytest.mark.parametrize("ours, theirs", [(RepeatedEditedNearestNeighbours, peer.RepeatedEditedNearestNeighbours),
-                                          (AllKNN, peer.AllKNN)])
+                                          pytest.param(AllKNN, peer.AllKNN, marks=pytest.mark.slow)])
 def test_repeated_editing_by_counting_keeps_imbalanced_learns_rows(ours, theirs):
     X, y = make_classification(n_samples=12000, n_features=10, n_informative=6, weights=[0.95], flip_y=0.02,
                                random_state=4)

@@ -280,7 +280,7 @@ def portable_scan():
     _neighbors._knn.simd(before)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [pytest.param(np.float32, marks=pytest.mark.slow), np.float64])
 def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_scan):
     # Exact ties on the grid, every path of the scan: symmetric, queries, another set, farthest
     # (float64 through the float32 shortlist as well as float32 directly).

@@ -228,7 +228,7 @@ def test_instance_hardness_default_forest_is_seeded_and_takes_a_pipeline():
         InstanceHardnessThreshold(cv=10).fit_resample(X[:60], np.r_[np.zeros(55, int), np.ones(5, int)])
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_nearmiss_through_the_float32_bounds_keeps_imbalanced_learns_rows(version):
     # Large enough that the float32 pass bounds every score and only rows near the cut are
     # scored in float64 (see imbalance._neighbors.select_by_mean_distance).

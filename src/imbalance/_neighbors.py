@@ -10,7 +10,13 @@ so this scan (C, ``_knn.c``) does less:
 * squared differences are summed directly in the input's precision (float32 stays float32),
   eight or four lanes at a time, with no cancellation;
 * a block of distances is only looked at one by one when one of them is at most a row's
-  current k-th distance, which after the first few blocks is rare.
+  current k-th distance, which after the first few blocks is rare; then only the pairs that
+  are (a lane mask) are visited.
+
+Some methods need less than every row's list, and get it cheaper: NearMiss only the rows near
+its cut (:func:`select_by_mean_distance`, float32 bounds on every row's score), edited nearest
+neighbours only whether a row's k nearest share its class, which it counts within the radius
+of the nearest other class, first inside the row's k-means cell (:func:`own_before_other`).
 
 Ties are broken by the lower index, so the result does not depend on the number of threads.
 scikit-learn answers instead when the caller passes its own search object, when the compiled
