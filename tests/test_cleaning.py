@@ -338,8 +338,9 @@ def test_enn_by_counting_equals_enn_by_neighbour_lists(kind_sel, k, weights, cla
     by_lists = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes).fit_resample(X, y)
     monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", 0)
     counted = []
-    real = cleaning._neighbors.own_before_other
-    monkeypatch.setattr(cleaning._neighbors, "own_before_other", lambda *a, **kw: counted.append(1) or real(*a, **kw))
+    real = cleaning._neighbors.OwnCounter.ask
+    monkeypatch.setattr(cleaning._neighbors.OwnCounter, "ask",
+                        lambda self, *a, **kw: counted.append(1) or real(self, *a, **kw))
     sampler = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes)
     by_counting = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(by_counting[0], by_lists[0])

@@ -192,39 +192,12 @@ _COUNTING_PAIRS = 1e8
 def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, k: int,
                          kind_sel: str) -> tuple[np.ndarray, np.ndarray]:
     """ENN's answer for the rows of large cleaned classes without their neighbour lists, where
-    it can be counted (see :func:`imbalance._neighbors.own_before_other`); the keep mask so far
-    and the rows of cleaned classes still to decide from their lists.
-
-    A row of class c keeps all k neighbours in c ("all") when k rows of c come before the
-    nearest row of another class; with two classes, c is the most common among them ("mode",
-    ties to the lower class) when m rows of c come before the (k - m + 1)-th row of the other,
-    m = k // 2 + 1, or k / 2 for even k when c is the lower class. Counting pays off when the
-    other classes are few: their nearest rows are quick to find, and most rows of c find m of
-    their own kind much nearer."""
-    keep = np.ones(len(X), bool)
+    it can be counted (one pass of :class:`_Witnesses`); the keep mask so far and the rows of
+    cleaned classes still to decide from their lists."""
     rows = np.flatnonzero(cleaned[codes])
-    present = np.flatnonzero(np.bincount(codes, minlength=cleaned.size))
-    if (sampler.neighbors is not None or not _neighbors.have_compiled_scan() or X.dtype != np.float64
-            or X.shape[1] <= 5 or (kind_sel == "mode" and present.size != 2)):
-        return keep, rows
-    open_rows = []
-    for c in np.flatnonzero(cleaned):
-        own = np.flatnonzero(codes == c)
-        other = np.flatnonzero(codes != c)
-        if kind_sel == "all":
-            m, q = k, 1
-        else:
-            m = k // 2 if k % 2 == 0 and c < present[present != c][0] else k // 2 + 1
-            q = k - m + 1
-        if own.size * float(own.size) < _COUNTING_PAIRS or other.size * 4 > own.size or other.size < q \
-                or m >= own.size:
-            open_rows.append(own)
-            continue
-        status = _neighbors.own_before_other(X, own, own, other, m, q)
-        keep[own[status == 0]] = False
-        open_rows.append(own[status == -1])
-    rows = np.sort(np.concatenate(open_rows)) if open_rows else rows[:0]
-    return keep, rows
+    if not _Witnesses.applies(sampler, X, codes, kind_sel, [k]):
+        return np.ones(len(X), bool), rows
+    return _Witnesses(X, codes, kind_sel, [k]).settle(rows, k, np.ones(len(X), bool), np.empty(0, dtype=np.int64))
 
 
 def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
@@ -348,7 +321,15 @@ class _Neighbourhood:
 
 
 class _Witnesses:
-    """Repeated editing by counting (see :func:`_settled_by_counting`), pass after pass.
+    """Edited nearest neighbours by counting (:func:`imbalance._neighbors.own_before_other`),
+    pass after pass.
+
+    A row of class c keeps all k neighbours in c ("all") when k rows of c come before the
+    nearest row of another class; with two classes, c is the most common among them ("mode",
+    ties to the lower class) when m rows of c come before the (k - m + 1)-th row of the other,
+    m = k // 2 + 1, or k / 2 for even k when c is the lower class. Counting pays off when the
+    other classes are few (below a quarter of c): their nearest rows are quick to find, and
+    most rows of c find m of their own kind much nearer.
 
     A row of a large cleaned class that counting keeps comes with m rows of its class that
     lie nearer than its q-th nearest row of another class. Later passes only remove rows,
