@@ -470,9 +470,9 @@ class OwnCounter:
             n_cand = min(last_tile * width, grouped.size) - first_tile * width
             skip = self.slot[targets] - first_tile * width
             skip[(skip < 0) | (skip >= n_cand)] = -1
-            dist, index = _scan_into(packed[first_tile:last_tile], n_cand, d, m, self.n_threads, query32, part.size,
-                                     dist, index, skip, self.norms[first_tile * width:last_tile * width],
-                                     query_norms)
+            dist, index = _scan(packed[first_tile:last_tile], n_cand, d, m, self.n_threads, points=query32,
+                                n_points=part.size, skip=skip, norms=self.norms[first_tile * width:last_tile * width],
+                                query_norms=query_norms, start=(dist, index))
             sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
             surely = dist < sure[:, None]  # a prefix of each sorted list
             done = surely[:, m - 1]
@@ -550,32 +550,6 @@ class _Rows:
 
     def __getitem__(self, part: slice) -> np.ndarray:
         return self.X[self.positions[part]]
-
-
-def _scan_into(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, points: np.ndarray, m: int,
-               dist: np.ndarray, index: np.ndarray, skip: np.ndarray, norms: np.ndarray,
-               query_norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One more slice of candidates into lists that are already started (``dist``, ``index``
-    sorted, of k pairs for each of the first m points): the float32 dot-product scan, each
-    point's k-th as its threshold."""
-    padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
-    if len(query_norms) < len(padded):
-        query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, np.float32)])
-    dist = np.ascontiguousarray(dist, dtype=np.float32)
-    index = np.ascontiguousarray(index)
-    threshold = np.full(len(padded), np.inf, dtype=np.float32)
-    threshold[:m] = dist[:, k - 1]
-    threads = max(1, min(_n_threads(n_threads), -(-m // 4)))
-
-    def run(t: int) -> None:
-        _knn.scan(padded, m, packed, n, len(packed), d, k, dist, index, threshold, t, threads, False, skip,
-                  4, query_norms, norms, False)
-
-    if threads == 1:
-        run(0)
-    else:
-        list(_pool(threads).map(run, range(threads)))
-    return dist, index
 
 
 def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -773,14 +747,17 @@ def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int
 
 def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
           n_points: int | None = None, skip: np.ndarray | None = None, norms: np.ndarray | None = None,
-          query_norms: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
+          query_norms: np.ndarray | None = None, farthest: bool = False,
+          start: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled scan over packed candidates: symmetric (the candidates against
     themselves, each pair scored once) when ``points`` is None, else the first ``n_points``
     (default: all) rows of ``points`` (row-major; NaN rows may pad it to a multiple of 4)
     against them, point i leaving candidate ``skip[i]`` out. With ``norms`` (the candidates'
     squared norms, see :func:`_squared_norms`, and ``query_norms`` for ``points``) distances
     are computed in the faster dot-product form, for the float32 shortlist only. With
-    ``farthest`` the lists hold the k smallest negated squared distances."""
+    ``farthest`` the lists hold the k smallest negated squared distances. ``start``: lists
+    (dist, index, sorted, k pairs per point) already begun, which the scan goes on from, each
+    point's k-th as its threshold (counting's slices and sentinels)."""
     dtype = packed.dtype
     threads = _n_threads(n_threads)
     n_tiles = len(packed)
@@ -800,6 +777,9 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
             query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, padded.dtype)])
         threads = max(1, min(threads, -(-m // 4)))
         dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
+        if start is not None:
+            dist[:], index[:] = start
+            threshold[:m] = dist[:, k - 1]
         lists = [(dist, index, threshold)]
 
         def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
