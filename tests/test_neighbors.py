@@ -368,7 +368,7 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
     before = brute_own_before_other(X, own, other, m, q, counts=True)
     expected = before >= m
     # "possible": never fewer than come first (capped at m), so fewer than j possible rules j out
-    _, possible = _neighbors.OwnCounter(X, own, other).ask(own, m, q, possible=True)
+    possible = _neighbors.OwnCounter(X, own, other).ask(own, m, q).possible
     assert (possible >= np.minimum(before, m)).all() and (possible <= m).all()
     settled = status >= 0
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
@@ -412,7 +412,7 @@ def test_a_counter_after_removals_answers_as_a_fresh_one():
     gone = np.concatenate([own[::7], other[::3]])
     counter.remove(gone)
     own_left, other_left = np.setdiff1d(own, gone), np.setdiff1d(other, gone)
-    status = counter.ask(own_left, 3, 1)
+    status = counter.ask(own_left, 3, 1).status
     left = np.sort(np.concatenate([own_left, other_left]))  # the rows that remain, renumbered in order
     expected = brute_own_before_other(X[left], np.searchsorted(left, own_left), np.searchsorted(left, other_left), 3, 1)
     settled = status >= 0

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -39,9 +39,8 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "OwnCounter",
-           "cell_centres",
-           "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "OwnCounter", "Counted",
+           "cell_centres", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -391,7 +390,20 @@ def own_before_other(
     witness : ndarray of shape (len(rows), m), int64
         With ``witnesses``: positions in X of the witnesses, nearest first, then -1.
     """
-    return OwnCounter(X, own, other, centres=centres, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
+    counted = OwnCounter(X, own, other, centres=centres, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
+    return (counted.status, counted.witness) if witnesses else counted.status
+
+
+class Counted(NamedTuple):
+    """What :meth:`OwnCounter.ask` finds for each row asked about."""
+
+    status: np.ndarray
+    """int8: 1 where at least m rows of own surely come first, 0 where fewer do, -1 undecided."""
+    witness: np.ndarray | None
+    """With ``witnesses``: (rows, m) positions in X of rows of own surely first, then -1."""
+    possible: np.ndarray
+    """How many rows of own may come first, at most m (m where some surely do): fewer than j
+    of them means fewer than j come first."""
 
 
 class OwnCounter:
@@ -433,16 +445,14 @@ class OwnCounter:
             norms[places] = np.nan
             slot[positions] = -1
 
-    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False, possible: bool = False):
-        """:func:`own_before_other` for ``rows`` (rows of own not removed). With ``possible``,
-        also how many rows of own may come first, at most m (m where some surely do): fewer
-        than j of them means fewer than j come first."""
+    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False) -> Counted:
+        """:func:`own_before_other` for ``rows`` (rows of own not removed), with how many rows
+        of own may come first; the witnesses (an int64 per row and m) only when asked for."""
         rows = np.asarray(rows, dtype=np.int64)
         status = np.full(rows.size, -1, dtype=np.int8)
-        witness = np.full((rows.size, m), -1, dtype=np.int64)
+        witness = np.full((rows.size, m), -1, dtype=np.int64) if witnesses else None
         may = np.full(rows.size, m, dtype=np.int64)
-        answer = (status, witness) if witnesses else status
-        answer = (*answer, may) if possible and witnesses else (answer, may) if possible else answer
+        answer = Counted(status, witness, may)
         if not self.usable or rows.size == 0:
             return answer
         X, width, grouped, packed = self.X, self.width, self.grouped, self.packed
@@ -477,7 +487,8 @@ class OwnCounter:
             surely = dist < sure[:, None]  # a prefix of each sorted list
             done = surely[:, m - 1]
             status[part[done]] = 1
-            witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
+            if witness is not None:
+                witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
             if last_tile - first_tile == len(packed):  # every row of own read
                 real = (index != sentinel).sum(axis=1)
                 status[part[~done & (real < m)]] = 0

@@ -197,7 +197,8 @@ def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.nda
     rows = np.flatnonzero(cleaned[codes])
     if not _Witnesses.applies(sampler, X, codes, kind_sel, [k]):
         return np.ones(len(X), bool), rows
-    return _Witnesses(X, codes, kind_sel, [k]).settle(rows, k, np.ones(len(X), bool), np.empty(0, dtype=np.int64))
+    return _Witnesses(X, codes, kind_sel, [k], remember=False).settle(rows, k, np.ones(len(X), bool),
+                                                                      np.empty(0, dtype=np.int64))
 
 
 def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
@@ -335,12 +336,13 @@ class _Witnesses:
     lie nearer than its q-th nearest row of another class. Later passes only remove rows,
     which moves that other row away, so the row stays kept while its m witnesses remain;
     only rows that lost a witness are counted again. With ``kind_sel="all"`` the witnesses
-    are for the largest k of the passes (m = max k, q = 1) and serve every smaller k."""
+    are for the largest k of the passes (m = max k, q = 1) and serve every smaller k. A
+    single pass (``remember=False``) keeps none: they would cost m int64 per row."""
 
-    def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int]) -> None:
+    def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int], *, remember: bool) -> None:
         self.X, self.codes, self.kind_sel, self.largest_k = X, codes, kind_sel, max(ks)
         self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
-                               dtype=np.int64)
+                               dtype=np.int64) if remember else None
         self.counters: dict[int, _neighbors.OwnCounter] = {}  # per class, packed once: rows only leave
         self.present = np.ones(len(X), bool)  # the rows the counters still hold
 
@@ -379,21 +381,27 @@ class _Witnesses:
                     or m >= own.size:
                 still_open.append(mine)
                 continue
-            witness = self.witness[mine][:, :k if self.kind_sel == "all" else m]
-            held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
+            if self.witness is None:
+                held = np.zeros(mine.size, bool)
+            else:
+                witness = self.witness[mine][:, :k if self.kind_sel == "all" else m]
+                held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
             has_list = np.isin(mine, listed, assume_unique=True)
             still_open.append(mine[~held & has_list])  # re-reading a list is cheaper than counting
             need = mine[~held & ~has_list]
             if need.size:
                 if c not in self.counters:
                     self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
-                status, found, may = self.counters[c].ask(need, m, q, witnesses=True, possible=True)
-                self.witness[need, :m] = found
+                counted = self.counters[c].ask(need, m, q, witnesses=self.witness is not None)
                 # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than k
                 # rows that may come before the other one remove it
                 wanted = k if self.kind_sel == "all" else m
-                now_held = (found[:, :wanted] >= 0).all(axis=1)
-                settled_out = may < wanted
+                if counted.witness is None:  # one pass: wanted is m
+                    now_held = counted.status == 1
+                else:
+                    self.witness[need, :m] = counted.witness
+                    now_held = (counted.witness[:, :wanted] >= 0).all(axis=1)
+                settled_out = counted.possible < wanted
                 keep[need[settled_out]] = False
                 still_open.append(need[~now_held & ~settled_out])
         open_rows = np.sort(np.concatenate(still_open)) if still_open else rows[:0]
@@ -409,7 +417,7 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
     n_classes = cleaned.size
     counts = np.bincount(codes, minlength=n_classes)
     minority = int(np.argmin(counts))
-    witnesses = _Witnesses(X, codes, sampler.kind_sel, ks) if _Witnesses.applies(
+    witnesses = _Witnesses(X, codes, sampler.kind_sel, ks, remember=True) if _Witnesses.applies(
         sampler, X, codes, sampler.kind_sel, ks) else None
     neighbourhood = _Neighbourhood(sampler, X, depth=2 * max(ks) + 2, lazy=witnesses is not None)
     alive = np.ones(len(X), bool)
