@@ -317,11 +317,12 @@ def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, lar
         X = rng.integers(0, 4, size=(21000, 7)).astype(np.float64)
     else:
         X = rng.normal(size=(21000, 9))
-    reference, rows = X[:700], np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
-    assert rows.size * len(reference) >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
+    reference, rows = np.arange(700), np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
+    assert rows.size * reference.size >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
+    assert rows.size > 2 * _neighbors._block_rows(rows.size)  # and the cut moves over several blocks
     for t in (0, 1, 700, 15000):
         chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest)
-        expected = brute_mean_distance_choice(X, rows, reference, 3, t, farthest, largest)
+        expected = brute_mean_distance_choice(X, rows, X[reference], 3, t, farthest, largest)
         np.testing.assert_array_equal(chosen, expected, err_msg=f"t={t}")
 
 
@@ -329,13 +330,37 @@ def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
     # The point of the bounds: only rows near the cut are scored in float64.
     rng = np.random.default_rng(12)
     X = rng.normal(size=(30000, 10))
-    reference, rows = X[:1000], np.arange(1000, 30000)
+    reference, rows = np.arange(1000), np.arange(1000, 30000)
     scored = []
-    real = _neighbors.kneighbors_of
-    monkeypatch.setattr(_neighbors, "kneighbors_of", lambda points, *a, **kw: scored.append(len(points)) or
+    real = _neighbors.kneighbors_among
+    monkeypatch.setattr(_neighbors, "kneighbors_among", lambda points, *a, **kw: scored.append(len(points)) or
                         real(points, *a, **kw))
     _neighbors.select_by_mean_distance(X, rows, reference, 3, 1000)
-    assert scored and scored[0] < 1100
+    assert scored and sum(scored) < 1100
+
+
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+@pytest.mark.parametrize("farthest", [False, True])
+def test_neighbours_among_rows_a_block_at_a_time_equal_one_search(kind, farthest, monkeypatch):
+    # kneighbors_among streams the rows in blocks, its float32 lists carried from block to
+    # block; the lists must be those of one search of X[rows], ties to the earlier entry.
+    rng = np.random.default_rng(13)
+    if kind == "integer grid":
+        X = rng.integers(0, 4, size=(12000, 7)).astype(np.float64)
+    else:
+        X = rng.normal(size=(12000, 9))
+    rows = rng.permutation(np.arange(1500, len(X)))[:9000]  # not in order: ties follow rows' order
+    points = X[:1500]
+    monkeypatch.setattr(_neighbors, "_BLOCK_ROWS", 1000)
+    assert len(points) * rows.size >= _neighbors._SHORTLIST_PAIRS
+    dist, index = _neighbors.kneighbors_among(points, X, rows, 4, farthest=farthest)
+    D = cdist(points, X[rows], "sqeuclidean")
+    order = np.lexsort((np.broadcast_to(np.arange(rows.size), D.shape), -D if farthest else D), axis=-1)[:, :4]
+    np.testing.assert_array_equal(index, order)
+    np.testing.assert_allclose(dist, np.take_along_axis(D, order, 1), rtol=1e-12, atol=1e-12)
+    # the points the float32 lists cannot settle are searched block by block and merged
+    expected = _neighbors._merged_blocks(points, X, rows, 4, farthest, None)
+    np.testing.assert_array_equal(expected[1], order)
 
 
 def brute_own_before_other(X, own, other, m, q, counts=False):

@@ -39,7 +39,7 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "select_by_mean_distance", "own_before_other", "OwnCounter", "Counted",
+__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other", "OwnCounter", "Counted",
            "cell_centres", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
@@ -222,6 +222,104 @@ def kneighbors_of(
     return dist, index
 
 
+def kneighbors_among(
+    points: np.ndarray,
+    X: np.ndarray,
+    rows: np.ndarray,
+    k: int,
+    *,
+    farthest: bool = False,
+    search: Any = None,
+    n_threads: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`kneighbors_of` ``(points, X[rows], k)`` without copying ``X[rows]`` whole: the
+    rows are searched a block at a time and each point's lists merged (squared distance, then
+    position in ``rows``), which gives the same lists as one search. NearMiss-3 asks which
+    rows of a large class lie near the minority, where a copy of the class would be most of
+    the memory used. ``farthest``, ``search`` and ``n_threads`` as for :func:`kneighbors_of`.
+
+    Returns
+    -------
+    distances : ndarray of shape (len(points), k)
+    indices : ndarray of shape (len(points), k), int64
+        Indices into ``rows``.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not 1 <= k <= rows.size:
+        raise ValueError(f"k must be between 1 and the number of rows {rows.size}, got {k}.")
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    if (search is not None or _knn is None or X.dtype != np.float64 or X.shape[1] <= 5
+            or len(points) * rows.size < _SHORTLIST_PAIRS or rows.size <= k):
+        return kneighbors_of(points, X[rows], k, farthest=farthest, search=search, n_threads=n_threads)
+    found = _streamed_shortlist(points, X, rows, k, farthest, n_threads)
+    if found is None:  # float32 would overflow
+        return _merged_blocks(points, X, rows, k, farthest, n_threads)
+    dist, index, accepted = found
+    if not accepted.all():
+        dist[~accepted], index[~accepted] = _merged_blocks(points[~accepted], X, rows, k, farthest, n_threads)
+    return dist, index
+
+
+def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
+                        n_threads: int | None):
+    """:func:`_kneighbors_shortlisted` of ``points`` against ``X[rows]``, the rows packed a
+    block at a time: the float32 lists of depth k + 2 carry over from block to block (so
+    each block's scan starts from thresholds already tight), then the float64 re-rank.
+    Returns (dist, index into rows, accepted), or None where float32 would overflow."""
+    d = X.shape[1]
+    width = _TILE * _LANES[np.dtype(np.float32)]
+    mean = X[rows[::max(1, rows.size // _PACK_ROWS)]].mean(axis=0)  # one centre for every block
+    query32, sq_points = _centred_float32(points, mean)
+    if not np.isfinite(sq_points).all() or sq_points.max() > 1e30:
+        return None
+    query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+    depth = min(k + _SHORTLIST_EXTRA, rows.size)
+    sentinel = np.iinfo(np.int64).max
+    dist32, shortlist, _ = _empty_lists(len(points), depth, np.dtype(np.float32), 0)
+    largest = 0.0
+    block = _block_rows(rows.size)
+    for start in range(0, rows.size, block):
+        part = rows[start:start + block]
+        packed, sq = _pack_rows(_Rows(X, part), width, np.float32, mean)
+        if not np.isfinite(sq).all() or sq.max() > 1e30:
+            return None
+        largest = max(largest, sq.max())
+        # The scan numbers this block's rows from 0: earlier rows become negative, so they
+        # still come first among equal distances.
+        listed = shortlist != sentinel
+        shortlist[listed] -= start
+        dist32, shortlist = _scan(packed, part.size, d, depth, n_threads, points=query32, n_points=len(points),
+                                  norms=_squared_norms(packed), query_norms=query_norms, farthest=farthest,
+                                  start=(dist32, shortlist))
+        shortlist[shortlist != sentinel] += start
+        del packed  # before the next block's is made
+    del query32
+    bound = 4 * (d + 8) * _U32 * (sq_points + largest)
+    sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
+    dist, index = _reranked(X, points, shortlist, k, sign, rows=rows)
+    accepted = (sign * dist[:, -1] < dist32[:, -1].astype(np.float64) - bound) | (depth == rows.size)
+    return dist, index, accepted
+
+
+def _merged_blocks(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
+                   n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact lists of ``points`` against ``X[rows]`` from each block's own exact search,
+    merged: slower than one shortlist (every block starts from empty lists), for the
+    points the shortlist could not settle."""
+    block = _block_rows(rows.size)
+    dist = index = None
+    for start in range(0, rows.size, block):
+        part = rows[start:start + block]
+        found_dist, found = kneighbors_of(points, X[part], min(k, part.size), farthest=farthest, n_threads=n_threads)
+        found += start
+        if dist is not None:  # rows of earlier blocks come first among equal distances
+            found_dist, found = np.hstack([dist, found_dist]), np.hstack([index, found])
+            order = np.lexsort((found, -found_dist if farthest else found_dist), axis=-1)[:, :k]
+            found_dist, found = np.take_along_axis(found_dist, order, 1), np.take_along_axis(found, order, 1)
+        dist, index = found_dist, found
+    return dist, index
+
+
 def select_by_mean_distance(
     X: np.ndarray,
     rows: np.ndarray,
@@ -250,7 +348,8 @@ def select_by_mean_distance(
     :math:`[L_x, U_x] = [\frac1k \sum_j \sqrt{\max(\tilde a_j - B_x, 0)},\ \frac1k \sum_j
     \sqrt{\tilde a_j + B_x}]`. With :math:`T` the t-th smallest :math:`U`, at least t
     rows score at most :math:`T`, so a row with :math:`L_x > T` cannot be chosen; the
-    others (about t of them) are scored exactly. Memory: the intervals and one block.
+    others (about t of them) are scored exactly. Memory: the intervals of the rows that may
+    still be chosen (about t) and one block, never a value per row.
 
     Parameters
     ----------
@@ -258,8 +357,8 @@ def select_by_mean_distance(
         Holds the rows to choose from.
     rows : ndarray of int
         Positions in X of the candidates, in the order that breaks ties.
-    reference : ndarray of shape (m, d)
-        The rows distances are measured to (NearMiss: the minority).
+    reference : ndarray of int
+        Positions in X of the rows distances are measured to (NearMiss: the minority).
     k : int
         Reference rows averaged over, ``1 <= k <= m``.
     t : int
@@ -277,25 +376,22 @@ def select_by_mean_distance(
         Indices into ``rows`` of the chosen rows, best first (ties: the earlier entry).
     """
     rows = np.asarray(rows, dtype=np.int64)
+    reference = np.asarray(reference, dtype=np.int64)
     t = min(int(t), rows.size)
     if t == 0:
         return np.empty(0, dtype=np.int64)
-    if (search is not None or _knn is None or X.dtype != np.float64 or reference.dtype != np.float64
-            or rows.size * len(reference) < _SHORTLIST_PAIRS or X.shape[1] <= 5):
+    if (search is not None or _knn is None or X.dtype != np.float64
+            or rows.size * reference.size < _SHORTLIST_PAIRS or X.shape[1] <= 5):
         candidates = np.arange(rows.size)  # every row scored exactly
     else:
-        low, high = _mean_distance_bounds(X, rows, reference, k, farthest, n_threads)
-        if low is None:
-            candidates = np.arange(rows.size)
-        elif largest:  # t rows score at least the t-th largest low bound
-            bar = np.partition(low, rows.size - t)[rows.size - t]
-            candidates = np.flatnonzero(high >= bar * (1 - _SCORE_MARGIN))
-        else:
-            bar = np.partition(high, t - 1)[t - 1]
-            candidates = np.flatnonzero(low <= bar * (1 + _SCORE_MARGIN))
-    squared = kneighbors_of(X[rows[candidates]], reference, k, farthest=farthest, search=search,
-                            n_threads=n_threads)[0]
-    score = np.sqrt(squared).mean(axis=1)
+        candidates = _shortlist_by_mean_distance(X, rows, reference, k, t, farthest, largest, n_threads)
+    block = _block_rows(rows.size)
+    score = np.empty(candidates.size)
+    for start in range(0, candidates.size, block):  # a block at a time: no float64 copy of every candidate
+        part = candidates[start:start + block]
+        squared = kneighbors_among(X[rows[part]], X, reference, k, farthest=farthest, search=search,
+                                   n_threads=n_threads)[0]
+        score[start:start + part.size] = np.sqrt(squared).mean(axis=1)
     order = np.argsort(-score if largest else score, kind="stable")[:t]
     return candidates[order]
 
@@ -303,38 +399,61 @@ def select_by_mean_distance(
 # Relative slack between the float64 scores and the real numbers the bounds hold for (a
 # square root and a mean add a few units of 1e-16), so that no row is left out by rounding.
 _SCORE_MARGIN = 1e-12
-# Rows scored in float32 at a time: the block, its float32 copy and its lists stay small.
-_SCORE_ROWS = 8 * _LANES[np.dtype(np.float32)] * 3 * 64
+# Rows of a large set read at a time (at least; 1/32 of the set when that is more): the
+# block's float64 and float32 copies and its lists stay small beside the rows kept.
+_BLOCK_ROWS = 4096
 
 
-def _mean_distance_bounds(X: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int, farthest: bool,
-                          n_threads: int | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Lower and upper bounds on each row's mean distance to its k nearest (farthest) rows
-    of ``reference``, from a float32 pass a block of rows at a time (see
-    :func:`select_by_mean_distance`); (None, None) where float32 would overflow."""
+def _block_rows(n: int) -> int:
+    return max(_BLOCK_ROWS, -(-n // 32))
+
+
+def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int, t: int,
+                                farthest: bool, largest: bool, n_threads: int | None) -> np.ndarray:
+    """Indices into ``rows``, in order, of the rows whose score may be among the t chosen
+    (see :func:`select_by_mean_distance`): each row's score bounded from a float32 pass, a
+    block of rows at a time, and only the rows that may still pass the cut kept.
+
+    The cut moves one way as blocks come: the t-th smallest upper bound seen so far can only
+    fall (``largest``: the t-th largest lower bound can only rise). A row dropped because its
+    lower bound lies above the cut has its upper bound there too, so it is never one of the
+    t smallest upper bounds later: the kept rows always hold them, and the cut computed from
+    the kept rows alone is the cut over every row seen. Memory: O(t) plus a block."""
     d = X.shape[1]
-    mean = reference.mean(axis=0)
-    packed, sq_ref = _pack_rows(reference, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
+    mean = X[reference[::max(1, reference.size // _PACK_ROWS)]].mean(axis=0)  # a centre near the data
+    packed, sq_ref = _pack_rows(_Rows(X, reference), _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
     if not np.isfinite(sq_ref).all() or sq_ref.max() > 1e30:
-        return None, None
+        return np.arange(rows.size)  # float32 would overflow: every row scored exactly
     norms = _squared_norms(packed)
     largest_ref = sq_ref.max()
-    low = np.empty(rows.size)
-    high = np.empty(rows.size)
     sign = -1.0 if farthest else 1.0
-    for start in range(0, rows.size, _SCORE_ROWS):
-        part = slice(start, start + _SCORE_ROWS)
-        query32, sq = _centred_float32(X[rows[part]], mean)
+    kept = np.empty(0, dtype=np.int64)
+    low = high = np.empty(0)
+    block = _block_rows(rows.size)
+    for start in range(0, rows.size, block):
+        part = rows[start:start + block]
+        query32, sq = _centred_float32(_Rows(X, part), mean)
         if not np.isfinite(sq).all() or sq.max() > 1e30:
-            return None, None
+            return np.arange(rows.size)
         query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-        approx, _ = _scan(packed, len(reference), d, k, n_threads, points=query32, n_points=sq.size,
+        approx, _ = _scan(packed, reference.size, d, k, n_threads, points=query32, n_points=sq.size,
                           norms=norms, query_norms=query_norms, farthest=farthest)
+        del query32
         approx = sign * approx.astype(np.float64)
         bound = (4 * (d + 8) * _U32 * (sq + largest_ref))[:, None]
-        low[part] = np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)
-        high[part] = np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)
-    return low, high
+        kept = np.concatenate([kept, np.arange(start, start + part.size)])
+        low = np.concatenate([low, np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)])
+        high = np.concatenate([high, np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)])
+        if kept.size <= t:
+            continue
+        if largest:  # t rows score at least the t-th largest lower bound
+            cut = np.partition(low, kept.size - t)[kept.size - t]
+            may = high >= cut * (1 - _SCORE_MARGIN)
+        else:
+            cut = np.partition(high, t - 1)[t - 1]
+            may = low <= cut * (1 + _SCORE_MARGIN)
+        kept, low, high = kept[may], low[may], high[may]
+    return kept
 
 
 def own_before_other(
@@ -613,7 +732,7 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
 _SHORTLIST_PAIRS = 1e7
 # Candidates the float32 scan keeps beyond k, and rows re-ranked in float64 at a time.
 _SHORTLIST_EXTRA = 2  # 4 before 2026-12-02: 2 is 5-12% faster; 6 rows of 195,000 searched again, not 0
-_RERANK_ROWS = 4096
+_RERANK_ROWS = 1024
 _U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
 
@@ -664,25 +783,35 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
     del packed
     bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
-    dist = np.empty((rows.size, k))
-    index = np.empty((rows.size, k), dtype=np.int64)
-    accepted = np.empty(rows.size, dtype=bool)
-    for start in range(0, rows.size, _RERANK_ROWS):
-        part = slice(start, start + _RERANK_ROWS)
-        cand = shortlist[part]
-        diff = X[cand] - targets[part][:, None, :]
-        exact = np.einsum("mkd,mkd->mk", diff, diff)
-        order = np.lexsort((cand, sign * exact), axis=-1)[:, :k]
-        dist[part] = np.take_along_axis(exact, order, axis=1)
-        index[part] = np.take_along_axis(cand, order, axis=1)
-        # a full shortlist of the whole data needs no check: nothing lies outside it
-        accepted[part] = (sign * dist[part][:, -1] < dist32[part][:, -1] - bound[part]) | (depth == largest)
+    dist, index = _reranked(X, targets, shortlist, k, sign)
+    # a full shortlist of the whole data needs no check: nothing lies outside it
+    accepted = (sign * dist[:, -1] < dist32[:, -1] - bound) | (depth == largest)
     if not accepted.all():
         if points is None:
             dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads, farthest=farthest)
         else:
             dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted],
                                                            farthest=farthest)
+    return dist, index
+
+
+def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int, sign: float, *,
+              rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each target's shortlist scored in float64 and cut to its k best (``sign`` -1: the
+    farthest), ties to the lower index; the shortlist indexes X, or ``rows`` of X when given.
+    A block of targets at a time, the difference computed in place: no large temporaries."""
+    dist = np.empty((len(shortlist), k))
+    index = np.empty((len(shortlist), k), dtype=np.int64)
+    for start in range(0, len(shortlist), _RERANK_ROWS):
+        part = slice(start, start + _RERANK_ROWS)
+        cand = shortlist[part]
+        diff = X[cand if rows is None else rows[cand]]
+        diff -= targets[part][:, None, :]
+        exact = np.einsum("mkd,mkd->mk", diff, diff)
+        del diff  # before the next block's is made
+        order = np.lexsort((cand, sign * exact), axis=-1)[:, :k]
+        dist[part] = np.take_along_axis(exact, order, axis=1)
+        index[part] = np.take_along_axis(cand, order, axis=1)
     return dist, index
 
 
@@ -704,14 +833,25 @@ def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nd
     out = np.full((-(-len(X) // 4) * 4, X.shape[1]), np.nan, dtype=np.float32)
     sq = np.empty(len(X))
     for start in range(0, len(X), _PACK_ROWS):
-        block = X[start:start + _PACK_ROWS] - mean
+        block = _centred_block(X, start, mean)
         sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         out[start:start + len(block)] = block
+        del block  # before the next one is made
     return out, sq
 
 
 # Rows packed at a time (a multiple of every tile width).
 _PACK_ROWS = 4608
+
+
+def _centred_block(X: np.ndarray | _Rows, start: int, mean: np.ndarray) -> np.ndarray:
+    """Rows [start, start + _PACK_ROWS) of X less ``mean``, in float64; rows gathered by
+    :class:`_Rows` are a fresh copy already, centred in place (one block copy, not two)."""
+    block = X[start:start + _PACK_ROWS]
+    if isinstance(X, _Rows) and block.dtype == np.float64:
+        block -= mean
+        return block
+    return block - mean
 
 
 def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = None):
@@ -724,15 +864,16 @@ def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = 
     packed = np.empty((n_tiles, d, width), dtype=dtype)
     sq = np.empty(n) if mean is not None else None
     for start in range(0, n, _PACK_ROWS):
-        block = X[start:start + _PACK_ROWS]
+        block = X[start:start + _PACK_ROWS] if mean is None else _centred_block(X, start, mean)
         if mean is not None:
-            block = block - mean
             sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
-        rows = len(block)
-        tiles = slice(start // width, start // width + -(-rows // width))
-        if rows % width:
-            block = np.vstack([block, np.full((width - rows % width, d), np.nan)])
-        packed[tiles] = block.reshape(-1, width, d).transpose(0, 2, 1)
+        full, rest = divmod(len(block), width)
+        first = start // width
+        packed[first:first + full] = block[:full * width].reshape(full, width, d).transpose(0, 2, 1)
+        if rest:  # the last tile, padded with NaN rows
+            packed[first + full, :, rest:] = np.nan
+            packed[first + full, :, :rest] = block[full * width:].T
+        del block  # before the next one is made
     return (packed, sq) if mean is not None else packed
 
 

@@ -120,8 +120,7 @@ class NearMiss(_NumericUnderSampler):
         version = int(self.version)
         counts, targets = self.plan_.count_array, self.plan_.target_array
         minority_code = int(np.argmin(counts))
-        positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))
-        minority = values[positions[minority_code]]
+        minority = np.flatnonzero(labels.codes == minority_code)
         k = self.n_neighbors
         if k > len(minority):
             raise InputError(
@@ -130,12 +129,12 @@ class NearMiss(_NumericUnderSampler):
             )
         keep = []
         for code in range(counts.size):
-            rows = positions[code]
+            rows = np.flatnonzero(labels.codes == code)  # one class's positions at a time
             if targets[code] >= counts[code]:
                 keep.append(rows)
                 continue
             if version == 3:
-                rows = self._surrounding(values[rows], minority, rows, int(targets[code]), labels.classes[code])
+                rows = self._surrounding(values, minority, rows, int(targets[code]), labels.classes[code])
             search = None if version == 2 else self.neighbors  # a search object finds nearest rows only
             # smallest first (largest for version 3), ties to the lower row
             chosen = _neighbors.select_by_mean_distance(values, rows, minority, k, int(targets[code]),
@@ -143,11 +142,11 @@ class NearMiss(_NumericUnderSampler):
             keep.append(np.sort(rows[chosen]))
         return Resampled(np.sort(np.concatenate(keep)))
 
-    def _surrounding(self, X_class: np.ndarray, minority: np.ndarray, rows: np.ndarray, target: int,
+    def _surrounding(self, X: np.ndarray, minority: np.ndarray, rows: np.ndarray, target: int,
                      label: Any) -> np.ndarray:
         """Version 3's candidates: the rows of the class among some minority row's nearest."""
         k3 = min(self.n_neighbors_ver3, len(rows))
-        near = _neighbors.kneighbors_of(minority, X_class, k3, search=self.neighbors)[1]
+        near = _neighbors.kneighbors_among(X[minority], X, rows, k3, search=self.neighbors)[1]
         candidates = rows[np.unique(near)]
         if candidates.size < target:
             warnings.warn(
