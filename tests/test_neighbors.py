@@ -443,3 +443,26 @@ def test_a_counter_after_removals_answers_as_a_fresh_one():
     settled = status >= 0
     assert settled.mean() > 0.5
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
+
+
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
+    # Condensing asks a GrowingSet after each block; rows join in any order and over several
+    # chunks, yet the nearest is that of the rows sorted, ties to the lower position in X.
+    rng = np.random.default_rng(17)
+    if kind == "integer grid":
+        X = rng.integers(0, 3, size=(6000, 7)).astype(np.float64)
+    else:
+        X = rng.normal(size=(6000, 9))
+    grown = _neighbors.GrowingSet(X, X.mean(axis=0), chunk=100)
+    order = rng.permutation(np.arange(1000, len(X)))
+    points = X[:1000]
+    for size in (1, 37, 400, 2000):
+        grown.add(order[len(grown):size])
+        members = np.sort(order[:size])
+        dist, index = grown.nearest(points)
+        D = cdist(points, X[members], "sqeuclidean")
+        best = np.argmin(D, axis=1)  # the first of equals: the lower position
+        np.testing.assert_array_equal(index, members[best], err_msg=f"{size} rows")
+        np.testing.assert_allclose(dist, D[np.arange(len(points)), best], rtol=1e-12, atol=1e-12)
+    assert len(grown.chunks) == -(-2000 // grown.chunk) > 10  # whole tiles per chunk: 120 rows

@@ -39,8 +39,8 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other", "OwnCounter", "Counted",
-           "cell_centres", "have_compiled_scan"]
+__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other",
+           "OwnCounter", "Counted", "GrowingSet", "cell_centres", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -247,10 +247,12 @@ def kneighbors_among(
     rows = np.asarray(rows, dtype=np.int64)
     if not 1 <= k <= rows.size:
         raise ValueError(f"k must be between 1 and the number of rows {rows.size}, got {k}.")
-    points = np.ascontiguousarray(points, dtype=np.float64)
-    if (search is not None or _knn is None or X.dtype != np.float64 or X.shape[1] <= 5
-            or len(points) * rows.size < _SHORTLIST_PAIRS or rows.size <= k):
-        return kneighbors_of(points, X[rows], k, farthest=farthest, search=search, n_threads=n_threads)
+    points = np.ascontiguousarray(points)
+    if search is not None:  # the caller's object is fitted on the rows themselves
+        return kneighbors_of(points, X[rows], k, farthest=farthest, search=search)
+    if (_knn is None or X.dtype != np.float64 or X.shape[1] <= 5 or len(points) * rows.size < _SHORTLIST_PAIRS
+            or rows.size <= k + _SHORTLIST_EXTRA):
+        return _merged_blocks(points, X, rows, k, farthest, n_threads)
     found = _streamed_shortlist(points, X, rows, k, farthest, n_threads)
     if found is None:  # float32 would overflow
         return _merged_blocks(points, X, rows, k, farthest, n_threads)
@@ -274,7 +276,6 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
         return None
     query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
     depth = min(k + _SHORTLIST_EXTRA, rows.size)
-    sentinel = np.iinfo(np.int64).max
     dist32, shortlist, _ = _empty_lists(len(points), depth, np.dtype(np.float32), 0)
     largest = 0.0
     block = _block_rows(rows.size)
@@ -284,14 +285,8 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
         if not np.isfinite(sq).all() or sq.max() > 1e30:
             return None
         largest = max(largest, sq.max())
-        # The scan numbers this block's rows from 0: earlier rows become negative, so they
-        # still come first among equal distances.
-        listed = shortlist != sentinel
-        shortlist[listed] -= start
-        dist32, shortlist = _scan(packed, part.size, d, depth, n_threads, points=query32, n_points=len(points),
-                                  norms=_squared_norms(packed), query_norms=query_norms, farthest=farthest,
-                                  start=(dist32, shortlist))
-        shortlist[shortlist != sentinel] += start
+        dist32, shortlist = _scan_onwards(packed, part.size, start, (dist32, shortlist), query32, len(points),
+                                          _squared_norms(packed), query_norms, farthest, n_threads)
         del packed  # before the next block's is made
     del query32
     bound = 4 * (d + 8) * _U32 * (sq_points + largest)
@@ -299,6 +294,22 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
     dist, index = _reranked(X, points, shortlist, k, sign, rows=rows)
     accepted = (sign * dist[:, -1] < dist32[:, -1].astype(np.float64) - bound) | (depth == rows.size)
     return dist, index, accepted
+
+
+def _scan_onwards(packed: np.ndarray, n: int, offset: int, lists: tuple[np.ndarray, np.ndarray], query32: np.ndarray,
+                  n_points: int, norms: np.ndarray, query_norms: np.ndarray, farthest: bool,
+                  n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Float32 lists (dist, index) of the points, carried on over one more block of n packed
+    rows numbered from ``offset``. The scan numbers the block's rows from 0, so the indices
+    listed already are shifted down for it (earlier rows become negative and still come
+    first among equal distances) and everything back up after."""
+    dist, index = lists
+    sentinel = np.iinfo(np.int64).max
+    index[index != sentinel] -= offset
+    dist, index = _scan(packed, n, packed.shape[1], dist.shape[1], n_threads, points=query32, n_points=n_points,
+                        norms=norms, query_norms=query_norms, farthest=farthest, start=(dist, index))
+    index[index != sentinel] += offset
+    return dist, index
 
 
 def _merged_blocks(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
@@ -667,6 +678,90 @@ def _cells(X: np.ndarray, own: np.ndarray, centres: np.ndarray | None, n_threads
     return cell
 
 
+class GrowingSet:
+    """Rows of X that only ever join, kept packed for the float32 scan, asked for each
+    point's nearest row among them: condensing (Hart) asks after every block of rows, and
+    repacking the set for each question would cost as much as the question.
+
+    The rows are centred on ``centre`` (any point near the data: it keeps float32's error
+    small) and packed in the order they join; :meth:`nearest` shortlists in float32, ranks
+    the shortlist in float64 with ties to the lower position in X, and searches exactly a
+    point whose shortlist float32 cannot vouch for (see :func:`_kneighbors_shortlisted`).
+    """
+
+    def __init__(self, X: np.ndarray, centre: np.ndarray, *, chunk: int | None = None,
+                 n_threads: int | None = None) -> None:
+        if X.dtype != np.float64:
+            raise TypeError("GrowingSet searches float64 rows.")
+        self.X, self.centre, self.n_threads = X, centre, n_threads
+        self.width = _TILE * _LANES[np.dtype(np.float32)]
+        # rows per chunk, whole tiles; chunks are never copied to grow (no transient double)
+        self.chunk = -(-(chunk or _block_rows(len(X))) // self.width) * self.width
+        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (packed, norms), each holding ``chunk`` rows
+        self.positions = np.empty(0, dtype=np.int64)
+        self.largest = 0.0
+        self.usable = True  # False once a row's float32 square would overflow
+
+    def __len__(self) -> int:
+        return self.positions.size
+
+    def add(self, positions: np.ndarray) -> None:
+        """Rows of X (positions) that join the set."""
+        positions = np.asarray(positions, dtype=np.int64)
+        n, m = len(self), positions.size
+        for start in range(0, m, _PACK_ROWS):
+            block = _centred_block(_Rows(self.X, positions), start, self.centre)
+            sq = np.einsum("ij,ij->i", block, block)
+            self.usable = self.usable and bool(np.isfinite(sq).all() and sq.max() <= 1e30)
+            self.largest = max(self.largest, float(sq.max()))
+            block32 = block.astype(np.float32)
+            norms32 = np.einsum("ij,ij->i", block32, block32, dtype=np.float64).astype(np.float32)
+            slots = np.arange(n + start, n + start + len(block))
+            for c in np.unique(slots // self.chunk):  # the chunks these rows fall in
+                if c == len(self.chunks):
+                    self.chunks.append((np.full((self.chunk // self.width, block.shape[1], self.width), np.nan,
+                                                dtype=np.float32), np.full(self.chunk, np.nan, dtype=np.float32)))
+                packed, norms = self.chunks[c]
+                mine = slots // self.chunk == c
+                within = slots[mine] - c * self.chunk
+                packed[within // self.width, :, within % self.width] = block32[mine]
+                norms[within] = norms32[mine]
+        self.positions = np.concatenate([self.positions, positions])
+
+    def nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each point's nearest row of the set: (squared distance, position in X), ties to
+        the lower position, as :func:`kneighbors_of` on the rows sorted would give."""
+        n = len(self)
+        if n == 0:
+            raise ValueError("the set is empty.")
+        depth = min(1 + _SHORTLIST_EXTRA, n)
+        query32, sq = _centred_float32(points, self.centre)
+        if not (self.usable and np.isfinite(sq).all() and sq.max() <= 1e30):
+            return self._exact(points)
+        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+        lists = _empty_lists(len(points), depth, np.dtype(np.float32), 0)[:2]
+        for c, (packed, norms) in enumerate(self.chunks):
+            rows = min(self.chunk, n - c * self.chunk)
+            tiles = -(-rows // self.width)
+            lists = _scan_onwards(packed[:tiles], rows, c * self.chunk, lists, query32, len(points),
+                                  norms[:tiles * self.width], query_norms, False, self.n_threads)
+        dist32, shortlist = lists
+        del query32
+        # ranked by position in X, not by when a row joined
+        dist, index = _reranked(self.X, points, shortlist, 1, 1.0, rows=self.positions, order=self.positions)
+        index, dist = self.positions[index[:, 0]], dist[:, 0]
+        bound = 4 * (points.shape[1] + 8) * _U32 * (sq + self.largest)
+        unsure = ~((dist < dist32[:, -1].astype(np.float64) - bound) | (depth == n))
+        if unsure.any():
+            dist[unsure], index[unsure] = self._exact(points[unsure])
+        return dist, index
+
+    def _exact(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        members = np.sort(self.positions)
+        dist, found = kneighbors_among(points, self.X, members, 1, n_threads=self.n_threads)
+        return dist[:, 0], members[found[:, 0]]
+
+
 class _Rows:
     """Rows of X at ``positions``, read a block at a time (``_pack_rows`` slices it): packs a
     subset without copying it whole in float64."""
@@ -796,10 +891,11 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
 
 
 def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int, sign: float, *,
-              rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+              rows: np.ndarray | None = None, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each target's shortlist scored in float64 and cut to its k best (``sign`` -1: the
-    farthest), ties to the lower index; the shortlist indexes X, or ``rows`` of X when given.
-    A block of targets at a time, the difference computed in place: no large temporaries."""
+    farthest), ties to the lower index; the shortlist indexes X, or ``rows`` of X when given
+    (ties then to the lower ``order[index]`` if given, else the lower index). A block of
+    targets at a time, the difference computed in place: no large temporaries."""
     dist = np.empty((len(shortlist), k))
     index = np.empty((len(shortlist), k), dtype=np.int64)
     for start in range(0, len(shortlist), _RERANK_ROWS):
@@ -809,9 +905,9 @@ def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int,
         diff -= targets[part][:, None, :]
         exact = np.einsum("mkd,mkd->mk", diff, diff)
         del diff  # before the next block's is made
-        order = np.lexsort((cand, sign * exact), axis=-1)[:, :k]
-        dist[part] = np.take_along_axis(exact, order, axis=1)
-        index[part] = np.take_along_axis(cand, order, axis=1)
+        best = np.lexsort((cand if order is None else order[cand], sign * exact), axis=-1)[:, :k]
+        dist[part] = np.take_along_axis(exact, best, axis=1)
+        index[part] = np.take_along_axis(cand, best, axis=1)
     return dist, index
 
 

@@ -592,85 +592,73 @@ class CondensedNearestNeighbour(_SeededCleaning):
     For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
     ``n_seeds_S`` rows of :math:`c` drawn at random, and pass over the rows of :math:`c` in
     order: a row that its nearest row in :math:`C` misclassifies (1-NN, ties to the lower
-    row) joins :math:`C`. Passes repeat until one adds nothing, so that, as Hart defines the
-    condensed set, 1-NN on :math:`C` classifies every row of :math:`c` correctly.
-    imbalanced-learn stops after one pass, whose result need not have that property.
+    row) joins :math:`C`. Hart repeats the passes until one adds nothing, so that 1-NN on
+    :math:`C` classifies every row of :math:`c` correctly; here one pass gets there, since
+    only rows of :math:`c` ever join: they can only bring a row's nearest row of :math:`c`
+    nearer, never its nearest minority row, so a row classified correctly once stays so,
+    and after one pass every row left out is. imbalanced-learn also makes one pass, but
+    skips rows by comparing positions in the class with positions in X, so its result can
+    leave rows misclassified.
 
-    Each row is checked against the rows added since it was last checked, by the compiled
-    scan, a block of rows at a time, instead of refitting a classifier after every addition.
+    Each block of rows is checked against :math:`C` as it stands by the compiled scan, then
+    row by row against the rows the block itself added, instead of refitting a classifier
+    after every addition. Memory: a few blocks besides the rows kept.
 
     Parameters
-    ----------""" + _SEEDED_DOC.format(note="") + """    n_iter_ : int
-        Passes over the class that needed most.
-"""
-
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        self.n_iter_ = 0
-        return super()._keep(X, codes, cleaned, rng)
+    ----------""" + _SEEDED_DOC.format(note="")
 
     def _select(self, X, codes, code, rows, seeds, minority):
-        condensed, passes = _condense(X, rows, np.searchsorted(rows, seeds), minority, self.neighbors)
-        self.n_iter_ = max(self.n_iter_, passes)
-        return condensed
+        return _condense(X, rows, np.searchsorted(rows, seeds), minority, self.neighbors)
 
 
-# Rows of a class checked together against the rows added before their block.
+# Rows of a class checked together against the condensed set as it stands before them.
 _CONDENSE_BLOCK = 1024
 
 
-def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.ndarray,
-              search: Any) -> tuple[np.ndarray, int]:
-    """Hart's passes for one class: ``rows`` (its positions in X, ascending), ``seeds``
+def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.ndarray, search: Any) -> np.ndarray:
+    """Hart's condensing of one class: ``rows`` (its positions in X, ascending), ``seeds``
     (positions in ``rows``) and the minority rows. Returns the class's rows in the condensed
-    set, and the number of passes.
+    set.
 
     A row is misclassified when its nearest minority row comes before its nearest row of the
-    class in C in (squared distance, row index) order. The nearest minority row is fixed; the
-    nearest class row in C only improves as rows join, so each row keeps it and is brought up
-    to date with the rows added since it last was."""
-    near_m = _neighbors.kneighbors_of(X[rows], X[minority], 1, search=search)
-    dist_m, index_m = near_m[0][:, 0], minority[near_m[1][:, 0]]
+    class in C in (squared distance, row index) order."""
     n = rows.size
-    dist_c = np.full(n, np.inf, dtype=dist_m.dtype)
-    index_c = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     in_c = np.zeros(n, bool)
-    added = list(seeds)  # positions in rows, in the order they joined
     in_c[seeds] = True
-    synced = np.zeros(n, dtype=np.int64)  # how many of ``added`` each row's nearest accounts for
-
-    def bring_up_to_date(block: np.ndarray) -> None:
-        start = int(synced[block].min())
-        new = np.sort(np.asarray(added[start:], dtype=np.int64))  # by row: ties to the lower row
-        if new.size:
-            d, j = _neighbors.kneighbors_of(X[rows[block]], X[rows[new]], 1, search=search)
-            d, j = d[:, 0], rows[new[j[:, 0]]]
-            better = (d < dist_c[block]) | ((d == dist_c[block]) & (j < index_c[block]))
-            dist_c[block[better]], index_c[block[better]] = d[better], j[better]
-        synced[block] = len(added)
-
-    passes = 0
-    while True:
-        passes += 1
-        grew = False
-        for start in range(0, n, _CONDENSE_BLOCK):
-            block = np.arange(start, min(start + _CONDENSE_BLOCK, n))
-            block = block[~in_c[block]]
-            if block.size == 0:
+    growing = None  # the class's rows in C, kept packed: asked after every block
+    if search is None and _neighbors.have_compiled_scan() and X.dtype == np.float64 and X.shape[1] > 5:
+        growing = _neighbors.GrowingSet(X, X[rows[::max(1, n // _neighbors._PACK_ROWS)]].mean(axis=0))
+        growing.add(rows[np.sort(seeds)])
+    span = _neighbors._block_rows(n)
+    for span_start in range(0, n, span):  # the nearest minority rows, a span of the class at a time
+        near_m = _neighbors.kneighbors_among(X[rows[span_start:span_start + span]], X, minority, 1, search=search)
+        dist_m, index_m = near_m[0][:, 0], minority[near_m[1][:, 0]]
+        for start in range(0, dist_m.size, _CONDENSE_BLOCK):
+            local = np.arange(start, min(start + _CONDENSE_BLOCK, dist_m.size))
+            local = local[~in_c[span_start + local]]
+            if local.size == 0:
                 continue
-            bring_up_to_date(block)
-            wrong = (dist_m[block] < dist_c[block]) | ((dist_m[block] == dist_c[block]) & (index_m[block] < index_c[block]))
-            first_new = len(added)
-            for i in block[wrong]:  # in order: rows added in this block may fix later ones
-                if len(added) > first_new:
-                    new = rows[np.sort(np.asarray(added[first_new:]))]
-                    d = np.einsum("ij,ij->i", X[new] - X[rows[i]], X[new] - X[rows[i]])
+            block = span_start + local
+            if growing is not None:
+                dist_c, index_c = growing.nearest(X[rows[block]])
+            else:
+                members = np.flatnonzero(in_c)  # by row: ties to the lower row
+                near_c = _neighbors.kneighbors_among(X[rows[block]], X, rows[members], 1, search=search)
+                dist_c, index_c = near_c[0][:, 0], rows[members[near_c[1][:, 0]]]
+            wrong = (dist_m[local] < dist_c) | ((dist_m[local] == dist_c) & (index_m[local] < index_c))
+            joined: list[int] = []  # rows of this block that joined, in order
+            for w in np.flatnonzero(wrong):  # in order: rows that join may fix later ones
+                i = block[w]
+                if joined:
+                    new = rows[joined]
+                    diff = X[new] - X[rows[i]]
+                    d = np.einsum("ij,ij->i", diff, diff)
                     j = int(np.argmin(d))  # the first of equals: the lower row
-                    if d[j] < dist_c[i] or (d[j] == dist_c[i] and new[j] < index_c[i]):
-                        dist_c[i], index_c[i] = d[j], new[j]
-                synced[i] = len(added)
-                if dist_m[i] < dist_c[i] or (dist_m[i] == dist_c[i] and index_m[i] < index_c[i]):
-                    added.append(int(i))
+                    if d[j] < dist_c[w] or (d[j] == dist_c[w] and new[j] < index_c[w]):
+                        dist_c[w], index_c[w] = d[j], new[j]
+                if dist_m[local[w]] < dist_c[w] or (dist_m[local[w]] == dist_c[w] and index_m[local[w]] < index_c[w]):
+                    joined.append(int(i))
                     in_c[i] = True
-                    grew = True
-        if not grew:
-            return rows[np.sort(np.asarray(added, dtype=np.int64))], passes
+            if growing is not None:
+                growing.add(rows[joined])
+    return rows[in_c]
