@@ -466,3 +466,23 @@ def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
         np.testing.assert_array_equal(index, members[best], err_msg=f"{size} rows")
         np.testing.assert_allclose(dist, D[np.arange(len(points)), best], rtol=1e-12, atol=1e-12)
     assert len(grown.chunks) == -(-2000 // grown.chunk) > 10  # whole tiles per chunk: 120 rows
+
+
+@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+def test_neighbours_among_some_rows_equal_those_of_the_rows_copied(kind):
+    # kneighbors(rows=) packs X[rows] without copying it (One-Sided Selection's Tomek links
+    # among the rows it keeps); the answer is that of X[rows], ties in the order of rows.
+    rng = np.random.default_rng(19)
+    if kind == "integer grid":
+        X = rng.integers(0, 3, size=(12000, 7)).astype(np.float64)
+    else:
+        X = rng.normal(size=(12000, 9))
+    rows = rng.permutation(len(X))[:8000]
+    queries = np.sort(rng.choice(rows.size, 2000, replace=False))
+    for asked in (None, queries):
+        n_queries = rows.size if asked is None else asked.size
+        assert n_queries * rows.size >= _neighbors._SHORTLIST_PAIRS  # the float32 shortlist without a copy
+        dist, index = kneighbors(X, 3, queries=asked, rows=rows)
+        expected_dist, expected_index = kneighbors(X[rows], 3, queries=asked)
+        np.testing.assert_array_equal(index, expected_index)
+        np.testing.assert_array_equal(dist, expected_dist)

@@ -108,6 +108,7 @@ def kneighbors(
     k: int,
     *,
     queries: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
     search: Any = None,
     n_threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -122,6 +123,10 @@ def kneighbors(
     queries : ndarray of int, optional
         Positions in X of the rows to find neighbours for (default: every row). Each query
         row is left out of its own list, duplicates of it are not.
+    rows : ndarray of int, optional
+        Search among these rows of X only, as if X were ``X[rows]`` (``queries`` and the
+        indices returned then count in ``rows``), without copying them where the float32
+        shortlist serves: One-Sided Selection's Tomek links among the rows it keeps.
     search : object with scikit-learn's ``NearestNeighbors`` interface, optional
         Search with a clone of it (``fit`` on X, then ``kneighbors``) instead of the scan.
     n_threads : int, optional
@@ -139,6 +144,16 @@ def kneighbors(
     X = np.ascontiguousarray(X)
     if X.dtype not in _LANES:
         X = X.astype(np.float64)
+    if rows is not None:
+        rows = np.asarray(rows, dtype=np.int64)
+        n_queries = rows.size if queries is None else len(queries)
+        if (search is None and _knn is not None and X.dtype == np.float64 and X.shape[1] > 5
+                and rows.size > k + 1 and n_queries * rows.size >= _SHORTLIST_PAIRS
+                and _in_safe_range(X)[1] == 0):
+            if not 1 <= k < rows.size:
+                raise ValueError(f"k must be between 1 and n - 1 = {rows.size - 1}, got {k}.")
+            return _kneighbors_shortlisted(_Rows(X, rows), k, queries, n_threads)
+        X = X[rows]
     n, d = X.shape
     if not 1 <= k < n:
         raise ValueError(f"k must be between 1 and n - 1 = {n - 1}, got {k}.")
@@ -764,17 +779,26 @@ class GrowingSet:
 
 class _Rows:
     """Rows of X at ``positions``, read a block at a time (``_pack_rows`` slices it): packs a
-    subset without copying it whole in float64."""
+    subset without copying it whole in float64. Indexing (a slice or positions in the
+    subset) gives a fresh array of those rows."""
 
     def __init__(self, X: np.ndarray, positions: np.ndarray) -> None:
         self.X, self.positions = X, positions
         self.shape = (positions.size, X.shape[1])
+        self.dtype = X.dtype
 
     def __len__(self) -> int:
         return self.positions.size
 
-    def __getitem__(self, part: slice) -> np.ndarray:
+    def __getitem__(self, part: slice | np.ndarray) -> np.ndarray:
         return self.X[self.positions[part]]
+
+    def mean(self) -> np.ndarray:
+        """The mean row, summed a block at a time."""
+        total = np.zeros(self.shape[1])
+        for start in range(0, len(self), _PACK_ROWS):
+            total += self[start:start + _PACK_ROWS].sum(axis=0)
+        return total / max(len(self), 1)
 
 
 def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -851,7 +875,7 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     n, d = X.shape
     # Centred (a translation changes no distance, and keeps float32's error small) and packed
     # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
-    mean = X.mean(axis=0)
+    mean = X.mean() if isinstance(X, _Rows) else X.mean(axis=0)
     packed, sq = _pack_rows(X, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
     if points is None:
         rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)

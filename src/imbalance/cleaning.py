@@ -73,14 +73,17 @@ class _CleaningSampler(BaseSampler):
             mask[known[to_python(c)]] = True
         return mask
 
-    def _neighbours(self, X: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
-        """Positions of the k nearest rows of each of ``rows`` (default: all), itself left out."""
-        if k >= len(X):
+    def _neighbours(self, X: np.ndarray, k: int, rows: np.ndarray | None = None, *,
+                    among: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the k nearest rows of each of ``rows`` (default: all), itself left out;
+        with ``among`` (positions in X), in the rows ``X[among]``, everything counted there."""
+        n = len(X) if among is None else among.size
+        if k >= n:
             raise InputError(
-                f"{type(self).__name__} needs {k} neighbours of every row, but X has only {len(X)} rows; "
-                f"lower n_neighbors to at most {len(X) - 1}."
+                f"{type(self).__name__} needs {k} neighbours of every row, but X has only {n} rows; "
+                f"lower n_neighbors to at most {n - 1}."
             )
-        return _neighbors.kneighbors(X, k, queries=rows, search=self.neighbors)[1]
+        return _neighbors.kneighbors(X, k, queries=rows, rows=among, search=self.neighbors)[1]
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError
@@ -131,20 +134,26 @@ class TomekLinks(_CleaningSampler):
     """
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        n = len(X)
+        return self._unlinked(X, codes, cleaned)
+
+    def _unlinked(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray,
+                  among: np.ndarray | None = None) -> np.ndarray:
+        """The keep mask of the rows ``X[among]`` (default: all; ``codes`` are theirs) once the
+        cleaned-class member of every Tomek link among them is removed."""
+        n = codes.size
         largest = int(np.argmax(np.bincount(codes)))
         others = np.flatnonzero(codes != largest)
         if others.size * 2 >= n:  # the symmetric scan of every row scores each pair once
-            nearest = self._neighbours(X, 1)[:, 0]
+            nearest = self._neighbours(X, 1, among=among)[:, 0]
         else:
             # A link joins two classes, so one member is outside the largest class: search from
             # those rows only, then from the rows of the largest class that one of them points to.
             nearest = np.full(n, -1, dtype=np.int64)
-            nearest[others] = self._neighbours(X, 1, others)[:, 0]
+            nearest[others] = self._neighbours(X, 1, others, among=among)[:, 0]
             pointed = np.unique(nearest[others])
             pointed = pointed[codes[pointed] == largest]
             if pointed.size:
-                nearest[pointed] = self._neighbours(X, 1, pointed)[:, 0]
+                nearest[pointed] = self._neighbours(X, 1, pointed, among=among)[:, 0]
         known = nearest >= 0
         partner = np.where(known, nearest, 0)
         linked = known & known[partner] & (codes[partner] != codes) & (nearest[partner] == np.arange(n))
@@ -575,13 +584,19 @@ class OneSidedSelection(_SeededCleaning):
     def _select(self, X, codes, code, rows, seeds, minority):
         reference = np.sort(np.concatenate([minority, seeds]))  # ties to the lower row
         others = np.setdiff1d(rows, seeds, assume_unique=True)
-        nearest = reference[_neighbors.kneighbors_of(X[others], X[reference], 1, search=self.neighbors)[1][:, 0]]
-        return np.concatenate([seeds, others[codes[nearest] != code]])
+        misclassified = []
+        X_reference = X[reference]  # the minority and the seeds: small beside the class
+        span = _neighbors._block_rows(others.size)
+        for start in range(0, others.size, span):  # the class a block at a time: no copy of it whole
+            part = others[start:start + span]
+            nearest = reference[_neighbors.kneighbors_of(X[part], X_reference, 1, search=self.neighbors)[1][:, 0]]
+            misclassified.append(part[codes[nearest] != code])
+        return np.concatenate([seeds, *misclassified])
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         keep = super()._keep(X, codes, cleaned, rng)
         kept = np.flatnonzero(keep)
-        links = TomekLinks(neighbors=self.neighbors)._keep(X[kept], codes[kept], cleaned, rng)
+        links = TomekLinks(neighbors=self.neighbors)._unlinked(X, codes[kept], cleaned, among=kept)
         keep[kept[~links]] = False
         return keep
 
