@@ -319,7 +319,7 @@ def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, lar
         X = rng.normal(size=(21000, 9))
     reference, rows = np.arange(700), np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
     assert rows.size * reference.size >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
-    assert rows.size > 2 * _neighbors._block_rows(rows.size)  # and the cut moves over several blocks
+    assert rows.size > 2 * _neighbors.block_rows(rows.size)  # and the cut moves over several blocks
     for t in (0, 1, 700, 15000):
         chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest)
         expected = brute_mean_distance_choice(X, rows, X[reference], 3, t, farthest, largest)

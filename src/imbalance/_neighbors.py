@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - built by setup.py wherever a C compile
     _knn = None
 
 __all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other",
-           "OwnCounter", "Counted", "GrowingSet", "cell_centres", "have_compiled_scan"]
+           "OwnCounter", "Counted", "GrowingSet", "block_rows", "centre_of", "cell_centres", "have_compiled_scan"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -285,7 +285,7 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
     Returns (dist, index into rows, accepted), or None where float32 would overflow."""
     d = X.shape[1]
     width = _TILE * _LANES[np.dtype(np.float32)]
-    mean = X[rows[::max(1, rows.size // _PACK_ROWS)]].mean(axis=0)  # one centre for every block
+    mean = centre_of(X, rows)  # one centre for every block
     query32, sq_points = _centred_float32(points, mean)
     if not np.isfinite(sq_points).all() or sq_points.max() > 1e30:
         return None
@@ -293,7 +293,7 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
     depth = min(k + _SHORTLIST_EXTRA, rows.size)
     dist32, shortlist, _ = _empty_lists(len(points), depth, np.dtype(np.float32), 0)
     largest = 0.0
-    block = _block_rows(rows.size)
+    block = block_rows(rows.size)
     for start in range(0, rows.size, block):
         part = rows[start:start + block]
         packed, sq = _pack_rows(_Rows(X, part), width, np.float32, mean)
@@ -332,7 +332,7 @@ def _merged_blocks(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, 
     """Exact lists of ``points`` against ``X[rows]`` from each block's own exact search,
     merged: slower than one shortlist (every block starts from empty lists), for the
     points the shortlist could not settle."""
-    block = _block_rows(rows.size)
+    block = block_rows(rows.size)
     dist = index = None
     for start in range(0, rows.size, block):
         part = rows[start:start + block]
@@ -411,7 +411,7 @@ def select_by_mean_distance(
         candidates = np.arange(rows.size)  # every row scored exactly
     else:
         candidates = _shortlist_by_mean_distance(X, rows, reference, k, t, farthest, largest, n_threads)
-    block = _block_rows(rows.size)
+    block = block_rows(rows.size)
     score = np.empty(candidates.size)
     for start in range(0, candidates.size, block):  # a block at a time: no float64 copy of every candidate
         part = candidates[start:start + block]
@@ -430,8 +430,16 @@ _SCORE_MARGIN = 1e-12
 _BLOCK_ROWS = 4096
 
 
-def _block_rows(n: int) -> int:
+def block_rows(n: int) -> int:
+    """Rows of a set of n read at a time where a copy of the whole set is to be avoided."""
     return max(_BLOCK_ROWS, -(-n // 32))
+
+
+def centre_of(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A point near the rows ``X[rows]`` to centre them on for float32 (which keeps its
+    error small; any point is exact): the mean of at most a few thousand of them, evenly
+    spread, so no copy of them all is made."""
+    return X[rows[::max(1, rows.size // _PACK_ROWS)]].mean(axis=0)
 
 
 def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int, t: int,
@@ -446,7 +454,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     t smallest upper bounds later: the kept rows always hold them, and the cut computed from
     the kept rows alone is the cut over every row seen. Memory: O(t) plus a block."""
     d = X.shape[1]
-    mean = X[reference[::max(1, reference.size // _PACK_ROWS)]].mean(axis=0)  # a centre near the data
+    mean = centre_of(X, reference)
     packed, sq_ref = _pack_rows(_Rows(X, reference), _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
     if not np.isfinite(sq_ref).all() or sq_ref.max() > 1e30:
         return np.arange(rows.size)  # float32 would overflow: every row scored exactly
@@ -455,7 +463,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     sign = -1.0 if farthest else 1.0
     kept = np.empty(0, dtype=np.int64)
     low = high = np.empty(0)
-    block = _block_rows(rows.size)
+    block = block_rows(rows.size)
     for start in range(0, rows.size, block):
         part = rows[start:start + block]
         query32, sq = _centred_float32(_Rows(X, part), mean)
@@ -570,7 +578,7 @@ class OwnCounter:
         self.other_slot = np.full(X.shape[0], -1, dtype=np.int64)
         self.other_slot[other] = np.arange(other.size)
         # a centre near the data keeps the bound small
-        self.mean = X[self.grouped[::max(1, own.size // _PACK_ROWS)]].mean(axis=0)
+        self.mean = centre_of(X, self.grouped)
         self.packed, sq = _pack_rows(_Rows(X, self.grouped), width, np.float32, self.mean)
         self.packed_other, sq_other = _pack_rows(_Rows(X, other), width, np.float32, self.mean)
         self.usable = bool(np.isfinite(sq).all() and np.isfinite(sq_other).all()
@@ -711,7 +719,7 @@ class GrowingSet:
         self.X, self.centre, self.n_threads = X, centre, n_threads
         self.width = _TILE * _LANES[np.dtype(np.float32)]
         # rows per chunk, whole tiles; chunks are never copied to grow (no transient double)
-        self.chunk = -(-(chunk or _block_rows(len(X))) // self.width) * self.width
+        self.chunk = -(-(chunk or block_rows(len(X))) // self.width) * self.width
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (packed, norms), each holding ``chunk`` rows
         self.positions = np.empty(0, dtype=np.int64)
         self.largest = 0.0

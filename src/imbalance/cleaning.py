@@ -586,7 +586,7 @@ class OneSidedSelection(_SeededCleaning):
         others = np.setdiff1d(rows, seeds, assume_unique=True)
         misclassified = []
         X_reference = X[reference]  # the minority and the seeds: small beside the class
-        span = _neighbors._block_rows(others.size)
+        span = _neighbors.block_rows(others.size)
         for start in range(0, others.size, span):  # the class a block at a time: no copy of it whole
             part = others[start:start + span]
             nearest = reference[_neighbors.kneighbors_of(X[part], X_reference, 1, search=self.neighbors)[1][:, 0]]
@@ -642,9 +642,9 @@ def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.n
     in_c[seeds] = True
     growing = None  # the class's rows in C, kept packed: asked after every block
     if search is None and _neighbors.have_compiled_scan() and X.dtype == np.float64 and X.shape[1] > 5:
-        growing = _neighbors.GrowingSet(X, X[rows[::max(1, n // _neighbors._PACK_ROWS)]].mean(axis=0))
+        growing = _neighbors.GrowingSet(X, _neighbors.centre_of(X, rows))
         growing.add(rows[np.sort(seeds)])
-    span = _neighbors._block_rows(n)
+    span = _neighbors.block_rows(n)
     for span_start in range(0, n, span):  # the nearest minority rows, a span of the class at a time
         near_m = _neighbors.kneighbors_among(X[rows[span_start:span_start + span]], X, minority, 1, search=search)
         dist_m, index_m = near_m[0][:, 0], minority[near_m[1][:, 0]]
