@@ -176,7 +176,7 @@ _SHORTLIST_KINDS = ["gaussian", pytest.param("integer grid", marks=pytest.mark.s
 
 
 @pytest.mark.parametrize("kind", _SHORTLIST_KINDS)
-@pytest.mark.parametrize("queries", [False, True])
+@pytest.mark.parametrize("queries", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_float64_search_through_a_float32_shortlist_is_exact(kind, queries):
     X = _shortlist_data(kind)
     rows = np.random.default_rng(1).choice(len(X), size=2600, replace=False) if queries else None
@@ -339,7 +339,7 @@ def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
     assert scored and sum(scored) < 1100
 
 
-@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+@pytest.mark.parametrize("kind", ["integer grid", pytest.param("gaussian", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("farthest", [False, True])
 def test_neighbours_among_rows_a_block_at_a_time_equal_one_search(kind, farthest, monkeypatch):
     # kneighbors_among streams the rows in blocks, its float32 lists carried from block to
@@ -468,7 +468,7 @@ def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
     assert len(grown.chunks) == -(-2000 // grown.chunk) > 10  # whole tiles per chunk: 120 rows
 
 
-@pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
+@pytest.mark.parametrize("kind", ["integer grid", pytest.param("gaussian", marks=pytest.mark.slow)])
 def test_neighbours_among_some_rows_equal_those_of_the_rows_copied(kind):
     # kneighbors(rows=) packs X[rows] without copying it (One-Sided Selection's Tomek links
     # among the rows it keeps); the answer is that of X[rows], ties in the order of rows.
