@@ -280,35 +280,63 @@ def kneighbors_among(
 def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
                         n_threads: int | None):
     """:func:`_kneighbors_shortlisted` of ``points`` against ``X[rows]``, the rows packed a
-    block at a time: the float32 lists of depth k + 2 carry over from block to block (so
-    each block's scan starts from thresholds already tight), then the float64 re-rank.
-    Returns (dist, index into rows, accepted), or None where float32 would overflow."""
-    d = X.shape[1]
+    block at a time (see :func:`_blockwise_shortlist`). Returns (dist, index into rows,
+    accepted), or None where float32 would overflow."""
     width = _TILE * _LANES[np.dtype(np.float32)]
     mean = centre_of(X, rows)  # one centre for every block
+
+    def blocks():
+        step = block_rows(rows.size)
+        for start in range(0, rows.size, step):
+            part = rows[start:start + step]
+            packed, sq = _pack_rows(_Rows(X, part), width, np.float32, mean)
+            if not np.isfinite(sq).all() or sq.max() > 1e30:
+                yield None
+                return
+            yield packed, part.size, start, _squared_norms(packed), sq.max()
+            del packed  # before the next block's is made
+
+    return _blockwise_shortlist(X, points, mean, blocks(), k, min(k + _SHORTLIST_EXTRA, rows.size), farthest,
+                                n_threads, rows=rows)
+
+
+def _blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, blocks: Any, k: int, depth: int,
+                         farthest: bool, n_threads: int | None, *, rows: np.ndarray,
+                         order: np.ndarray | None = None):
+    """The float32 shortlist of ``points`` over candidate rows ``X[rows]`` packed in blocks
+    (``blocks`` yields (packed, rows in it, index of its first row, norms, largest squared
+    norm), or None where float32 would overflow), then the float64 re-rank (ties to the
+    lower index, or the lower ``order[index]``) and which points float32 vouches for.
+
+    The float32 lists carry over from block to block, so each block's scan starts from
+    thresholds already tight, and a point's lists are those of one scan over every row.
+    Returns (dist, index into rows, accepted) or None."""
     query32, sq_points = _centred_float32(points, mean)
     if not np.isfinite(sq_points).all() or sq_points.max() > 1e30:
         return None
     query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-    depth = min(k + _SHORTLIST_EXTRA, rows.size)
-    dist32, shortlist, _ = _empty_lists(len(points), depth, np.dtype(np.float32), 0)
+    lists = _empty_lists(len(points), depth, np.dtype(np.float32), 0)[:2]
     largest = 0.0
-    block = block_rows(rows.size)
-    for start in range(0, rows.size, block):
-        part = rows[start:start + block]
-        packed, sq = _pack_rows(_Rows(X, part), width, np.float32, mean)
-        if not np.isfinite(sq).all() or sq.max() > 1e30:
+    for block in blocks:
+        if block is None:
             return None
-        largest = max(largest, sq.max())
-        dist32, shortlist = _scan_onwards(packed, part.size, start, (dist32, shortlist), query32, len(points),
-                                          _squared_norms(packed), query_norms, farthest, n_threads)
-        del packed  # before the next block's is made
+        packed, n, offset, norms, block_largest = block
+        largest = max(largest, block_largest)
+        lists = _scan_onwards(packed, n, offset, lists, query32, len(points), norms, query_norms, farthest, n_threads)
+        del block, packed, norms  # before the next block is made
     del query32
-    bound = 4 * (d + 8) * _U32 * (sq_points + largest)
+    dist32, shortlist = lists
     sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
-    dist, index = _reranked(X, points, shortlist, k, sign, rows=rows)
-    accepted = (sign * dist[:, -1] < dist32[:, -1].astype(np.float64) - bound) | (depth == rows.size)
-    return dist, index, accepted
+    dist, index = _reranked(X, points, shortlist, k, sign, rows=rows, order=order)
+    bound = 4 * (X.shape[1] + 8) * _U32 * (sq_points + largest)
+    return dist, index, _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == rows.size)
+
+
+def _vouched(kth: np.ndarray, last_listed: np.ndarray, bound: np.ndarray, whole: bool) -> np.ndarray:
+    """Whether a point's re-ranked k-th (its float64 score) is surely its k-th over every
+    row: below the float32 score of the last row shortlisted less the bound, so that no row
+    left off the shortlist can come as near; or the shortlist holds every row (``whole``)."""
+    return (kth < last_listed.astype(np.float64) - bound) | whole
 
 
 def _scan_onwards(packed: np.ndarray, n: int, offset: int, lists: tuple[np.ndarray, np.ndarray], query32: np.ndarray,
@@ -757,24 +785,23 @@ class GrowingSet:
         n = len(self)
         if n == 0:
             raise ValueError("the set is empty.")
-        depth = min(1 + _SHORTLIST_EXTRA, n)
-        query32, sq = _centred_float32(points, self.centre)
-        if not (self.usable and np.isfinite(sq).all() and sq.max() <= 1e30):
+        if not self.usable:
             return self._exact(points)
-        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-        lists = _empty_lists(len(points), depth, np.dtype(np.float32), 0)[:2]
-        for c, (packed, norms) in enumerate(self.chunks):
-            rows = min(self.chunk, n - c * self.chunk)
-            tiles = -(-rows // self.width)
-            lists = _scan_onwards(packed[:tiles], rows, c * self.chunk, lists, query32, len(points),
-                                  norms[:tiles * self.width], query_norms, False, self.n_threads)
-        dist32, shortlist = lists
-        del query32
+
+        def chunks():
+            for c, (packed, norms) in enumerate(self.chunks):
+                rows = min(self.chunk, n - c * self.chunk)
+                tiles = -(-rows // self.width)
+                yield packed[:tiles], rows, c * self.chunk, norms[:tiles * self.width], self.largest
+
         # ranked by position in X, not by when a row joined
-        dist, index = _reranked(self.X, points, shortlist, 1, 1.0, rows=self.positions, order=self.positions)
+        found = _blockwise_shortlist(self.X, points, self.centre, chunks(), 1, min(1 + _SHORTLIST_EXTRA, n), False,
+                                     self.n_threads, rows=self.positions, order=self.positions)
+        if found is None:  # float32 would overflow
+            return self._exact(points)
+        dist, index, accepted = found
         index, dist = self.positions[index[:, 0]], dist[:, 0]
-        bound = 4 * (points.shape[1] + 8) * _U32 * (sq + self.largest)
-        unsure = ~((dist < dist32[:, -1].astype(np.float64) - bound) | (depth == n))
+        unsure = ~accepted
         if unsure.any():
             dist[unsure], index[unsure] = self._exact(points[unsure])
         return dist, index
@@ -911,8 +938,7 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     del packed
     bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
     dist, index = _reranked(X, targets, shortlist, k, sign)
-    # a full shortlist of the whole data needs no check: nothing lies outside it
-    accepted = (sign * dist[:, -1] < dist32[:, -1] - bound) | (depth == largest)
+    accepted = _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == largest)
     if not accepted.all():
         if points is None:
             dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads, farthest=farthest)
