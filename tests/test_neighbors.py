@@ -301,6 +301,14 @@ def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_sca
     assert not _neighbors._knn.simd()
 
 
+def grid_or_gaussian(kind, rng, n, values=3):
+    """n rows: on a 7-D integer grid of ``values`` levels (exact ties everywhere, which only
+    the index can order) or Gaussian in 9-D."""
+    if kind == "integer grid":
+        return rng.integers(0, values, size=(n, 7)).astype(np.float64)
+    return rng.normal(size=(n, 9))
+
+
 def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
     """Every row scored in float64 (mean of square roots of the k smallest or largest squared
     distances), best first, ties to the earlier entry of rows."""
@@ -313,10 +321,7 @@ def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
 @pytest.mark.parametrize("farthest, largest", [(False, False), (True, False), (False, True)])
 def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, largest):
     rng = np.random.default_rng(11)
-    if kind == "integer grid":  # exact ties everywhere: the earlier entry of rows wins
-        X = rng.integers(0, 4, size=(21000, 7)).astype(np.float64)
-    else:
-        X = rng.normal(size=(21000, 9))
+    X = grid_or_gaussian(kind, rng, 21000, values=4)  # on the grid the earlier entry of rows wins ties
     reference, rows = np.arange(700), np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
     assert rows.size * reference.size >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
     assert rows.size > 2 * _neighbors.block_rows(rows.size)  # and the cut moves over several blocks
@@ -345,10 +350,7 @@ def test_neighbours_among_rows_a_block_at_a_time_equal_one_search(kind, farthest
     # kneighbors_among streams the rows in blocks, its float32 lists carried from block to
     # block; the lists must be those of one search of X[rows], ties to the earlier entry.
     rng = np.random.default_rng(13)
-    if kind == "integer grid":
-        X = rng.integers(0, 4, size=(12000, 7)).astype(np.float64)
-    else:
-        X = rng.normal(size=(12000, 9))
+    X = grid_or_gaussian(kind, rng, 12000, values=4)
     rows = rng.permutation(np.arange(1500, len(X)))[:9000]  # not in order: ties follow rows' order
     points = X[:1500]
     monkeypatch.setattr(_neighbors, "_BLOCK_ROWS", 1000)
@@ -450,10 +452,7 @@ def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
     # Condensing asks a GrowingSet after each block; rows join in any order and over several
     # chunks, yet the nearest is that of the rows sorted, ties to the lower position in X.
     rng = np.random.default_rng(17)
-    if kind == "integer grid":
-        X = rng.integers(0, 3, size=(6000, 7)).astype(np.float64)
-    else:
-        X = rng.normal(size=(6000, 9))
+    X = grid_or_gaussian(kind, rng, 6000)
     grown = _neighbors.GrowingSet(X, X.mean(axis=0), chunk=100)
     order = rng.permutation(np.arange(1000, len(X)))
     points = X[:1000]
@@ -473,10 +472,7 @@ def test_neighbours_among_some_rows_equal_those_of_the_rows_copied(kind):
     # kneighbors(rows=) packs X[rows] without copying it (One-Sided Selection's Tomek links
     # among the rows it keeps); the answer is that of X[rows], ties in the order of rows.
     rng = np.random.default_rng(19)
-    if kind == "integer grid":
-        X = rng.integers(0, 3, size=(12000, 7)).astype(np.float64)
-    else:
-        X = rng.normal(size=(12000, 9))
+    X = grid_or_gaussian(kind, rng, 12000)
     rows = rng.permutation(len(X))[:8000]
     queries = np.sort(rng.choice(rows.size, 2000, replace=False))
     for asked in (None, queries):
