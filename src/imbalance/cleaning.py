@@ -630,6 +630,12 @@ class CondensedNearestNeighbour(_SeededCleaning):
 _CONDENSE_BLOCK = 1024
 
 
+def _comes_before(dist_a: Any, index_a: Any, dist_b: Any, index_b: Any) -> Any:
+    """Whether row a comes before row b in the neighbour order (squared distance, then
+    position in X); element-wise on arrays."""
+    return (dist_a < dist_b) | ((dist_a == dist_b) & (index_a < index_b))
+
+
 def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.ndarray, search: Any) -> np.ndarray:
     """Hart's condensing of one class: ``rows`` (its positions in X, ascending), ``seeds``
     (positions in ``rows``) and the minority rows. Returns the class's rows in the condensed
@@ -660,7 +666,7 @@ def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.n
                 members = np.flatnonzero(in_c)  # by row: ties to the lower row
                 near_c = _neighbors.kneighbors_among(X[rows[block]], X, rows[members], 1, search=search)
                 dist_c, index_c = near_c[0][:, 0], rows[members[near_c[1][:, 0]]]
-            wrong = (dist_m[local] < dist_c) | ((dist_m[local] == dist_c) & (index_m[local] < index_c))
+            wrong = _comes_before(dist_m[local], index_m[local], dist_c, index_c)
             joined: list[int] = []  # rows of this block that joined, in order
             for w in np.flatnonzero(wrong):  # in order: rows that join may fix later ones
                 i = block[w]
@@ -669,9 +675,9 @@ def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.n
                     diff = X[new] - X[rows[i]]
                     d = np.einsum("ij,ij->i", diff, diff)
                     j = int(np.argmin(d))  # the first of equals: the lower row
-                    if d[j] < dist_c[w] or (d[j] == dist_c[w] and new[j] < index_c[w]):
+                    if _comes_before(d[j], new[j], dist_c[w], index_c[w]):
                         dist_c[w], index_c[w] = d[j], new[j]
-                if dist_m[local[w]] < dist_c[w] or (dist_m[local[w]] == dist_c[w] and index_m[local[w]] < index_c[w]):
+                if _comes_before(dist_m[local[w]], index_m[local[w]], dist_c[w], index_c[w]):
                     joined.append(int(i))
                     in_c[i] = True
             if growing is not None:
