@@ -828,8 +828,10 @@ class _Rows:
     def __getitem__(self, part: slice | np.ndarray) -> np.ndarray:
         return self.X[self.positions[part]]
 
-    def mean(self) -> np.ndarray:
-        """The mean row, summed a block at a time."""
+    def mean(self, axis: int = 0) -> np.ndarray:
+        """The mean row (``axis=0``, as for an array), summed a block at a time."""
+        if axis != 0:
+            raise ValueError("_Rows gives the mean row only (axis=0).")
         total = np.zeros(self.shape[1])
         for start in range(0, len(self), _PACK_ROWS):
             total += self[start:start + _PACK_ROWS].sum(axis=0)
@@ -910,7 +912,7 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     n, d = X.shape
     # Centred (a translation changes no distance, and keeps float32's error small) and packed
     # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
-    mean = X.mean() if isinstance(X, _Rows) else X.mean(axis=0)
+    mean = X.mean(axis=0)
     packed, sq = _pack_rows(X, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
     if points is None:
         rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
