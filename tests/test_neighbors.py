@@ -448,9 +448,10 @@ def test_a_counter_after_removals_answers_as_a_fresh_one():
 
 
 @pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
-def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
-    # Condensing asks a GrowingSet after each block; rows join in any order and over several
-    # chunks, yet the nearest is that of the rows sorted, ties to the lower position in X.
+def test_a_growing_set_finds_the_nearest_rows_as_a_search_of_its_rows(kind):
+    # Condensing asks a GrowingSet after each block (k-means, for the centres that moved);
+    # rows join in any order and over several chunks, yet the nearest are those of the rows
+    # sorted, ties to the lower position in X.
     rng = np.random.default_rng(17)
     X = grid_or_gaussian(kind, rng, 6000)
     grown = _neighbors.GrowingSet(X, X.mean(axis=0), chunk=100)
@@ -464,6 +465,11 @@ def test_a_growing_set_finds_the_nearest_row_as_a_search_of_its_rows(kind):
         best = np.argmin(D, axis=1)  # the first of equals: the lower position
         np.testing.assert_array_equal(index, members[best], err_msg=f"{size} rows")
         np.testing.assert_allclose(dist, D[np.arange(len(points)), best], rtol=1e-12, atol=1e-12)
+        k = min(3, size)
+        dist, index = grown.kneighbors(points, k)
+        best = np.argsort(D, axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(index, members[best], err_msg=f"{size} rows, k={k}")
+        np.testing.assert_allclose(dist, np.take_along_axis(D, best, 1), rtol=1e-12, atol=1e-12)
     assert len(grown.chunks) == -(-2000 // grown.chunk) > 10  # whole tiles per chunk: 120 rows
 
 

@@ -259,7 +259,9 @@ def kneighbors_among(
     indices : ndarray of shape (len(points), k), int64
         Indices into ``rows``.
     """
-    rows = np.asarray(rows, dtype=np.int64)
+    rows = np.asarray(rows)
+    if rows.dtype.kind not in "iu":  # int32 positions are searched as they are, not copied
+        rows = rows.astype(np.int64)
     if not 1 <= k <= rows.size:
         raise ValueError(f"k must be between 1 and the number of rows {rows.size}, got {k}.")
     points = np.ascontiguousarray(points)
@@ -729,6 +731,11 @@ def _cells(X: np.ndarray, own: np.ndarray, centres: np.ndarray | None, n_threads
     return cell
 
 
+# Rows a GrowingSet packs at a time: its float64 block is transient, but k-means packs its
+# centres (as large as its output) every iteration.
+_ADD_ROWS = 1024
+
+
 class GrowingSet:
     """Rows of X that only ever join, kept packed for the float32 scan, asked for each
     point's nearest row among them: condensing (Hart) asks after every block of rows, and
@@ -760,8 +767,8 @@ class GrowingSet:
         """Rows of X (positions) that join the set."""
         positions = np.asarray(positions, dtype=np.int64)
         n, m = len(self), positions.size
-        for start in range(0, m, _PACK_ROWS):
-            block = _centred_block(_Rows(self.X, positions), start, self.centre)
+        for start in range(0, m, _ADD_ROWS):
+            block = _centred_block(_Rows(self.X, positions), start, self.centre, size=_ADD_ROWS)
             sq = np.einsum("ij,ij->i", block, block)
             self.usable = self.usable and bool(np.isfinite(sq).all() and sq.max() <= 1e30)
             self.largest = max(self.largest, float(sq.max()))
@@ -782,11 +789,17 @@ class GrowingSet:
     def nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each point's nearest row of the set: (squared distance, position in X), ties to
         the lower position, as :func:`kneighbors_of` on the rows sorted would give."""
+        dist, index = self.kneighbors(points, 1)
+        return dist[:, 0], index[:, 0]
+
+    def kneighbors(self, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each point's k nearest rows of the set: squared distances (m, k), ascending, and
+        positions in X, ties to the lower position."""
         n = len(self)
-        if n == 0:
-            raise ValueError("the set is empty.")
+        if not 1 <= k <= n:
+            raise ValueError(f"k must be between 1 and the {n} rows of the set, got {k}.")
         if not self.usable:
-            return self._exact(points)
+            return self._exact(points, k)
 
         def chunks():
             for c, (packed, norms) in enumerate(self.chunks):
@@ -795,21 +808,21 @@ class GrowingSet:
                 yield packed[:tiles], rows, c * self.chunk, norms[:tiles * self.width], self.largest
 
         # ranked by position in X, not by when a row joined
-        found = _blockwise_shortlist(self.X, points, self.centre, chunks(), 1, min(1 + _SHORTLIST_EXTRA, n), False,
+        found = _blockwise_shortlist(self.X, points, self.centre, chunks(), k, min(k + _SHORTLIST_EXTRA, n), False,
                                      self.n_threads, rows=self.positions, order=self.positions)
         if found is None:  # float32 would overflow
-            return self._exact(points)
+            return self._exact(points, k)
         dist, index, accepted = found
-        index, dist = self.positions[index[:, 0]], dist[:, 0]
+        index = self.positions[index]
         unsure = ~accepted
         if unsure.any():
-            dist[unsure], index[unsure] = self._exact(points[unsure])
+            dist[unsure], index[unsure] = self._exact(points[unsure], k)
         return dist, index
 
-    def _exact(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _exact(self, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         members = np.sort(self.positions)
-        dist, found = kneighbors_among(points, self.X, members, 1, n_threads=self.n_threads)
-        return dist[:, 0], members[found[:, 0]]
+        dist, found = kneighbors_among(points, self.X, members, k, n_threads=self.n_threads)
+        return dist, members[found]
 
 
 class _Rows:
@@ -955,16 +968,19 @@ def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int,
     """Each target's shortlist scored in float64 and cut to its k best (``sign`` -1: the
     farthest), ties to the lower index; the shortlist indexes X, or ``rows`` of X when given
     (ties then to the lower ``order[index]`` if given, else the lower index). A block of
-    targets at a time, the difference computed in place: no large temporaries."""
+    targets at a time and one candidate of each at a time, the difference computed in
+    place: the only temporary is a block of rows."""
     dist = np.empty((len(shortlist), k))
     index = np.empty((len(shortlist), k), dtype=np.int64)
     for start in range(0, len(shortlist), _RERANK_ROWS):
         part = slice(start, start + _RERANK_ROWS)
         cand = shortlist[part]
-        diff = X[cand if rows is None else rows[cand]]
-        diff -= targets[part][:, None, :]
-        exact = np.einsum("mkd,mkd->mk", diff, diff)
-        del diff  # before the next block's is made
+        exact = np.empty(cand.shape)
+        for j in range(cand.shape[1]):
+            diff = X[cand[:, j] if rows is None else rows[cand[:, j]]]
+            diff -= targets[part]
+            exact[:, j] = np.einsum("md,md->m", diff, diff)
+            del diff  # before the next one is made
         best = np.lexsort((cand if order is None else order[cand], sign * exact), axis=-1)[:, :k]
         dist[part] = np.take_along_axis(exact, best, axis=1)
         index[part] = np.take_along_axis(cand, best, axis=1)
@@ -1000,10 +1016,10 @@ def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nd
 _PACK_ROWS = 4608
 
 
-def _centred_block(X: np.ndarray | _Rows, start: int, mean: np.ndarray) -> np.ndarray:
-    """Rows [start, start + _PACK_ROWS) of X less ``mean``, in float64; rows gathered by
+def _centred_block(X: np.ndarray | _Rows, start: int, mean: np.ndarray, *, size: int = _PACK_ROWS) -> np.ndarray:
+    """Rows [start, start + size) of X less ``mean``, in float64; rows gathered by
     :class:`_Rows` are a fresh copy already, centred in place (one block copy, not two)."""
-    block = X[start:start + _PACK_ROWS]
+    block = X[start:start + size]
     if isinstance(X, _Rows) and block.dtype == np.float64:
         block -= mean
         return block

@@ -77,16 +77,18 @@ class ValueRows:
     base: np.ndarray
 
     def append_to(self, X: Any, rows: np.ndarray) -> Any:
-        # Every input row in order (MLSMOTE, ROSE keep them all): one copy, by the concatenation
-        every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
-        kept = X if every_row else take_rows(X, rows)
         if isinstance(X, pd.DataFrame):
+            # Every input row in order (MLSMOTE, ROSE keep them all): one copy, by the concatenation
+            every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
             new = {c: new_column(self.values[:, j], X[c].dtype) for j, c in enumerate(X.columns)}
             frame = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, len(self.values)))
-            return pd.concat([kept, frame])
-        arr = np.asarray(kept)
-        values = np.rint(self.values) if arr.dtype.kind in "iu" else self.values
-        out = np.concatenate([arr, values.astype(arr.dtype, copy=False)])
+            return pd.concat([X if every_row else take_rows(X, rows), frame])
+        arr = np.asarray(X)
+        # Kept rows and new rows written straight into the result: no copy of the kept rows
+        # on the way (ClusterCentroids' peak memory).
+        out = np.empty((rows.size + len(self.values), *arr.shape[1:]), dtype=arr.dtype)
+        np.take(arr, rows, axis=0, out=out[:rows.size], mode="wrap")  # valid positions: unbuffered
+        out[rows.size:] = np.rint(self.values) if arr.dtype.kind in "iu" else self.values
         return out.tolist() if isinstance(X, list) else out
 
 
