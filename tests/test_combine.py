@@ -18,6 +18,7 @@ from imbalance import (
     TomekLinks,
     UnderSampler,
 )
+from imbalance.resample import keep_rows_in_place
 
 
 @parametrize_with_checks([SamplerChain([SMOTE(), TomekLinks()], random_state=0), SMOTEENN(random_state=0),
@@ -46,6 +47,40 @@ def test_smote_then_cleaning_is_the_two_steps_by_hand(chain, cleaning, classes):
     assert sampler.plan_.counts == dict(enumerate(np.bincount(y).tolist()))
     assert sampler.plan_.strategy == chain.__name__
     assert_provenance(sampler, X, y, X_res, y_res)
+
+
+def test_the_cleaning_step_shrinks_smotes_array_in_place_and_leaves_the_input_alone():
+    # SMOTE's output is the chain's own: the cleaning rule keeps its rows by moving them up
+    # and shrinking that array, so the result owns exactly its rows and no copy was made.
+    X, y = data()
+    X_before = X.copy()
+    X_res, y_res = SMOTEENN(random_state=1).fit_resample(X, y)
+    X1, y1 = SMOTE(random_state=1).fit_resample(X, y)
+    X2, _ = EditedNearestNeighbours(classes="all").fit_resample(X1, y1)
+    np.testing.assert_array_equal(X_res, X2)
+    assert X_res.flags.owndata and X_res.base is None and X_res.shape == X2.shape
+    np.testing.assert_array_equal(X, X_before)
+    held, handed = [X1], id(X1)
+    del X1
+    X3, _ = EditedNearestNeighbours(classes="all")._fit_resample_handed_over(held, y1)
+    assert id(X3) == handed  # the very array SMOTE made, shrunk
+    np.testing.assert_array_equal(X3, X2)
+
+
+def test_rows_kept_in_place_are_the_rows_taken():
+    rng = np.random.default_rng(3)
+    data_ = rng.normal(size=(10_000, 3))
+    rows = np.sort(rng.choice(10_000, 6_000, replace=False))
+    expected = data_[rows]
+    held = [data_.copy()]
+    kept = keep_rows_in_place(held, rows)
+    np.testing.assert_array_equal(kept, expected)
+    assert held == [] and kept.flags.owndata and kept.shape == (6_000, 3)
+    shared = data_.copy()
+    view = shared[:10]  # something else refers to it: the kept rows are copied instead
+    kept = keep_rows_in_place([shared], rows)
+    np.testing.assert_array_equal(kept, expected)
+    assert view.base is shared and kept.base is None
 
 
 def assert_provenance(sampler, X, y, X_res, y_res):

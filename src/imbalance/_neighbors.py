@@ -358,15 +358,19 @@ def _scan_onwards(packed: np.ndarray, n: int, offset: int, lists: tuple[np.ndarr
 
 
 def _merged_blocks(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
-                   n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Exact lists of ``points`` against ``X[rows]`` from each block's own exact search,
-    merged: slower than one shortlist (every block starts from empty lists), for the
-    points the shortlist could not settle."""
-    block = block_rows(rows.size)
+                   n_threads: int | None, *, search: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact lists of ``points`` against ``X[rows]`` from each block's own exact search
+    (``search(points, block, k)``, default :func:`kneighbors_of`), merged: slower than one
+    shortlist (every block starts from empty lists), for the points the shortlist could not
+    settle."""
+    if search is None:
+        def search(points, block, k):
+            return kneighbors_of(points, block, k, farthest=farthest, n_threads=n_threads)
+    step = block_rows(rows.size)
     dist = index = None
-    for start in range(0, rows.size, block):
-        part = rows[start:start + block]
-        found_dist, found = kneighbors_of(points, X[part], min(k, part.size), farthest=farthest, n_threads=n_threads)
+    for start in range(0, rows.size, step):
+        part = rows[start:start + step]
+        found_dist, found = search(points, X[part], min(k, part.size))
         found += start
         if dist is not None:  # rows of earlier blocks come first among equal distances
             found_dist, found = np.hstack([dist, found_dist]), np.hstack([index, found])
@@ -956,11 +960,34 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     accepted = _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == largest)
     if not accepted.all():
         if points is None:
-            dist[~accepted], index[~accepted] = _scan_rows(X, k, rows[~accepted], n_threads, farthest=farthest)
+            dist[~accepted], index[~accepted] = _searched_again(X, k, n_threads, queries=rows[~accepted],
+                                                                farthest=farthest)
         else:
-            dist[~accepted], index[~accepted] = _scan_rows(X, k, None, n_threads, points=points[~accepted],
-                                                           farthest=farthest)
+            dist[~accepted], index[~accepted] = _searched_again(X, k, n_threads, points=points[~accepted],
+                                                                farthest=farthest)
     return dist, index
+
+
+def _searched_again(X: np.ndarray, k: int, n_threads: int | None, *, queries: np.ndarray | None = None,
+                    points: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The exact float64 lists of the few rows (``queries``, each left out of its own list)
+    or ``points`` the float32 shortlist could not vouch for, X read a block at a time: a
+    float64 copy of X packed whole for them would double the memory of a search (SMOTETomek's
+    peak)."""
+    def in_float64(targets, block, k):  # never the shortlist again: it could not vouch for these
+        return _scan_rows(block, k, None, n_threads, points=targets, farthest=farthest)
+
+    every = np.arange(len(X))
+    if points is not None:
+        return _merged_blocks(points, X, every, k, farthest, n_threads, search=in_float64)
+    dist, index = _merged_blocks(X[queries], X, every, k + 1, farthest, n_threads, search=in_float64)
+    # Each query left out of its own list: its own entry where listed, else the last (the
+    # k + 1 listed are then duplicates of it before it, or farther than it for the farthest).
+    own = index == queries[:, None]
+    drop = np.where(own.any(axis=1), own.argmax(axis=1), k)
+    keep = np.ones(index.shape, dtype=bool)
+    keep[np.arange(len(index)), drop] = False
+    return dist[keep].reshape(len(index), k), index[keep].reshape(len(index), k)
 
 
 def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int, sign: float, *,

@@ -24,6 +24,7 @@ from imbalance._labels import encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
 from imbalance.planner import plan_labels
+from imbalance.resample import owns_rows
 from imbalance.samplers import BaseSampler
 from imbalance.synth import SMOTE
 
@@ -112,9 +113,18 @@ class SamplerChain(BaseSampler):
         steps = self._seeded(self._make_steps())
         origin = np.arange(labels.n_samples, dtype=np.int64)
         parents = np.full((labels.n_samples, 2), -1, dtype=np.int64)
+        given = X
         for step in steps:
-            X, y = step.fit_resample(X, y)
+            if isinstance(step, BaseSampler) and owns_rows(X) and not (isinstance(given, np.ndarray)
+                                                                       and np.may_share_memory(X, given)):
+                # an array an earlier step made, held by no one else: the step may shrink it in place
+                held = [X]
+                del X
+                X, y = step._fit_resample_handed_over(held, y)
+            else:
+                X, y = step.fit_resample(X, y)
             origin, parents = _follow(step, origin, parents)
+        del given
         self.steps_ = steps
         made_up = origin < 0
         self.origin_, self.is_synthetic_, self.parents_ = origin, made_up, parents[made_up]

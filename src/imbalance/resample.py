@@ -129,6 +129,38 @@ def new_column(values: np.ndarray, dtype: Any) -> Any:
     return values.astype(dtype) if isinstance(dtype, np.dtype) else pd.array(values, dtype=dtype)
 
 
+def keep_rows_in_place(held: list, rows: np.ndarray) -> np.ndarray:
+    """``array[rows]`` made of the array itself: the kept rows moved up over the others and
+    the array shrunk in place, so no second array of that size is ever made.
+
+    For an array no one else holds, handed over in ``held`` (a one-item list, emptied here,
+    so that this function holds the only reference): a chain's intermediate result (SMOTE's,
+    before a cleaning rule keeps most of it). ``rows`` must be strictly ascending, so each
+    row moves only upwards and is read before it is overwritten. Where numpy cannot shrink it
+    in place (something else refers to it: a view), the kept rows are copied instead.
+    """
+    data = held.pop()
+    rows = np.asarray(rows)
+    for start in range(0, rows.size, _MOVE_ROWS):
+        part = rows[start:start + _MOVE_ROWS]
+        data[start:start + part.size] = data[part]  # sources at or below their destination: unread rows intact
+    try:
+        data.resize((rows.size, *data.shape[1:]))  # refuses if anything else refers to the array
+    except ValueError:
+        data = data[:rows.size].copy()
+    return data
+
+
+# Rows moved at a time: the gather's temporary stays small.
+_MOVE_ROWS = 4096
+
+
+def owns_rows(data: Any) -> bool:
+    """Whether ``data`` is an array that owns its rows, contiguous: one that
+    :func:`keep_rows_in_place` can shrink."""
+    return isinstance(data, np.ndarray) and data.ndim >= 1 and data.flags.owndata and data.flags.c_contiguous
+
+
 def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:
     """Rows of ``data`` at the given positions, keeping its type.
 

@@ -33,7 +33,7 @@ from imbalance._validation import (
     to_python,
 )
 from imbalance.planner import Plan, plan_labels
-from imbalance.resample import Draw, draw_rows, new_column, new_row_index, take_rows
+from imbalance.resample import Draw, draw_rows, keep_rows_in_place, new_column, new_row_index, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
 
@@ -208,10 +208,12 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
             input row it was built from.
         """
         labels = self._fit(X, y)
-        result = self._run(X, labels)
+        return self._output(X, y, self._run(X, labels))
+
+    def _output(self, X: Any, y: Any, result: Resampled) -> tuple[Any, Any]:
+        """The resampled X and y of a result, with the provenance attributes."""
         if result.new is None:
-            self.sample_indices_ = self.origin_ = result.indices
-            self.is_synthetic_ = np.zeros(self.origin_.size, bool)
+            self._record_selection(result)
             return take_rows(X, result.rows), take_rows(y, result.rows)
         rows = result.indices
         self.origin_ = np.concatenate([rows, np.full(result.new.base.size, -1, dtype=np.int64)])
@@ -221,6 +223,24 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         if isinstance(y_res, (pd.Series, pd.DataFrame)) and isinstance(X_res, pd.DataFrame):
             y_res.index = X_res.index  # the new rows' index labels, for both
         return X_res, y_res
+
+    def _record_selection(self, result: Resampled) -> None:
+        self.sample_indices_ = self.origin_ = result.indices
+        self.is_synthetic_ = np.zeros(self.origin_.size, bool)
+
+    def _fit_resample_handed_over(self, held: list, y: Any) -> tuple[Any, Any]:
+        """:meth:`fit_resample` of an array the caller hands over in ``held`` (a one-item
+        list, emptied here) and keeps no reference to: a chain's intermediate result. A
+        selection of its rows in order is made from the array itself, shrunk in place (see
+        :func:`~imbalance.resample.keep_rows_in_place`), not copied: SMOTE's output is most
+        of SMOTEENN's memory, and a copy of what ENN keeps would come on top of it."""
+        labels = self._fit(held[0], y)
+        result = self._run(held[0], labels)
+        rows = result.rows
+        if result.new is not None or not isinstance(rows, np.ndarray) or np.any(np.diff(rows) <= 0):
+            return self._output(held.pop(), y, result)
+        self._record_selection(result)
+        return keep_rows_in_place(held, rows), take_rows(y, rows)
 
     #: Whether the sampler measures X (distances, noise): then X must be dense, numeric and finite.
     _measures_x: bool = False
