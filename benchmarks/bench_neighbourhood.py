@@ -25,7 +25,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from _timing import results, table_lines
+from _timing import RESULTS, results, table_lines
 from sklearn.datasets import make_classification
 
 import imbalance
@@ -122,6 +122,8 @@ def main() -> None:
     parser.add_argument("--table", default="bench_neighbourhood",
                         help="name of the saved table, benchmarks/results/<table>.md (default: %(default)s)")
     parser.add_argument("--save", action="store_true", help="write the table to benchmarks/results/ (for the docs)")
+    parser.add_argument("--update", action="store_true",
+                        help="with --save: replace only the rows measured now in the saved table, keep the others")
     args = parser.parse_args()
 
     table = []
@@ -153,12 +155,36 @@ def main() -> None:
                   f"{memory}, / input {of_input}; same rows: {same}", flush=True)
             table.append((f"{size:.0e}", name, t_peer, t_ours, ratio, memory, of_input, same))
 
-    with results(args.table, source="bench_neighbourhood") as emit:
+    caption = ""
+    if args.update:
+        table, caption = _merged_with_saved(args.table, table)
+    with results(args.table, caption, source="bench_neighbourhood") as emit:
         emit()
         for line in table_lines(["rows", "method", "imbalanced-learn", "imbalance", "speed-up",
                                  "peak memory / output (peer / ours)", "peak memory / input (peer / ours)",
                                  "same rows"], table):
             emit(line)
+
+
+def _merged_with_saved(name, table):
+    """The saved table's rows with those measured now put in their place (same size and
+    method), and a caption that says which rows are new and where the others come from."""
+    saved = RESULTS / f"{name}.md"
+    if not saved.exists():
+        return table, ""
+    text = saved.read_text().splitlines()
+    earlier = next((line for line in text if line.startswith("Measured")), "Measured earlier").rstrip(".")
+    command = next((line for line in text if line.startswith("<!--")), "").removeprefix("<!-- ").split(";")[0]
+    new = {(row[0], row[1]): row for row in table}
+    rows = []
+    for line in text:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| 1e") and len(cells) == len(table[0]):
+            rows.append(new.pop((cells[0], cells[1]), tuple(cells)))
+    rows.extend(new.values())
+    measured = ", ".join(f"{size} {method}" for size, method, *_ in table)
+    return rows, (f"Rows re-measured in this run: {measured}; the others: {earlier[0].lower()}{earlier[1:]} "
+                  f"({command}).")
 
 
 if __name__ == "__main__":
