@@ -174,7 +174,7 @@ def _merged_with_saved(name, table):
         return table, ""
     text = saved.read_text().splitlines()
     earlier = next((line for line in text if line.startswith("Measured")), "Measured earlier").rstrip(".")
-    command = next((line for line in text if line.startswith("<!--")), "").removeprefix("<!-- ").split(";")[0]
+    command = next((line for line in text if line.startswith("<!--")), "").removeprefix("<!-- Written by ").split(";")[0]
     new = {(row[0], row[1]): row for row in table}
     rows = []
     for line in text:
@@ -184,7 +184,7 @@ def _merged_with_saved(name, table):
     rows.extend(new.values())
     measured = ", ".join(f"{size} {method}" for size, method, *_ in table)
     return rows, (f"Rows re-measured in this run: {measured}; the others: {earlier[0].lower()}{earlier[1:]} "
-                  f"({command}).")
+                  f"(written by {command}).")
 
 
 if __name__ == "__main__":
