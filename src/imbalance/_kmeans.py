@@ -1,4 +1,5 @@
-r"""Lloyd's k-means on rows of X read in place, with Hamerly's bounds: ClusterCentroids.
+r"""Lloyd's k-means on rows of X read in place, each row compared with the centres that moved:
+ClusterCentroids' default.
 
 scikit-learn's ``KMeans`` fits on a copy of the class in float64 and seeds with greedy
 k-means++, whose :math:`k` sequential rounds each score several candidates against every
@@ -23,8 +24,10 @@ row's nearest centre, and :math:`l_i` becomes the smaller of itself and the next
 them. Only a row for which an unmoved centre might be as near is searched among every centre
 (its two nearest, on the compiled scan); so is every row in the first iteration. The
 assignments are those of plain Lloyd iterations, ties to the lower centre: the bound only
-decides which centres need looking at. :math:`l_i` is stored in float32 rounded down, so a
-row costs 8 bytes (with its cluster), and the rows are read a block at a time. The means
+decides which centres need looking at. A row within half its centre's distance to the
+nearest centre that moved is nearer its own than any of those, with no search (the triangle
+inequality). :math:`l_i`
+is stored in float32 rounded down, so a row costs 8 bytes (with its cluster), and the means
 are summed into the centres in place, so the centres are the only array of their size.
 
 A cluster left empty takes the row farthest from its centre (of a cluster with other rows),
