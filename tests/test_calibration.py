@@ -92,6 +92,7 @@ def test_out_of_fold_proba_is_a_stratified_cross_validation():
     np.testing.assert_allclose(oof, direct)
 
 
+@pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_compare_scores_each_calibration_method():
     X, y = load_churn(return_X_y=True)
     result = imbalance.compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3,

@@ -166,8 +166,8 @@ ALL_METHODS = ["tomek", "enn", "renn", "allknn", "ncr", "oss", "cnn", "nearmiss1
 
 
 @pytest.mark.filterwarnings("ignore:NearMiss-3 found:UserWarning", "ignore:class 1 has no rows in danger:UserWarning")
-@pytest.mark.parametrize("method", ALL_METHODS)
-def test_every_method_in_one_call_is_its_sampler(method):
+@pytest.mark.parametrize("method", [pytest.param(m, marks=pytest.mark.slow) if m == "iht" else m for m in ALL_METHODS])
+def test_every_method_in_one_call_is_its_sampler(method):  # iht trains a forest per fold: slow tier
     import imbalance
     from imbalance.tables import make_sampler
 

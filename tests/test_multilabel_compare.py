@@ -203,6 +203,7 @@ def test_rebalancing_raises_macro_f1_of_the_linear_model(result):
         assert gains.idxmax() == "rarest" and gains["rarest"] > 0.05
 
 
+@pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_same_seed_same_tables(result):
     X, Y = label_problem()
     again = imbalance.compare(X, Y, strategies=["ml_ros", "mlsmote", "threshold"], models=["logreg"], cv=3,

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import imbalance
 from imbalance.datasets import CHURN_PATH, load_churn
@@ -14,6 +15,7 @@ def test_import_does_not_pull_torch_or_pyspark():
     assert out.strip() == "[]"
 
 
+@pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_import_of_the_torch_part_does_not_pull_lightning_or_transformers():
     import pytest
 

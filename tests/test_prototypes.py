@@ -207,6 +207,7 @@ def test_instance_hardness_keeps_the_easiest_rows_exactly():
     assert np.bincount(y_res).tolist() == [target, target, np.bincount(y)[2]]
 
 
+@pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_instance_hardness_default_forest_is_seeded_and_takes_a_pipeline():
     from sklearn.compose import make_column_transformer
     from sklearn.linear_model import LogisticRegression

@@ -12,14 +12,24 @@ import numpy as np
 import pytest
 
 pytest.importorskip("torch")
-pl = pytest.importorskip("lightning.pytorch")
 
 import torch  # noqa: E402
 from torch.utils.data import BatchSampler, RandomSampler, TensorDataset  # noqa: E402
 
 from imbalance import InputTypeError, ParameterError  # noqa: E402
 from imbalance.torch import ClassBalancedSampler, StratifiedBatchSampler, WeightedSampler  # noqa: E402
-from imbalance.torch.lightning import BalancedDataModule, ShardedSampler  # noqa: E402
+
+# Importing Lightning takes 7 s: these tests are in the slow tier, and it is imported only
+# when they run, not when the inner loop is collected.
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def lightning():
+    pytest.importorskip("lightning.pytorch")
+    from imbalance.torch import lightning
+
+    return lightning
 
 SCRIPT = Path(__file__).parent / "scripts" / "lightning_ddp.py"
 
@@ -40,7 +50,8 @@ def labelled(n=100, seed=0):
     return dataset, y
 
 
-def test_sharded_sampler_is_the_sampler_it_wraps():
+def test_sharded_sampler_is_the_sampler_it_wraps(lightning):
+    ShardedSampler = lightning.ShardedSampler
     _, y = labelled()
     inner = ClassBalancedSampler(y, seed=3, num_replicas=2, rank=1)
     outer = ShardedSampler(inner)
@@ -58,13 +69,14 @@ def test_sharded_sampler_is_the_sampler_it_wraps():
     (lambda y: BatchSampler(RandomSampler(range(10)), 4, False), "batch sampler"),
     (lambda y: RandomSampler(range(10)), "shards itself"),
 ])
-def test_sharded_sampler_refuses_what_it_cannot_keep_in_place(bad, message):
+def test_sharded_sampler_refuses_what_it_cannot_keep_in_place(bad, message, lightning):
     _, y = labelled()
     with pytest.raises(InputTypeError, match=message):
-        ShardedSampler(bad(y))
+        lightning.ShardedSampler(bad(y))
 
 
-def test_the_data_module_draws_the_training_rows_through_the_sampler_and_leaves_the_rest():
+def test_the_data_module_draws_the_training_rows_through_the_sampler_and_leaves_the_rest(lightning):
+    BalancedDataModule, ShardedSampler = lightning.BalancedDataModule, lightning.ShardedSampler
     dataset, y = labelled()
     data = BalancedDataModule(dataset, batch_size=10, sampler=lambda ds: WeightedSampler(
         np.where(y.numpy() == 1, 5.0, 1.0), num_samples=60, exact=True, seed=0))
@@ -83,7 +95,8 @@ def test_the_data_module_draws_the_training_rows_through_the_sampler_and_leaves_
     assert counts[0] == counts[1] == int((y == 0).sum())
 
 
-def test_the_data_module_refuses_a_sampler_given_twice():
+def test_the_data_module_refuses_a_sampler_given_twice(lightning):
+    BalancedDataModule = lightning.BalancedDataModule
     dataset, y = labelled()
     with pytest.raises(ParameterError, match="sampler"):
         BalancedDataModule(dataset, shuffle=True)
