@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.over_sampling import SMOTE as PeerSMOTE
 from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.datasets import make_classification
@@ -81,6 +83,17 @@ def test_rows_kept_in_place_are_the_rows_taken():
     kept = keep_rows_in_place([shared], rows)
     np.testing.assert_array_equal(kept, expected)
     assert view.base is shared and kept.base is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 9000), d=st.integers(1, 3), data=st.data())
+def test_property_rows_kept_in_place_are_the_rows_taken(n, d, data):
+    # Any ascending subset, across the blocks rows are moved in, is data[rows].
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    values = rng.normal(size=(n, d))
+    rows = np.flatnonzero(rng.random(n) < data.draw(st.floats(0, 1), label="share kept"))
+    kept = keep_rows_in_place([values.copy()], rows)
+    np.testing.assert_array_equal(kept, values[rows])
 
 
 def assert_provenance(sampler, X, y, X_res, y_res):

@@ -1,8 +1,11 @@
 """Our k-means (ClusterCentroids' default): Lloyd's iterations computed directly here, the
 fixed point on tie grids and duplicates, empty clusters, and the quality of scikit-learn's."""
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs, make_classification
@@ -82,6 +85,19 @@ def test_duplicates_and_tie_grids_end_at_a_fixed_point():
         assert fit.n_iter < 300 and np.isfinite(fit.centres).all()
         labels = assert_fixed_point(X[rows], fit.centres)
         assert np.unique(labels).size == min(k, np.unique(grid, axis=0).shape[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(X=hnp.arrays(np.float64, st.tuples(st.integers(2, 60), st.integers(1, 4)), elements=st.integers(-3, 3).map(float)),
+       data=st.data())
+def test_property_any_start_on_a_tie_grid_ends_at_a_fixed_point(X, data):
+    # Small grids: ties everywhere, duplicate rows, clusters left empty; any start, any block.
+    k = data.draw(st.integers(1, min(len(X), 8)), label="k")
+    first = data.draw(st.permutations(range(len(X))), label="start")[:k]
+    block = data.draw(st.integers(1, 16), label="block")
+    fit = _kmeans.lloyd(X, np.arange(len(X)), X[first], block=block)
+    assert fit.n_iter < 300 and fit.centres.shape == (k, X.shape[1])
+    assert_fixed_point(X, fit.centres)
 
 
 def test_one_cluster_is_the_mean_and_float32_rows_are_read_as_they_are():
