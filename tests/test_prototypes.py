@@ -153,6 +153,16 @@ def test_cluster_centroids_hard_voting_keeps_each_nearest_row_once():
     assert ours.plan_.targets == dict(enumerate(np.bincount(y_res).tolist()))
 
 
+def test_cluster_centroids_shrinking_every_class_gives_int64_positions():
+    # k-means reads a shrinking class through int32 positions; what it returns is int64.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(300, 4)), np.repeat([0, 1, 2], 100)
+    sampler = ClusterCentroids(voting="hard", targets={0: 20, 1: 30, 2: 40}, random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    assert sampler.sample_indices_.dtype == sampler.origin_.dtype == np.int64
+    assert np.bincount(y_res).tolist() == [20, 30, 40]
+
+
 def test_cluster_centroids_seed_pandas_and_other_estimators():
     X, y = continuous(2)
     df = pd.DataFrame(X, columns=list("abcdef"), index=[f"r{i}" for i in range(600)])

@@ -249,7 +249,7 @@ class ClusterCentroids(_NumericUnderSampler):
             if rows.size < 2**31:  # k-means keeps the positions throughout: half the memory
                 rows = positions[code] = rows.astype(np.int32)
             centres = self._centroids(values, rows, int(targets[code]), rng)
-            closest = rows[_neighbors.kneighbors_among(centres, values, rows, 1)[1][:, 0]]
+            closest = rows[_neighbors.kneighbors_among(centres, values, rows, 1)[1][:, 0]].astype(np.int64)
             if self.voting == "hard":
                 kept.append(np.unique(closest))
             else:
