@@ -173,11 +173,7 @@ def _gap_to_moved(centres: np.ndarray, moving: _neighbors.GrowingSet, moved: np.
     gap = np.empty(len(centres))
     for start in range(0, len(centres), block):
         part = centres[start:start + block]
-        if moved.size == 1:
-            dist = np.einsum("ij,ij->i", part - centres[moved[0]], part - centres[moved[0]])[:, None]
-            found = np.broadcast_to(moved, dist.shape)
-        else:
-            dist, found = moving.kneighbors(part, 2)
+        dist, found = moving.kneighbors(part, min(2, moved.size))
         itself = found[:, 0] == np.arange(start, start + len(part))
         gap[start:start + len(part)] = np.where(itself, dist[:, -1] if dist.shape[1] > 1 else np.inf, dist[:, 0])
     return np.sqrt(gap)
