@@ -61,10 +61,10 @@ static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold,
 /* Score query rows i0..i0+3 against tile t and offer what beats a current k-th to the lists.
  * Twelve accumulators (4 rows x 3 vectors) keep both FMA units busy through their latency and
  * leave the 16 vector registers of AVX2 enough for the candidates and the broadcast. */
-static inline __attribute__((always_inline)) void KNN_NAME(tile)(
+static inline __attribute__((always_inline)) int KNN_NAME(tile)(
     const KNN_T *queries, int64_t i0, int64_t n_queries, const KNN_T *packed, int64_t t, int64_t n_candidates,
     int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip,
-    const KNN_T *query_norms, const KNN_T *norms, int farthest)
+    const KNN_T *query_norms, const KNN_T *norms, int farthest, const KNN_T *cut)
 {
     typedef KNN_NAME(vec) vec;
     /* Symmetric: the queries are the candidates, read from the packed tiles (rows i0..i0+3 lie in
@@ -73,6 +73,8 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
     const int64_t row_step = symmetric ? 1 : d, feature_step = symmetric ? KNN_WIDTH : 1;
     const KNN_T *q1 = q0 + row_step, *q2 = q1 + row_step, *q3 = q2 + row_step;
     const KNN_T *tile = packed + t * d * KNN_WIDTH;
+    typedef KNN_NAME(mask) mask;
+    int prechecked = 0; /* the half-distance form below has already found a pair that passes */
     vec a00 = {0}, a01 = {0}, a02 = {0}, a10 = {0}, a11 = {0}, a12 = {0};
     vec a20 = {0}, a21 = {0}, a22 = {0}, a30 = {0}, a31 = {0}, a32 = {0};
     if (norms == NULL) {
@@ -88,7 +90,7 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
             KNN_ROW(q0, a00, a01, a02) KNN_ROW(q1, a10, a11, a12) KNN_ROW(q2, a20, a21, a22) KNN_ROW(q3, a30, a31, a32)
 #undef KNN_ROW
         }
-    } else {
+    } else if (symmetric) {
         /* Dot-product form, |q|^2 + |c|^2 - 2 q.c: one multiply-add per feature and pair
          * instead of a subtraction and a multiply-add. Its rounding error is within the bound
          * the float32 shortlist checks against (see _neighbors._kneighbors_shortlisted). */
@@ -106,25 +108,61 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
         KNN_ROW(query_norms[i0], a00, a01, a02) KNN_ROW(query_norms[i0 + 1], a10, a11, a12)
         KNN_ROW(query_norms[i0 + 2], a20, a21, a22) KNN_ROW(query_norms[i0 + 3], a30, a31, a32)
 #undef KNN_ROW
+    } else {
+        /* Dot-product form with half the distance left to add: the accumulators start at
+         * |c|^2 / 2 and take away q.c, so that |q - c|^2 = |q|^2 + 2 a. A row's k-th distance h
+         * becomes (h - |q|^2) / 2 to compare with, once per row: the tile then compares what
+         * it summed, with no arithmetic per pair (the pairs that pass are rescored below). */
+        const KNN_T *tn = norms + t * KNN_WIDTH;
+        const vec n0 = *(const vec *)tn * (KNN_T)0.5, n1 = *(const vec *)(tn + KNN_LANES) * (KNN_T)0.5,
+                  n2 = *(const vec *)(tn + 2 * KNN_LANES) * (KNN_T)0.5;
+        a00 = a10 = a20 = a30 = n0;
+        a01 = a11 = a21 = a31 = n1;
+        a02 = a12 = a22 = a32 = n2;
+        for (int64_t c = 0; c < d; c++) {
+            const KNN_T *f = tile + c * KNN_WIDTH;
+            const vec c0 = *(const vec *)f, c1 = *(const vec *)(f + KNN_LANES), c2 = *(const vec *)(f + 2 * KNN_LANES);
+            const int64_t o = c * feature_step;
+#define KNN_ROW(q, r0, r1, r2) r0 -= q[o] * c0; r1 -= q[o] * c1; r2 -= q[o] * c2;
+            KNN_ROW(q0, a00, a01, a02) KNN_ROW(q1, a10, a11, a12) KNN_ROW(q2, a20, a21, a22) KNN_ROW(q3, a30, a31, a32)
+#undef KNN_ROW
+        }
+        if (farthest) {
+            a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
+            a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
+        }
+        /* The pairs that may beat their row's k-th: a <= cut (see cuts()). */
+        const mask pass = (a00 <= cut[0]) | (a01 <= cut[0]) | (a02 <= cut[0]) | (a10 <= cut[1]) | (a11 <= cut[1]) |
+                          (a12 <= cut[1]) | (a20 <= cut[2]) | (a21 <= cut[2]) | (a22 <= cut[2]) | (a30 <= cut[3]) |
+                          (a31 <= cut[3]) | (a32 <= cut[3]);
+        if (KNN_NAME(bits)(pass) == 0)
+            return 0;
+        const KNN_T s = farthest ? -1 : 1, m0 = s * query_norms[i0], m1 = s * query_norms[i0 + 1],
+                    m2 = s * query_norms[i0 + 2], m3 = s * query_norms[i0 + 3];
+#define KNN_ROW(m, r0, r1, r2) r0 = m + 2 * r0; r1 = m + 2 * r1; r2 = m + 2 * r2;
+        KNN_ROW(m0, a00, a01, a02) KNN_ROW(m1, a10, a11, a12) KNN_ROW(m2, a20, a21, a22) KNN_ROW(m3, a30, a31, a32)
+#undef KNN_ROW
+        prechecked = 1;
     }
-    if (farthest) { /* the k largest distances are the k smallest of their negatives */
+    if (farthest && !prechecked) { /* the k largest distances are the k smallest of their negatives */
         a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
         a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
     }
     const int64_t j0 = t * KNN_WIDTH;
-    typedef KNN_NAME(mask) mask;
-    const KNN_T h0 = threshold[i0], h1 = threshold[i0 + 1], h2 = threshold[i0 + 2], h3 = threshold[i0 + 3];
-    mask hit = (a00 <= h0) | (a01 <= h0) | (a02 <= h0) | (a10 <= h1) | (a11 <= h1) | (a12 <= h1) |
-               (a20 <= h2) | (a21 <= h2) | (a22 <= h2) | (a30 <= h3) | (a31 <= h3) | (a32 <= h3);
     const KNN_T *column = threshold + j0;
-    if (symmetric) {
-        const vec t0 = *(const vec *)column, t1 = *(const vec *)(column + KNN_LANES),
-                  t2 = *(const vec *)(column + 2 * KNN_LANES);
-        hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) | (a21 <= t1) |
-               (a31 <= t1) | (a02 <= t2) | (a12 <= t2) | (a22 <= t2) | (a32 <= t2);
+    if (!prechecked) {
+        const KNN_T h0 = threshold[i0], h1 = threshold[i0 + 1], h2 = threshold[i0 + 2], h3 = threshold[i0 + 3];
+        mask hit = (a00 <= h0) | (a01 <= h0) | (a02 <= h0) | (a10 <= h1) | (a11 <= h1) | (a12 <= h1) |
+                   (a20 <= h2) | (a21 <= h2) | (a22 <= h2) | (a30 <= h3) | (a31 <= h3) | (a32 <= h3);
+        if (symmetric) {
+            const vec t0 = *(const vec *)column, t1 = *(const vec *)(column + KNN_LANES),
+                      t2 = *(const vec *)(column + 2 * KNN_LANES);
+            hit |= (a00 <= t0) | (a10 <= t0) | (a20 <= t0) | (a30 <= t0) | (a01 <= t1) | (a11 <= t1) | (a21 <= t1) |
+                   (a31 <= t1) | (a02 <= t2) | (a12 <= t2) | (a22 <= t2) | (a32 <= t2);
+        }
+        if (!force && KNN_NAME(bits)(hit) == 0)
+            return 0;
     }
-    if (!force && KNN_NAME(bits)(hit) == 0)
-        return;
 
     /* Some pair beats a k-th: visit only the pairs that do, row by row, against the thresholds
      * as they are now (pushes only lower them, and push() checks again). */
@@ -174,6 +212,22 @@ static inline __attribute__((always_inline)) void KNN_NAME(tile)(
                 KNN_NAME(push)(dist + i * k, index + i * k, threshold + i, k, s, j);
         }
     }
+    return 1;
+}
+
+/* For the half-distance form: what a row's accumulator must be at most for the pair to be
+ * offered. The score is s m + 2 a (m = |q|^2, s = -1 for the farthest), at most the row's
+ * k-th h when a <= (h - s m) / 2. That is rounded up by far more than the rounding of
+ * s m + 2 a can move (16 units of the larger magnitude), so no pair at most h is missed; one
+ * let through in excess is turned away when rescored. NaN (padding) lets nothing through. */
+static inline void KNN_NAME(cuts)(KNN_T *cut, const KNN_T *threshold, const KNN_T *query_norms, int64_t i0,
+                                  int farthest)
+{
+    const KNN_T s = farthest ? -1 : 1, slack = KNN_LANES == 8 ? (KNN_T)0x1p-20 : (KNN_T)0x1p-49;
+    for (int r = 0; r < 4; r++) {
+        const KNN_T h = threshold[i0 + r], m = query_norms[i0 + r];
+        cut[r] = (h - s * m) * (KNN_T)0.5 + ((h < 0 ? -h : h) + m) * slack;
+    }
 }
 
 /* Every query group g = group_begin + m * group_step against every tile (symmetric: the tiles
@@ -201,11 +255,18 @@ static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T 
             if (symmetric) {
                 for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 1,
-                                   t == first_tile, skip, query_norms, norms, farthest);
+                                   t == first_tile, skip, query_norms, norms, farthest, NULL);
+            } else if (norms != NULL) { /* the half-distance form: the rows' cuts change only with a push */
+                KNN_T cut[4];
+                KNN_NAME(cuts)(cut, threshold, query_norms, i0, farthest);
+                for (int64_t t = b0; t < b1; t++)
+                    if (KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold,
+                                       0, 0, skip, query_norms, norms, farthest, cut))
+                        KNN_NAME(cuts)(cut, threshold, query_norms, i0, farthest);
             } else {
                 for (int64_t t = b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 0,
-                                   0, skip, query_norms, norms, farthest);
+                                   0, skip, query_norms, norms, farthest, NULL);
             }
         }
     }
