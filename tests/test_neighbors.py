@@ -321,14 +321,16 @@ def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
 
 @pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
 @pytest.mark.parametrize("farthest, largest", [(False, False), (True, False), (False, True)])
-def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, largest):
+@pytest.mark.parametrize("n_threads", [1, 3])  # the rows bounded in one part, or in three cut apart
+def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, largest, n_threads):
     rng = np.random.default_rng(11)
     X = grid_or_gaussian(kind, rng, 21000, values=4)  # on the grid the earlier entry of rows wins ties
     reference, rows = np.arange(700), np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
     assert rows.size * reference.size >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
-    assert rows.size > 2 * _neighbors.block_rows(rows.size)  # and the cut moves over several blocks
+    assert rows.size > 3 * _neighbors.block_rows(rows.size)  # the cut moves over several blocks, in each part
     for t in (0, 1, 700, 15000):
-        chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest)
+        chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest,
+                                                    n_threads=n_threads)
         expected = brute_mean_distance_choice(X, rows, X[reference], 3, t, farthest, largest)
         np.testing.assert_array_equal(chosen, expected, err_msg=f"t={t}")
 

@@ -486,7 +486,10 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     fall (``largest``: the t-th largest lower bound can only rise). A row dropped because its
     lower bound lies above the cut has its upper bound there too, so it is never one of the
     t smallest upper bounds later: the kept rows always hold them, and the cut computed from
-    the kept rows alone is the cut over every row seen. Memory: O(t) plus a block."""
+    the kept rows alone is the cut over every row seen. So does a cut over part of the rows:
+    with enough rows, each thread bounds a contiguous part of them on its own (no wait for
+    the other between blocks) and cuts it by its own cut, and the parts are cut once more
+    together. Memory: O(t) per thread plus a block each."""
     d = X.shape[1]
     mean = centre_of(X, reference)
     packed, sq_ref = _pack_rows(_Rows(X, reference), _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
@@ -495,33 +498,49 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     norms = _squared_norms(packed)
     largest_ref = sq_ref.max()
     sign = -1.0 if farthest else 1.0
-    kept = np.empty(0, dtype=np.int64)
-    low = high = np.empty(0)
     block = block_rows(rows.size)
-    for start in range(0, rows.size, block):
-        part = rows[start:start + block]
-        query32, sq = _centred_float32(_Rows(X, part), mean)
-        if not np.isfinite(sq).all() or sq.max() > 1e30:
-            return np.arange(rows.size)
-        query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-        approx, _ = _scan(packed, reference.size, d, k, n_threads, points=query32, n_points=sq.size,
-                          norms=norms, query_norms=query_norms, farthest=farthest)
-        del query32
-        approx = sign * approx.astype(np.float64)
-        bound = (4 * (d + 8) * _U32 * (sq + largest_ref))[:, None]
-        kept = np.concatenate([kept, np.arange(start, start + part.size)])
-        low = np.concatenate([low, np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)])
-        high = np.concatenate([high, np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)])
+    threads = _n_threads(n_threads)
+    parts = min(threads, rows.size // block)  # a thread per part only when each has a block or more
+
+    def cut_down(kept: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:
         if kept.size <= t:
-            continue
+            return kept, low, high
         if largest:  # t rows score at least the t-th largest lower bound
             cut = np.partition(low, kept.size - t)[kept.size - t]
             may = high >= cut * (1 - _SCORE_MARGIN)
         else:
             cut = np.partition(high, t - 1)[t - 1]
             may = low <= cut * (1 + _SCORE_MARGIN)
-        kept, low, high = kept[may], low[may], high[may]
-    return kept
+        return kept[may], low[may], high[may]
+
+    def bounded(begin: int, end: int, scan_threads: int | None) -> tuple[np.ndarray, ...] | None:
+        kept = np.empty(0, dtype=np.int64)
+        low = high = np.empty(0)
+        for start in range(begin, end, block):
+            part = rows[start:min(start + block, end)]
+            query32, sq = _centred_float32(_Rows(X, part), mean)
+            if not np.isfinite(sq).all() or sq.max() > 1e30:
+                return None
+            query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
+            approx, _ = _scan(packed, reference.size, d, k, scan_threads, points=query32, n_points=sq.size,
+                              norms=norms, query_norms=query_norms, farthest=farthest)
+            del query32
+            approx = sign * approx.astype(np.float64)
+            bound = (4 * (d + 8) * _U32 * (sq + largest_ref))[:, None]
+            kept = np.concatenate([kept, np.arange(start, start + part.size)])
+            low = np.concatenate([low, np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)])
+            high = np.concatenate([high, np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)])
+            kept, low, high = cut_down(kept, low, high)
+        return kept, low, high
+
+    if parts <= 1:
+        found = [bounded(0, rows.size, n_threads)]
+    else:
+        edges = np.linspace(0, rows.size, parts + 1).astype(np.int64)
+        found = list(_pool(parts).map(lambda p: bounded(edges[p], edges[p + 1], 1), range(parts)))
+    if any(f is None for f in found):
+        return np.arange(rows.size)  # float32 would overflow: every row scored exactly
+    return cut_down(*(np.concatenate(column) for column in zip(*found)))[0]
 
 
 def own_before_other(
