@@ -319,6 +319,45 @@ def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
     return np.argsort(-score if largest else score, kind="stable")[:t]
 
 
+@pytest.mark.parametrize("simd", [True, False])
+@pytest.mark.parametrize("farthest", [False, True])
+@pytest.mark.parametrize("k", [1, 3, 8, 9])  # 9: more than a vector's lanes, so not seeded
+@pytest.mark.parametrize("removed_first", [False, True])
+def test_the_scan_of_other_rows_seeded_from_its_first_tiles_is_exact(simd, farthest, k, removed_first):
+    # Queries against other rows, in the dot-product form, score the first tiles before they
+    # offer a pair, and offer only what may be among the k nearest (seeded() in _knn_scan.h).
+    # On an integer grid float32 is exact, so the lists must be the reference's, ties to the
+    # lower index, with each query's own row left out even where it lies in those tiles and
+    # NaN rows (as counting marks removed rows) never listed.
+    rng = np.random.default_rng(21)
+    X = rng.integers(0, 4, size=(2400, 7)).astype(np.float32)
+    seeded = 16 * _neighbors._TILE * _neighbors._LANES[np.dtype(np.float32)]
+    removed = rng.choice(2400, 40, replace=False)
+    if removed_first:  # every row of the first tiles but two: fewer scores than k to seed from
+        removed = np.union1d(removed, np.setdiff1d(np.arange(seeded), [5, 300]))
+    X[removed] = np.nan
+    queries = np.union1d(rng.choice(np.setdiff1d(np.arange(2400), removed), 301, replace=False),
+                         [5, 300] if removed_first else []).astype(np.int64)
+    assert (queries < seeded).sum() >= (2 if removed_first else 20) and (removed < seeded).any()
+    packed = _neighbors._pack_rows(X, _neighbors._TILE * _neighbors._LANES[np.dtype(np.float32)], np.float32)
+    points = X[queries]
+    before = _neighbors._knn.simd()
+    _neighbors._knn.simd(simd)
+    try:
+        dist, index = _neighbors._scan(packed, len(X), 7, k, 2, points=points, skip=queries,
+                                       norms=_neighbors._squared_norms(packed), farthest=farthest,
+                                       query_norms=np.einsum("ij,ij->i", points, points))
+    finally:
+        _neighbors._knn.simd(before)
+    sign = -1.0 if farthest else 1.0
+    D = sign * ((points.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
+    D[np.isnan(D)] = np.inf
+    D[np.arange(len(queries)), queries] = np.inf
+    order = np.lexsort((np.broadcast_to(np.arange(len(X)), D.shape), D), axis=-1)[:, :k]
+    np.testing.assert_array_equal(index, order)
+    np.testing.assert_array_equal(dist, np.take_along_axis(D, order, axis=1))
+
+
 @pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
 @pytest.mark.parametrize("farthest, largest", [(False, False), (True, False), (False, True)])
 @pytest.mark.parametrize("n_threads", [1, 3])  # the rows bounded in one part, or in three cut apart

@@ -64,7 +64,7 @@ static inline void KNN_NAME(push)(KNN_T *dist, int64_t *index, KNN_T *threshold,
 static inline __attribute__((always_inline)) int KNN_NAME(tile)(
     const KNN_T *queries, int64_t i0, int64_t n_queries, const KNN_T *packed, int64_t t, int64_t n_candidates,
     int64_t d, int k, KNN_T *dist, int64_t *index, KNN_T *threshold, int symmetric, int force, const int64_t *skip,
-    const KNN_T *query_norms, const KNN_T *norms, int farthest, const KNN_T *cut)
+    const KNN_T *query_norms, const KNN_T *norms, int farthest, const KNN_T *cut, KNN_T *seeds)
 {
     typedef KNN_NAME(vec) vec;
     /* Symmetric: the queries are the candidates, read from the packed tiles (rows i0..i0+3 lie in
@@ -130,6 +130,15 @@ static inline __attribute__((always_inline)) int KNN_NAME(tile)(
         if (farthest) {
             a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
             a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
+        }
+        if (seeds != NULL) { /* the scores kept for seeded(), 4 rows of KNN_WIDTH */
+            const KNN_T s = farthest ? -1 : 1;
+            vec *out = (vec *)seeds;
+#define KNN_ROW(r, r0, r1, r2) { const KNN_T m = s * query_norms[i0 + r]; \
+            out[3 * r] = m + 2 * r0; out[3 * r + 1] = m + 2 * r1; out[3 * r + 2] = m + 2 * r2; }
+            KNN_ROW(0, a00, a01, a02) KNN_ROW(1, a10, a11, a12) KNN_ROW(2, a20, a21, a22) KNN_ROW(3, a30, a31, a32)
+#undef KNN_ROW
+            return 0;
         }
         /* The pairs that may beat their row's k-th: a <= cut (see cuts()). */
         const mask pass = (a00 <= cut[0]) | (a01 <= cut[0]) | (a02 <= cut[0]) | (a10 <= cut[1]) | (a11 <= cut[1]) |
@@ -230,6 +239,66 @@ static inline void KNN_NAME(cuts)(KNN_T *cut, const KNN_T *threshold, const KNN_
     }
 }
 
+/* Tiles scored before any pair is offered, to seed the lists (see seeded()). */
+#define KNN_SEED_TILES 16
+
+/* Offer the pairs of the first n_seed tiles, scored into `seeds` (tile by tile, 4 rows of
+ * KNN_WIDTH each), that may be among a row's k nearest. Offered one by one as they come, a row
+ * would push about k ln(n / k) times, most of them in the first tiles (a push costs a hundred
+ * cycles; a tile of 96 pairs, about two hundred). Here each vector lane's least score over the
+ * tiles is taken: these are KNN_LANES scores of distinct candidates, so at least k scores are
+ * at most b, their k-th smallest, and no pair above b can be among the k nearest. Only the
+ * pairs at most b are offered: a few pushes a row. (k <= KNN_LANES; the pair a row skips is
+ * made NaN first; NaN, a removed row, is never least and never offered.) */
+static void KNN_NAME(seeded)(KNN_T *seeds, int64_t n_seed, int64_t i0, int64_t n_queries, int k, KNN_T *dist,
+                             int64_t *index, KNN_T *threshold, const int64_t *skip)
+{
+    typedef KNN_NAME(vec) vec;
+    typedef KNN_NAME(mask) mask;
+    for (int r = 0; r < 4; r++) {
+        const int64_t i = i0 + r;
+        if (i >= n_queries)
+            break;
+        if (skip != NULL && skip[i] < n_seed * KNN_WIDTH)
+            seeds[((skip[i] / KNN_WIDTH) * 4 + r) * KNN_WIDTH + skip[i] % KNN_WIDTH] = (KNN_T)NAN;
+        vec least = ((const vec *)(seeds + r * KNN_WIDTH))[0];
+        for (int64_t t = 0; t < n_seed; t++) {
+            const vec *x = (const vec *)(seeds + (t * 4 + r) * KNN_WIDTH);
+            for (int v = t == 0; v < 3; v++) {
+                const mask lower = (x[v] < least) | (least != least); /* NaN in least gives way */
+                least = (vec)(((mask)x[v] & lower) | ((mask)least & ~lower));
+            }
+        }
+        /* b: the k-th smallest of the lanes' least scores, without a branch: each lane's score
+         * sinks through a sorted list of k (a NaN sinks to the bottom and drops out). */
+        KNN_T best[KNN_LANES];
+        for (int p = 0; p < k; p++)
+            best[p] = (KNN_T)INFINITY;
+        for (int l = 0; l < KNN_LANES; l++) {
+            KNN_T x = least[l];
+            for (int p = 0; p < k; p++) {
+                const KNN_T y = best[p];
+                best[p] = x < y ? x : y;
+                x = x < y ? y : x;
+            }
+        }
+        /* With fewer than k scores (NaN rows in the first tiles) b is infinite: every pair is offered. */
+        const KNN_T b = best[k - 1];
+        for (int64_t t = 0; t < n_seed; t++) {
+            const KNN_T *row = seeds + (t * 4 + r) * KNN_WIDTH;
+            const vec *rv = (const vec *)row;
+            uint32_t hits = KNN_NAME(bits)(rv[0] <= b) | KNN_NAME(bits)(rv[1] <= b) << KNN_LANES |
+                            KNN_NAME(bits)(rv[2] <= b) << (2 * KNN_LANES);
+            while (hits) {
+                const int l = __builtin_ctz(hits);
+                hits &= hits - 1;
+                if (row[l] <= threshold[i])
+                    KNN_NAME(push)(dist + i * k, index + i * k, threshold + i, k, row[l], t * KNN_WIDTH + l);
+            }
+        }
+    }
+}
+
 /* Every query group g = group_begin + m * group_step against every tile (symmetric: the tiles
  * from its own on). Tiles are taken a cache-sized block at a time, every group passing over a
  * block before the next is read: the block stays in L2 instead of streaming from L3. */
@@ -243,6 +312,10 @@ static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T 
     int64_t block = KNN_BLOCK_BYTES / (d * KNN_WIDTH * (int64_t)sizeof(KNN_T));
     if (block < 1)
         block = 1;
+    /* Seeding pays where there are many more tiles than it scores first, and needs full tiles. */
+    const int64_t n_seed = !symmetric && norms != NULL && k <= KNN_LANES && n_candidates >= 4 * KNN_SEED_TILES * KNN_WIDTH
+                           && block >= KNN_SEED_TILES ? KNN_SEED_TILES : 0;
+    KNN_T seeds[KNN_SEED_TILES * 4 * KNN_WIDTH] __attribute__((aligned(32)));
     for (int64_t b0 = 0; b0 < n_tiles; b0 += block) {
         const int64_t b1 = b0 + block < n_tiles ? b0 + block : n_tiles;
         for (int64_t g = group_begin; g < n_groups; g += group_step) {
@@ -255,18 +328,27 @@ static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T 
             if (symmetric) {
                 for (int64_t t = first_tile > b0 ? first_tile : b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 1,
-                                   t == first_tile, skip, query_norms, norms, farthest, NULL);
+                                   t == first_tile, skip, query_norms, norms, farthest, NULL, NULL);
             } else if (norms != NULL) { /* the half-distance form: the rows' cuts change only with a push */
+                int64_t t = b0;
+                /* Seeded only from empty lists: lists begun elsewhere (start=) already have a k-th. */
+                if (b0 == 0 && n_seed > 0 && threshold[i0] == (KNN_T)INFINITY && threshold[i0 + 1] == (KNN_T)INFINITY &&
+                    threshold[i0 + 2] == (KNN_T)INFINITY && threshold[i0 + 3] == (KNN_T)INFINITY) {
+                    for (; t < n_seed; t++)
+                        KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold,
+                                       0, 0, skip, query_norms, norms, farthest, NULL, seeds + t * 4 * KNN_WIDTH);
+                    KNN_NAME(seeded)(seeds, n_seed, i0, n_queries, k, dist, index, threshold, skip);
+                }
                 KNN_T cut[4];
                 KNN_NAME(cuts)(cut, threshold, query_norms, i0, farthest);
-                for (int64_t t = b0; t < b1; t++)
+                for (; t < b1; t++)
                     if (KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold,
-                                       0, 0, skip, query_norms, norms, farthest, cut))
+                                       0, 0, skip, query_norms, norms, farthest, cut, NULL))
                         KNN_NAME(cuts)(cut, threshold, query_norms, i0, farthest);
             } else {
                 for (int64_t t = b0; t < b1; t++)
                     KNN_NAME(tile)(queries, i0, n_queries, packed, t, n_candidates, d, k, dist, index, threshold, 0,
-                                   0, skip, query_norms, norms, farthest, NULL);
+                                   0, skip, query_norms, norms, farthest, NULL, NULL);
             }
         }
     }
