@@ -489,7 +489,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     the kept rows alone is the cut over every row seen. So does a cut over part of the rows:
     with enough rows, each thread bounds a contiguous part of them on its own (no wait for
     the other between blocks) and cuts it by its own cut, and the parts are cut once more
-    together. Memory: O(t) per thread plus a block each."""
+    together. Memory: O(t) per thread, and one block's rows split between the threads."""
     d = X.shape[1]
     mean = centre_of(X, reference)
     packed, sq_ref = _pack_rows(_Rows(X, reference), _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
@@ -501,6 +501,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     block = block_rows(rows.size)
     threads = _n_threads(n_threads)
     parts = min(threads, rows.size // block)  # a thread per part only when each has a block or more
+    block = -(-block // max(parts, 1))  # the blocks in flight together hold one block's rows
 
     def cut_down(kept: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:
         if kept.size <= t:
