@@ -319,6 +319,37 @@ def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
     return np.argsort(-score if largest else score, kind="stable")[:t]
 
 
+@pytest.mark.parametrize("parts", [2, 4, 6, 8])
+def test_round_robin_pairs_every_part_once_and_no_part_twice_in_a_round(parts):
+    rounds = _neighbors._round_robin(parts)
+    pairs = [tuple(sorted(pair)) for round_ in rounds for pair in round_]
+    assert sorted(pairs) == [(a, b) for a in range(parts) for b in range(a, parts)]
+    for round_ in rounds:
+        seen = [p for pair in round_ for p in set(pair)]
+        assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("threads", [2, 3, 4])
+@pytest.mark.parametrize("farthest", [False, True])
+def test_symmetric_scan_in_rounds_equals_one_thread(dtype, threads, farthest):
+    # Threads share one set of lists, each call a pair of parts no other call of its round
+    # touches; on a tie grid the lists must be exactly those of one thread, ties included.
+    rng = np.random.default_rng(17)
+    X = rng.integers(0, 3, size=(1001, 6)).astype(dtype)  # not a whole number of tiles
+    packed = _neighbors._pack_rows(X, _neighbors._TILE * _neighbors._LANES[np.dtype(dtype)], dtype)
+    assert len(packed) >= 4 * threads  # the rounds are used
+    one = _neighbors._scan(packed, len(X), 6, 5, 1, farthest=farthest)
+    shared = _neighbors._scan(packed, len(X), 6, 5, threads, farthest=farthest)
+    np.testing.assert_array_equal(shared[1], one[1])
+    np.testing.assert_array_equal(shared[0], one[0])
+    sign = -1.0 if farthest else 1.0
+    D = sign * ((X.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(D, np.inf)
+    order = np.lexsort((np.broadcast_to(np.arange(len(X)), D.shape), D), axis=-1)[:, :5]
+    np.testing.assert_array_equal(one[1], order)
+
+
 @pytest.mark.parametrize("simd", [True, False])
 @pytest.mark.parametrize("farthest", [False, True])
 @pytest.mark.parametrize("k", [1, 3, 8, 9])  # 9: more than a vector's lanes, so not seeded

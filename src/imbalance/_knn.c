@@ -89,22 +89,26 @@ static int check_size(const Py_buffer *buf, Py_ssize_t need, const char *name)
 
 PyDoc_STRVAR(scan_doc,
 "scan(queries, n_queries, packed, n_candidates, n_tiles, d, k, dist, index, threshold,\n"
-"     group_begin, group_step, symmetric, skip, itemsize, query_norms=None, norms=None, farthest=False)\n"
+"     group_begin, group_step, symmetric, skip, itemsize, query_norms=None, norms=None, farthest=False,\n"
+"     group_end=-1, tile_begin=0, tile_end=-1)\n"
 "--\n\n"
-"Update the k-nearest lists of every 4-row query group g = group_begin + m * group_step\n"
-"(farthest: the k farthest, as the k smallest negated squared distances).\n"
+"Update the k-nearest lists of every 4-row query group g = group_begin + m * group_step below\n"
+"group_end (-1: every group) against the tiles tile_begin..tile_end - 1 (-1: to the last)\n"
+"(farthest: the k farthest, as the k smallest negated squared distances). Symmetric calls whose\n"
+"rows and tiles are disjoint from each other's may run at once on the same lists.\n"
 "Buffers are C-contiguous; dist/index/threshold are written in place.");
 
 static PyObject *scan(PyObject *self, PyObject *args)
 {
     Py_buffer queries, packed, dist, index, threshold, skip = {0}, query_norms = {0}, norms = {0};
-    Py_ssize_t n_queries, n_candidates, n_tiles, d, group_begin, group_step;
+    Py_ssize_t n_queries, n_candidates, n_tiles, d, group_begin, group_step, group_end = -1, tile_begin = 0,
+                                                                             tile_end = -1;
     int k, symmetric, itemsize, farthest = 0;
     PyObject *skip_obj, *query_norms_obj = Py_None, *norms_obj = Py_None, *result = NULL;
 
-    if (!PyArg_ParseTuple(args, "y*ny*nnniw*w*w*nnpOi|OOp", &queries, &n_queries, &packed, &n_candidates, &n_tiles,
+    if (!PyArg_ParseTuple(args, "y*ny*nnniw*w*w*nnpOi|OOpnnn", &queries, &n_queries, &packed, &n_candidates, &n_tiles,
                           &d, &k, &dist, &index, &threshold, &group_begin, &group_step, &symmetric, &skip_obj,
-                          &itemsize, &query_norms_obj, &norms_obj, &farthest))
+                          &itemsize, &query_norms_obj, &norms_obj, &farthest, &group_end, &tile_begin, &tile_end))
         return NULL;
     if (skip_obj != Py_None && PyObject_GetBuffer(skip_obj, &skip, PyBUF_SIMPLE) < 0)
         goto done;
@@ -123,10 +127,14 @@ static PyObject *scan(PyObject *self, PyObject *args)
         PyErr_Format(PyExc_ValueError, "itemsize must be 4 or 8, got %d", itemsize);
         goto done;
     }
-    if (k < 1 || group_step < 1 || group_begin < 0 || d < 1) {
-        PyErr_SetString(PyExc_ValueError, "k, d and group_step must be positive and group_begin >= 0");
+    if (k < 1 || group_step < 1 || group_begin < 0 || d < 1 || tile_begin < 0) {
+        PyErr_SetString(PyExc_ValueError, "k, d and group_step must be positive and group_begin, tile_begin >= 0");
         goto done;
     }
+    if (group_end < 0)
+        group_end = PY_SSIZE_T_MAX;
+    if (tile_end < 0 || tile_end > n_tiles)
+        tile_end = n_tiles;
     if (check_size(&queries, rows * d * itemsize, "queries") || check_size(&packed, n_tiles * d * width * itemsize, "packed") ||
         check_size(&dist, heap_rows * k * itemsize, "dist") || check_size(&index, heap_rows * k * 8, "index") ||
         check_size(&threshold, rows * itemsize, "threshold") ||
@@ -140,20 +148,22 @@ static PyObject *scan(PyObject *self, PyObject *args)
 #if KNN_DISPATCH
     if (avx2 && itemsize == 4)
         scan_f32_avx2(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf,
-                      threshold.buf, group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf,
-                      farthest);
+                      threshold.buf, group_begin, group_step, group_end, tile_begin, tile_end, symmetric, skip.buf,
+                      query_norms.buf, norms.buf, farthest);
     else if (avx2)
         scan_f64_avx2(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf,
-                      threshold.buf, group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf,
-                      farthest);
+                      threshold.buf, group_begin, group_step, group_end, tile_begin, tile_end, symmetric, skip.buf,
+                      query_norms.buf, norms.buf, farthest);
     else
 #endif
     if (itemsize == 4)
         scan_f32(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf, threshold.buf,
-                 group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf, farthest);
+                 group_begin, group_step, group_end, tile_begin, tile_end, symmetric, skip.buf, query_norms.buf,
+                 norms.buf, farthest);
     else
         scan_f64(queries.buf, n_queries, packed.buf, n_candidates, n_tiles, d, k, dist.buf, index.buf, threshold.buf,
-                 group_begin, group_step, symmetric, skip.buf, query_norms.buf, norms.buf, farthest);
+                 group_begin, group_step, group_end, tile_begin, tile_end, symmetric, skip.buf, query_norms.buf,
+                 norms.buf, farthest);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 

@@ -299,25 +299,29 @@ static void KNN_NAME(seeded)(KNN_T *seeds, int64_t n_seed, int64_t i0, int64_t n
     }
 }
 
-/* Every query group g = group_begin + m * group_step against every tile (symmetric: the tiles
- * from its own on). Tiles are taken a cache-sized block at a time, every group passing over a
- * block before the next is read: the block stays in L2 instead of streaming from L3. */
+/* Every query group g = group_begin + m * group_step below group_end against the tiles
+ * tile_begin..tile_end - 1 (symmetric: those from its own on). Tiles are taken a cache-sized
+ * block at a time, every group passing over a block before the next is read: the block stays
+ * in L2 instead of streaming from L3. */
 static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T *packed,
                                       int64_t n_candidates, int64_t n_tiles, int64_t d, int k, KNN_T *dist,
                                       int64_t *index, KNN_T *threshold, int64_t group_begin, int64_t group_step,
-                                      int symmetric, const int64_t *skip, const KNN_T *query_norms,
-                                      const KNN_T *norms, int farthest)
+                                      int64_t group_end, int64_t tile_begin, int64_t tile_end, int symmetric,
+                                      const int64_t *skip, const KNN_T *query_norms, const KNN_T *norms, int farthest)
 {
-    const int64_t n_groups = (n_queries + 3) / 4;
+    const int64_t n_groups = group_end < (n_queries + 3) / 4 ? group_end : (n_queries + 3) / 4;
     int64_t block = KNN_BLOCK_BYTES / (d * KNN_WIDTH * (int64_t)sizeof(KNN_T));
     if (block < 1)
         block = 1;
     /* Seeding pays where there are many more tiles than it scores first, and needs full tiles. */
     const int64_t n_seed = !symmetric && norms != NULL && k <= KNN_LANES && n_candidates >= 4 * KNN_SEED_TILES * KNN_WIDTH
-                           && block >= KNN_SEED_TILES ? KNN_SEED_TILES : 0;
+                           && block >= KNN_SEED_TILES && tile_begin == 0 && tile_end >= 4 * KNN_SEED_TILES
+                           ? KNN_SEED_TILES : 0;
     KNN_T seeds[KNN_SEED_TILES * 4 * KNN_WIDTH] __attribute__((aligned(32)));
-    for (int64_t b0 = 0; b0 < n_tiles; b0 += block) {
-        const int64_t b1 = b0 + block < n_tiles ? b0 + block : n_tiles;
+    if (tile_end > n_tiles)
+        tile_end = n_tiles;
+    for (int64_t b0 = tile_begin; b0 < tile_end; b0 += block) {
+        const int64_t b1 = b0 + block < tile_end ? b0 + block : tile_end;
         for (int64_t g = group_begin; g < n_groups; g += group_step) {
             const int64_t i0 = 4 * g;
             /* Symmetric: only pairs j > i, each offered to both rows' lists. */

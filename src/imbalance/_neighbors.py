@@ -1132,7 +1132,9 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     dtype = packed.dtype
     threads = _n_threads(n_threads)
     n_tiles = len(packed)
-    if points is None:  # symmetric: each thread keeps lists for every row, merged at the end
+    if points is None and threads > 1 and n_tiles >= 4 * threads:
+        return _scan_symmetric_in_rounds(packed, n, d, k, threads, norms, farthest)
+    if points is None:  # symmetric, on few rows: each thread keeps lists for every row, merged at the end
         groups = -(-n // 4)
         threads = min(threads, groups)
         lists = [_empty_lists(n, k, dtype, n_tiles * packed.shape[2]) for _ in range(threads)]
@@ -1165,6 +1167,46 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     for other, other_index, _ in lists[1:]:  # in place, sorted, ties to the lower index
         _knn.merge(dist, index, other, other_index, len(dist), k, dtype.itemsize)
     return dist, index
+
+
+def _scan_symmetric_in_rounds(packed: np.ndarray, n: int, d: int, k: int, threads: int, norms: np.ndarray | None,
+                              farthest: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The symmetric scan on ``threads`` threads that share one set of lists. The rows are
+    cut into 2 x threads parts of whole tiles; each pair of parts (a part with itself too) is
+    one call, rows of the lower part against tiles of the higher, which offers each pair to
+    both rows' lists. Calls run in rounds in which no part appears twice (the circle method
+    of a round-robin tournament, then the parts with themselves), so no two threads ever
+    touch the same row's list at once, and nothing is merged: a thread's own copy of every
+    list, the earlier way, took as much memory as the lists again per thread."""
+    width = packed.shape[2]
+    n_tiles = len(packed)
+    parts = 2 * threads
+    edges = np.linspace(0, n_tiles, parts + 1).astype(np.int64)
+    dist, index, threshold = _empty_lists(n, k, packed.dtype, n_tiles * width)
+
+    def run(pair: tuple[int, int]) -> None:
+        low, high = min(pair), max(pair)  # every pair of rows (i, j) with j > i
+        _knn.scan(packed, n, packed, n, n_tiles, d, k, dist, index, threshold, edges[low] * width // 4, 1, True,
+                  None, packed.dtype.itemsize, norms, norms, farthest, edges[low + 1] * width // 4, edges[high],
+                  edges[high + 1])
+
+    pool = _pool(threads)
+    for round_ in _round_robin(parts):
+        list(pool.map(run, round_))
+    return dist, index
+
+
+def _round_robin(parts: int) -> list[list[tuple[int, int]]]:
+    """Every pair of an even number of parts, each part with itself too, in rounds of
+    ``parts // 2`` pairs where no part appears twice."""
+    players = list(range(parts))
+    rounds = []
+    for _ in range(parts - 1):  # the circle method: part 0 stays, the others turn
+        rounds.append([(players[i], players[parts - 1 - i]) for i in range(parts // 2)])
+        players = [players[0], players[-1], *players[1:-1]]
+    half = parts // 2
+    rounds += [[(p, p) for p in range(half)], [(p, p) for p in range(half, parts)]]
+    return rounds
 
 
 def _kneighbors_sklearn(X: np.ndarray, k: int, queries: np.ndarray | None,
