@@ -135,6 +135,28 @@ def test_parents_made_up_by_an_earlier_step_are_minus_one():
     assert (first >= 0).all() and (second == -1).all()  # a centroid's nearest row, no second parent
 
 
+def test_provenance_through_two_smote_steps_and_a_cleaning_equals_following_each_step():
+    # The chain composes provenance from the last step back; following every step forward by
+    # hand must give the same origin and parents (a parent made up by the first SMOTE: -1).
+    X, y = data()
+    chain = SamplerChain([SMOTE(ratio=3), SMOTE(), TomekLinks(classes="all")], random_state=3)
+    chain.fit_resample(X, y)
+    origin = np.arange(len(X))
+    parents = np.full((len(X), 2), -1)
+    for step in chain.steps_:
+        own = step.origin_
+        made = own < 0
+        new_origin = np.where(made, -1, origin[np.maximum(own, 0)])
+        new_parents = np.where(made[:, None], -1, parents[np.maximum(own, 0)])
+        if made.any():
+            step_parents = step.parents_
+            new_parents[made] = np.where(step_parents >= 0, origin[np.maximum(step_parents, 0)], -1)
+        origin, parents = new_origin, new_parents
+    np.testing.assert_array_equal(chain.origin_, origin)
+    np.testing.assert_array_equal(chain.parents_, parents[origin < 0])
+    assert (chain.parents_ == -1).any() and (chain.parents_ >= 0).any()  # parents of both kinds
+
+
 def test_pandas_in_pandas_out():
     X, y = data()
     df = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)], index=np.arange(len(X)) + 100)

@@ -111,8 +111,6 @@ class SamplerChain(BaseSampler):
         """Run every step in order; see :meth:`BaseSampler.fit_resample`."""
         labels = self._fit(X, y)
         steps = self._seeded(self._make_steps())
-        origin = np.arange(labels.n_samples, dtype=np.int64)
-        parents = np.full((labels.n_samples, 2), -1, dtype=np.int64)
         given = X
         for step in steps:
             if isinstance(step, BaseSampler) and owns_rows(X) and not (isinstance(given, np.ndarray)
@@ -123,9 +121,10 @@ class SamplerChain(BaseSampler):
                 X, y = step._fit_resample_handed_over(held, y)
             else:
                 X, y = step.fit_resample(X, y)
-            origin, parents = _follow(step, origin, parents)
+            _own_provenance(step)  # a step that cannot say where its rows come from stops the chain here
         del given
         self.steps_ = steps
+        origin, parents = _provenance(steps, len(X))
         made_up = origin < 0
         self.origin_, self.is_synthetic_, self.parents_ = origin, made_up, parents[made_up]
         if hasattr(self, "sample_indices_"):
@@ -141,8 +140,8 @@ class SamplerChain(BaseSampler):
         return X, y
 
 
-def _follow(step: Any, origin: np.ndarray, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The chain's provenance after ``step``, from the step's own (positions in its input)."""
+def _own_provenance(step: Any) -> np.ndarray:
+    """Each output row's position in the step's input (-1: made up by the step)."""
     own = getattr(step, "origin_", None)
     if own is None:
         own = getattr(step, "sample_indices_", None)
@@ -151,20 +150,32 @@ def _follow(step: Any, origin: np.ndarray, parents: np.ndarray) -> tuple[np.ndar
             f"{type(step).__name__} does not say which input row each output row comes from (no origin_ or "
             "sample_indices_); SamplerChain needs samplers that do."
         )
-    own = np.asarray(own, dtype=np.int64)
-    real = own >= 0
-    new_origin = np.full(own.size, -1, dtype=np.int64)
-    new_origin[real] = origin[own[real]]
-    new_parents = np.full((own.size, 2), -1, dtype=np.int64)
-    new_parents[real] = parents[own[real]]
-    if (~real).any():  # the step's made-up rows: their parents, mapped to input positions
-        step_parents = np.asarray(getattr(step, "parents_", np.full(int((~real).sum()), -1)), dtype=np.int64)
-        step_parents = step_parents.reshape(int((~real).sum()), -1)[:, :2]
-        mapped = np.where(step_parents >= 0, origin[np.clip(step_parents, 0, None)], -1)
-        block = np.full((mapped.shape[0], 2), -1, dtype=np.int64)
-        block[:, :mapped.shape[1]] = mapped
-        new_parents[~real] = block
-    return new_origin, new_parents
+    return np.asarray(own, dtype=np.int64)
+
+
+def _provenance(steps: list, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """The chain's ``origin`` (each output row's position in the chain's input, -1: made up)
+    and ``parents`` (for every output row: the two input rows a made-up row was built from,
+    -1 where not known), from the steps' own, the last step first. Every array is of the
+    output's size: the provenance of an intermediate result (SMOTE's, as large as it) is
+    never made, so it adds nothing to a chain's peak memory."""
+    origin = np.arange(n_out, dtype=np.int64)  # positions in the current step's output
+    parents = np.full((n_out, 2), -1, dtype=np.int64)  # positions in the current step's output
+    for step in reversed(steps):
+        own = _own_provenance(step)
+        listed = parents >= 0  # parents named by a later step: now positions in this step's input
+        parents[listed] = own[parents[listed]]
+        real = origin >= 0
+        made_here = np.zeros(n_out, bool)
+        made_here[real] = own[origin[real]] < 0
+        if made_here.any():  # its made-up rows: their parents in this step's input
+            synthetic_index = np.cumsum(own < 0) - 1
+            step_parents = np.asarray(getattr(step, "parents_", np.full(int((own < 0).sum()), -1)), dtype=np.int64)
+            step_parents = step_parents.reshape(int((own < 0).sum()), -1)[:, :2]
+            found = step_parents[synthetic_index[origin[made_here]]]
+            parents[made_here, :found.shape[1]] = found
+        origin[real] = own[origin[real]]
+    return origin, parents
 
 
 class _SMOTEThenCleaning(SamplerChain):
