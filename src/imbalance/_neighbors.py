@@ -951,9 +951,10 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
     mean = X.mean(axis=0)
     packed, sq = _pack_rows(X, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
-    if points is None:
-        rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
-        targets, sq_targets, largest = X[rows] if queries is not None else X, sq[rows], n - 1
+    if points is None:  # every row (no copy of a value per row: SMOTE chains search as much as they hold)
+        rows = None if queries is None else np.asarray(queries, dtype=np.int64)
+        targets, sq_targets = (X, sq) if rows is None else (X[rows], sq[rows])
+        largest = n - 1
     else:  # another set's points: nothing left out, every row of X a candidate
         rows = np.arange(len(points))
         targets, largest = points, n
@@ -980,7 +981,8 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     accepted = _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == largest)
     if not accepted.all():
         if points is None:
-            dist[~accepted], index[~accepted] = _searched_again(X, k, n_threads, queries=rows[~accepted],
+            again = np.flatnonzero(~accepted) if rows is None else rows[~accepted]
+            dist[~accepted], index[~accepted] = _searched_again(X, k, n_threads, queries=again,
                                                                 farthest=farthest)
         else:
             dist[~accepted], index[~accepted] = _searched_again(X, k, n_threads, points=points[~accepted],
