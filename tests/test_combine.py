@@ -9,6 +9,7 @@ from imblearn.over_sampling import SMOTE as PeerSMOTE
 from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.datasets import make_classification
 
+import imbalance.cleaning as cleaning_module
 from imbalance import (
     SMOTE,
     SMOTEENN,
@@ -49,6 +50,32 @@ def test_smote_then_cleaning_is_the_two_steps_by_hand(chain, cleaning, classes):
     assert sampler.plan_.counts == dict(enumerate(np.bincount(y).tolist()))
     assert sampler.plan_.strategy == chain.__name__
     assert_provenance(sampler, X, y, X_res, y_res)
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_smoteenn_counts_on_smotes_array_and_keeps_the_rows_the_lists_keep(classes, monkeypatch):
+    # On the array a chain hands over, ENN counts (one class's packing at a time) even on
+    # SMOTE's balanced classes, where on its own it would list every row's neighbours: the
+    # rows kept must be the same. Large enough that counting applies (a class of 10,000+).
+    counters = []
+
+    class Recorded(cleaning_module._neighbors.OwnCounter):
+        def __init__(self, *args, **kwargs):
+            counters.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(cleaning_module._neighbors, "OwnCounter", Recorded)
+    X, y = data(n=16000, classes=classes)
+    X_res, y_res = SMOTEENN(random_state=2).fit_resample(X, y)
+    assert len(counters) == classes  # every class counted
+    X1, y1 = SMOTE(random_state=2).fit_resample(X, y)
+    assert np.bincount(y1).min() ** 2 >= cleaning_module._COUNTING_PAIRS
+    enn = EditedNearestNeighbours(classes="all")
+    X2, y2 = enn.fit_resample(X1, y1)
+    assert len(counters) == classes  # on its own, on balanced classes: the lists
+    np.testing.assert_array_equal(X_res, X2)
+    np.testing.assert_array_equal(y_res, y2)
+    assert not hasattr(enn, "_memory_tight") or not enn._memory_tight  # only while a chain hands over
 
 
 def test_the_cleaning_step_shrinks_smotes_array_in_place_and_leaves_the_input_alone():

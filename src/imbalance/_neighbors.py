@@ -627,17 +627,24 @@ class OwnCounter:
         order = np.argsort(cell, kind="stable")
         self.grouped = own[order]  # own, cell by cell
         self.bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
-        self.slot = np.full(X.shape[0], -1, dtype=np.int64)  # each own row's place in ``grouped``
+        del cell, order  # a value per row each, not to be held while the rows are packed
+        # each row's place in ``grouped`` (and in ``other``), -1 where none: int32 where it holds
+        # them, for these are two values for every row of X, SMOTEENN's peak memory among them
+        places = np.int32 if X.shape[0] < 2**31 else np.int64
+        self.slot = np.full(X.shape[0], -1, dtype=places)
         self.slot[self.grouped] = np.arange(own.size)
-        self.other_slot = np.full(X.shape[0], -1, dtype=np.int64)
+        self.other_slot = np.full(X.shape[0], -1, dtype=places)
         self.other_slot[other] = np.arange(other.size)
         # a centre near the data keeps the bound small
         self.mean = centre_of(X, self.grouped)
         self.packed, sq = _pack_rows(_Rows(X, self.grouped), width, np.float32, self.mean)
-        self.packed_other, sq_other = _pack_rows(_Rows(X, other), width, np.float32, self.mean)
-        self.usable = bool(np.isfinite(sq).all() and np.isfinite(sq_other).all()
-                           and max(sq.max(), sq_other.max(initial=0)) <= 1e30)  # else float32 would overflow
-        self.largest = max(sq.max(), sq_other.max(initial=0)) if self.usable else np.inf
+        largest = sq.max()  # NaN if any is
+        del sq
+        self.packed_other, sq = _pack_rows(_Rows(X, other), width, np.float32, self.mean)
+        largest = np.max([largest, sq.max(initial=0)])  # NaN if either is
+        del sq
+        self.usable = bool(np.isfinite(largest) and largest <= 1e30)  # else float32 would overflow
+        self.largest = largest if self.usable else np.inf
         self.norms = _squared_norms(self.packed)
         self.norms_other = _squared_norms(self.packed_other)
 
@@ -658,7 +665,7 @@ class OwnCounter:
         rows = np.asarray(rows, dtype=np.int64)
         status = np.full(rows.size, -1, dtype=np.int8)
         witness = np.full((rows.size, m), -1, dtype=np.int64) if witnesses else None
-        may = np.full(rows.size, m, dtype=np.int64)
+        may = np.full(rows.size, m, dtype=np.int32)  # at most m
         answer = Counted(status, witness, may)
         if not self.usable or rows.size == 0:
             return answer
@@ -685,7 +692,7 @@ class OwnCounter:
                              axis=1)
             index = np.full((part.size, m), sentinel, dtype=np.int64)
             n_cand = min(last_tile * width, grouped.size) - first_tile * width
-            skip = self.slot[targets] - first_tile * width
+            skip = self.slot[targets].astype(np.int64) - first_tile * width
             skip[(skip < 0) | (skip >= n_cand)] = -1
             dist, index = _scan(packed[first_tile:last_tile], n_cand, d, m, self.n_threads, points=query32,
                                 n_points=part.size, skip=skip, norms=self.norms[first_tile * width:last_tile * width],
@@ -702,9 +709,11 @@ class OwnCounter:
                 may[part] = real
             return part[~done]
 
-        where = np.argsort(self.slot[rows], kind="stable")  # the rows asked about, cell by cell
-        row_cell = np.searchsorted(self.bounds, self.slot[rows[where]], side="right") - 1
-        cell_starts = np.searchsorted(row_cell, np.arange(self.bounds.size))
+        places = self.slot[rows]
+        where = np.argsort(places, kind="stable").astype(places.dtype)  # the rows asked about, cell by cell
+        places = places[where]
+        cell_starts = np.searchsorted(places, self.bounds)  # the first asked about in each cell
+        del places
         still_open = []
         n_cells = self.bounds.size - 1
         for c in range(n_cells):
@@ -726,7 +735,7 @@ class OwnCounter:
 
 # Rows of an ENN question answered at a time; cells of the own class (k-means) and the rows
 # per cell the k-means is fitted on.
-_ENN_ROWS = 16384
+_ENN_ROWS = 4096
 _CELLS = 64
 _CELL_SAMPLE = 200
 

@@ -203,11 +203,10 @@ def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.nda
     """ENN's answer for the rows of large cleaned classes without their neighbour lists, where
     it can be counted (one pass of :class:`_Witnesses`); the keep mask so far and the rows of
     cleaned classes still to decide from their lists."""
-    rows = np.flatnonzero(cleaned[codes])
     if not _Witnesses.applies(sampler, X, codes, kind_sel, [k]):
-        return np.ones(len(X), bool), rows
-    return _Witnesses(X, codes, kind_sel, [k], remember=False).settle(rows, k, np.ones(len(X), bool),
-                                                                      np.empty(0, dtype=np.int64))
+        return np.ones(len(X), bool), np.flatnonzero(cleaned[codes])
+    return _Witnesses(X, codes, kind_sel, [k], remember=False, lean=sampler._memory_tight).settle(
+        cleaned, k, np.ones(len(X), bool), np.empty(0, dtype=np.int64))
 
 
 def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
@@ -346,10 +345,18 @@ class _Witnesses:
     which moves that other row away, so the row stays kept while its m witnesses remain;
     only rows that lost a witness are counted again. With ``kind_sel="all"`` the witnesses
     are for the largest k of the passes (m = max k, q = 1) and serve every smaller k. A
-    single pass (``remember=False``) keeps none: they would cost m int64 per row."""
+    single pass (``remember=False``) keeps none: they would cost m int64 per row, and it
+    drops each class's counter once asked.
 
-    def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int], *, remember: bool) -> None:
-        self.X, self.codes, self.kind_sel, self.largest_k = X, codes, kind_sel, max(ks)
+    ``lean``: count whatever the classes' sizes, for the memory: a class's counter holds one
+    packed copy of the rows at a time, where the lists of every row (the other way) come on
+    top of it. SMOTEENN's ENN runs so on SMOTE's balanced output, as fast as with the lists
+    there (5.6 s against 5.7 s at 188,000 rows); on balanced data of no such structure,
+    counting every class takes about 1.3 times as long as the lists."""
+
+    def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int], *, remember: bool,
+                 lean: bool = False) -> None:
+        self.X, self.codes, self.kind_sel, self.largest_k, self.lean = X, codes, kind_sel, max(ks), lean
         self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
                                dtype=np.int64) if remember else None
         self.counters: dict[int, _neighbors.OwnCounter] = {}  # per class, packed once: rows only leave
@@ -363,11 +370,11 @@ class _Witnesses:
         # "mode" counts a fixed (m, q) between two classes
         return kind_sel == "all" or (len(set(ks)) == 1 and np.unique(codes).size == 2)
 
-    def settle(self, rows: np.ndarray, k: int, alive: np.ndarray,
+    def settle(self, cleaned: np.ndarray, k: int, alive: np.ndarray,
                listed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One pass with k neighbours over ``rows`` (alive, of cleaned classes): the keep mask
-        of the rows settled, and the rows to decide from neighbour lists (among them every
-        row in ``listed``, whose lists are known already)."""
+        """One pass with k neighbours over the rows alive of the ``cleaned`` classes (a mask
+        over the classes): the keep mask of the rows settled, and the rows to decide from
+        neighbour lists (among them every row in ``listed``, whose lists are known already)."""
         codes = self.codes
         keep = np.ones(len(codes), bool)
         still_open = []
@@ -376,9 +383,10 @@ class _Witnesses:
             for counter in self.counters.values():
                 counter.remove(gone)
             self.present &= alive
-        for c in np.unique(codes[rows]):
-            mine = rows[codes[rows] == c]
-            own = np.flatnonzero(alive & (codes == c))
+        for c in np.flatnonzero(cleaned):
+            mine = own = np.flatnonzero(alive & (codes == c))  # every row of the class is asked about
+            if own.size == 0:
+                continue
             other = np.flatnonzero(alive & (codes != c))
             if self.kind_sel == "all":
                 m, q = self.largest_k, 1
@@ -386,7 +394,8 @@ class _Witnesses:
                 lower = c < np.unique(codes[other])[0] if other.size else True
                 m = k // 2 if k % 2 == 0 and lower else k // 2 + 1
                 q = k - m + 1
-            if own.size * float(own.size) < _COUNTING_PAIRS or other.size * 4 > own.size or other.size < q \
+            if own.size * float(own.size) < _COUNTING_PAIRS or (other.size * 4 > own.size and not self.lean) \
+                    or other.size < q \
                     or m >= own.size:
                 still_open.append(mine)
                 continue
@@ -397,11 +406,13 @@ class _Witnesses:
                 held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
             has_list = np.isin(mine, listed, assume_unique=True)
             still_open.append(mine[~held & has_list])  # re-reading a list is cheaper than counting
-            need = mine[~held & ~has_list]
+            need = mine if not (held.any() or has_list.any()) else mine[~held & ~has_list]
             if need.size:
                 if c not in self.counters:
                     self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
                 counted = self.counters[c].ask(need, m, q, witnesses=self.witness is not None)
+                if self.witness is None:  # a single pass: never asked again
+                    del self.counters[c]
                 # k witnesses keep a row for this pass (AllKNN: k may be below m); fewer than k
                 # rows that may come before the other one remove it
                 wanted = k if self.kind_sel == "all" else m
@@ -413,7 +424,8 @@ class _Witnesses:
                 settled_out = counted.possible < wanted
                 keep[need[settled_out]] = False
                 still_open.append(need[~now_held & ~settled_out])
-        open_rows = np.sort(np.concatenate(still_open)) if still_open else rows[:0]
+                del counted, now_held, settled_out  # before the next class's counter is made
+        open_rows = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
         return keep, open_rows
 
 
@@ -440,7 +452,7 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
             raise InputError(f"{type(sampler).__name__} needs {k} neighbours of every row, but only "
                              f"{int(alive.sum())} rows are left; lower n_neighbors.")
         rows = np.flatnonzero(alive & cleaned[codes])
-        keep, open_rows = (witnesses.settle(rows, k, alive, neighbourhood.known) if witnesses is not None
+        keep, open_rows = (witnesses.settle(cleaned, k, alive, neighbourhood.known) if witnesses is not None
                            else (True, rows))
         stay = keep & _edited(codes, open_rows, neighbourhood.nearest(open_rows, k, alive), sampler.kind_sel, len(X))
         removed = not stay[rows].all()

@@ -235,7 +235,11 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         :func:`~imbalance.resample.keep_rows_in_place`), not copied: SMOTE's output is most
         of SMOTEENN's memory, and a copy of what ENN keeps would come on top of it."""
         labels = self._fit(held[0], y)
-        result = self._run(held[0], labels)
+        self._memory_tight = True
+        try:
+            result = self._run(held[0], labels)
+        finally:
+            del self._memory_tight  # back to the class's False
         rows = result.rows
         if result.new is not None or not isinstance(rows, np.ndarray) or np.any(np.diff(rows) <= 0):
             return self._output(held.pop(), y, result)
@@ -244,6 +248,9 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     #: Whether the sampler measures X (distances, noise): then X must be dense, numeric and finite.
     _measures_x: bool = False
+    #: True while it runs on an array a chain hands over: the peak memory then holds that array,
+    #: so a step with a leaner way to the same rows takes it (ENN counts instead of listing).
+    _memory_tight: bool = False
     #: Whether the output is a selection of input rows (``sample_indices_``), no made-up rows.
     _selects_rows: bool = True
 
