@@ -69,6 +69,12 @@ def main(out: Path) -> None:
     trainer.train()
     record["world"] = trainer.args.world_size
     (out / f"rank{os.environ.get('RANK', '0')}.json").write_text(json.dumps(record))
+    # The Trainer opened the process group; closed here, not by the interpreter's exit, where
+    # gloo's threads were once torn down still running (SIGABRT: "terminate called without an
+    # active exception" after a finished run).
+    if torch.distributed.is_initialized():
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == "__main__":
