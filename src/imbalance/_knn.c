@@ -182,53 +182,6 @@ done:
     return result;
 }
 
-PyDoc_STRVAR(merge_doc,
-"merge(dist_a, index_a, dist_b, index_b, n, k, itemsize)\n"
-"--\n\n"
-"Merge the sorted k-nearest lists b into a, row by row, in place (ties to the lower index).");
-
-static PyObject *merge(PyObject *self, PyObject *args)
-{
-    Py_buffer dist_a, index_a, dist_b, index_b;
-    Py_ssize_t n;
-    int k, itemsize;
-    PyObject *result = NULL;
-
-    if (!PyArg_ParseTuple(args, "w*w*y*y*nii", &dist_a, &index_a, &dist_b, &index_b, &n, &k, &itemsize))
-        return NULL;
-    if ((itemsize != 4 && itemsize != 8) || k < 1 || n < 0) {
-        PyErr_SetString(PyExc_ValueError, "itemsize must be 4 or 8, k positive and n >= 0");
-        goto done;
-    }
-    if (check_size(&dist_a, n * k * itemsize, "dist_a") || check_size(&dist_b, n * k * itemsize, "dist_b") ||
-        check_size(&index_a, n * k * 8, "index_a") || check_size(&index_b, n * k * 8, "index_b"))
-        goto done;
-    void *buffer_dist = PyMem_Malloc((size_t)k * itemsize);
-    int64_t *buffer_index = PyMem_Malloc((size_t)k * sizeof(int64_t));
-    if (buffer_dist == NULL || buffer_index == NULL) {
-        PyMem_Free(buffer_dist);
-        PyMem_Free(buffer_index);
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    if (itemsize == 4)
-        merge_f32(dist_a.buf, index_a.buf, dist_b.buf, index_b.buf, n, k, buffer_dist, buffer_index);
-    else
-        merge_f64(dist_a.buf, index_a.buf, dist_b.buf, index_b.buf, n, k, buffer_dist, buffer_index);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(buffer_dist);
-    PyMem_Free(buffer_index);
-    result = Py_NewRef(Py_None);
-
-done:
-    PyBuffer_Release(&dist_a);
-    PyBuffer_Release(&index_a);
-    PyBuffer_Release(&dist_b);
-    PyBuffer_Release(&index_b);
-    return result;
-}
-
 PyDoc_STRVAR(simd_doc,
 "simd(enable=None)\n"
 "--\n\n"
@@ -252,7 +205,6 @@ static PyObject *simd(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"simd", simd, METH_VARARGS, simd_doc},
     {"scan", scan, METH_VARARGS, scan_doc},
-    {"merge", merge, METH_VARARGS, merge_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -358,31 +358,4 @@ static void KNN_NAME(scan)(const KNN_T *queries, int64_t n_queries, const KNN_T 
     }
 }
 
-/* Merge list b into list a, row by row: the k smallest (distance, index) pairs of both, sorted,
- * ties to the lower index. Both lists are sorted; `buffer` holds k pairs. */
-static __attribute__((unused)) void KNN_NAME(merge)(KNN_T *dist_a, int64_t *index_a, const KNN_T *dist_b, const int64_t *index_b, int64_t n,
-                            int k, KNN_T *buffer_dist, int64_t *buffer_index)
-{
-    for (int64_t i = 0; i < n; i++) {
-        KNN_T *da = dist_a + i * k;
-        int64_t *ia = index_a + i * k;
-        const KNN_T *db = dist_b + i * k;
-        const int64_t *ib = index_b + i * k;
-        int p = 0, q = 0;
-        for (int m = 0; m < k; m++) {
-            const int take_a = q >= k || (p < k && (da[p] < db[q] || (da[p] == db[q] && ia[p] <= ib[q])));
-            buffer_dist[m] = take_a ? da[p] : db[q];
-            buffer_index[m] = take_a ? ia[p] : ib[q];
-            if (take_a)
-                p++;
-            else
-                q++;
-        }
-        for (int m = 0; m < k; m++) {
-            da[m] = buffer_dist[m];
-            ia[m] = buffer_index[m];
-        }
-    }
-}
-
 #undef KNN_WIDTH

@@ -1143,40 +1143,26 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     dtype = packed.dtype
     threads = _n_threads(n_threads)
     n_tiles = len(packed)
-    if points is None and threads > 1 and n_tiles >= 4 * threads:
+    if points is None:
         return _scan_symmetric_in_rounds(packed, n, d, k, threads, norms, farthest)
-    if points is None:  # symmetric, on few rows: each thread keeps lists for every row, merged at the end
-        groups = -(-n // 4)
-        threads = min(threads, groups)
-        lists = [_empty_lists(n, k, dtype, n_tiles * packed.shape[2]) for _ in range(threads)]
+    m = len(points) if n_points is None else n_points
+    padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
+    if query_norms is not None and len(query_norms) < len(padded):
+        query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, padded.dtype)])
+    threads = max(1, min(threads, -(-m // 4)))
+    dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
+    if start is not None:
+        dist[:], index[:] = start
+        threshold[:m] = dist[:, k - 1]
 
-        def run(t: int) -> None:
-            dist, index, threshold = lists[t]
-            _knn.scan(packed, n, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, True, None,
-                      dtype.itemsize, norms, norms, farthest)
-    else:
-        m = len(points) if n_points is None else n_points
-        padded = points if len(points) % 4 == 0 else _pad_rows(points, 4)
-        if query_norms is not None and len(query_norms) < len(padded):
-            query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, padded.dtype)])
-        threads = max(1, min(threads, -(-m // 4)))
-        dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
-        if start is not None:
-            dist[:], index[:] = start
-            threshold[:m] = dist[:, k - 1]
-        lists = [(dist, index, threshold)]
-
-        def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
-            _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, skip,
-                      dtype.itemsize, query_norms, norms, farthest)
+    def run(t: int) -> None:  # threads own disjoint query groups, so share the lists
+        _knn.scan(padded, m, packed, n, n_tiles, d, k, dist, index, threshold, t, threads, False, skip,
+                  dtype.itemsize, query_norms, norms, farthest)
 
     if threads == 1:
         run(0)
     else:
         list(_pool(threads).map(run, range(threads)))
-    dist, index, _ = lists[0]
-    for other, other_index, _ in lists[1:]:  # in place, sorted, ties to the lower index
-        _knn.merge(dist, index, other, other_index, len(dist), k, dtype.itemsize)
     return dist, index
 
 
@@ -1188,10 +1174,12 @@ def _scan_symmetric_in_rounds(packed: np.ndarray, n: int, d: int, k: int, thread
     both rows' lists. Calls run in rounds in which no part appears twice (the circle method
     of a round-robin tournament, then the parts with themselves), so no two threads ever
     touch the same row's list at once, and nothing is merged: a thread's own copy of every
-    list, the earlier way, took as much memory as the lists again per thread."""
+    list, the earlier way, took as much memory as the lists again per thread. One thread (or
+    too few tiles to give each part two): a single call."""
     width = packed.shape[2]
     n_tiles = len(packed)
-    parts = 2 * threads
+    threads = max(1, min(threads, n_tiles // 4))
+    parts = 2 * threads if threads > 1 else 1
     edges = np.linspace(0, n_tiles, parts + 1).astype(np.int64)
     dist, index, threshold = _empty_lists(n, k, packed.dtype, n_tiles * width)
 
@@ -1201,6 +1189,9 @@ def _scan_symmetric_in_rounds(packed: np.ndarray, n: int, d: int, k: int, thread
                   None, packed.dtype.itemsize, norms, norms, farthest, edges[low + 1] * width // 4, edges[high],
                   edges[high + 1])
 
+    if parts == 1:
+        run((0, 0))
+        return dist, index
     pool = _pool(threads)
     for round_ in _round_robin(parts):
         list(pool.map(run, round_))
