@@ -384,7 +384,7 @@ class _Witnesses:
                 counter.remove(gone)
             self.present &= alive
         for c in np.flatnonzero(cleaned):
-            mine = own = np.flatnonzero(alive & (codes == c))  # every row of the class is asked about
+            own = np.flatnonzero(alive & (codes == c))  # every row of the class is asked about
             if own.size == 0:
                 continue
             other = np.flatnonzero(alive & (codes != c))
@@ -394,19 +394,18 @@ class _Witnesses:
                 lower = c < np.unique(codes[other])[0] if other.size else True
                 m = k // 2 if k % 2 == 0 and lower else k // 2 + 1
                 q = k - m + 1
-            if own.size * float(own.size) < _COUNTING_PAIRS or (other.size * 4 > own.size and not self.lean) \
-                    or other.size < q \
-                    or m >= own.size:
-                still_open.append(mine)
+            if (own.size * float(own.size) < _COUNTING_PAIRS or (other.size * 4 > own.size and not self.lean)
+                    or other.size < q or m >= own.size):
+                still_open.append(own)
                 continue
             if self.witness is None:
-                held = np.zeros(mine.size, bool)
+                held = np.zeros(own.size, bool)
             else:
-                witness = self.witness[mine][:, :k if self.kind_sel == "all" else m]
+                witness = self.witness[own][:, :k if self.kind_sel == "all" else m]
                 held = (witness >= 0).all(axis=1) & alive[np.maximum(witness, 0)].all(axis=1)
-            has_list = np.isin(mine, listed, assume_unique=True)
-            still_open.append(mine[~held & has_list])  # re-reading a list is cheaper than counting
-            need = mine if not (held.any() or has_list.any()) else mine[~held & ~has_list]
+            has_list = np.isin(own, listed, assume_unique=True)
+            still_open.append(own[~held & has_list])  # re-reading a list is cheaper than counting
+            need = own if not (held.any() or has_list.any()) else own[~held & ~has_list]
             if need.size:
                 if c not in self.counters:
                     self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
