@@ -74,7 +74,6 @@ static inline __attribute__((always_inline)) int KNN_NAME(tile)(
     const KNN_T *q1 = q0 + row_step, *q2 = q1 + row_step, *q3 = q2 + row_step;
     const KNN_T *tile = packed + t * d * KNN_WIDTH;
     typedef KNN_NAME(mask) mask;
-    int prechecked = 0; /* the half-distance form below has already found a pair that passes */
     vec a00 = {0}, a01 = {0}, a02 = {0}, a10 = {0}, a11 = {0}, a12 = {0};
     vec a20 = {0}, a21 = {0}, a22 = {0}, a30 = {0}, a31 = {0}, a32 = {0};
     if (norms == NULL) {
@@ -127,39 +126,35 @@ static inline __attribute__((always_inline)) int KNN_NAME(tile)(
             KNN_ROW(q0, a00, a01, a02) KNN_ROW(q1, a10, a11, a12) KNN_ROW(q2, a20, a21, a22) KNN_ROW(q3, a30, a31, a32)
 #undef KNN_ROW
         }
-        if (farthest) {
-            a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
-            a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
+    }
+    if (farthest) { /* the k largest distances are the k smallest of their negatives */
+        a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
+        a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
+    }
+    const int half = norms != NULL && !symmetric; /* the half-distance form */
+    if (half) {
+        if (seeds == NULL) { /* the pairs that may beat their row's k-th: a <= cut (see cuts()) */
+            const mask pass = (a00 <= cut[0]) | (a01 <= cut[0]) | (a02 <= cut[0]) | (a10 <= cut[1]) |
+                              (a11 <= cut[1]) | (a12 <= cut[1]) | (a20 <= cut[2]) | (a21 <= cut[2]) |
+                              (a22 <= cut[2]) | (a30 <= cut[3]) | (a31 <= cut[3]) | (a32 <= cut[3]);
+            if (KNN_NAME(bits)(pass) == 0)
+                return 0;
         }
-        if (seeds != NULL) { /* the scores kept for seeded(), 4 rows of KNN_WIDTH */
-            const KNN_T s = farthest ? -1 : 1;
-            vec *out = (vec *)seeds;
-#define KNN_ROW(r, r0, r1, r2) { const KNN_T m = s * query_norms[i0 + r]; \
-            out[3 * r] = m + 2 * r0; out[3 * r + 1] = m + 2 * r1; out[3 * r + 2] = m + 2 * r2; }
-            KNN_ROW(0, a00, a01, a02) KNN_ROW(1, a10, a11, a12) KNN_ROW(2, a20, a21, a22) KNN_ROW(3, a30, a31, a32)
-#undef KNN_ROW
-            return 0;
-        }
-        /* The pairs that may beat their row's k-th: a <= cut (see cuts()). */
-        const mask pass = (a00 <= cut[0]) | (a01 <= cut[0]) | (a02 <= cut[0]) | (a10 <= cut[1]) | (a11 <= cut[1]) |
-                          (a12 <= cut[1]) | (a20 <= cut[2]) | (a21 <= cut[2]) | (a22 <= cut[2]) | (a30 <= cut[3]) |
-                          (a31 <= cut[3]) | (a32 <= cut[3]);
-        if (KNN_NAME(bits)(pass) == 0)
-            return 0;
         const KNN_T s = farthest ? -1 : 1, m0 = s * query_norms[i0], m1 = s * query_norms[i0 + 1],
                     m2 = s * query_norms[i0 + 2], m3 = s * query_norms[i0 + 3];
 #define KNN_ROW(m, r0, r1, r2) r0 = m + 2 * r0; r1 = m + 2 * r1; r2 = m + 2 * r2;
         KNN_ROW(m0, a00, a01, a02) KNN_ROW(m1, a10, a11, a12) KNN_ROW(m2, a20, a21, a22) KNN_ROW(m3, a30, a31, a32)
 #undef KNN_ROW
-        prechecked = 1;
-    }
-    if (farthest && !prechecked) { /* the k largest distances are the k smallest of their negatives */
-        a00 = -a00; a01 = -a01; a02 = -a02; a10 = -a10; a11 = -a11; a12 = -a12;
-        a20 = -a20; a21 = -a21; a22 = -a22; a30 = -a30; a31 = -a31; a32 = -a32;
+        if (seeds != NULL) { /* the scores kept for seeded(), 4 rows of KNN_WIDTH */
+            vec *out = (vec *)seeds;
+            out[0] = a00; out[1] = a01; out[2] = a02; out[3] = a10; out[4] = a11; out[5] = a12;
+            out[6] = a20; out[7] = a21; out[8] = a22; out[9] = a30; out[10] = a31; out[11] = a32;
+            return 0;
+        }
     }
     const int64_t j0 = t * KNN_WIDTH;
     const KNN_T *column = threshold + j0;
-    if (!prechecked) {
+    if (!half) {
         const KNN_T h0 = threshold[i0], h1 = threshold[i0 + 1], h2 = threshold[i0 + 2], h3 = threshold[i0 + 3];
         mask hit = (a00 <= h0) | (a01 <= h0) | (a02 <= h0) | (a10 <= h1) | (a11 <= h1) | (a12 <= h1) |
                    (a20 <= h2) | (a21 <= h2) | (a22 <= h2) | (a30 <= h3) | (a31 <= h3) | (a32 <= h3);
