@@ -254,7 +254,7 @@ static void KNN_NAME(seeded)(KNN_T *seeds, int64_t n_seed, int64_t i0, int64_t n
         const int64_t i = i0 + r;
         if (i >= n_queries)
             break;
-        if (skip != NULL && skip[i] < n_seed * KNN_WIDTH)
+        if (skip != NULL && skip[i] >= 0 && skip[i] < n_seed * KNN_WIDTH) /* -1: nothing to skip */
             seeds[((skip[i] / KNN_WIDTH) * 4 + r) * KNN_WIDTH + skip[i] % KNN_WIDTH] = (KNN_T)NAN;
         vec least = ((const vec *)(seeds + r * KNN_WIDTH))[0];
         for (int64_t t = 0; t < n_seed; t++) {
