@@ -13,7 +13,6 @@ made-up rows) and, for made-up rows, :attr:`parents_` in input positions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from sklearn.utils._param_validation import HasMethods
 from imbalance._labels import encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
-from imbalance.planner import plan_labels
+from imbalance.planner import realised_plan
 from imbalance.resample import owns_rows
 from imbalance.samplers import BaseSampler
 from imbalance.synth import SMOTE
@@ -131,12 +130,11 @@ class SamplerChain(BaseSampler):
             del self.sample_indices_
         if not made_up.any():
             self.sample_indices_ = origin
-        out = encode_labels(one_hot_to_labels(y))
-        after = {to_python(c): 0 for c in labels.classes}
-        after.update({to_python(c): int(n) for c, n in zip(out.classes, out.counts)})
-        kept, before = np.array(list(after.values())), labels.counts
-        direction = "under" if (kept <= before).all() else "over" if (kept >= before).all() else None
-        self._set_plan(replace(plan_labels(labels, after, direction=direction), strategy=type(self).__name__))
+        out = encode_labels(one_hot_to_labels(y), min_classes=1)  # a chain may empty every class but one
+        position = {to_python(c): i for i, c in enumerate(labels.classes)}
+        kept = np.zeros(labels.classes.size, dtype=np.int64)  # a class the chain emptied keeps 0
+        kept[[position[to_python(c)] for c in out.classes]] = out.counts
+        self._set_plan(realised_plan(labels, kept, strategy=type(self).__name__))
         return X, y
 
 

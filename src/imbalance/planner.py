@@ -26,7 +26,7 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["Plan", "plan", "plan_labels", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
+__all__ = ["Plan", "plan", "plan_labels", "realised_plan", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
            "plan_label_counts"]
 
 #: What a plan may be asked for: a strategy name (``"under"``, ``"over"``, ``"power"``), explicit
@@ -104,8 +104,10 @@ class Plan(_CountsAndTargets):
 
     @property
     def imbalance_ratio(self) -> float:
-        """Largest / smallest class count after resampling."""
-        return max(self.targets.values()) / min(self.targets.values())
+        """Largest / smallest class count after resampling (``inf`` where a cleaning rule
+        emptied a class: see :func:`realised_plan`)."""
+        smallest = min(self.targets.values())
+        return max(self.targets.values()) / smallest if smallest else math.inf
 
     @property
     def description(self) -> str:
@@ -205,6 +207,35 @@ def plan_labels(
     entry every backend that holds encoded labels (numpy, the samplers, torch) plans through."""
     counts = {to_python(c): int(n) for c, n in zip(labels.classes, labels.counts)}
     return _build(labels.classes, counts, strategy, ratio, q, total, direction)
+
+
+def realised_plan(labels: EncodedLabels, kept: np.ndarray, *, strategy: str) -> Plan:
+    """The plan a rule carried out, read off the counts it left: what a cleaning method (which
+    decides the counts itself) or a sampler that could not reach its plan records as ``plan_``.
+
+    Unlike a requested target, a realised count may be 0: a cleaning rule can empty a class, as
+    imbalanced-learn's do (ENN with ``kind_sel="all"``, Tomek links on two rows, ...), and the
+    plan says so rather than refusing what already happened. ``direction`` is ``"under"`` where
+    no class grew, ``"over"`` where none shrank, None otherwise.
+
+    Parameters
+    ----------
+    labels : EncodedLabels
+        The labels the rule was given.
+    kept : ndarray of shape (n_classes,)
+        Each class's row count in the result, in class order.
+    strategy : str
+        What made the counts (the sampler's name).
+    """
+    before = labels.counts
+    direction = "under" if (kept <= before).all() else "over" if (kept >= before).all() else None
+    return Plan(
+        classes=labels.classes,
+        counts={to_python(c): int(n) for c, n in zip(labels.classes, before)},
+        targets={to_python(c): int(n) for c, n in zip(labels.classes, kept)},
+        strategy=strategy,
+        direction=direction,
+    )
 
 
 def plan_from_counts(

@@ -9,7 +9,7 @@ validation folds are never resampled.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import Any, Protocol
 
@@ -32,7 +32,7 @@ from imbalance._validation import (
     numeric_matrix,
     to_python,
 )
-from imbalance.planner import Plan, plan_labels
+from imbalance.planner import Plan, plan_labels, realised_plan
 from imbalance.resample import Draw, draw_rows, keep_rows_in_place, new_column, new_row_index, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
@@ -178,10 +178,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         # A rule that decides the counts (cleaning), or one that could not reach the plan (NearMiss-3
         # runs out of candidates): plan_ is what the result holds.
         if not self._plans_ahead or not np.array_equal(kept, self.plan_.target_array):
-            realised = {to_python(c): n for c, n in zip(labels.classes, kept.tolist())}
-            direction = "under" if (kept <= labels.counts).all() else "over" if (kept >= labels.counts).all() else None
-            plan = plan_labels(labels, realised, direction=direction)
-            self._set_plan(replace(plan, strategy=type(self).__name__))
+            self._set_plan(realised_plan(labels, kept, strategy=type(self).__name__))
         return result
 
     def fit(self, X: Any, y: Any) -> "BaseSampler":
