@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import subprocesses
 from imbalance.datasets import load_churn
 
 # Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
@@ -94,13 +95,16 @@ def test_a_report_folder_never_mixes_two_runs(tmp_path, churn_csv, multiclass_cs
 
 @pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_interrupted_compare_leaves_nothing(tmp_path, sig, code, word):
-    argv, options = command("compare", "--folds", "3", "--out", tmp_path / "report", cwd=tmp_path)
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
-    time.sleep(4)  # fitting by then (the demo's default strategies take far longer)
-    process.send_signal(sig)
-    _, stderr = process.communicate(timeout=60)
+    argv, options = command("compare", "--folds", "3", "--progress", "--out", tmp_path / "report", cwd=tmp_path)
+    with subprocesses.started(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options) as process:
+        stderr = subprocesses.StreamWatch(process.stderr)
+        stderr.wait_for("fitting strategy", timeout=120)  # the progress bar: folds are being fitted
+        process.send_signal(sig)
+        process.wait(timeout=60)
+        printed = stderr.close()
     assert process.returncode == code
-    assert stderr.strip() == f"imbalance compare: {word}"
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", printed)  # the progress bar's terminal codes
+    assert plain.strip().splitlines()[-1] == f"imbalance compare: {word}"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -111,17 +115,17 @@ def test_interrupted_compare_leaves_nothing(tmp_path, sig, code, word):
 def test_signal_during_a_write_removes_the_partial_file(tmp_path, sig, code, word):
     out = tmp_path / "big.csv"
     argv, options = command("resample", "--targets", "0=1500000,1=1500000", "-o", out, cwd=tmp_path)
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until the temporary file holds some of the table
-        parts = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
-        if parts and parts[0].stat().st_size > 0:
-            break
-        time.sleep(0.005)
-    else:
-        pytest.fail("the write never started")
-    process.send_signal(sig)
-    _, stderr = process.communicate(timeout=60)
+    with subprocesses.started(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options) as process:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until the temporary file holds some of the table
+            parts = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+            if parts and parts[0].stat().st_size > 0:
+                break
+            time.sleep(0.005)
+        else:
+            pytest.fail("the write never started")
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=60)
     assert process.returncode == code
     assert stderr.strip() == f"imbalance resample: {word}"
     assert list(tmp_path.iterdir()) == []

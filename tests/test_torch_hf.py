@@ -5,12 +5,13 @@ ours, and under torchrun (2 processes, gloo) the processes split that plan."""
 import collections
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+import subprocesses
 
 pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -106,8 +107,8 @@ def test_bad_arguments_are_refused_before_training(tmp_path, kwargs, error, mess
 
 @pytest.mark.slow
 def test_under_torchrun_the_processes_split_every_epochs_plan(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-                          str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    run = subprocesses.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                            SCRIPT, tmp_path], timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
     assert all(rank["world"] == 2 for rank in ranks)

@@ -4,12 +4,13 @@ gloo), each rank drawing exactly its shard of the epoch's plan, every epoch a ne
 import collections
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+import subprocesses
 
 pytest.importorskip("torch")
 
@@ -106,7 +107,7 @@ def test_the_data_module_refuses_a_sampler_given_twice(lightning):
 
 @pytest.mark.slow
 def test_under_lightning_ddp_each_rank_draws_its_shard_of_every_epoch(tmp_path):
-    run = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    run = subprocesses.run([sys.executable, SCRIPT, tmp_path], timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
     assert all(rank["wrapped"] == "ShardedSampler" and rank["world"] == 2 for rank in ranks)  # not re-wrapped

@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,6 +11,8 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+import subprocesses
 
 torch = pytest.importorskip("torch")
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset, TensorDataset  # noqa: E402
@@ -265,11 +266,8 @@ def test_multilabel_background_and_errors():
 def test_ddp_shards_are_disjoint_and_cover_the_plan(tmp_path):
     out = tmp_path / "shards.json"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-         str(SCRIPTS / "ddp_samplers.py"), str(out)],
-        capture_output=True, text=True, env=env, timeout=180,
-    )
+    result = subprocesses.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                               SCRIPTS / "ddp_samplers.py", out], env=env, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text())
     stream = data.pop("_stream")  # the rebalanced stream: every rank reads its own items, once

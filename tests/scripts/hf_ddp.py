@@ -69,13 +69,15 @@ def main(out: Path) -> None:
     trainer.train()
     record["world"] = trainer.args.world_size
     (out / f"rank{os.environ.get('RANK', '0')}.json").write_text(json.dumps(record))
-    # The Trainer opened the process group; closed here, not by the interpreter's exit, where
-    # gloo's threads were once torn down still running (SIGABRT: "terminate called without an
-    # active exception" after a finished run).
+    # Leave without tearing anything down: at exit the DDP reducer's destructor joins gloo's
+    # threads, and one of them can wait for the GIL the exiting interpreter holds (a rank once
+    # hung there for good; another aborted with "terminate called without an active exception").
+    # Both records are on disk once the barrier passes, so there is nothing left to close.
     if torch.distributed.is_initialized():
         torch.distributed.barrier()
-        torch.distributed.destroy_process_group()
-
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]))

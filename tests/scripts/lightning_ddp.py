@@ -9,6 +9,7 @@ type of the training loader's sampler as Lightning left it}.
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +62,12 @@ def main(out: Path) -> None:
     record = dict(model.seen, wrapped=type(trainer.train_dataloader.sampler).__name__,
                   world=trainer.world_size)
     (out / f"rank{trainer.global_rank}.json").write_text(json.dumps(record))
+    # Leave without tearing down DDP: its reducer's destructor can deadlock with gloo's threads
+    # at interpreter exit. Every rank's record is on disk once the barrier passes.
+    trainer.strategy.barrier()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
