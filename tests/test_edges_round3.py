@@ -1,14 +1,21 @@
-"""Bad input, round three (issue 29): the library's promises on the samplers, streams and model
-files added since round two. Each test failed before its fix; the command line's share is in
-test_cli_edges.py (subprocesses) and test_cli_inprocess.py.
+"""Bad input, round three (issue 29): the promises of the samplers, streams, model files and
+the command line added since round two. Each test failed before its fix. The command line runs
+in-process here (``main(argv)``, as the ``imbalance`` script calls it); test_cli_edges.py runs it
+in subprocesses.
 """
 
+import json
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import imbalance
+from imbalance import InputError, InputTypeError, ParameterError
+from imbalance.cli import main
+from imbalance.datasets import load_churn
+from imbalance.deploy import RecipeClassifier
 
 imblearn = pytest.importorskip("imblearn")
 
@@ -56,3 +63,201 @@ def test_a_chain_whose_cleaning_step_empties_a_class(chain):
     assert ours.plan_.target_array.tolist() == np.bincount(y_res, minlength=2).tolist()
     if chain == "SMOTEENN":  # this table: ENN removes every row of class 0, in both libraries
         assert np.bincount(y_res, minlength=2).tolist() == np.bincount(y_ref, minlength=2).tolist() == [0, 4]
+
+
+# ----------------------------------------------------------------------------- the command line, in-process
+
+
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(capsys, *argv, words=()) -> str:
+    code, _, err = cli(capsys, *argv)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(120, 2)), columns=["a", "b"])
+    df["LABEL"] = (np.arange(120) % 6 == 0).astype(int)
+    path = tmp_path / "small.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+# 2: fit never writes its model over the data
+@pytest.mark.parametrize("through_folder", [False, True])
+def test_fit_refuses_to_write_the_model_over_its_input(capsys, tmp_path, small_csv, through_folder):
+    before = small_csv.read_bytes()
+    out = tmp_path / "sub" / ".." / small_csv.name if through_folder else small_csv
+    (tmp_path / "sub").mkdir(exist_ok=True)
+    refused(capsys, "fit", small_csv, "--strategy", "none", "-o", out, words=["is the input file"])
+    assert small_csv.read_bytes() == before
+
+
+# 14: a model file is not named like a table
+def test_fit_refuses_a_table_name_for_the_model(capsys, tmp_path, small_csv):
+    refused(capsys, "fit", small_csv, "--strategy", "none", "-o", tmp_path / "model.csv", words=["model.joblib"])
+    assert not (tmp_path / "model.csv").exists()
+
+
+# 3: infinity in a feature
+def test_infinite_features_are_refused_by_column_everywhere(capsys, tmp_path, small_csv):
+    df = pd.read_csv(small_csv)
+    df.loc[7, "b"] = np.inf
+    bad = tmp_path / "inf.csv"
+    df.to_csv(bad, index=False)
+    for argv in (("compare", bad, "--strategies", "none", "--models", "logreg", "--folds", "2", "--out",
+                  tmp_path / "r"), ("fit", bad, "--strategy", "none", "-o", tmp_path / "m.joblib"),
+                 ("resample", bad, "--method", "iht", "-o", tmp_path / "o.csv")):
+        refused(capsys, *argv, words=["infinite", "column(s) b" if argv[0] != "resample" else "infinite"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inf.csv", "small.csv"]
+    assert cli(capsys, "fit", small_csv, "--strategy", "none", "-o", tmp_path / "m.joblib")[0] == 0
+    refused(capsys, "predict", tmp_path / "m.joblib", bad, "-o", tmp_path / "s.csv", words=["infinite", "row 7"])
+    X, y = df.drop(columns="LABEL"), df["LABEL"]
+    for call in (lambda: imbalance.compare(X, y, strategies=["none"], models=["logreg"]),
+                 lambda: RecipeClassifier().fit(X, y)):
+        with pytest.raises(InputError, match="infinite values in column.s. b .first at row 7"):
+            call()
+
+
+# 8: text in a column the model was fitted on as numbers
+def test_predict_names_the_text_in_a_numeric_column(capsys, tmp_path, small_csv):
+    model = tmp_path / "m.joblib"
+    assert cli(capsys, "fit", small_csv, "--strategy", "none", "-o", model)[0] == 0
+    df = pd.read_csv(small_csv).astype({"a": object})
+    df.loc[5, "a"] = "about 3"
+    bad = tmp_path / "text.csv"
+    df.to_csv(bad, index=False)
+    refused(capsys, "predict", model, bad, "-o", tmp_path / "s.csv", words=["'a'", "'about 3'", "row 5", "numbers"])
+    # numbers read as text (every cell a number) still score, as the numbers they are
+    fitted = RecipeClassifier().fit(df.drop(index=5).drop(columns="LABEL").astype({"a": float}), df["LABEL"].drop(index=5))
+    as_text = df.drop(index=5).drop(columns="LABEL").astype({"a": str})
+    np.testing.assert_array_equal(fitted.predict_proba(as_text), fitted.predict_proba(as_text.astype({"a": float})))
+
+
+# 10: a name given twice is refused before any fit
+@pytest.mark.parametrize("option, value", [("--calibrate", "sigmoid,sigmoid"),
+                                           ("--operating-points", "top=0.1,top=0.1"),
+                                           ("--strategies", "none,none")])
+def test_compare_refuses_a_repeated_name_at_parse_time(capsys, tmp_path, small_csv, option, value):
+    refused(capsys, "compare", small_csv, option, value, "--out", tmp_path / "r", words=["given twice"])
+    assert not (tmp_path / "r").exists()
+
+
+def test_compare_refuses_repeated_names_in_python_too():
+    X, y = load_churn(return_X_y=True)
+    with pytest.raises(ParameterError, match="calibration lists 'sigmoid' more than once"):
+        imbalance.compare(X, y, strategies=["none"], models=["logreg"], calibration=["sigmoid", "sigmoid"])
+    with pytest.raises(ParameterError, match="operating_points lists"):
+        imbalance.compare(X, y, strategies=["none"], models=["logreg"], operating_points=["top=5", "top=5"])
+
+
+# 11: a threshold is a probability
+@pytest.mark.parametrize("threshold", ["1.5", "-2", "nan", "0", "1"])
+def test_fit_threshold_must_be_a_probability(capsys, tmp_path, small_csv, threshold):
+    refused(capsys, "fit", small_csv, "--strategy", "none", "--threshold", threshold, "-o", tmp_path / "m.joblib",
+            words=["strictly between 0 and 1"])
+    with pytest.raises(ParameterError, match="strictly between 0 and 1"):
+        RecipeClassifier(threshold=float(threshold)).fit(np.zeros((4, 1)), [0, 1, 0, 1])
+
+
+# 12: fit --from checks the answer before fitting or writing
+@pytest.mark.parametrize("verdict, settings, words", [
+    ({"best": ["none", "logreg"], "best_mean": 0.5}, {}, "'metric'"),
+    ({"best": "none", "metric": "f1", "best_mean": 0.5}, {}, "'best'"),
+    ({"best": ["nope", "logreg"], "metric": "f1", "best_mean": 0.5}, {}, "unknown strategy"),
+    ({"best": ["none", "logreg"], "metric": "f1", "best_mean": "high"}, {}, "'best_mean'"),
+    ({"best": ["none", "logreg"], "metric": "f1", "best_mean": 0.5}, {"seed": -1}, "seed"),
+    ({"best": ["none", "logreg"], "metric": "f1", "best_mean": 0.5}, {"k_neighbors": "5"}, "k_neighbors"),
+    ({"best": ["none", "logreg"], "metric": "f1", "best_mean": 0.5}, {"label column": 3}, "label column"),
+])
+def test_fit_from_a_broken_answer_is_refused_before_writing(capsys, tmp_path, small_csv, verdict, settings, words):
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "answer.json").write_text(json.dumps({"verdicts": [verdict], "settings": settings}))
+    refused(capsys, "fit", small_csv, "--from", report, "-o", tmp_path / "m.joblib", words=[words])
+    assert not (tmp_path / "m.joblib").exists()
+
+
+# 13: warnings are notes of one line
+def test_warnings_print_as_one_line_notes(capsys, tmp_path):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    df["LABEL"] = [0] * 58 + [1] * 2  # fewer positives than the threshold's 3 inner folds
+    path = tmp_path / "two.csv"
+    df.to_csv(path, index=False)
+    code, _, err = cli(capsys, "fit", path, "--strategy", "threshold", "-o", tmp_path / "m.joblib")
+    assert code == 0
+    assert err.strip().splitlines() == ["imbalance fit: note: The least populated class in y has only 2 members, "
+                                        "which is less than n_splits=3."]
+    # the 12 positives lie far from the rest: each one's 10 nearest rows are positives, so none is in danger
+    far = pd.DataFrame({"a": np.r_[np.zeros(50), np.full(12, 100.0)], "b": np.r_[np.arange(50.0), np.arange(12.0)],
+                        "LABEL": [0] * 50 + [1] * 12})
+    far_path = tmp_path / "far.csv"
+    far.to_csv(far_path, index=False)
+    code, _, err = cli(capsys, "resample", far_path, "--method", "borderline", "-o", tmp_path / "o.csv")
+    assert code == 0 and err.strip().splitlines() == [
+        "imbalance resample: note: class 1 has no rows in danger; Borderline-SMOTE uses all its rows."]
+
+
+# 14: messages that name the right fix
+def test_a_one_row_class_is_not_told_to_use_zero_neighbours():
+    X, y = np.arange(12.0).reshape(6, 2), np.array([0, 0, 0, 0, 0, 1])
+    with pytest.raises(InputError, match="single row has no neighbour") as info:
+        imbalance.SMOTE().fit_resample(X, y)
+    assert "at most 0" not in str(info.value)
+    with pytest.raises(InputError, match="class 1 has 1 row; k-means SMOTE") as info:
+        imbalance.KMeansSMOTE(random_state=0).fit_resample(X, y)
+    assert "cluster_balance_threshold" not in str(info.value)
+
+
+def test_threshold_tuning_names_the_one_row_class(capsys, tmp_path):
+    df = pd.DataFrame({"a": np.arange(60.0), "LABEL": [0] * 59 + [1]})
+    path = tmp_path / "one.csv"
+    df.to_csv(path, index=False)
+    line = refused(capsys, "fit", path, "--strategy", "threshold", "-o", tmp_path / "m.joblib", words=["class 1"])
+    assert "only one class" not in line
+
+
+def test_the_command_line_points_to_its_own_smotenc(capsys, tmp_path):
+    line = refused(capsys, "resample", "--method", "smote", "-o", tmp_path / "o.csv", words=["--method smotenc"])
+    assert "SMOTENC(" not in line
+    with pytest.raises(InputTypeError, match="method 'smotenc'"):
+        imbalance.over_sample(load_churn(), target="LABEL", method="smote")
+
+
+# 15: InstanceHardnessThreshold says what is wrong in its own words
+@pytest.mark.parametrize("make, estimator, error, words", [
+    (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), None, InputError, "infinite"),
+    (lambda X: np.c_[X, np.array(["a"] * len(X))], None, InputTypeError, "holds other values"),
+    (lambda X: pd.DataFrame({"a": X[:, 0], "b": ["u"] * len(X)}), None, InputTypeError, "column(s) b"),
+    (lambda X: X.reshape(len(X), 2, 1), None, InputError, "2-D"),
+    (lambda X: X.reshape(len(X), 2, 1), "logreg", InputError, "2-D"),
+    (lambda X: np.c_[X, np.array(["a"] * len(X))], "logreg", InputError, "LogisticRegression could not fit X"),
+])
+def test_instance_hardness_errors_are_imbalance_errors(make, estimator, error, words):
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 2)), np.r_[np.zeros(45, int), np.ones(15, int)]
+    sampler = imbalance.InstanceHardnessThreshold(random_state=0,
+                                                  estimator=LogisticRegression() if estimator else None)
+    with pytest.raises(error) as info:
+        sampler.fit_resample(make(X), y)
+    assert words in str(info.value)
+    # numbers held as text are read as numbers, as scikit-learn reads them
+    as_text = imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X.astype(str).astype(object), y)[1]
+    np.testing.assert_array_equal(as_text, imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X, y)[1])

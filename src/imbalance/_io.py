@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from imbalance._validation import InputError, OutputError
 
-__all__ = ["table_format", "read_table", "table_columns", "write_table", "atomic_path", "atomic_folder",
+__all__ = ["TABLE_SUFFIXES", "table_format", "read_table", "table_columns", "write_table", "atomic_path", "atomic_folder",
            "check_output_folder", "printable"]
 
 _FORMATS = {
@@ -35,6 +35,9 @@ _FORMATS = {
     ".parquet": ("parquet", None),
     ".pq": ("parquet", None),
 }
+
+#: File name endings of the tables this module reads and writes.
+TABLE_SUFFIXES = tuple(_FORMATS)
 
 
 def table_format(path: Path) -> tuple[str, str | None]:

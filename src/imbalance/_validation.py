@@ -29,6 +29,9 @@ __all__ = [
     "check_int",
     "numeric_matrix",
     "check_finite",
+    "check_no_infinite",
+    "check_no_repeats",
+    "feature_frame",
     "fmt_label",
     "MAX_ROWS",
     "check_random_state",
@@ -214,6 +217,47 @@ def check_finite(values: np.ndarray, names: Any) -> None:
         raise InputError(
             f"X has NaN or infinite values in {', '.join(map(str, columns))}; impute or drop them first "
             "(a neighbour search cannot use them)."
+        )
+
+
+def check_no_repeats(what: str, names: Any) -> None:
+    """Each of ``names`` once: a name given twice is a typo, and its results would collide."""
+    names = list(names)
+    repeated = sorted({str(name) for name in names if names.count(name) > 1})
+    if repeated:
+        raise ParameterError(f"{what} lists {', '.join(map(repr, repeated))} more than once; give each once.")
+
+
+def feature_frame(X: Any) -> pd.DataFrame:
+    """``X`` as the DataFrame of features a model is fitted on or scores: a DataFrame as it is
+    (index reset), a 2-D array with columns named ``x0, x1, ...``. Refuses other shapes, and
+    infinite numbers (by column and first row): NaN is allowed (the models impute it), but no
+    imputer or scaler can use an infinity."""
+    if isinstance(X, pd.DataFrame):
+        frame = X.reset_index(drop=True)
+    else:
+        arr = np.asarray(X)
+        if arr.ndim != 2:
+            raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
+        frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+    check_no_infinite(frame)
+    return frame
+
+
+def check_no_infinite(frame: pd.DataFrame) -> None:
+    """No ``inf`` or ``-inf`` in the numeric columns of ``frame``; else an InputError naming
+    the columns and the first row (by position) that has one."""
+    numeric = frame.select_dtypes(include="number")
+    if numeric.shape[1] == 0:
+        return
+    values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.isinf(values)
+    if bad.any():
+        columns = [str(numeric.columns[j]) for j in np.flatnonzero(bad.any(axis=0))]
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        raise InputError(
+            f"X has infinite values in column(s) {', '.join(columns[:8])}{', ...' if len(columns) > 8 else ''} "
+            f"(first at row {row}); replace them with NaN (imputed) or with finite numbers first."
         )
 
 

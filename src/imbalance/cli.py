@@ -18,11 +18,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import functools
 import json
+import math
 import os
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from imbalance import __version__
-from imbalance._io import printable, read_table, table_columns, table_format, write_table
+from imbalance._io import TABLE_SUFFIXES, printable, read_table, table_columns, table_format, write_table
 from imbalance._labels import encode_labels
 from imbalance._validation import (
     ImbalanceError,
@@ -305,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--costs", metavar="FN=A,FP=B",
                      help="binary: decide by least expected cost (Bayes' rule on the model's probabilities for "
                           "the true class prior) instead of a threshold")
-    fit.add_argument("--threshold", type=float, metavar="T",
+    fit.add_argument("--threshold", type=_probability_threshold, metavar="T",
                      help="binary: decide positive where the model's probability is >= T, instead of the recipe's")
     fit.add_argument("--seed", type=_seed, help="seed of resampling and model (default: the report's, or 0)")
     fit.add_argument("--k-neighbors", type=_int_at_least(1), metavar="K",
@@ -325,7 +328,20 @@ def _names(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
         raise argparse.ArgumentTypeError("give at least one name, comma-separated")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"{', '.join(repeated)} given twice; give each name once")
     return names
+
+
+def _probability_threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:  # 0 or 1 (or beyond) would decide every row the same way
+        raise argparse.ArgumentTypeError(f"must be a probability strictly between 0 and 1, got {text!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- progress
@@ -618,12 +634,17 @@ def _check_fits_in_memory(df: pd.DataFrame, plan: Plan) -> None:
         )
 
 
+def _check_output_file(args: argparse.Namespace, what: str) -> None:
+    """-o names a file that is neither a folder nor the input (which it would overwrite)."""
+    if args.output.is_dir():
+        raise OutputError(f"-o {args.output} is a folder; give a file name for {what}.")
+    if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
+        raise InputError(f"-o {args.output} is the input file; write {what} to a new file.")
+
+
 def _cmd_resample(args: argparse.Namespace) -> int:
     table_format(args.output)  # refuse an unknown output format before doing any work
-    if args.output.is_dir():
-        raise OutputError(f"-o {args.output} is a folder; give a file name for the output.")
-    if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
-        raise InputError("the output file is the input file; write to a new file.")
+    _check_output_file(args, "the output")
     columns = _label_columns(args) if hasattr(args, "labels") else None
     if columns is not None or args.method in MULTILABEL_METHODS:
         return _resample_multilabel(args, columns)
@@ -900,14 +921,50 @@ def _recipe_from_report(folder: Path) -> tuple[dict, dict]:
         verdict, settings = record["verdicts"][-1], record["settings"]
     except (ValueError, KeyError, IndexError, TypeError):
         raise InputError(f"{path} is not a compare answer; run imbalance compare again.") from None
+    problem = _answer_problem(verdict, settings)
+    if problem:
+        raise InputError(f"{path} is not a compare answer fit can use: {problem}; run imbalance compare again, or "
+                         "give --strategy and --model.")
     return verdict, settings
+
+
+def _answer_problem(verdict: Any, settings: Any) -> str | None:
+    """What is wrong with an answer.json's decision verdict and settings, or None: everything
+    ``fit`` reads from them is checked before anything is fitted or written."""
+    def is_int(value: Any, low: int, high: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+    if not isinstance(verdict, dict) or not isinstance(settings, dict):
+        return "its verdict and settings must be JSON objects"
+    best = verdict.get("best")
+    if not (isinstance(best, list) and len(best) == 2 and all(isinstance(name, str) for name in best)):
+        return f"'best' must be [strategy, model], got {best!r}"
+    if best[0] not in STRATEGIES and best[0] not in MULTILABEL_STRATEGIES:
+        return f"unknown strategy {best[0]!r}"
+    if not isinstance(verdict.get("metric"), str):
+        return f"'metric' must be a metric's name, got {verdict.get('metric')!r}"
+    mean = verdict.get("best_mean")
+    if isinstance(mean, bool) or not isinstance(mean, (int, float)) or not math.isfinite(mean):
+        return f"'best_mean' must be a number, got {mean!r}"
+    if "seed" in settings and not is_int(settings["seed"], 0, MAX_SEED):
+        return f"the seed must be an int from 0 to {MAX_SEED}, got {settings['seed']!r}"
+    if "k_neighbors" in settings and not is_int(settings["k_neighbors"], 1, 10**6):
+        return f"k_neighbors must be a positive int, got {settings['k_neighbors']!r}"
+    if "label column" in settings and not isinstance(settings["label column"], str):
+        return f"'label column' must be a column's name, got {settings['label column']!r}"
+    columns = settings.get("label columns", [])
+    if not (isinstance(columns, list) and all(isinstance(c, str) for c in columns)):
+        return f"'label columns' must be a list of column names, got {columns!r}"
+    return None
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
     from imbalance.deploy import RecipeClassifier, save
 
-    if args.output.is_dir():
-        raise OutputError(f"-o {args.output} is a folder; give a file name for the model.")
+    _check_output_file(args, "the model")
+    if args.output.name.lower().endswith(TABLE_SUFFIXES):
+        raise OutputError(f"-o {args.output}: a model file is a joblib file, not a table; name it e.g. "
+                          f"{args.output.name.split('.')[0] or 'model'}.joblib.")
     settings, verdict = {}, None
     if args.strategy is None:
         if args.model is not None:
@@ -953,10 +1010,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from imbalance.deploy import load
 
     model = load(args.model_file)
-    if args.output.is_dir():
-        raise OutputError(f"-o {args.output} is a folder; give a file name for the scored table.")
-    if args.file is not None and (_same_file(args.output, args.file) or args.output.resolve() == args.file.resolve()):
-        raise InputError("the output file is the input file; write to a new file.")
+    _check_output_file(args, "the scored table")
     df, _ = _load(args, multilabel=True)  # the label column may be there or not
     proba, decisions = model.predict_proba(df), model.predict(df)
     if model.multilabel_:
@@ -1000,6 +1054,12 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
+def _show_note(message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None, *,
+               prefix: str) -> None:
+    """``warnings.showwarning`` for the command line: ``imbalance CMD: note: ...`` on one line."""
+    sys.stderr.write(f"{prefix}: note: {printable(' '.join(str(message).split()), limit=2000)}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -1011,7 +1071,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
-        return _COMMANDS[args.command](args)
+        with warnings.catch_warnings():  # a warning is a note of one line, not a source path and a line of code
+            warnings.showwarning = functools.partial(_show_note, prefix=prefix)
+            return _COMMANDS[args.command](args)
     except ImbalanceError as exc:
         sys.stderr.write(f"{prefix}: error: {printable(' '.join(str(exc).split()), limit=2000)}\n")
         return EXIT_USAGE

@@ -28,10 +28,11 @@ from sklearn.tree import DecisionTreeClassifier
 
 from imbalance._labels import encode_labels
 from imbalance._validation import (
-    InputError,
     ParameterError,
     check_int,
+    check_no_repeats,
     check_same_length,
+    feature_frame,
     fmt_label,
 )
 from imbalance.ensemble import (
@@ -173,15 +174,6 @@ class ComparisonResult:
     def multilabel(self) -> bool:
         """Whether the target was a label matrix."""
         return self.per_label is not None
-
-
-def _as_frame(X: Any) -> pd.DataFrame:
-    if isinstance(X, pd.DataFrame):
-        return X.reset_index(drop=True)
-    arr = np.asarray(X)
-    if arr.ndim != 2:
-        raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
-    return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
 
 
 def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
@@ -510,7 +502,7 @@ def compare(
             raise ParameterError("calibration= is for one label column; a label matrix is scored as it is.")
         return compare_multilabel(X, y, strategies, models, cv, metrics, n_jobs, random_state=random_state,
                                   k_neighbors=k_neighbors, progress=progress)
-    frame = _as_frame(X)
+    frame = feature_frame(X)
     labels = encode_labels(y)
     check_same_length(labels.n_samples, X=frame)
     codes = labels.codes.astype(np.int64)
@@ -531,6 +523,10 @@ def compare(
             raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
     if not chosen or not model_names:
         raise ParameterError("give at least one strategy and one model.")
+    calibration, operating_points = tuple(calibration or ()), tuple(operating_points or ())
+    for what, names in (("strategies", chosen), ("models", model_names), ("metrics", metrics or ()),
+                        ("calibration", calibration), ("operating_points", operating_points)):
+        check_no_repeats(what, names)
     binary_only = [name for name in chosen if STRATEGIES[name].binary_only]
     if k > 2 and binary_only:
         raise ParameterError(
@@ -544,11 +540,9 @@ def compare(
 
     check_n_jobs(n_jobs)
     check_int("k_neighbors", k_neighbors)
-    calibration = tuple(calibration or ())
     unknown = [m for m in calibration if m not in CALIBRATION_METHODS]
     if unknown:
         raise ParameterError(f"unknown calibration method(s) {unknown}; choose from {', '.join(CALIBRATION_METHODS)}.")
-    operating_points = tuple(operating_points or ())
     for spec in operating_points:
         parse_operating_point(spec)
     if operating_points and k != 2:

@@ -16,19 +16,21 @@ loads, so load only files you made or trust, as with any scikit-learn model save
 from __future__ import annotations
 
 import datetime
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from imbalance import __version__
 from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
-from imbalance._validation import InputError, ParameterError
+from imbalance._validation import InputError, ParameterError, feature_frame
 from imbalance.comparison import MODELS, cell_model, inner_probabilities
 from imbalance.metrics import bayes_decisions
 from imbalance.model_selection import ProbabilityCalibrator
@@ -41,9 +43,18 @@ __all__ = ["RecipeClassifier", "save", "load", "FORMAT"]
 FORMAT = "imbalance.model/1"
 
 
-def _as_frame(X: Any) -> pd.DataFrame:
-    """A DataFrame as it is; an array with columns named x0, x1, ... as compare names them."""
-    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=lambda i: f"x{i}")
+def _as_numbers(values: pd.Series) -> pd.Series:
+    """A column the model was fitted on as numbers, read as numbers again (a CSV with one text
+    cell reads the whole column as text); refuses a value that is not a number, by row."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"column {values.name!r} holds {values.iloc[row]!r} at row {row}, but the model was fitted on numbers in "
+            "that column; correct the value, or leave the cell empty (imputed)."
+        )
+    return numbers
 
 
 class RecipeClassifier(ClassifierMixin, BaseEstimator):
@@ -109,8 +120,14 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         self.costs = costs
 
     def fit(self, X: Any, y: Any) -> "RecipeClassifier":
-        frame = _as_frame(X)
+        if self.threshold is not None and (isinstance(self.threshold, bool) or not isinstance(self.threshold, Real)
+                                           or not 0 < self.threshold < 1):
+            raise ParameterError(f"threshold must be a probability strictly between 0 and 1, got {self.threshold!r}; "
+                                 "at 0 or 1 (or beyond) every row would be decided the same way.")
+        frame = feature_frame(X)
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        # checked when scoring: a CSV cell of text turns a numeric column into text
+        self.numeric_features_ = np.asarray([c for c in frame.columns if is_numeric_dtype(frame[c])], dtype=object)
         self.multilabel_ = np.ndim(y) == 2 and np.shape(y)[1] > 1
         recipes, models = (MULTILABEL_STRATEGIES, MULTILABEL_MODELS) if self.multilabel_ else (STRATEGIES, MODELS)
         if self.strategy not in recipes:
@@ -187,11 +204,15 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.estimator_ if self._tuned else self.pipeline_
 
     def _frame(self, X: Any) -> pd.DataFrame:
-        frame = _as_frame(X)
+        frame = feature_frame(X)
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise InputError(f"X lacks the column(s) {missing[:8]} the model was fitted on; give the same columns.")
-        return frame[list(self.feature_names_in_)]
+        frame = frame[list(self.feature_names_in_)]
+        for column in getattr(self, "numeric_features_", ()):
+            if not is_numeric_dtype(frame[column]):
+                frame = frame.assign(**{column: _as_numbers(frame[column])})
+        return frame
 
     def _in_label_order(self, proba: np.ndarray) -> np.ndarray:
         """Columns in code order -> in the order of ``classes_``."""

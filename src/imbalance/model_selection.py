@@ -29,6 +29,7 @@ from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import (
     InputError,
     ParameterError,
+    fmt_label,
     n_rows,
     to_python,
 )
@@ -358,8 +359,16 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
         refit would be the same model) and wants only the threshold."""
         Y = np.asarray(y)
         multilabel = self.multilabel_ = Y.ndim == 2
-        if not multilabel and np.unique(Y).size != 2:
-            raise InputError("ThresholdTunedClassifier needs binary (or multi-label 0/1) targets.")
+        if not multilabel:
+            classes, counts = np.unique(Y, return_counts=True)
+            if classes.size != 2:
+                raise InputError("ThresholdTunedClassifier needs binary (or multi-label 0/1) targets.")
+            if counts.min() < 2:  # an inner training fold would hold one class only
+                raise InputError(
+                    f"ThresholdTunedClassifier chooses the threshold on cv={self.cv} inner folds, but class "
+                    f"{fmt_label(classes[counts.argmin()])} has only 1 row, so an inner training fold has none of it; "
+                    "give at least 2 rows of every class (better: as many as cv)."
+                )
         splitter = (
             MultilabelStratifiedKFold(self.cv, random_state=self.random_state)
             if multilabel

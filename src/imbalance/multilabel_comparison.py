@@ -25,7 +25,13 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
 from imbalance._labels import label_matrix
-from imbalance._validation import InputError, LabelError, ParameterError, check_int, check_same_length
+from imbalance._validation import (
+    LabelError,
+    ParameterError,
+    check_int,
+    check_same_length,
+    feature_frame,
+)
 from imbalance.comparison import ComparisonResult, check_n_jobs, make_cells, preprocessor, run_cells
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
@@ -198,12 +204,7 @@ def compare_multilabel(
         ``measures`` the label matrix's imbalance measures; ``predictions`` the pooled
         out-of-fold probabilities of the first repeat; ``classes`` the label names.
     """
-    frame = X.reset_index(drop=True) if isinstance(X, pd.DataFrame) else None
-    if frame is None:
-        arr = np.asarray(X)
-        if arr.ndim != 2:
-            raise InputError(f"X must be 2-D (rows x features), got shape {arr.shape}.")
-        frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+    frame = feature_frame(X)
     matrix, names = _label_frame(Y)
     check_same_length(matrix.shape[0], X=frame)
     label_measures = measures(pd.DataFrame(matrix, columns=names))  # refuses a label no row carries, by name

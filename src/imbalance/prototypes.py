@@ -23,15 +23,46 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _kmeans, _neighbors
 from imbalance._labels import EncodedLabels, class_positions
-from imbalance._validation import InputError, fmt_label, numeric_matrix
+from imbalance._validation import InputError, InputTypeError, fmt_label, numeric_matrix
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, ValueRows
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
+
+
+def _check_forest_input(X: Any) -> None:
+    """What the default random forest of InstanceHardnessThreshold reads: 2-D numbers, no
+    infinity (NaN is fine: scikit-learn's forests route missing values)."""
+    if hasattr(X, "tocsr"):
+        values = X.tocsr().data
+    elif isinstance(X, pd.DataFrame):
+        text = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if text:
+            raise InputTypeError(
+                f"InstanceHardnessThreshold's random forest reads numbers, but column(s) {', '.join(map(str, text))} "
+                "are not numeric: encode them first, or pass an estimator= pipeline that does."
+            )
+        values = X.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = np.asarray(X)
+        if values.ndim == 2 and values.dtype.kind not in "biuf":
+            try:  # numbers held as text or objects are read as scikit-learn reads them
+                values = values.astype(np.float64)
+            except (ValueError, TypeError):
+                raise InputTypeError(
+                    f"InstanceHardnessThreshold's random forest reads numbers, but X (dtype {values.dtype}) holds "
+                    "other values: encode them first, or pass an estimator= pipeline that does."
+                ) from None
+    if np.ndim(X) != 2:
+        raise InputError(f"X must be 2-D (rows x features), got {np.ndim(X)} dimension(s).")
+    if np.isinf(values).any():
+        raise InputError("X has infinite values; InstanceHardnessThreshold's random forest cannot split on them: "
+                         "replace them with NaN or finite numbers first.")
 
 
 class _NumericUnderSampler(BaseSampler):
@@ -334,7 +365,18 @@ class InstanceHardnessThreshold(BaseSampler):
                 f"InstanceHardnessThreshold scores rows over cv={folds.n_splits} stratified folds, but a class has "
                 f"only {int(np.min(labels.counts))} rows; lower cv."
             )
-        proba = cross_val_predict(estimator, X, labels.codes, cv=folds, n_jobs=self.n_jobs, method="predict_proba")
+        if self.estimator is None:
+            _check_forest_input(X)
+        elif np.ndim(X) != 2:
+            raise InputError(f"X must be 2-D (rows x features), got {np.ndim(X)} dimension(s).")
+        try:
+            proba = cross_val_predict(estimator, X, labels.codes, cv=folds, n_jobs=self.n_jobs,
+                                      method="predict_proba")
+        except (ValueError, TypeError) as exc:  # the estimator's own refusal, named as such
+            raise InputError(
+                f"InstanceHardnessThreshold's estimator {type(estimator).__name__} could not fit X: "
+                f"{' '.join(str(exc).split())}"
+            ) from exc
         self.hardness_ = 1.0 - proba[np.arange(labels.n_samples), labels.codes]
         counts, targets = self.plan_.count_array, self.plan_.target_array
         positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))

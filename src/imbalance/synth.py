@@ -150,9 +150,12 @@ class _BaseSMOTE(BaseSampler):
     def _class_neighbours(self, X: np.ndarray, rows: np.ndarray, labels: EncodedLabels, code: int) -> np.ndarray:
         k = self.k_neighbors
         if rows.size <= k:
+            fix = (f"lower k_neighbors to at most {rows.size - 1}" if rows.size > 1 else
+                   "a single row has no neighbour to interpolate towards: add rows of that class, or over-sample it "
+                   "by copies (RandomOverSampler)")
             raise InputError(
-                f"class {fmt_label(labels.classes[code])} has {rows.size} rows, fewer than k_neighbors + 1 = {k + 1}, "
-                f"so it has too few neighbours to synthesise from; lower k_neighbors to at most {rows.size - 1}."
+                f"class {fmt_label(labels.classes[code])} has {rows.size} row{'s' * (rows.size != 1)}, fewer than "
+                f"k_neighbors + 1 = {k + 1}, so it has too few neighbours to synthesise from; {fix}."
             )
         return _kneighbors(X[rows], k, self.neighbors)
 
@@ -776,8 +779,14 @@ class KMeansSMOTE(_BaseSMOTE):
             members.append(mine)
             sparsity.append(_mean_distance(X[mine]) ** exponent / mine.size)
         if not members:
+            name = fmt_label(labels.classes[code])
+            if rows.size < 2:  # no threshold or clustering makes a pair of one row
+                raise InputError(
+                    f"class {name} has {rows.size} row; k-means SMOTE interpolates between two rows of a cluster: add "
+                    "rows of that class, or over-sample it by copies (RandomOverSampler)."
+                )
             raise InputError(
-                f"k-means SMOTE found no cluster where class {fmt_label(labels.classes[code])} has at least two rows "
+                f"k-means SMOTE found no cluster where class {name} has at least two rows "
                 f"and a share of at least {threshold:.3g}; lower cluster_balance_threshold or use more clusters "
                 "(kmeans_estimator=...)."
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from imbalance._labels import encode_labels
 from imbalance._validation import InputTypeError, ParameterError, check_label_column, check_random_state
@@ -230,6 +231,14 @@ def fit_over_method(df: pd.DataFrame, target: str, method: str, *, ratio: float 
     if method not in SYNTHESIS_METHODS:
         raise ParameterError(f"method must be one of {', '.join(SYNTHESIS_METHODS)}, got {method!r}.")
     _check_table(df, target)
+    if method not in ("smotenc", "smoten"):
+        text = [c for c in df.columns if c != target and (df[c].dtype == bool or not is_numeric_dtype(df[c]))]
+        if text:
+            raise InputTypeError(
+                f"method {method!r} interpolates numbers, but column(s) {', '.join(map(str, text[:8]))} are not "
+                "numeric: use method 'smotenc' (command line: --method smotenc), which votes on them, or encode "
+                "them first."
+            )
     sampler = make_sampler(method, ratio=ratio, random_state=random_state, k_neighbors=k_neighbors)
     X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
     return sampler, X_res, y_res
