@@ -170,12 +170,11 @@ def test_synthesis_methods_mark_made_up_rows_from_the_command_line(churn_csv, tm
     assert numeric_only.returncode == 2 and "--method smotenc" in numeric_only.stderr  # the command line's own fix
 
 
-SHARED_MULTILABEL = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "multilabel")
+MULTILABEL_DATA = os.path.join(os.path.dirname(__file__), "data", "multilabel")  # real tables (SOURCE.md)
 
 
-@pytest.mark.skipif(not os.path.isdir(SHARED_MULTILABEL), reason="the shared multi-label tables are not here")
 def test_inspect_a_multilabel_target_by_pattern_or_by_names():
-    yeast = os.path.join(SHARED_MULTILABEL, "yeast.csv.gz")
+    yeast = os.path.join(MULTILABEL_DATA, "yeast.csv.gz")
     result = run("inspect", yeast, "--labels", "label_*")
     assert result.returncode == 0, result.stderr
     assert "14 labels" in result.stdout and "53.41" in result.stdout and "MeanIR 7.197" in result.stdout
@@ -188,11 +187,10 @@ def test_inspect_a_multilabel_target_by_pattern_or_by_names():
     assert missing.returncode == 2 and "['label_X'] not in" in missing.stderr
 
 
-@pytest.mark.skipif(not os.path.isdir(SHARED_MULTILABEL), reason="the shared multi-label tables are not here")
 def test_resample_a_multilabel_target_with_ml_ros_and_ml_rus(tmp_path):
     from imbalance.multilabel import MLROS, measures
 
-    yeast = os.path.join(SHARED_MULTILABEL, "yeast.csv.gz")
+    yeast = os.path.join(MULTILABEL_DATA, "yeast.csv.gz")
     out = tmp_path / "ros.csv"
     result = run("resample", yeast, "--labels", "label_*", "--method", "ml_ros", "--seed", "3", "-o", out,
                  "--source-column", "source")

@@ -13,12 +13,11 @@ from hypothesis.extra.numpy import arrays
 from imbalance import ImbalanceError
 from imbalance.multilabel import measures
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "multilabel"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="the shared multi-label tables are not here")
+DATA = Path(__file__).parent / "data" / "multilabel"  # real tables, with their source (SOURCE.md)
 
 
 def label_columns(name):
-    df = pd.read_csv(SHARED / f"{name}.csv.gz")
+    df = pd.read_csv(DATA / f"{name}.csv.gz")
     return df[[c for c in df.columns if c.startswith("label_")]]
 
 
@@ -32,7 +31,6 @@ PUBLISHED = {
 }
 
 
-@needs_shared
 @pytest.mark.parametrize("name", list(PUBLISHED))
 def test_measures_match_the_published_values(name):
     result = measures(label_columns(name)).summary()
@@ -133,10 +131,9 @@ def test_ml_ros_and_ml_rus_follow_their_rules(Y, percentage, seed):
     check_rus(X, Y, percentage, seed)
 
 
-@needs_shared
 @pytest.mark.parametrize("percentage", [10, 25])
 def test_on_yeast_both_lower_the_mean_imbalance_and_keep_pandas(percentage):
-    df = pd.read_csv(SHARED / "yeast.csv.gz")
+    df = pd.read_csv(DATA / "yeast.csv.gz")
     Y = df[[c for c in df.columns if c.startswith("label_")]]
     X = df.drop(columns=Y.columns).set_index(pd.RangeIndex(1000, 1000 + len(df)))
     Y = Y.set_index(X.index)
@@ -215,9 +212,8 @@ def test_mlsmote_rows_lie_between_a_row_and_a_same_label_neighbour_with_the_rule
     assert sampler.mean_ir_after_ == pytest.approx(float(np.mean(counts.max() / counts)))
 
 
-@needs_shared
 def test_mlsmote_on_yeast_lowers_the_mean_imbalance_and_keeps_pandas():
-    df = pd.read_csv(SHARED / "yeast.csv.gz")
+    df = pd.read_csv(DATA / "yeast.csv.gz")
     Y = df[[c for c in df.columns if c.startswith("label_")]]
     X = df.drop(columns=Y.columns)
     sampler = MLSMOTE(random_state=0)
@@ -295,7 +291,6 @@ def test_ml_ros_meets_a_label_plan_by_cloning_rows_of_labels_below_target(Y, str
         counts += Y[row]
 
 
-@needs_shared
 def test_ml_ros_to_the_mean_ir_plan_on_yeast():
     Y = label_columns("yeast")
     plan = label_plan(Y)

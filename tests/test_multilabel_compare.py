@@ -27,8 +27,7 @@ from imbalance.multilabel_comparison import multilabel_cell_model
 from imbalance.report import write_report
 from imbalance.strategies import MULTILABEL_STRATEGIES, default_strategies
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "multilabel"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="the shared multi-label tables are not here")
+DATA = Path(__file__).parent / "data" / "multilabel"  # real tables, with their source (SOURCE.md)
 
 
 def label_problem(n=360, seed=0):
@@ -285,10 +284,9 @@ def test_cli_compare_on_a_label_matrix(tmp_path):
 # ----------------------------------------------------------------------------- real tables
 
 
-@needs_shared
 @pytest.mark.slow
 def test_on_emotions_every_default_strategy_runs_and_thresholds_raise_macro_f1():
-    df = pd.read_csv(SHARED / "emotions.csv.gz")
+    df = pd.read_csv(DATA / "emotions.csv.gz")
     Y = df[[c for c in df.columns if c.startswith("label_")]]
     result = imbalance.compare(df.drop(columns=Y.columns), Y, cv=3, n_jobs=2)
     s = result.summary.set_index(["strategy", "model"])
