@@ -3,6 +3,7 @@ and the gallery (sphinx-gallery runs ``examples/`` at build time)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -55,6 +56,12 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_show_sourcelink = False
+
+# Math renders offline: MathJax's SVG build (one file, fonts inside) from the django-static-mathjax
+# package of the docs extra, copied into _static, instead of the CDN copy Sphinx loads by default.
+_MATHJAX = Path(importlib.util.find_spec("mathjax").origin).parent / "static" / "mathjax" / "es5" / "tex-svg.js"
+html_static_path = [str(_MATHJAX)]
+mathjax_path = "tex-svg.js"
 html_sidebars = {"index": [], "performance": [], "layout": []}  # single pages: no empty navigation column
 
 sphinx_gallery_conf = {
@@ -70,6 +77,8 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "plot_gallery": os.environ.get("IMBALANCE_DOCS_RUN_GALLERY", "True"),
     "abort_on_example_error": True,
+    # the execution-times page loads jQuery and DataTables from CDNs; the times are in each example
+    "write_computation_times": False,
 }
 
 

@@ -5,6 +5,7 @@ reference and the search page."""
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -23,11 +24,25 @@ else:  # the build imports every module and runs every example: every extra must
         pytest.importorskip(needed)
 
 
+def clean_copy(root: Path) -> Path:
+    """The parts of the repository the site is built from, copied into ``root`` without what an
+    earlier build left in docs/ (sphinx-gallery skips an example whose md5 file matches, so a
+    build in place would not run a changed example's unchanged twin, nor show that it broke)."""
+    left_by_builds = shutil.ignore_patterns("_build", "auto_examples", "generated", "sg_execution_times.rst",
+                                            "__pycache__")
+    shutil.copytree(DOCS, root / "docs", ignore=left_by_builds)
+    shutil.copytree(DOCS.parent / "examples", root / "examples", ignore=left_by_builds)
+    shutil.copytree(DOCS.parent / "benchmarks" / "results", root / "benchmarks" / "results")  # the tables it includes
+    return root / "docs"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site built as CI builds it, served on localhost (search fetches its index)."""
+    """The site built as CI builds it, from a clean copy, served on localhost (search fetches
+    its index)."""
+    docs = clean_copy(tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("site")
-    build = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", str(DOCS),
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", str(docs),
                             str(out)], capture_output=True, text=True, timeout=1200, env={**os.environ,
                                                                                           "MPLBACKEND": "Agg"})
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-6000:]
@@ -91,3 +106,28 @@ def test_the_search_page_finds_a_class(site, browser):
         lambda b: b.find_elements("css selector", "#search-results li, ul.search li"))
     hits = [item.text for item in browser.find_elements("css selector", "#search-results li, ul.search li")]
     assert any("SMOTEENN" in hit for hit in hits), hits
+
+
+def test_every_page_works_offline(site):
+    # no script, stylesheet or font from another host: the site must read the same without a network
+    import re
+
+    out, _ = site
+    external = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//[^"]+"')
+    offenders = {}
+    for page in out.rglob("*.html"):
+        found = [tag for tag in external.findall(page.read_text(encoding="utf-8"))
+                 if "stylesheet" in tag or "<script" in tag or "preload" in tag]
+        if found:
+            offenders[str(page.relative_to(out))] = found[:2]
+    assert not offenders, offenders
+
+
+def test_math_renders_from_the_sites_own_mathjax(site, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, url = site
+    open_page(browser, f"{url}/api/generated/imbalance.planner.plan.html")
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements("css selector", "mjx-container svg"))
+    sources = [s.get_attribute("src") for s in browser.find_elements("tag name", "script") if s.get_attribute("src")]
+    assert any(src.startswith(url) and src.split("?")[0].endswith("_static/tex-svg.js") for src in sources), sources
