@@ -261,3 +261,89 @@ def test_instance_hardness_errors_are_imbalance_errors(make, estimator, error, w
     # numbers held as text are read as numbers, as scikit-learn reads them
     as_text = imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X.astype(str).astype(object), y)[1]
     np.testing.assert_array_equal(as_text, imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X, y)[1])
+
+
+# ----------------------------------------------------------------------------- 7: model files
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
+    X, y = load_churn(return_X_y=True)
+    X = X.select_dtypes("number").iloc[:600]
+    path = tmp_path_factory.mktemp("model") / "m.joblib"
+    imbalance.deploy.save(RecipeClassifier().fit(X, y.iloc[:600]), path, info={"strategy": "none"})
+    return path
+
+
+def rewrite(source, target, change):
+    import joblib
+
+    record = joblib.load(source)
+    change(record)
+    joblib.dump(record, target)
+    return target
+
+
+def test_a_model_file_records_the_versions_it_was_written_under(saved_model):
+    import joblib
+    import sklearn
+
+    versions = joblib.load(saved_model)["versions"]
+    assert versions["imbalance"] == imbalance.__version__ and versions["scikit-learn"] == sklearn.__version__
+    assert versions["numpy"] == np.__version__ and versions["pandas"] == pd.__version__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # same versions: not a word
+        imbalance.load(saved_model)
+
+
+def test_a_model_file_from_a_newer_imbalance_is_refused(saved_model, tmp_path):
+    newer = rewrite(saved_model, tmp_path / "newer.joblib", lambda r: r.update(imbalance="99.0.0"))
+    with pytest.raises(InputError, match="written by imbalance 99.0.0, newer than this one"):
+        imbalance.load(newer)
+
+
+def test_other_library_versions_load_with_one_warning(saved_model, tmp_path):
+    other = rewrite(saved_model, tmp_path / "other.joblib", lambda r: r["versions"].update({"numpy": "1.0.0"}))
+    with pytest.warns(imbalance.deploy.ModelVersionWarning, match=r"numpy 1\.0\.0 \(here ") as caught:
+        imbalance.load(other)
+    assert len(caught) == 1
+
+
+def test_scikit_learns_own_version_warnings_become_one(saved_model, tmp_path):
+    import sklearn
+
+    # the file as another scikit-learn would have pickled it: every estimator's _sklearn_version says so
+    here = sklearn.__version__.encode()
+    older = b"0." + b"9" * (len(here) - 2)
+    data = saved_model.read_bytes()
+    assert data.count(here) >= 1  # pickle writes the string once and refers back to it
+    path = tmp_path / "older_sklearn.joblib"
+    path.write_bytes(data.replace(here, older))
+    import joblib
+
+    with pytest.warns(sklearn.exceptions.InconsistentVersionWarning) as raw:
+        joblib.load(path)
+    assert len(raw) > 3  # what scikit-learn alone would print: one long warning per estimator
+    with pytest.warns(imbalance.deploy.ModelVersionWarning, match="scikit-learn") as caught:
+        imbalance.load(path)
+    assert len(caught) == 1, [str(w.message)[:80] for w in caught]
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda r: r.pop("model"), "no 'model'"),
+    (lambda r: r.pop("created"), "no 'created'"),
+    (lambda r: r.update(info=None), "'info' is a NoneType"),
+    (lambda r: r.update(model="a model"), "'model' is a str"),
+    (lambda r: r.update(model=RecipeClassifier()), "never fitted"),
+    (lambda r: r.update(versions=[1]), "'versions'"),
+])
+def test_a_broken_model_record_is_refused_by_name(saved_model, tmp_path, change, words):
+    broken = rewrite(saved_model, tmp_path / "broken.joblib", change)
+    with pytest.raises(InputError, match="is an imbalance model file, but") as info:
+        imbalance.load(broken)
+    assert words in str(info.value)
+
+
+def test_predict_says_to_load_only_trusted_files(capsys):
+    code, out, _ = cli(capsys, "predict", "--help")
+    assert code == 0 and "only model files you made or trust" in " ".join(out.split())

@@ -316,8 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("-o", "--output", type=Path, required=True, metavar="MODEL",
                      help="the model file to write (joblib; load it with imbalance.load)")
 
-    predict = commands.add_parser("predict", help="score a table with a saved model: probabilities and decisions")
-    predict.add_argument("model_file", type=Path, metavar="MODEL", help="a file written by imbalance fit")
+    predict = commands.add_parser("predict", help="score a table with a saved model: probabilities and decisions",
+                                  description="Score a table with a model file written by imbalance fit. Loading a "
+                                              "model file runs the code pickled in it: load only model files you "
+                                              "made or trust.")
+    predict.add_argument("model_file", type=Path, metavar="MODEL",
+                         help="a file written by imbalance fit (loading runs pickled code: only files you trust)")
     _add_data_args(predict)
     predict.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                          help="the scored table: the input's columns, then probabilities and decisions")

@@ -16,6 +16,8 @@ loads, so load only files you made or trust, as with any scikit-learn model save
 from __future__ import annotations
 
 import datetime
+import itertools
+import warnings
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,7 @@ from imbalance.model_selection import ProbabilityCalibrator
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
-__all__ = ["RecipeClassifier", "save", "load", "FORMAT"]
+__all__ = ["RecipeClassifier", "save", "load", "FORMAT", "ModelVersionWarning", "RECORDED_LIBRARIES"]
 
 #: What a saved model file says it is (checked on load).
 FORMAT = "imbalance.model/1"
@@ -254,12 +256,53 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         return np.where(proba[:, positive] >= self.threshold_, self.classes_[positive], self.classes_[1 - positive])
 
 
+#: Libraries whose version a model file records (besides imbalance's own); a model pickled by one version of them may
+#: predict differently, or not load, under another.
+RECORDED_LIBRARIES = ("numpy", "pandas", "scikit-learn", "torch")
+
+
+class ModelVersionWarning(UserWarning):
+    """A model file was written under other versions of the libraries it is made of."""
+
+
+def _versions() -> dict[str, str]:
+    """This interpreter's versions of imbalance and of the libraries a model is made of (torch
+    only where it is imported: a model that holds a torch module imported it)."""
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"imbalance": __version__}
+    for name in RECORDED_LIBRARIES:
+        if name == "torch" and "torch" not in sys.modules:
+            continue
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+def _release(text: str) -> tuple[int, ...]:
+    """The leading numbers of a version, ``"1.7.2rc1"`` -> ``(1, 7, 2)``."""
+    numbers = []
+    for part in str(text).split("."):
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        if not digits:
+            break
+        numbers.append(int(digits))
+        if len(digits) < len(part):
+            break
+    return tuple(numbers)
+
+
 def save(model: RecipeClassifier, path: str | Path, *, info: dict | None = None) -> Path:
-    """Write a fitted model and what it is to ``path`` (joblib; all or nothing)."""
+    """Write a fitted model and what it is to ``path`` (joblib; all or nothing), with the
+    versions of imbalance and of the libraries it is made of, which :func:`load` compares."""
     check_is_fitted(model, "pipeline_")
     path = Path(path)
-    record = {"format": FORMAT, "imbalance": __version__, "created": datetime.datetime.now().isoformat(timespec="seconds"),
-              "info": dict(info or {}), "model": model}
+    record = {"format": FORMAT, "imbalance": __version__, "versions": _versions(),
+              "created": datetime.datetime.now().isoformat(timespec="seconds"), "info": dict(info or {}),
+              "model": model}
     with atomic_path(path) as tmp:
         joblib.dump(record, tmp)
     return path
@@ -268,17 +311,54 @@ def save(model: RecipeClassifier, path: str | Path, *, info: dict | None = None)
 def load(path: str | Path) -> RecipeClassifier:
     """A model written by :func:`save` (or ``imbalance fit``); its ``info_`` says how it was made.
 
-    Loading runs pickle: load only files you made or trust.
+    Loading runs pickle, which can run any code the file holds: **load only model files you made
+    or trust.** A file written by a newer imbalance is refused; one written under other versions
+    of numpy, pandas, scikit-learn or torch loads with one :class:`ModelVersionWarning` that names
+    them (the model may predict differently: fit it again to be sure).
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path} is not a file; give the path `imbalance fit -o` wrote.")
-    try:
-        record = joblib.load(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same plain answer
-        raise InputError(f"{path} is not a model saved by imbalance ({type(exc).__name__}).") from None
+    with warnings.catch_warnings(record=True) as caught:  # scikit-learn warns once per estimator, at length
+        warnings.simplefilter("always")
+        try:
+            record = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same plain answer
+            raise InputError(f"{path} is not a model saved by imbalance ({type(exc).__name__}).") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise InputError(f"{path} is not a model saved by imbalance (format {FORMAT}).")
+    problem = _record_problem(record)
+    if problem:
+        raise InputError(f"{path} is an imbalance model file, but {problem}; write it again with imbalance fit.")
+    written = {**record.get("versions", {}), "imbalance": record["imbalance"]}
+    if _release(written["imbalance"]) > _release(__version__):
+        raise InputError(f"{path} was written by imbalance {written['imbalance']}, newer than this one "
+                         f"({__version__}); upgrade imbalance to load it.")
+    here = _versions()
+    differ = [f"{name} {written[name]} (here {here[name]})" for name in ("imbalance", *RECORDED_LIBRARIES)
+              if name in written and name in here and written[name] != here[name]]
+    if not differ and any(issubclass(w.category, UserWarning) and "version" in str(w.message) for w in caught):
+        differ = ["scikit-learn (an older file records no versions)"]
+    for other in caught:  # what is not about versions is passed on as it was
+        if not (issubclass(other.category, UserWarning) and "version" in str(other.message)):
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    if differ:
+        warnings.warn(f"{path} was written under other versions: {', '.join(differ)}; it may predict differently, "
+                      "so fit it again with imbalance fit to be sure.", ModelVersionWarning, stacklevel=2)
     model = record["model"]
     model.info_ = {"imbalance": record["imbalance"], "created": record["created"], **record["info"]}
     return model
+
+
+def _record_problem(record: dict) -> str | None:
+    """What is missing or wrong in a model file's record, or None."""
+    for key, kind in (("imbalance", str), ("created", str), ("info", dict), ("model", RecipeClassifier)):
+        if key not in record:
+            return f"its record has no {key!r}"
+        if not isinstance(record[key], kind):
+            return f"its {key!r} is a {type(record[key]).__name__}, not a {kind.__name__}"
+    if not isinstance(record.get("versions", {}), dict):
+        return "its 'versions' is not a mapping"
+    if not hasattr(record["model"], "pipeline_"):
+        return "its model was never fitted"
+    return None
