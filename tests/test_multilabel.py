@@ -118,7 +118,19 @@ def check_rus(X, Y, percentage, seed):
     assert (np.diff(kept) > 0).all() and deleted.size <= round(n * percentage / 100)
     np.testing.assert_array_equal(np.asarray(X_res), np.asarray(X)[kept])
     assert all(labels[r][majority].any() for r in deleted)  # only rows of majority labels go
+    assert labels[kept].any(axis=0).all()  # no label loses its last row
+    assert sampler.mean_ir_after_ <= sampler.mean_ir_before_ + 1e-12  # and the imbalance never grows
     return sampler
+
+
+def test_ml_rus_keeps_a_label_the_papers_rule_would_delete():
+    # counts [10, 2], MeanIR 3: the paper's rule deletes label 0's rows until its IRLbl reaches 3,
+    # which it never does while it has any (2 / 1 < 3): every one of them went, MeanIR infinite
+    Y = np.array([[1, 0]] * 8 + [[1, 1]] * 2)
+    sampler = MLRUS(random_state=0)
+    _, Y_res = sampler.fit_resample(np.zeros((10, 1)), Y)
+    assert Y_res.sum(axis=0).tolist() == [8, 2]  # two rows of label 0 alone go (25% of 10, rounded)
+    assert (sampler.mean_ir_before_, sampler.mean_ir_after_) == (3.0, 2.5)
 
 
 @given(arrays(np.int8, st.tuples(st.integers(4, 60), st.integers(2, 5)), elements=st.integers(0, 1)),

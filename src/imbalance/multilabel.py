@@ -315,6 +315,14 @@ class MLRUS(_MultilabelResampler):
     counted again after every deletion (a deletion lowers the count of every label the row
     carries), reaches the MeanIR of the original data, or its rows are gone.
 
+    Two guards the paper's rule lacks: a row is never deleted if that would take a label's last
+    row, or raise the MeanIR of the rows left (it carries a minority label, or its majority label
+    has already come down to the others); such a row stays, and its bag draws another. Without
+    them a label can vanish (label counts ``[10, 2]``: every row of the first label goes, and the
+    MeanIR becomes infinite) and the imbalance can end worse than it began; with them the MeanIR
+    never rises, so ``mean_ir_after_ <= mean_ir_before_``, and fewer than ``percentage`` % of the
+    rows may go.
+
     Parameters
     ----------
     percentage : float, default=25
@@ -340,22 +348,29 @@ class MLRUS(_MultilabelResampler):
                 if budget == 0:
                     break
                 bag = bags[label]
-                while bag:  # a row deleted through another bag is dropped from this one here
+                while bag:  # a row deleted through another bag, or guarded, is dropped from this one here
                     pick = int(rng.integers(len(bag)))
                     row = bag[pick]
                     bag[pick] = bag[-1]
                     bag.pop()
                     if alive[row]:
-                        break
+                        after = counts - labels[row]
+                        if after.min() > 0 and _mean_ir(after) <= _mean_ir(counts):
+                            break
                 else:
                     del bags[label]
                     continue
                 alive[row] = False
-                counts -= labels[row]
+                counts = after
                 budget -= 1
                 if counts[label] == 0 or counts.max() / counts[label] >= mean_ir or not bag:
                     del bags[label]
         return np.flatnonzero(alive)
+
+
+def _mean_ir(counts: np.ndarray) -> float:
+    """MeanIR of positive label counts (see :func:`measures`)."""
+    return float(np.mean(counts.max() / counts))
 
 
 def ml_ros(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
