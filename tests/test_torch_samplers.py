@@ -377,3 +377,36 @@ def test_weighted_sampler_manners_and_bad_input():
         it.WeightedSampler([0.0, 1.0], num_samples=2, replacement=False)
     with pytest.raises(ParameterError, match="needs replacement=True"):
         it.WeightedSampler([1.0, 1.0], exact=True, replacement=False)
+
+
+# ------------------------------------------------------------------ extreme and odd weights (issue 29.6)
+
+
+@pytest.mark.parametrize("weights", [[1e308, 1e308, 1.0], [5e-324, 5e-324, 1e-323]])
+@pytest.mark.parametrize("kwargs", [dict(), dict(exact=True), dict(replacement=False, num_samples=2)])
+def test_weights_whose_sum_overflows_or_that_are_subnormal_draw_by_their_ratios(weights, kwargs):
+    kwargs = {"num_samples": 4000, **kwargs}
+    sampler = it.WeightedSampler(weights, seed=0, **kwargs)
+    drawn = np.bincount(list(sampler), minlength=3)
+    ratios = np.asarray(weights) / max(weights)  # the law depends on the ratios alone
+    expected = sampler.num_samples * ratios / ratios.sum()
+    np.testing.assert_allclose(sampler.expected_counts(), expected, rtol=1e-12)
+    if kwargs.get("exact"):
+        assert (np.abs(drawn - expected) < 1).all()  # systematic sampling: within one draw of e_i
+    elif kwargs.get("replacement", True):
+        assert (np.abs(drawn - expected) < 5 * np.sqrt(expected + 1)).all()
+    else:
+        assert drawn.sum() == 2 and drawn.max() == 1
+
+
+def test_weights_must_be_numbers():
+    with pytest.raises(imbalance.InputTypeError, match="weights must be numbers"):
+        it.WeightedSampler(["a", "b"])
+
+
+def test_the_sampler_keeps_its_own_copy_of_the_weights():
+    weights = np.array([1.0, 2.0, 3.0])
+    sampler = it.WeightedSampler(weights)
+    before = sampler.expected_counts().copy()
+    weights[0] = 100.0  # the caller changes its array afterwards
+    np.testing.assert_array_equal(sampler.expected_counts(), before)

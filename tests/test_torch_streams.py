@@ -8,7 +8,7 @@ torch = pytest.importorskip("torch")
 from torch.utils.data import DataLoader  # noqa: E402
 
 import imbalance.torch as it  # noqa: E402
-from imbalance import InputError, ParameterError  # noqa: E402
+from imbalance import InputError, InputTypeError, ParameterError  # noqa: E402
 
 
 def stream_of(n, shares, seed):
@@ -82,5 +82,41 @@ def test_bad_input():
         it.RebalancedStream(5)
     with pytest.raises(ParameterError, match="can only drop items"):
         it.RebalancedStream([1, 2], strategy="over")
-    with pytest.raises(ParameterError, match="positive share"):
+    with pytest.raises(ParameterError, match="class 1 the share 0.0; each share must be a finite number > 0"):
         it.RebalancedStream([1, 2], priors={1: 0.0, 2: 1.0})
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(strategy={0: -1, 1: 1}), ParameterError, "class 0 the share -1"),
+    (dict(strategy={0: float("nan"), 1: 1}), ParameterError, "class 0 the share nan"),
+    (dict(strategy={0: float("inf"), 1: 1}), ParameterError, "class 0 the share inf"),
+    (dict(strategy={0: 0, 1: 0}), ParameterError, "keeps nothing"),
+    (dict(strategy={0: "half"}), ParameterError, "share 'half'"),
+    (dict(priors={0: float("nan"), 1: 0.5}), ParameterError, "class 0 the share nan"),
+    (dict(priors={0: float("inf"), 1: 0.5}), ParameterError, "class 0 the share inf"),
+    (dict(priors=[0.5, 0.5]), InputTypeError, "dict class -> share"),
+    (dict(priors={float("nan"): 0.5, 1: 0.5}), InputError, "NaN is none"),
+])
+def test_shares_are_checked_when_the_stream_is_made(kwargs, error, words):
+    with pytest.raises(error) as info:
+        it.RebalancedStream(range(10), **kwargs)
+    assert words in str(info.value)
+
+
+def test_a_class_without_a_prior_is_refused_not_dropped():
+    stream = it.RebalancedStream(range(1000), label_of=lambda i: i % 2, priors={0: 0.9}, seed=0)
+    with pytest.raises(InputError, match="holds class 1, which priors gives no share"):
+        list(stream)
+
+
+def test_nan_labels_are_refused_not_made_classes_of_their_own():
+    stream = it.RebalancedStream(range(1000), label_of=lambda i: float("nan") if i % 3 else 0.0, seed=0)
+    with pytest.raises(InputError, match="NaN is none"):
+        list(stream)
+
+
+def test_a_generator_object_is_refused_for_its_empty_second_epoch():
+    with pytest.raises(InputError, match="used up after one epoch"):
+        it.RebalancedStream((i for i in range(10)))
+    again = it.RebalancedStream(lambda: (i for i in range(10)), label_of=lambda i: i % 2, seed=0)
+    assert len(list(again)) == len(list(again)) > 0  # the function makes a new generator each epoch

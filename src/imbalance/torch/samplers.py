@@ -20,7 +20,7 @@ from torch.utils.data import Sampler
 from imbalance._draw import even_draws
 from imbalance._labels import class_positions, encode_labels
 from imbalance._labels import label_matrix as as_label_matrix
-from imbalance._validation import InputError, ParameterError, check_int
+from imbalance._validation import InputError, InputTypeError, ParameterError, check_int
 from imbalance.planner import Plan, Strategy, apportion, plan_labels
 from imbalance.torch.labels import read_labels
 from imbalance.weights import repeat_factors
@@ -455,16 +455,27 @@ class MultilabelBalancedSampler(_IndexSampler):
 
 
 def _row_weights(weights: Any) -> np.ndarray:
-    """``weights`` as a float64 array of one non-negative finite weight per row, some positive."""
+    """``weights`` as a float64 array of one non-negative finite weight per row, some positive:
+    a copy (a later change to the caller's array changes nothing here), rescaled by the largest
+    weight where their sum would overflow or the largest is sub-normal (only their ratios matter,
+    and the cumulative sums must be finite normal numbers for the draws to find a row)."""
     if isinstance(weights, torch.Tensor):
         weights = weights.detach().cpu().numpy()
-    w = np.asarray(weights, dtype=np.float64)
+    try:
+        w = np.array(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputTypeError("weights must be numbers, one per row.") from None
     if w.ndim != 1 or w.size == 0:
         raise InputError(f"weights must be a non-empty 1-D sequence, one weight per row, got shape {w.shape}.")
     if not np.isfinite(w).all() or (w < 0).any():
         raise InputError("weights must be finite and >= 0 (a row of weight 0 is never drawn).")
-    if not (w > 0).any():
+    largest = w.max()
+    if largest == 0:
         raise InputError("every weight is 0, so no row can be drawn; give some rows a positive weight.")
+    with np.errstate(over="ignore"):
+        total = w.sum()
+    if not np.isfinite(total) or largest < np.finfo(np.float64).tiny:
+        w /= largest
     return w
 
 

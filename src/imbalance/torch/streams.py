@@ -9,6 +9,7 @@ the output tends to the plan's shares without knowing the stream's length in adv
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
-from imbalance._validation import InputError, ParameterError, check_int
+from imbalance._validation import InputError, InputTypeError, ParameterError, check_int, fmt_label
 from imbalance.planner import Strategy, plan_from_counts
 
 __all__ = ["RebalancedStream"]
@@ -29,6 +30,30 @@ def _world() -> tuple[int, int]:
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         return torch.distributed.get_world_size(), torch.distributed.get_rank()
     return 1, 0
+
+
+def _shares(name: str, given: Any, *, zero_allowed: bool) -> dict:
+    """``given`` as a dict class -> share, every share a finite number, positive (or 0 where
+    ``zero_allowed``: a class to drop); refused by class otherwise."""
+    if not isinstance(given, Mapping):
+        raise InputTypeError(f"{name} must be a dict class -> share, got {type(given).__name__}.")
+    shares = {}
+    for label, share in given.items():
+        ok = isinstance(share, (int, float, np.integer, np.floating)) and not isinstance(share, bool)
+        if not ok or not math.isfinite(share) or share < 0 or (share == 0 and not zero_allowed):
+            least = "a finite number >= 0" if zero_allowed else "a finite number > 0"
+            raise ParameterError(f"{name} gives class {fmt_label(label)} the share {share!r}; each share must be "
+                                 f"{least}.")
+        _check_label(label)
+        shares[label] = float(share)
+    return shares
+
+
+def _check_label(label: Any) -> None:
+    """A class label must equal itself: NaN would make every item a class of its own."""
+    if label != label:
+        raise InputError(f"a class label is {label!r}; label_of must give every item a class (NaN is none): drop or "
+                         "label such items first.")
 
 
 class RebalancedStream(IterableDataset):
@@ -54,16 +79,20 @@ class RebalancedStream(IterableDataset):
     Parameters
     ----------
     source : iterable, or a callable returning an iterator
-        Read again every epoch (a generator function is called once per epoch).
+        Read again every epoch (a generator function is called once per epoch). Not an iterator
+        such as a generator object, which would be used up after the first epoch.
     label_of : callable, optional
-        Item -> its class label (hashable). Default: the item is its own label.
+        Item -> its class label (hashable, not NaN). Default: the item is its own label.
     strategy : {"under"} or dict, default="under"
         ``"under"``, or a dict class -> share of the output to keep the classes' shares at
-        (normalised); classes not named are dropped.
+        (normalised; finite shares >= 0, not all 0); classes not named, or named with share 0,
+        are dropped.
     ratio : float, default=1.0
         For ``"under"``.
     priors : dict, optional
-        Class -> its share of the stream, when known: fixed acceptance rates from the start.
+        Class -> its share of the stream, when known (finite, > 0): fixed acceptance rates from
+        the start. Every class of the stream must have one (a class without is refused when it
+        first appears, rather than dropped).
     buffer_size : int, default=1024
         Items held to shuffle the output (0: none).
     seed : int, default=0
@@ -103,12 +132,22 @@ class RebalancedStream(IterableDataset):
     ) -> None:
         if not (callable(source) or isinstance(source, Iterable)):
             raise InputError(f"source must be an iterable or a callable returning one, got {type(source).__name__}.")
-        if not (strategy == "under" or isinstance(strategy, Mapping)):
+        if isinstance(source, Iterator):  # a generator object: read once, then every later epoch is empty
+            raise InputError(
+                f"source is an iterator ({type(source).__name__}), which is used up after one epoch; pass something "
+                "read again every epoch: the generator function itself (lambda: gen(...)), a list, or a dataset."
+            )
+        if not (isinstance(strategy, str) and strategy == "under" or isinstance(strategy, Mapping)):
             raise ParameterError(f"a stream can only drop items: strategy must be 'under' or a dict class -> share, "
                                  f"got {strategy!r}.")
+        if isinstance(strategy, Mapping):
+            shares = _shares("strategy", strategy, zero_allowed=True)
+            if not any(shares.values()):
+                raise ParameterError("strategy gives every class a share of 0, which keeps nothing; give the classes "
+                                     "to keep a positive share.")
         self.source, self.label_of, self.strategy, self.ratio = source, label_of, strategy, ratio
-        self.priors = None if priors is None else dict(priors)
-        if self.priors is not None and (not self.priors or min(self.priors.values()) <= 0):
+        self.priors = None if priors is None else _shares("priors", priors, zero_allowed=False)
+        if self.priors is not None and not self.priors:
             raise ParameterError("priors must give every class a positive share of the stream.")
         self.buffer_size = check_int("buffer_size", buffer_size, low=0)
         self.seed = check_int("seed", seed, low=0)
@@ -162,6 +201,11 @@ class RebalancedStream(IterableDataset):
                 break
             labels = chunk if label_of is None else [label_of(item) for item in chunk]
             for label in labels:  # count first, so the rates use this chunk too
+                if label not in self.seen_:  # a class met for the first time: checked once
+                    _check_label(label)
+                    if fixed is not None and label not in fixed:
+                        raise InputError(f"the stream holds class {fmt_label(label)}, which priors gives no share; "
+                                         "give every class its share, or leave priors out to count them.")
                 self.seen_[label] = self.seen_.get(label, 0) + 1
             rates = fixed if fixed is not None else self._rates(self.seen_)
             keep = rng.random(len(chunk)) < np.fromiter((rates.get(label, 0.0) for label in labels), np.float64,
