@@ -347,3 +347,40 @@ def test_a_broken_model_record_is_refused_by_name(saved_model, tmp_path, change,
 def test_predict_says_to_load_only_trusted_files(capsys):
     code, out, _ = cli(capsys, "predict", "--help")
     assert code == 0 and "only model files you made or trust" in " ".join(out.split())
+
+
+# ----------------------------------------------------------------------------- 9: costs
+
+
+@pytest.mark.parametrize("content, words", [
+    (",0,1\n0,0,1\n1,5\n", "cost of deciding 1 for class 1 is missing"),
+    (",0,1\n0,0,x\n1,5,0\n", "cost of deciding 1 for class 0 is 'x', not a number"),
+    ("", "is empty"),
+])
+def test_a_broken_cost_matrix_file_is_named_cell_by_cell(capsys, tmp_path, small_csv, content, words):
+    matrix = tmp_path / "costs.csv"
+    matrix.write_text(content)
+    refused(capsys, "compare", small_csv, "--costs", matrix, "--out", tmp_path / "r", words=[words])
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("--costs", "FN=20,FN=1"), "gives FN twice"),
+    (("--costs", "FN=0,FP=0"), "every cost is 0"),
+    (("--cost-column", "LABEL"), "is the label column"),
+    (("--cost-column", "amount"), "'amount' holds 'unknown' at row 3"),
+])
+def test_cost_options_are_checked_before_fitting(capsys, tmp_path, small_csv, argv, words):
+    df = pd.read_csv(small_csv).astype({"a": float})
+    df["amount"] = [1.0, 2.0, 3.0, "unknown"] + [1.0] * (len(df) - 4)
+    path = tmp_path / "with_amount.csv"
+    df.to_csv(path, index=False)
+    refused(capsys, "compare", path, *argv, "--out", tmp_path / "r", words=[words])
+
+
+def test_all_zero_costs_are_refused_in_python_too():
+    X, y = np.arange(40.0).reshape(20, 2), np.r_[np.zeros(15, int), np.ones(5, int)]
+    with pytest.raises(InputError, match="every cost is 0"):
+        imbalance.compare(X, y, strategies=["none"], models=["logreg"], costs={"FN": 0, "FP": 0}, cv=2)
+    with pytest.raises(InputError, match="every cost is 0"):
+        RecipeClassifier(costs=np.zeros((2, 2))).fit(X, y)

@@ -886,8 +886,11 @@ def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
         pairs = {}
         for item in filter(None, (part.strip() for part in text.split(","))):
             key, _, value = item.partition("=")
+            key = key.strip().upper()
+            if key in pairs:
+                raise InputError(f"--costs gives {key} twice; give each of FN and FP once, e.g. FN=20,FP=1.")
             try:
-                pairs[key.strip().upper()] = float(value)
+                pairs[key] = float(value)
             except ValueError:
                 raise InputError(f"--costs: {item!r} is not NAME=NUMBER; write e.g. FN=20,FP=1.") from None
         if not set(pairs) <= {"FN", "FP"} or (args.cost_column is None and set(pairs) != {"FN", "FP"}):
@@ -896,7 +899,10 @@ def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
         if args.cost_column is not None:
             if args.cost_column not in df.columns:
                 raise InputError(f"--cost-column {args.cost_column!r} is not a column of the table.")
-            pairs["FN"] = pd.to_numeric(df[args.cost_column], errors="raise").to_numpy(dtype=np.float64)
+            if args.cost_column == args.target:
+                raise InputError(f"--cost-column {args.cost_column!r} is the label column; name the column that holds "
+                                 "each row's cost of a missed positive.")
+            pairs["FN"] = _numbers(df[args.cost_column], f"--cost-column {args.cost_column!r}")
             pairs.setdefault("FP", 1.0)
         return pairs
     path = Path(text)
@@ -904,14 +910,40 @@ def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
         raise InputError(f"--costs {text!r} is neither FN=A,FP=B nor a CSV file of costs.")
     if args.cost_column is not None:
         raise InputError("--cost-column takes --costs FP=B, not a cost matrix file.")
-    matrix = pd.read_csv(path, index_col=0)
+    try:
+        matrix = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"--costs {path} is empty; write the cost matrix: labels as header and first column, true "
+                         "class per row, decision per column.") from None
     labels = encode_labels(df[args.target], name=f"label column {args.target!r}").classes
     names = [str(to_python(c)) for c in labels]
     matrix.index, matrix.columns = matrix.index.map(str), matrix.columns.map(str)
     if sorted(matrix.index) != sorted(names) or sorted(matrix.columns) != sorted(names):
         raise InputError(f"{path}: the cost matrix must have one row and one column per class {names}, true class "
                          "per row, decision per column.")
-    return matrix.loc[names, names].to_numpy(dtype=np.float64)
+    matrix = matrix.loc[names, names]
+    for true in names:
+        for decided in names:
+            cell = matrix.at[true, decided].strip()
+            if cell == "":
+                raise InputError(f"{path}: the cost of deciding {decided} for class {true} is missing (the row is "
+                                 "shorter than the header); give every cell a number.")
+            try:
+                float(cell)
+            except ValueError:
+                raise InputError(f"{path}: the cost of deciding {decided} for class {true} is {cell!r}, not a "
+                                 "number.") from None
+    return matrix.to_numpy().astype(np.float64)
+
+
+def _numbers(column: pd.Series, what: str) -> np.ndarray:
+    """A column of numbers as float64; refuses text by row and value."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    bad = numbers.isna() & column.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{what} holds {column.iloc[row]!r} at row {row}; it must hold numbers (a cost per row).")
+    return numbers.to_numpy(dtype=np.float64)
 
 
 def _recipe_from_report(folder: Path) -> tuple[dict, dict]:

@@ -34,7 +34,7 @@ from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import InputError, ParameterError, feature_frame
 from imbalance.comparison import MODELS, cell_model, inner_probabilities
-from imbalance.metrics import bayes_decisions
+from imbalance.metrics import bayes_decisions, cost_matrices
 from imbalance.model_selection import ProbabilityCalibrator
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
@@ -192,13 +192,13 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             matrix = np.zeros((2, 2))
             matrix[positive, 1 - positive] = float(self.costs["FN"])  # a positive decided negative
             matrix[1 - positive, positive] = float(self.costs["FP"])
-            return matrix
+            return cost_matrices(matrix, 1, 2)[0]  # finite, >= 0, not all 0
         matrix = np.asarray(self.costs, dtype=np.float64)
         k = self.classes_.size
         if matrix.shape != (k, k) or (matrix < 0).any():
             raise ParameterError(f"costs must be a ({k}, {k}) matrix of costs >= 0 in the order of classes_ "
                                  f"{list(self.classes_)}.")
-        return matrix
+        return cost_matrices(matrix, 1, k)[0]
 
     def _fitted(self) -> Any:
         """The pipeline that holds the model (inside the threshold tuner, for ``threshold``)."""

@@ -412,6 +412,9 @@ def cost_matrices(costs: Any, n_rows: int, n_classes: int) -> np.ndarray:
                          f"row, got shape {np.shape(costs)}.")
     if not np.isfinite(c).all() or (c < 0).any():
         raise InputError("costs must be finite and >= 0.")
+    if not c.any():
+        raise InputError("every cost is 0, so every decision costs nothing and none is better; give the costs of "
+                         "the errors (e.g. FN=20,FP=1).")
     return c
 
 
