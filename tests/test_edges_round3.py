@@ -384,3 +384,24 @@ def test_all_zero_costs_are_refused_in_python_too():
         imbalance.compare(X, y, strategies=["none"], models=["logreg"], costs={"FN": 0, "FP": 0}, cv=2)
     with pytest.raises(InputError, match="every cost is 0"):
         RecipeClassifier(costs=np.zeros((2, 2))).fit(X, y)
+
+
+# ----------------------------------------------------------------------------- 16: extreme scales
+
+
+@pytest.mark.parametrize("make", [lambda: imbalance.NearMiss(version=1), lambda: imbalance.NearMiss(version=2),
+                                  lambda: imbalance.NearMiss(version=3),
+                                  lambda: imbalance.CondensedNearestNeighbour(random_state=0)],
+                         ids=["nearmiss1", "nearmiss2", "nearmiss3", "cnn"])
+@pytest.mark.parametrize("n", [300, 8000])  # the exact scan, and the float32 shortlist (> 1e7 pairs)
+def test_the_same_rows_at_any_scale(make, n):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n, 8)), (rng.random(n) < 0.25).astype(int)
+    reference = make()
+    reference.fit_resample(X, y)
+    for scale in (1e160, 1e300, 1e-200, 1e-300):  # squared distances would overflow / underflow
+        sampler = make()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            sampler.fit_resample(X * scale, y)
+        np.testing.assert_array_equal(sampler.sample_indices_, reference.sample_indices_, err_msg=f"scale {scale}")

@@ -40,7 +40,8 @@ except ImportError:  # pragma: no cover - built by setup.py wherever a C compile
     _knn = None
 
 __all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other",
-           "OwnCounter", "Counted", "GrowingSet", "block_rows", "centre_of", "cell_centres", "have_compiled_scan"]
+           "OwnCounter", "Counted", "GrowingSet", "block_rows", "centre_of", "cell_centres", "have_compiled_scan",
+           "in_safe_range"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
@@ -897,6 +898,14 @@ def _brute_force(points: np.ndarray, X: np.ndarray, k: int, farthest: bool) -> t
         dist[start:start + step] = np.take_along_axis(d2, order, axis=1)
         index[start:start + step] = order
     return dist, index
+
+
+def in_safe_range(X: np.ndarray) -> np.ndarray:
+    """X times the power of two that keeps its squared distances from overflowing or
+    underflowing (X itself where none is needed): the same neighbours, ties included, for a
+    caller that searches X by positions many times (NearMiss, condensing), so that X is scaled
+    once rather than copied by every search."""
+    return _in_safe_range(X)[0][0]
 
 
 def _in_safe_range(X: np.ndarray, *others: np.ndarray) -> tuple[tuple[np.ndarray, ...], int]:

@@ -90,6 +90,8 @@ class _CleaningSampler(BaseSampler):
 
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
         values = numeric_matrix(X, type(self).__name__)
+        if self.neighbors is None:  # a search object of the user's measures X as given
+            values = _neighbors.in_safe_range(values)
         return Resampled(np.flatnonzero(self._keep(values, labels.codes, self._cleaned(labels), rng)))
 
 

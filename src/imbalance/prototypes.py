@@ -148,6 +148,8 @@ class NearMiss(_NumericUnderSampler):
 
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
         values = numeric_matrix(X, "NearMiss")
+        if self.neighbors is None:  # squared distances of |X| beyond 1e154 would overflow (1e-154: underflow)
+            values = _neighbors.in_safe_range(values)
         version = int(self.version)
         counts, targets = self.plan_.count_array, self.plan_.target_array
         minority_code = int(np.argmin(counts))
