@@ -49,6 +49,12 @@ METHODS = {
     "NearMiss-3": (lambda: imbalance.NearMiss(version=3), ("under_sampling", "NearMiss", {"version": 3}), True),
     "ClusterCentroids": (lambda: imbalance.ClusterCentroids(random_state=0),
                          ("under_sampling", "ClusterCentroids", {"random_state": 0}), False),
+    # the cluster sparsity's pairwise distances (its memory once grew with the square of a cluster's rows);
+    # 4 clusters and a low balance threshold on both sides: with its defaults imbalanced-learn finds no
+    # cluster on this data; both cluster with scikit-learn's MiniBatchKMeans, most of the time at 1e5 rows
+    "KMeansSMOTE": (lambda: imbalance.KMeansSMOTE(kmeans_estimator=4, cluster_balance_threshold=0.01, random_state=0),
+                    ("over_sampling", "KMeansSMOTE",
+                     {"kmeans_estimator": 4, "cluster_balance_threshold": 0.01, "random_state": 0}), False),
     "SMOTEENN": (lambda: imbalance.SMOTEENN(random_state=0), ("combine", "SMOTEENN", {"random_state": 0}), False),
     "SMOTETomek": (lambda: imbalance.SMOTETomek(random_state=0), ("combine", "SMOTETomek", {"random_state": 0}),
                    False),

@@ -405,3 +405,50 @@ def test_the_same_rows_at_any_scale(make, n):
             warnings.simplefilter("error", RuntimeWarning)
             sampler.fit_resample(X * scale, y)
         np.testing.assert_array_equal(sampler.sample_indices_, reference.sample_indices_, err_msg=f"scale {scale}")
+
+
+# ----------------------------------------------------------------------------- 17: k-means SMOTE's sparsity
+
+
+def test_cluster_sparsity_is_exact_in_tiles_and_its_memory_does_not_grow_with_the_cluster():
+    import tracemalloc
+
+    from scipy.spatial.distance import pdist
+
+    from imbalance.synth import _mean_distance
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(700, 5))
+    for block in (64, 333, 700, 2048):  # many tiles, ragged tiles, one tile
+        assert _mean_distance(X, block=block) == pytest.approx(pdist(X).mean(), rel=1e-12)
+    assert _mean_distance(X[:2]) == pytest.approx(np.linalg.norm(X[0] - X[1]), rel=1e-12)
+    peaks = []
+    for m in (3000, 12000):
+        rows = rng.normal(size=(m, 4))
+        tracemalloc.start()
+        _mean_distance(rows, block=512)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    # two 512 x 512 float64 tiles (4 MiB) and a row of norms; a strip of 2048 x m was 512x the input at 12,000
+    assert peaks[1] < 8 * 2**20 and peaks[1] < 1.2 * peaks[0], peaks
+
+
+# ----------------------------------------------------------------------------- 18: tied minority classes
+
+
+def test_tied_minority_classes_take_the_first_in_sorted_order():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 2))
+    first_seen_last = np.array([2] * 10 + [1] * 10 + [0] * 40)  # classes 1 and 2 tie; 2 appears first
+    swapped = np.where(first_seen_last == 2, 1, np.where(first_seen_last == 1, 2, 0))  # now 1 appears first
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for y, agree in ((first_seen_last, False), (swapped, True)):
+            ours, theirs = imbalance.NearMiss(), imblearn.under_sampling.NearMiss()
+            ours.fit_resample(X, y)
+            theirs.fit_resample(X, y)
+            # ours always measures to class 1 (sorted first); imbalanced-learn to the class seen first
+            assert np.array_equal(ours.sample_indices_, np.sort(theirs.sample_indices_)) == agree
+            # the cleaning rules spare the same class as imbalanced-learn's: the sorted first
+            np.testing.assert_array_equal(imbalance.TomekLinks().fit_resample(X, y)[1],
+                                          imblearn.under_sampling.TomekLinks().fit_resample(X, y)[1])

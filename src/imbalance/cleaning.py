@@ -97,7 +97,8 @@ class _CleaningSampler(BaseSampler):
 
 _CLEANING_DOC = """
     classes : "all", list of labels or None, default=None
-        Classes that may lose rows; None: every class but the minority.
+        Classes that may lose rows; None: every class but the minority (of classes tied for
+        the fewest rows, the first in sorted order, as in imbalanced-learn).
     neighbors : estimator with the NearestNeighbors interface, optional
         Searches instead of the compiled exact scan (``fit``, then ``kneighbors``).
 

@@ -75,8 +75,9 @@ class _NumericUnderSampler(BaseSampler):
 class NearMiss(_NumericUnderSampler):
     __doc__ = r"""Keep the rows of each shrinking class by their distances to the minority class.
 
-    Mani and Zhang (2003). Let :math:`M` be the minority class (the smallest; the first of
-    equals) and :math:`d_k^{near}(x)`, :math:`d_k^{far}(x)` the mean Euclidean distance from
+    Mani and Zhang (2003). Let :math:`M` be the minority class (the smallest; of classes tied
+    for it, the first in sorted order, the planner's rule everywhere, where imbalanced-learn's
+    NearMiss takes the first to appear in ``y``) and :math:`d_k^{near}(x)`, :math:`d_k^{far}(x)` the mean Euclidean distance from
     :math:`x` to its ``n_neighbors`` nearest, or farthest, rows of :math:`M`. For each class
     the plan shrinks to :math:`t` rows:
 
