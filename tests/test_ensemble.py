@@ -231,7 +231,9 @@ def test_rusboost_weights_and_errors_follow_samme():
     scores = sum(a * np.eye(3)[m.predict(X)] for m, a in zip(model.estimators_, model.estimator_weights_))
     scores /= model.estimator_weights_.sum()
     np.testing.assert_allclose(model.decision_function(X), scores, rtol=1e-12)
-    proba = np.exp(scores / 2) / np.exp(scores / 2).sum(axis=1, keepdims=True)
+    # AdaBoostClassifier's SAMME probabilities: softmax(K s / (K - 1)^2), K = 3 (this test said
+    # softmax(s / 2), the squeezed form, until issue 29.19)
+    proba = np.exp(3 * scores / 4) / np.exp(3 * scores / 4).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model.predict_proba(X), proba, rtol=1e-12)
     importances = model.estimator_weights_ @ np.array([m.feature_importances_ for m in model.estimators_])
     np.testing.assert_allclose(model.feature_importances_, importances / model.estimator_weights_.sum())
@@ -451,3 +453,33 @@ def test_the_balanced_forest_example_shows_what_it_claims():
     assert balanced["balanced_accuracy"] > plain["balanced_accuracy"] + 0.03  # more churners found at 0.5
     assert corrected["average_precision"] == pytest.approx(balanced["average_precision"])  # same ranking
     assert plain["brier"] < corrected["brier"] < balanced["brier"]  # part of the way back
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 4])
+def test_boosted_probabilities_are_adaboosts_on_the_same_learners(n_classes):
+    # EasyEnsemble's default members and RUSBoost predict through BoostedTrees: the same learners and
+    # weights must give AdaBoostClassifier's (SAMME) probabilities; they were squeezed toward 1/K
+    # (for two classes sigma(s1 - s0) instead of sigma(2 (s1 - s0))) until issue 29.19
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import AdaBoostClassifier
+
+    from imbalance._trees import BoostedTrees
+
+    X, y = make_classification(600, n_features=8, n_informative=5, n_classes=n_classes, n_clusters_per_class=1,
+                               random_state=0)
+    ada = AdaBoostClassifier(n_estimators=30, random_state=0).fit(X, y)
+    ours = BoostedTrees(ada.estimators_, ada.estimator_weights_, ada.estimator_errors_, n_classes, X.shape[1])
+    np.testing.assert_allclose(ours.predict_proba(X), ada.predict_proba(X), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), ada.predict(X))
+
+
+def test_rusboost_probabilities_follow_its_rounds_as_adaboost_would():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(800, n_features=6, weights=[0.9], random_state=1)
+    model = imbalance.RUSBoostClassifier(n_estimators=20, random_state=0, prior="train").fit(X, y)
+    votes = np.array([est.predict(X) for est in model.estimators_])  # codes 0/1
+    w = model.estimator_weights_
+    s1 = (w[:, None] * (votes == 1)).sum(axis=0) / w.sum()
+    expected = 1 / (1 + np.exp(-2 * (2 * s1 - 1)))  # sigma(2 (s1 - s0)), s0 = 1 - s1
+    np.testing.assert_allclose(model.predict_proba(X)[:, 1], expected, rtol=1e-12)

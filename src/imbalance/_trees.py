@@ -211,7 +211,18 @@ def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.nda
 class BoostedTrees:
     r"""Learners boosted by SAMME (Zhu et al. 2009; :func:`samme`), predicting as scikit-learn's
     ``AdaBoostClassifier``: scores :math:`s_k(x) = \sum_m \alpha_m [h_m(x) = k] / \sum_m \alpha_m`,
-    probabilities :math:`\mathrm{softmax}(s / (K - 1))`. The learners predict class codes."""
+    and probabilities from SAMME's symmetric coding, in which a vote for class :math:`k` counts
+    1 for it and :math:`-1/(K-1)` for every other class, so that class :math:`k` scores
+    :math:`f_k = (K s_k - 1)/(K - 1)`:
+
+    .. math::
+
+        p_k(x) = \mathrm{softmax}_k\!\left(\frac{f(x)}{K - 1}\right)
+               = \mathrm{softmax}_k\!\left(\frac{K\, s(x)}{(K - 1)^2}\right),
+
+    for two classes :math:`p_1 = \sigma(2 (s_1 - s_0))`. (Until 2026-12-06 it was
+    :math:`\mathrm{softmax}(s / (K - 1))`, :math:`\sigma(s_1 - s_0)` for two classes: half the
+    margin, probabilities squeezed toward 1/2.) The learners predict class codes."""
 
     def __init__(self, learners: list, alphas: np.ndarray, errors: np.ndarray, n_classes: int, n_features: int):
         self.estimators_ = learners
@@ -228,7 +239,8 @@ class BoostedTrees:
         return scores / self.estimator_weights_.sum()
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        scores = self.decision_scores(X) / (self.classes_.size - 1)
+        k = self.classes_.size
+        scores = self.decision_scores(X) * (k / (k - 1) ** 2)
         scores -= scores.max(axis=1, keepdims=True)
         proba = np.exp(scores)
         return proba / proba.sum(axis=1, keepdims=True)

@@ -856,7 +856,8 @@ class RUSBoostClassifier(_PlannedEnsemble):
         w_i \leftarrow w_i \, e^{\alpha_m [h_m(x_i) \ne y_i]}
 
     and predicts with the class scores :math:`s_k(x) = \sum_m \alpha_m [h_m(x) = k] / \sum_m \alpha_m`,
-    probabilities :math:`\mathrm{softmax}(s / (K - 1))`. The paper boosts with AdaBoost.M2; we
+    probabilities :math:`\mathrm{softmax}(K s / (K - 1)^2)` (scikit-learn's ``AdaBoostClassifier``:
+    :math:`\sigma(2 (s_1 - s_0))` for two classes). The paper boosts with AdaBoost.M2; we
     follow imbalanced-learn and scikit-learn in using SAMME, which needs no per-class
     pseudo-loss and is multi-class by construction. A round whose learner is perfect on all rows
     ends the boosting (its :math:`\alpha` is set to 1); one no better than chance is dropped.
