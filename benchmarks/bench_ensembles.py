@@ -12,7 +12,8 @@ the time is the best of ``--repeat`` fits, peak memory is the child's peak resid
 tracemalloc cannot see.
 
 Quality: the churn demo, 5-fold stratified (the same folds for both), one-hot encoded
-categorical columns; average precision and balanced accuracy per fold, mean and sd.
+categorical columns; average precision, balanced accuracy and the Brier score of each side's
+own probabilities (for the balanced prior the members were trained on) per fold, mean and sd.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 from _timing import results, table_lines
 from sklearn.compose import make_column_transformer
 from sklearn.datasets import make_classification
-from sklearn.metrics import average_precision_score, balanced_accuracy_score
+from sklearn.metrics import average_precision_score, balanced_accuracy_score, brier_score_loss
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
@@ -146,11 +147,11 @@ def quality(models, seed: int = 0):
     folds = list(StratifiedKFold(5, shuffle=True, random_state=seed).split(X, y))
     with results("bench_ensembles_quality") as emit:
         emit("\n| ensemble (churn, 5 folds) | AP imbalanced-learn | AP imbalance | balanced accuracy imbalanced-learn "
-             "| balanced accuracy imbalance |")
-        emit("|---|---|---|---|---|")
+             "| balanced accuracy imbalance | Brier imbalanced-learn | Brier imbalance |")
+        emit("|---|---|---|---|---|---|---|")
         warnings.filterwarnings("ignore")
         for name in models:
-            scores = {"peer": ([], []), "ours": ([], [])}
+            scores = {"peer": ([], [], []), "ours": ([], [], [])}
             for fold, (train, test) in enumerate(folds):
                 for side, make in (("peer", _theirs), ("ours", _ours)):
                     encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), categorical),
@@ -159,7 +160,8 @@ def quality(models, seed: int = 0):
                     proba = model.predict_proba(X.iloc[test])[:, 1]
                     scores[side][0].append(average_precision_score(y.iloc[test], proba))
                     scores[side][1].append(balanced_accuracy_score(y.iloc[test], model.predict(X.iloc[test])))
-            cells = [f"{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}" for metric in (0, 1) for v in
+                    scores[side][2].append(brier_score_loss(y.iloc[test], proba))  # both sides' raw probabilities
+            cells = [f"{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}" for metric in (0, 1, 2) for v in
                      (scores["peer"][metric], scores["ours"][metric])]
             emit(f"| {name} | " + " | ".join(cells) + " |")
 

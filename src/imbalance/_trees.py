@@ -256,7 +256,7 @@ class BoostedTrees:
 
 def samme(fit_round: Callable[[int, np.ndarray], tuple[Any, np.ndarray]], codes: np.ndarray, weights: np.ndarray, *,
           n_rounds: int, n_classes: int, n_features: int, learning_rate: float = 1.0,
-          first_at_chance: str = "keep") -> BoostedTrees:
+          first_at_chance: str = "keep", judged_by: np.ndarray | None = None) -> BoostedTrees:
     r"""SAMME boosting. Round :math:`m` calls ``fit_round(m, w)`` for a learner fitted under the
     current weights :math:`w` (normalised; ``weights`` to begin) and its predictions on the rows
     of ``codes``; then
@@ -266,6 +266,11 @@ def samme(fit_round: Callable[[int, np.ndarray], tuple[Any, np.ndarray]], codes:
         \varepsilon_m = \frac{\sum_i w_i [h_m(x_i) \ne y_i]}{\sum_i w_i}, \quad
         \alpha_m = \eta \left(\log\frac{1 - \varepsilon_m}{\varepsilon_m} + \log(K - 1)\right), \quad
         w_i \leftarrow w_i e^{\alpha_m [h_m(x_i) \ne y_i]}.
+
+    With ``judged_by`` (a factor :math:`r_i` per row) the error is measured under the weights
+    :math:`r_i w_i` the learner was trained for, :math:`\varepsilon_m = \sum_i r_i w_i [h_m(x_i) \ne
+    y_i] / \sum_i r_i w_i`, while the update stays on :math:`w` (RUSBoost: :math:`r_i` is the draw
+    rate of row :math:`i`'s class, see :class:`imbalance.RUSBoostClassifier`).
 
     A perfect round ends the boosting with :math:`\alpha = 1`; one no better than chance
     (:math:`\varepsilon_m \ge 1 - 1/K`) is dropped and ends it, as scikit-learn's AdaBoost does.
@@ -278,7 +283,8 @@ def samme(fit_round: Callable[[int, np.ndarray], tuple[Any, np.ndarray]], codes:
     for m in range(n_rounds):
         learner, predicted = fit_round(m, weight)
         miss = predicted != codes
-        error = float(weight[miss].sum() / weight.sum())
+        judged = weight if judged_by is None else weight * judged_by
+        error = float(judged[miss].sum() / judged.sum())
         if error <= 0.0:
             learners.append(learner), alphas.append(1.0), errors.append(0.0)
             break

@@ -847,11 +847,13 @@ class RUSBoostClassifier(_PlannedEnsemble):
 
     Round :math:`m` draws row counts :math:`c^{(m)}` to the plan (distinct rows by default),
     fits the learner on those rows with weights :math:`c^{(m)}_i w_i`, and then, as SAMME
-    (Zhu et al. 2009) does, scores it on *all* rows:
+    (Zhu et al. 2009) does, scores it on *all* rows, under the weights its draw was made for:
+    row :math:`i` of class :math:`c` counts :math:`r_i w_i`, with :math:`r_i = t_c / n_c` its
+    class's draw rate (target over count in the plan):
 
     .. math::
 
-        \varepsilon_m = \frac{\sum_i w_i [h_m(x_i) \ne y_i]}{\sum_i w_i}, \qquad
+        \varepsilon_m = \frac{\sum_i r_i w_i [h_m(x_i) \ne y_i]}{\sum_i r_i w_i}, \qquad
         \alpha_m = \eta \left(\log\frac{1 - \varepsilon_m}{\varepsilon_m} + \log(K - 1)\right), \qquad
         w_i \leftarrow w_i \, e^{\alpha_m [h_m(x_i) \ne y_i]}
 
@@ -861,6 +863,10 @@ class RUSBoostClassifier(_PlannedEnsemble):
     follow imbalanced-learn and scikit-learn in using SAMME, which needs no per-class
     pseudo-loss and is multi-class by construction. A round whose learner is perfect on all rows
     ends the boosting (its :math:`\alpha` is set to 1); one no better than chance is dropped.
+    Why :math:`r`: a learner fitted to a balanced draw and judged on the imbalanced rows as they
+    are (imbalanced-learn's rule, :math:`r_i = 1`) counts every majority row it gives up for the
+    minority at the majority's full weight, so it often looks no better than chance, and the first
+    round fails the whole fit; judged under the balance it was trained for, it does not.
 
     Parameters
     ----------
@@ -937,8 +943,11 @@ class RUSBoostClassifier(_PlannedEnsemble):
             _fit_member(member, *_member_rows(counts, weight, weighted=True), X, codes, tree_input=False)
             return member, np.asarray(member.predict(X), dtype=np.intp)
 
+        # a round is judged under the weights its draw was made for: each class's at its draw rate t_c / n_c
+        rates = self.plan_.target_array / self.plan_.count_array
         boosted = samme(fit_round, codes, initial, n_rounds=self.n_estimators, n_classes=self.n_classes_,
-                        n_features=X.shape[1], learning_rate=self.learning_rate, first_at_chance="raise")
+                        n_features=X.shape[1], learning_rate=self.learning_rate, first_at_chance="raise",
+                        judged_by=rates[codes])
         self.estimators_ = boosted.estimators_
         self.estimator_weights_ = boosted.estimator_weights_
         self.estimator_errors_ = boosted.estimator_errors_
