@@ -452,3 +452,77 @@ def test_tied_minority_classes_take_the_first_in_sorted_order():
             # the cleaning rules spare the same class as imbalanced-learn's: the sorted first
             np.testing.assert_array_equal(imbalance.TomekLinks().fit_resample(X, y)[1],
                                           imblearn.under_sampling.TomekLinks().fit_resample(X, y)[1])
+
+
+# ----------------------------------------------------------------------------- 21: MLSMOTE in a default comparison
+
+
+def uneven_label_problem():
+    """Four labels; 'rarest' has 7 rows, which 3 multi-label stratified folds split unevenly."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(360, 6)), columns=[f"f{i}" for i in range(6)])
+    Y = pd.DataFrame((X.iloc[:, :3].to_numpy() + 0.6 * rng.normal(size=(360, 3)) > [0.1, 0.9, 1.3]).astype(int),
+                     columns=["common", "middle", "rare"])
+    Y["rarest"] = 0
+    Y.loc[rng.choice(360, 7, replace=False), "rarest"] = 1
+    return X, Y
+
+
+def test_mlsmote_that_cannot_run_leaves_the_default_set_with_a_note():
+    X, Y = uneven_label_problem()
+    with pytest.warns(UserWarning, match="leaving out mlsmote: label 'rarest' has"):
+        result = imbalance.compare(X, Y, models=["logreg"], cv=3)
+    assert "mlsmote" not in set(result.summary["strategy"]) and "ml_ros" in set(result.summary["strategy"])
+
+
+def test_the_k_neighbors_mlsmotes_error_suggests_runs_in_every_part():
+    import re
+
+    X, Y = uneven_label_problem()
+    with pytest.raises(ParameterError, match="mlsmote") as info:
+        imbalance.compare(X, Y, strategies=["mlsmote"], models=["logreg"], cv=3)
+    suggested = int(re.search(r"at most (\d+) \(it then runs in every part\)", str(info.value)).group(1))
+    result = imbalance.compare(X, Y, strategies=["mlsmote"], models=["logreg"], cv=3, k_neighbors=suggested)
+    assert len(result.results) == 3
+
+
+# ----------------------------------------------------------------------------- 1, 20: one fold cannot abort compare
+
+
+def class_inside_another():
+    """Class 1 (12 rows) lies among class 0's rows, class 2 (9 rows) far away: ENN, which cleans
+    every class but the minority (2), removes every row of class 1 from a training part."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.uniform(0, 10, size=(200, 2)), rng.uniform(0, 10, size=(12, 2)), rng.normal(30, 0.5, size=(9, 2))]
+    return X, np.r_[np.zeros(200, int), np.ones(12, int), np.full(9, 2)]
+
+
+def test_a_cell_the_data_defeats_is_left_out_with_its_reason(tmp_path):
+    X, y = class_inside_another()
+    with pytest.warns(UserWarning, match="left out enn / logreg, which could not be fitted on repeat 0, fold"):
+        result = imbalance.compare(X, y, strategies=["none", "enn"], models=["logreg"], cv=3)
+    assert list(result.summary["strategy"]) == ["none"] and set(result.results["strategy"]) == {"none"}
+    assert list(result.left_out) == [("enn", "logreg")] and "dropped a class" in result.left_out[("enn", "logreg")]
+    written = imbalance.report.write_report(result, tmp_path / "report", source="three classes")
+    assert "Left out" in (tmp_path / "report" / "report.html").read_text()
+    record = json.loads((tmp_path / "report" / "answer.json").read_text())
+    assert record["left_out"][0]["cell"] == ["enn", "logreg"]
+    assert len(written) >= 3
+
+
+def test_when_every_cell_fails_the_error_names_them():
+    X, y = class_inside_another()
+    with pytest.raises(InputError, match="no strategy and model could be fitted on every fold.*enn / logreg"):
+        imbalance.compare(X, y, strategies=["enn"], models=["logreg"], cv=3)
+
+
+def test_the_command_line_notes_a_left_out_cell_and_writes_the_report(capsys, tmp_path):
+    X, y = class_inside_another()
+    path = tmp_path / "three.csv"
+    pd.DataFrame(X, columns=["a", "b"]).assign(LABEL=y).to_csv(path, index=False)
+    code, out, err = cli(capsys, "compare", path, "--strategies", "none,enn", "--models", "logreg", "--folds", "3",
+                         "--out", tmp_path / "r")
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if "left out" in line]
+    assert len(notes) == 1 and notes[0].startswith("imbalance compare: note: left out enn / logreg, which could not")
+    assert (tmp_path / "r" / "report.html").exists()

@@ -11,6 +11,7 @@ scored again (``brier_corrected``, ``log_loss_corrected``).
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,6 +29,8 @@ from sklearn.tree import DecisionTreeClassifier
 
 from imbalance._labels import encode_labels
 from imbalance._validation import (
+    ImbalanceError,
+    InputError,
     ParameterError,
     check_int,
     check_no_repeats,
@@ -159,6 +162,10 @@ class ComparisonResult:
         Multi-label only: the label matrix's imbalance measures.
     costs : ndarray of shape (n, K, K) or None
         The costs compare was given, per row, in the order of ``classes``.
+    left_out : dict
+        ``(strategy, model) -> why``: the cells that could not be fitted on some fold (the
+        data defeated the recipe there), left out of every table on all folds, so that what
+        remains is compared on the same folds; empty when every cell ran.
     """
 
     results: pd.DataFrame
@@ -169,6 +176,7 @@ class ComparisonResult:
     per_label: pd.DataFrame | None = None
     measures: Any = None
     costs: np.ndarray | None = None
+    left_out: dict = field(default_factory=dict)
 
     @property
     def multilabel(self) -> bool:
@@ -364,25 +372,75 @@ def make_cells(recipes: dict, chosen: list, model_names: list, splits: list, n_f
     ]
 
 
+@dataclass(frozen=True)
+class CellFailed:
+    """What a cell that could not be fitted returns instead of its outputs: why, in the words
+    of the error it raised (one fold's training part may defeat a recipe that runs on the
+    others: a cleaning rule empties a class, a boosting's first round is no better than chance)."""
+
+    reason: str
+
+
+def _guarded(function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, or a :class:`CellFailed` where the data defeated it (an
+    ImbalanceError, or a ValueError from scikit-learn, such as a training part left with one
+    class), so that one cell cannot abort the whole comparison."""
+    try:
+        return function(*args, **kwargs)
+    except (ImbalanceError, ValueError) as exc:
+        return CellFailed(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+
+
 def run_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
               progress: Callable[[int, int], None] | None = None) -> Iterable[tuple[int, Any]]:
     """Run every cell in parallel, costliest first, and yield (position in ``cells``, output).
 
     ``job(cell, tuned)`` makes the joblib job of one cell; it returns a list of outputs: one,
     or two where ``tuned`` (the threshold recipe of the same model and fold, see
-    :func:`threshold_partners`) is scored from the same fit.
+    :func:`threshold_partners`) is scored from the same fit. A cell the data defeats yields a
+    :class:`CellFailed` (for its threshold partner too); :func:`drop_failed` leaves its
+    strategy and model out of the comparison.
     """
     tuned_by = threshold_partners(cells)
     merged = set(tuned_by.values())
     order = [i for i in longest_first(cells, tuned_by) if i not in merged]
-    jobs = (job(cells[i], cells[tuned_by[i]][0] if i in tuned_by else None) for i in order)
+
+    def guarded(i: int) -> Any:
+        function, args, kwargs = job(cells[i], cells[tuned_by[i]][0] if i in tuned_by else None)
+        return delayed(_guarded)(function, *args, **kwargs)
+
+    jobs = (guarded(i) for i in order)
     done = 0
     for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+        if isinstance(outputs, CellFailed):
+            outputs = [outputs, outputs]
         for at, output in zip((position, tuned_by.get(position)), outputs):
+            if at is None:
+                continue
             done += 1
             if progress is not None:
                 progress(done, len(cells))
             yield at, output
+
+
+def cell_key(cell: tuple) -> tuple[str, str]:
+    """(strategy, model) of a cell (recipe, model, ...)."""
+    return cell[0].name, cell[1]
+
+
+def drop_failed(cells: list, outputs: list) -> tuple[list[int], dict[tuple[str, str], str]]:
+    """Positions of the cells to keep, and (strategy, model) -> why it was left out, for every
+    strategy and model one of whose cells failed: all its folds go, so that every strategy
+    left is scored on the same folds. Refuses where every cell failed."""
+    left_out: dict[tuple[str, str], str] = {}
+    for cell, output in zip(cells, outputs):
+        if isinstance(output, CellFailed) and cell_key(cell) not in left_out:
+            left_out[cell_key(cell)] = f"repeat {cell[2]}, fold {cell[3]}: {output.reason}"
+    if len(left_out) == len({cell_key(cell) for cell in cells}):
+        reasons = "; ".join(f"{s} / {m}: {why}" for (s, m), why in left_out.items())
+        raise InputError(f"no strategy and model could be fitted on every fold ({reasons[:1500]}).")
+    keep = [i for i, cell in enumerate(cells) if cell_key(cell) not in left_out]
+    return keep, left_out
 
 
 def check_n_jobs(n_jobs: Any) -> None:
@@ -565,9 +623,15 @@ def compare(
                                   random_state + 1000 * repeat + fold, k, k_neighbors, tuned, calibration, cost_array,
                                   operating_points)
 
-    rows, predictions = [None] * len(cells), {}
-    for at, (row, test, proba, mapped) in run_cells(cells, job, n_jobs, progress):
-        rows[at] = row
+    outputs = [None] * len(cells)
+    for at, output in run_cells(cells, job, n_jobs, progress):
+        outputs[at] = output
+    keep, left_out = drop_failed(cells, outputs)
+    for (strategy, model), why in left_out.items():
+        warnings.warn(f"left out {strategy} / {model}, which could not be fitted on {why}", UserWarning, stacklevel=2)
+    rows, predictions = [], {}
+    for row, test, proba, mapped in (outputs[i] for i in keep):
+        rows.append(row)
         if row["repeat"] == 0:
             predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, mapped))
 
@@ -597,4 +661,4 @@ def compare(
                 frame_pred[f"proba_corrected_{c}"] = corrected[order, c]
         pooled[key] = frame_pred
     return ComparisonResult(results=results, summary=summary, predictions=pooled, classes=classes,
-                            metrics=tuple(wanted), costs=cost_array)
+                            metrics=tuple(wanted), costs=cost_array, left_out=left_out)

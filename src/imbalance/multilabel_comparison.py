@@ -13,6 +13,7 @@ so the report can say which labels a strategy helps and which it hurts.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,7 +33,14 @@ from imbalance._validation import (
     check_same_length,
     feature_frame,
 )
-from imbalance.comparison import ComparisonResult, check_n_jobs, make_cells, preprocessor, run_cells
+from imbalance.comparison import (
+    ComparisonResult,
+    check_n_jobs,
+    drop_failed,
+    make_cells,
+    preprocessor,
+    run_cells,
+)
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
 from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
@@ -127,10 +135,14 @@ def _run_cell(X: pd.DataFrame, Y: np.ndarray, train, test, recipe: Recipe, model
     return out
 
 
-def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str], k_neighbors: int) -> None:
+def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str], k_neighbors: int, *,
+                 by_default: bool = False) -> list[str]:
     """Before any fitting: every label has positive rows in every training part (else no
     model can learn it there), and MLSMOTE has more than ``k_neighbors`` rows of every
-    minority label to interpolate in each."""
+    minority label to interpolate in each. Returns the strategies to run: where MLSMOTE cannot
+    run and was not asked for by name (``by_default``), it is left out with a warning; asked
+    for, it is refused with a ``k_neighbors`` that works in every training part."""
+    fewest = None  # (rows, label, part): the fewest rows of a minority label in any training part
     for number, (train, _) in enumerate(splits, start=1):
         counts = Y[train].sum(axis=0)
         if (counts == 0).any():
@@ -139,17 +151,26 @@ def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str
                 f"label {label!r} has no positive row in training part {number} (it has {int(Y[:, names.index(label)].sum())} "
                 "in all); drop that label column, or use fewer folds."
             )
-        if "mlsmote" in chosen:
-            irlbl = counts.max() / counts
-            short = np.flatnonzero((irlbl > irlbl.mean()) & (counts <= k_neighbors))
-            if short.size:
-                j = int(short[np.argmin(counts[short])])
-                fix = f"lower k_neighbors to at most {counts[j] - 1}, " if counts[j] > 1 else ""
-                raise ParameterError(
-                    f"strategy 'mlsmote' needs more than k_neighbors = {k_neighbors} rows of every minority label "
-                    f"in each training part, but label {names[j]!r} has {int(counts[j])} in training part {number}; "
-                    f"{fix}use fewer folds, or leave 'mlsmote' out of the strategies."
-                )
+        irlbl = counts.max() / counts
+        minority = np.flatnonzero(irlbl > irlbl.mean())
+        if minority.size:
+            j = int(minority[np.argmin(counts[minority])])
+            if fewest is None or counts[j] < fewest[0]:
+                fewest = (int(counts[j]), names[j], number)
+    if "mlsmote" not in chosen or fewest is None or fewest[0] > k_neighbors:
+        return chosen
+    rows, label, number = fewest
+    if by_default:
+        warnings.warn(f"leaving out mlsmote: label {label!r} has {rows} rows in training part {number}, not more than "
+                      f"k_neighbors = {k_neighbors}; ask for it by name with k_neighbors at most {rows - 1} to run it.",
+                      UserWarning, stacklevel=3)
+        return [name for name in chosen if name != "mlsmote"]
+    fix = f"lower k_neighbors to at most {rows - 1} (it then runs in every part), " if rows > 1 else ""
+    raise ParameterError(
+        f"strategy 'mlsmote' needs more than k_neighbors = {k_neighbors} rows of every minority label "
+        f"in each training part, but label {label!r} has {rows} in training part {number}; "
+        f"{fix}use fewer folds, or leave 'mlsmote' out of the strategies."
+    )
 
 
 def _label_frame(Y: Any) -> tuple[np.ndarray, list[str]]:
@@ -231,7 +252,7 @@ def compare_multilabel(
     if cv is None or isinstance(cv, int):
         cv = FoldPlan.multilabel(matrix, n_splits=cv or 5, random_state=random_state)
     splits = list(cv.split(frame, matrix))
-    _check_folds(matrix, names, splits, chosen, k_neighbors)
+    chosen = _check_folds(matrix, names, splits, chosen, k_neighbors, by_default=strategies is None)
     n_folds = getattr(cv, "n_splits", len(splits))
     cells = make_cells(MULTILABEL_STRATEGIES, chosen, model_names, splits, n_folds)
 
@@ -240,17 +261,22 @@ def compare_multilabel(
         return delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
                                   random_state + 1000 * repeat + fold, k_neighbors, tuned)
 
-    rows, label_rows, pooled = [None] * len(cells), [None] * len(cells), {}
-    for at, (row, per_label, test, proba) in run_cells(cells, job, n_jobs, progress):
-        rows[at] = row
-        label_rows[at] = [
+    outputs = [None] * len(cells)
+    for at, output in run_cells(cells, job, n_jobs, progress):
+        outputs[at] = output
+    keep, left_out = drop_failed(cells, outputs)
+    for (strategy, model), why in left_out.items():
+        warnings.warn(f"left out {strategy} / {model}, which could not be fitted on {why}", UserWarning, stacklevel=2)
+    rows, label_rows, pooled = [], [], {}
+    for row, per_label, test, proba in (outputs[i] for i in keep):
+        rows.append(row)
+        label_rows.extend(
             {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
              "label": name, **{key: float(values[j]) for key, values in per_label.items()}}
             for j, name in enumerate(names)
-        ]
+        )
         if row["repeat"] == 0:
             pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
-    label_rows = [entry for cell in label_rows for entry in cell]
 
     results = pd.DataFrame(rows)
     grouped = results.groupby(["strategy", "model"], sort=False)[wanted]
@@ -266,7 +292,7 @@ def compare_multilabel(
             {**{f"y_true[{n}]": matrix[index[order], j] for j, n in enumerate(names)},
              **{f"proba[{n}]": proba[:, j] for j, n in enumerate(names)}})
     return ComparisonResult(results=results, summary=summary, predictions=predictions, classes=np.asarray(names),
-                            metrics=tuple(wanted), per_label=per_label, measures=label_measures)
+                            metrics=tuple(wanted), per_label=per_label, measures=label_measures, left_out=left_out)
 
 
 #: The strategy every other one with the same model is measured against in ``per_label``: the

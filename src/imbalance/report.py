@@ -386,7 +386,7 @@ def _answer_html(verdicts: list) -> str:
             f"(marked = in the table).</p></section>")
 
 
-def _answer_json(verdicts: list, source: str, settings: dict | None) -> str:
+def _answer_json(verdicts: list, source: str, settings: dict | None, left_out: dict | None = None) -> str:
     """The answer as data, for ``imbalance fit --from`` (which fits the decision metric's best
     cell) and for scripts."""
     import json
@@ -403,6 +403,7 @@ def _answer_json(verdicts: list, source: str, settings: dict | None) -> str:
                       "baseline": None if v.baseline is None else list(v.baseline), "baseline_mean": v.baseline_mean,
                       "difference": difference(v.difference), "beats_baseline": v.beats_baseline,
                       "ties": [{"cell": list(cell), "mean": mean} for cell, mean, _ in v.ties]} for v in verdicts],
+        "left_out": [{"cell": list(cell), "why": why} for cell, why in (left_out or {}).items()],
     }, indent=2, default=float)
 
 
@@ -457,6 +458,11 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
         f"<li>{html.escape(str(k))}: {html.escape(', '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))}</li>"
         for k, v in (settings or {}).items())
     findings = "".join(f"<li>{html.escape(n)}</li>" for n in _findings(result))
+    left_out = "".join(f"<li><b>{html.escape(s)} / {html.escape(m)}</b> could not be fitted on {html.escape(why)}</li>"
+                       for (s, m), why in result.left_out.items())
+    if left_out:
+        left_out = ("<h2>Left out</h2><p>These cells failed on a fold, so they are left out of every table and plot "
+                    f"(the rest are compared on the same folds):</p><ul>{left_out}</ul>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -475,7 +481,7 @@ preprocessing were fitted on each fold's training part only, and validation rows
 Values are means ± standard deviations over folds; the best per metric is highlighted.</p>
 <h2>Settings</h2><ul>{settings_html}</ul>
 <h2>Strategies</h2><ul>{strategies}</ul>
-{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline, tie_marks(verdicts))}
+{left_out}{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline, tie_marks(verdicts))}
 <h2>What it shows</h2><ul>{findings}</ul>
 <p>{_MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE}</p>
 <h2>Plots</h2>{figures}
@@ -483,7 +489,7 @@ Values are means ± standard deviations over folds; the best per metric is highl
 </body></html>
 """
     put("report.html", page.encode())
-    put("answer.json", _answer_json(verdicts, source, settings).encode())
+    put("answer.json", _answer_json(verdicts, source, settings, result.left_out).encode())
     with atomic_folder(out) as staging:
         for name, data in files.items():
             (staging / name).write_bytes(data)
