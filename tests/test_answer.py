@@ -103,4 +103,6 @@ def test_the_answer_of_a_real_comparison_pairs_its_folds():
     scores = result.results.set_index(["strategy", "fold"])["f1"]
     assert decision.best == ("threshold", "logreg")
     assert decision.difference.mean == pytest.approx((scores["threshold"] - scores["none"]).mean())
-    assert ranking.ties and ranking.ties[0][2].mean == 0  # the same model: the same ranking
+    # the same model, the same probabilities: not a tie to weigh but the same scores (issue 35.12)
+    assert ranking.same == [("threshold", "logreg")] and not ranking.ties
+    assert "threshold / logreg scores the same: the same probabilities" in ranking.sentence()

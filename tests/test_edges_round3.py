@@ -526,3 +526,78 @@ def test_the_command_line_notes_a_left_out_cell_and_writes_the_report(capsys, tm
     notes = [line for line in err.splitlines() if "left out" in line]
     assert len(notes) == 1 and notes[0].startswith("imbalance compare: note: left out enn / logreg, which could not")
     assert (tmp_path / "r" / "report.html").exists()
+
+
+# ----------------------------------------------------------------------------- 22: the answer for decisions
+
+
+def made_up_result(scores: dict) -> "imbalance.comparison.ComparisonResult":
+    """A comparison whose F1 per fold is given: {(strategy, model): [fold scores]}."""
+    rows = [{"strategy": s, "model": m, "repeat": 0, "fold": f, "n_train": 800, "n_test": 200, "f1": v}
+            for (s, m), values in scores.items() for f, v in enumerate(values)]
+    results = pd.DataFrame(rows)
+    grouped = results.groupby(["strategy", "model"], sort=False)[["f1"]]
+    summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
+    return imbalance.comparison.ComparisonResult(results=results, summary=summary, metrics=("f1",))
+
+
+def test_among_cells_tied_with_the_best_the_answer_chooses_one_that_keeps_the_probabilities():
+    from imbalance.answer import answer
+
+    result = made_up_result({
+        ("none", "random_forest"): [0.60, 0.62, 0.58, 0.61, 0.59],
+        ("smote", "random_forest"): [0.70, 0.66, 0.69, 0.71, 0.64],  # the best mean
+        ("threshold", "random_forest"): [0.68, 0.67, 0.66, 0.70, 0.66],  # within noise of it
+    })
+    (verdict,) = answer(result, ["f1"])
+    assert verdict.best == ("smote", "random_forest")
+    assert ("threshold", "random_forest") in [cell for cell, _, _ in verdict.ties]
+    assert verdict.choice == ("threshold", "random_forest")
+    assert "Choose threshold / random_forest: as good within noise, and it keeps the model's probabilities" in \
+        verdict.sentence()
+    # a clear winner that rebalances stays the choice
+    clear = made_up_result({("none", "random_forest"): [0.50, 0.52, 0.48, 0.51, 0.49],
+                            ("smote", "random_forest"): [0.80, 0.81, 0.79, 0.80, 0.82],
+                            ("threshold", "random_forest"): [0.55, 0.56, 0.54, 0.55, 0.57]})
+    assert answer(clear, ["f1"])[0].choice == ("smote", "random_forest")
+
+
+def test_fit_from_deploys_the_answers_choice(capsys, tmp_path, small_csv):
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "answer.json").write_text(json.dumps({"settings": {"seed": 0}, "verdicts": [
+        {"metric": "f1", "best": ["smote", "logreg"], "best_mean": 0.68, "choice": ["threshold", "logreg"]}]}))
+    code, out, err = cli(capsys, "fit", small_csv, "--from", report, "-o", tmp_path / "m.joblib")
+    assert code == 0, err
+    assert "fitted threshold / logreg" in out and "keeps the model's probabilities" in out
+    assert imbalance.load(tmp_path / "m.joblib").info_["strategy"] == "threshold"
+    # and compare's own answer.json says which cell it chose
+    code, _, err = cli(capsys, "compare", small_csv, "--strategies", "none,smote", "--models", "logreg", "--folds",
+                       "2", "--out", tmp_path / "r")
+    assert code == 0, err
+    verdicts = json.loads((tmp_path / "r" / "answer.json").read_text())["verdicts"]
+    assert all(len(v["choice"]) == 2 and "same" in v for v in verdicts)
+
+
+def test_the_threshold_is_tuned_for_the_metric_the_decision_is_judged_by(capsys, tmp_path, small_csv):
+    from imbalance.model_selection import FoldPlan
+
+    X, y = load_churn(return_X_y=True)
+    folds = FoldPlan.stratified(y, n_splits=3, random_state=0)
+    thresholds = {}
+    for metric in ("f1", "balanced_accuracy"):
+        result = imbalance.compare(X, y, strategies=["threshold"], models=["logreg"], cv=folds,
+                                   threshold_metric=metric)
+        thresholds[metric] = result.results["threshold"].to_numpy()
+    train, _ = next(iter(folds.split(X, y)))
+    alone = RecipeClassifier("threshold", "logreg", random_state=0, threshold_metric="balanced_accuracy")
+    assert alone.fit(X.iloc[train], y.iloc[train]).threshold_ == pytest.approx(thresholds["balanced_accuracy"][0])
+    # balanced accuracy weighs the rare class's recall more than F1 does: a lower threshold
+    assert (thresholds["balanced_accuracy"] < thresholds["f1"]).all()
+    with pytest.raises(ParameterError, match="threshold_metric must be one of"):
+        imbalance.compare(X, y, strategies=["threshold"], models=["logreg"], threshold_metric="auc")
+    code, _, err = cli(capsys, "compare", small_csv, "--strategies", "none,threshold", "--models", "logreg",
+                       "--folds", "2", "--decide-by", "balanced_accuracy", "--out", tmp_path / "r")
+    assert code == 0, err
+    record = json.loads((tmp_path / "r" / "answer.json").read_text())
+    assert record["settings"]["threshold tuned for"] == "balanced_accuracy"

@@ -15,6 +15,7 @@ import pandas as pd
 from imbalance._validation import ParameterError
 from imbalance.comparison import ComparisonResult
 from imbalance.metrics import LOWER_IS_BETTER, Difference, paired_difference
+from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
 __all__ = ["Verdict", "answer", "tie_marks", "DEFAULT_QUESTIONS"]
 
@@ -41,7 +42,16 @@ class Verdict:
     difference : Difference or None
         Best minus baseline, fold by fold (for a loss, a negative difference is a gain).
     ties : list of ((strategy, model), mean, Difference)
-        Cells whose difference from the best is within noise (not significant), best first.
+        Cells whose difference from the best is within noise (not significant), best first;
+        not those that score exactly as the best on every fold.
+    same : list of (strategy, model)
+        Cells that score exactly as the best on every fold (``threshold`` and ``none`` of one
+        model, for a metric of the probabilities: they share them).
+    choice : (strategy, model)
+        The cell the answer recommends: the best, unless the best changes the model's
+        probabilities (resampling, class weights, balanced draws) and a cell that keeps them
+        (``none``, ``threshold``) is tied with it, or scores the same: then the best such cell,
+        whose probabilities stay calibrated for the data as it is.
     """
 
     metric: str
@@ -51,6 +61,12 @@ class Verdict:
     baseline_mean: float | None
     difference: Difference | None
     ties: list = field(default_factory=list)
+    same: list = field(default_factory=list)
+    choice: tuple | None = None
+
+    def __post_init__(self) -> None:
+        if self.choice is None:
+            object.__setattr__(self, "choice", self.best)
 
     @property
     def beats_baseline(self) -> bool:
@@ -70,10 +86,15 @@ class Verdict:
             verdict = "a real difference" if d.significant else "within noise"
             text += (f"; against {self.baseline[0]} / {self.baseline[1]} {self.baseline_mean:.3f}: "
                      f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}], p = {d.p_value:.3g}, {verdict}")
+        if self.same:
+            text += f" ({', '.join(f'{s} / {m}' for s, m in self.same)} scores the same: the same probabilities)"
         if self.ties:
             shown = ", ".join(f"{s} / {m} {mean:.3f}" for (s, m), mean, _ in self.ties[:4])
             more = f" and {len(self.ties) - 4} more" if len(self.ties) > 4 else ""
             text += f". Tied with it (within noise): {shown}{more}"
+        if self.choice != self.best:
+            text += (f". Choose {self.choice[0]} / {self.choice[1]}: as good within noise, and it keeps the model's "
+                     f"probabilities (no resampling or reweighting), which {self.best[0]} changes")
         return text + "."
 
 
@@ -122,20 +143,37 @@ def answer(result: ComparisonResult, metrics: tuple[str, ...] | None = None, *,
         if plain:
             candidates.append(min(plain, key=valid.get) if lower else max(plain, key=valid.get))
         baseline = next((c for c in candidates if c in valid.index), None)
-        ties = []
+        ties, same = [], []
         for other in valid.index:
             if other == best:
+                continue
+            pair = scores[[best, other]].dropna()
+            if len(pair) and pair[best].equals(pair[other]):
+                same.append(other)
                 continue
             d = versus(other)
             if d is not None and not d.significant:
                 ties.append((other, float(valid[other]), d))
         ties.sort(key=lambda item: item[1], reverse=not lower)
+        choice = best
+        if not _keeps_probabilities(result, best):
+            keeping = [cell for cell in same if _keeps_probabilities(result, cell)]
+            keeping += [cell for cell, _, _ in ties if _keeps_probabilities(result, cell)]  # best first
+            if keeping:
+                choice = keeping[0]
         verdicts.append(Verdict(
             metric, best, float(valid[best]), baseline,
             None if baseline is None else float(valid[baseline]),
-            None if baseline is None or baseline == best else versus(baseline), ties,
+            None if baseline is None or baseline == best else versus(baseline), ties, same, choice,
         ))
     return verdicts
+
+
+def _keeps_probabilities(result: ComparisonResult, cell: tuple) -> bool:
+    """Whether a cell's strategy leaves the model's probabilities as they are."""
+    recipes = MULTILABEL_STRATEGIES if result.multilabel else STRATEGIES
+    recipe = recipes.get(cell[0])
+    return recipe is not None and recipe.keeps_probabilities
 
 
 def tie_marks(verdicts: list[Verdict]) -> dict[str, set]:

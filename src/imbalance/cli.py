@@ -789,7 +789,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from imbalance.answer import DEFAULT_QUESTIONS, answer, tie_marks
     from imbalance.comparison import compare
     from imbalance.metrics import METRICS, MULTILABEL_METRICS
-    from imbalance.model_selection import FoldPlan
+    from imbalance.model_selection import THRESHOLD_METRICS, FoldPlan
     from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
 
     columns = _label_columns(args)
@@ -818,6 +818,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
                          "choose another --out.")
     check_report_folder(args.out)  # before any fitting: a run must not fail at its very end
+    # the threshold strategy tunes for the decision metric where it can (else for F1, which the answer names)
+    threshold_metric = questions[1] if questions[1] in THRESHOLD_METRICS else "f1"
     if columns is None:
         df, source = _load(args)
         if args.repeats is None:
@@ -850,9 +852,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             ))
             task = bar.add_task("fitting strategy x model x fold", total=None)
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        extra = {} if columns is not None else {"threshold_metric": threshold_metric}
         result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=args.n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
-                         costs=costs, operating_points=args.operating_points, progress=update)
+                         costs=costs, operating_points=args.operating_points, progress=update, **extra)
     summary = result.summary
     verdicts = answer(result, questions)
     width = _terminal_width()
@@ -870,6 +873,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 "rows": len(df)}
     if columns is None:
         settings["label column"] = args.target
+        settings["threshold tuned for"] = threshold_metric
     else:
         settings["label columns"] = list(map(str, columns))
     written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
@@ -977,6 +981,10 @@ def _answer_problem(verdict: Any, settings: Any) -> str | None:
         return f"'best' must be [strategy, model], got {best!r}"
     if best[0] not in STRATEGIES and best[0] not in MULTILABEL_STRATEGIES:
         return f"unknown strategy {best[0]!r}"
+    choice = verdict.get("choice", best)
+    if not (isinstance(choice, list) and len(choice) == 2 and all(isinstance(name, str) for name in choice)
+            and (choice[0] in STRATEGIES or choice[0] in MULTILABEL_STRATEGIES)):
+        return f"'choice' must be [strategy, model] of a known strategy, got {choice!r}"
     if not isinstance(verdict.get("metric"), str):
         return f"'metric' must be a metric's name, got {verdict.get('metric')!r}"
     mean = verdict.get("best_mean")
@@ -984,6 +992,10 @@ def _answer_problem(verdict: Any, settings: Any) -> str | None:
         return f"'best_mean' must be a number, got {mean!r}"
     if "seed" in settings and not is_int(settings["seed"], 0, MAX_SEED):
         return f"the seed must be an int from 0 to {MAX_SEED}, got {settings['seed']!r}"
+    from imbalance.model_selection import THRESHOLD_METRICS
+
+    if settings.get("threshold tuned for", "f1") not in THRESHOLD_METRICS:
+        return f"'threshold tuned for' must be one of {', '.join(THRESHOLD_METRICS)}, got {settings['threshold tuned for']!r}"
     if "k_neighbors" in settings and not is_int(settings["k_neighbors"], 1, 10**6):
         return f"k_neighbors must be a positive int, got {settings['k_neighbors']!r}"
     if "label column" in settings and not isinstance(settings["label column"], str):
@@ -1006,7 +1018,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         if args.model is not None:
             raise InputError("--model needs --strategy; or give neither, to fit the answer of --from.")
         verdict, settings = _recipe_from_report(args.from_report)
-        strategy, model = verdict["best"]
+        strategy, model = verdict.get("choice", verdict["best"])  # the recommended cell (older answers: the best)
         if args.labels is None and "label columns" in settings and args.target == "LABEL":
             args.target = ",".join(settings["label columns"])
         elif args.target == "LABEL" and "label column" in settings:
@@ -1014,6 +1026,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     else:
         strategy, model = args.strategy, args.model or "logreg"
     seed = args.seed if args.seed is not None else int(settings.get("seed", 0))
+    threshold_metric = settings.get("threshold tuned for", "f1")
     k_neighbors = args.k_neighbors or int(settings.get("k_neighbors", 5))
     columns = _label_columns(args)
     df, source = _load(args, multilabel=columns is not None)
@@ -1024,15 +1037,18 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         args.cost_column = None
         costs = _compare_costs(args, df)
     fitted = RecipeClassifier(strategy, model, threshold=args.threshold, calibration=args.calibrate, costs=costs,
-                              random_state=seed, k_neighbors=k_neighbors).fit(X, y)
+                              random_state=seed, k_neighbors=k_neighbors, threshold_metric=threshold_metric).fit(X, y)
     model = fitted.model_name_
     info = {"strategy": strategy, "model": model, "source": source, "rows": len(df), "seed": seed,
             "target": target}
     if verdict is not None:
         info["answer"] = {"report": str(args.from_report), **verdict}
     save(fitted, args.output, info=info)
-    how = (f"the answer of {args.from_report}/: best {verdict['metric']} {verdict['best_mean']:.3f}"
-           if verdict is not None else "as asked")
+    how = ("as asked" if verdict is None else
+           f"the answer of {args.from_report}/: best {verdict['metric']} {verdict['best_mean']:.3f}"
+           if list(verdict.get("choice", verdict["best"])) == list(verdict["best"]) else
+           f"the answer of {args.from_report}/: tied within noise with the best {verdict['metric']} "
+           f"{verdict['best_mean']:.3f} ({' / '.join(verdict['best'])}), and keeps the model's probabilities")
     threshold = fitted.threshold_
     shown = ("; decisions by least expected cost" if costs is not None else "" if threshold is None else
              f"; threshold {threshold:.4g}" if np.ndim(threshold) == 0 else

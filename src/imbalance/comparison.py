@@ -47,6 +47,7 @@ from imbalance.ensemble import (
 from imbalance.metrics import METRICS, bayes_decisions, cost_matrices, evaluate, expected_cost
 from imbalance.model_selection import (
     CALIBRATION_METHODS,
+    THRESHOLD_METRICS,
     FoldPlan,
     PriorCorrectedClassifier,
     ProbabilityCalibrator,
@@ -191,13 +192,15 @@ def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
     return make_sampler(recipe.resample, ratio=recipe.ratio, random_state=seed, k_neighbors=k_neighbors)
 
 
-def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k_neighbors: int = 5) -> Any:
+def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k_neighbors: int = 5,
+               threshold_metric: str = "f1") -> Any:
     """The estimator one cell fits, built from :mod:`imbalance.model_selection`'s pieces.
 
     ``Pipeline(preprocessing, PriorCorrectedClassifier(model, sampler, class_weight))``: the
     preprocessing is fitted on the training part as it is, the recipe's sampler (or class
     weights) rebalances the preprocessed features, and probabilities come back for the true
-    prior. The ``threshold`` recipe wraps it all in a :class:`ThresholdTunedClassifier`.
+    prior. The ``threshold`` recipe wraps it all in a :class:`ThresholdTunedClassifier` that
+    tunes for ``threshold_metric`` (``"f1"``, ``"mcc"`` or ``"balanced_accuracy"``).
     """
     prep, head = {**MODELS, **_PINNED_MODELS}[model_name](X, seed).steps
     if recipe.model_params:
@@ -208,7 +211,7 @@ def cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *, k
     )
     model = Pipeline([prep, ("model", corrected)])
     if recipe.tune_threshold:
-        return ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
+        return ThresholdTunedClassifier(model, metric=threshold_metric, cv=3, random_state=seed)
     return model
 
 
@@ -254,14 +257,14 @@ def _operating_scores(oof, y_train, test_proba, y_test, points: tuple) -> dict:
 
 def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int, seed: int, k: int,
               k_neighbors: int, tuned: Recipe | None = None, calibration: tuple = (), costs: np.ndarray | None = None,
-              operating_points: tuple = ()):
+              operating_points: tuple = (), threshold_metric: str = "f1"):
     """Fit one cell on its training part and score its validation part: a list of (row, test,
     proba, corrected). With ``tuned`` (the ``threshold`` recipe, given to the ``none`` cell of
     the same model and fold) the fitted model is scored a second time at the threshold tuned on
     inner folds of the training part: the ``threshold`` cell, without fitting its final model
     again (it would be this one)."""
     start = time.perf_counter()
-    model = cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
+    model = cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors, threshold_metric=threshold_metric)
     model.fit(X.iloc[train], codes[train])
     threshold = float(model.threshold_) if recipe.tune_threshold else 0.5
     pipeline = model.estimator_ if recipe.tune_threshold else model
@@ -298,7 +301,7 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
     out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, mapped)]
     if tuned is not None:
         start = time.perf_counter()
-        tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
+        tuner = cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors, threshold_metric=threshold_metric)
         threshold = float(tuner.tune(X.iloc[train], codes[train]))
         row = scored(tuned.name, threshold, fitted + time.perf_counter() - start)
         out.append(({**row, **calibrated}, test, proba, mapped))  # the same model, the same probabilities
@@ -490,6 +493,7 @@ def compare(
     calibration: Iterable[str] | None = None,
     costs: Any = None,
     operating_points: Iterable[str] | None = None,
+    threshold_metric: str = "f1",
     progress: Callable[[int, int], None] | None = None,
 ) -> ComparisonResult:
     """Score every strategy with every model on the same leak-free folds.
@@ -546,6 +550,10 @@ def compare(
         thresholds are chosen on out-of-fold probabilities of 3 inner folds of each training
         part and applied to its validation part, which reports ``<point>:precision`` and
         ``<point>:recall`` as reached there.
+    threshold_metric : {"f1", "mcc", "balanced_accuracy"}, default="f1"
+        What the ``threshold`` strategy tunes its threshold for, on inner folds: the metric
+        the decision is judged by (``imbalance compare --decide-by`` passes it on), so that a
+        tuned threshold is not judged by a metric it was not tuned for.
     progress : callable(done, total), optional
         Called after each finished cell.
 
@@ -603,6 +611,9 @@ def compare(
         raise ParameterError(f"unknown calibration method(s) {unknown}; choose from {', '.join(CALIBRATION_METHODS)}.")
     for spec in operating_points:
         parse_operating_point(spec)
+    if threshold_metric not in THRESHOLD_METRICS:
+        raise ParameterError(f"threshold_metric must be one of {', '.join(THRESHOLD_METRICS)}, got "
+                             f"{threshold_metric!r}.")
     if operating_points and k != 2:
         raise ParameterError(f"operating points are for binary labels; these have {k} classes.")
 
@@ -621,7 +632,7 @@ def compare(
         recipe, model, repeat, fold, train, test = cell
         return delayed(_run_cell)(frame, codes, train, test, recipe, model, repeat, fold,
                                   random_state + 1000 * repeat + fold, k, k_neighbors, tuned, calibration, cost_array,
-                                  operating_points)
+                                  operating_points, threshold_metric)
 
     outputs = [None] * len(cells)
     for at, output in run_cells(cells, job, n_jobs, progress):

@@ -35,7 +35,7 @@ from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import InputError, ParameterError, feature_frame
 from imbalance.comparison import MODELS, cell_model, inner_probabilities
 from imbalance.metrics import bayes_decisions, cost_matrices
-from imbalance.model_selection import ProbabilityCalibrator
+from imbalance.model_selection import THRESHOLD_METRICS, ProbabilityCalibrator
 from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
@@ -77,6 +77,9 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         ``random_state + 1000 * repeat + fold``).
     k_neighbors : int, default=5
         Of the SMOTE-family and MLSMOTE strategies.
+    threshold_metric : {"f1", "mcc", "balanced_accuracy"}, default="f1"
+        What the ``threshold`` strategy tunes its threshold for (``compare``'s
+        ``threshold_metric``; ``imbalance fit --from`` takes the report's).
     costs : dict or array, optional
         Decide by least expected cost instead (Bayes' rule on ``predict_proba``, see
         :func:`imbalance.metrics.bayes_decisions`): binary ``{"FN": 20, "FP": 1}`` (the
@@ -112,7 +115,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, strategy: str = "none", model: str = "logreg", *, threshold: float | None = None,
                  random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None,
-                 costs: Any = None) -> None:
+                 costs: Any = None, threshold_metric: str = "f1") -> None:
         self.strategy = strategy
         self.model = model
         self.threshold = threshold
@@ -120,12 +123,16 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         self.k_neighbors = k_neighbors
         self.calibration = calibration
         self.costs = costs
+        self.threshold_metric = threshold_metric
 
     def fit(self, X: Any, y: Any) -> "RecipeClassifier":
         if self.threshold is not None and (isinstance(self.threshold, bool) or not isinstance(self.threshold, Real)
                                            or not 0 < self.threshold < 1):
             raise ParameterError(f"threshold must be a probability strictly between 0 and 1, got {self.threshold!r}; "
                                  "at 0 or 1 (or beyond) every row would be decided the same way.")
+        if self.threshold_metric not in THRESHOLD_METRICS:
+            raise ParameterError(f"threshold_metric must be one of {', '.join(THRESHOLD_METRICS)}, got "
+                                 f"{self.threshold_metric!r}.")
         frame = feature_frame(X)
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         # checked when scoring: a CSV cell of text turns a numeric column into text
@@ -154,7 +161,8 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             if self._flipped:
                 targets = 1 - targets
             self.positive_class_ = labels.classes[0 if self._flipped else 1] if binary else None
-            self.pipeline_ = cell_model(frame, recipe, model_name, self.random_state, k_neighbors=self.k_neighbors)
+            self.pipeline_ = cell_model(frame, recipe, model_name, self.random_state, k_neighbors=self.k_neighbors,
+                                        threshold_metric=self.threshold_metric)
         self.pipeline_.fit(frame, targets)
         self._tuned = recipe.tune_threshold
         self.calibrator_ = None

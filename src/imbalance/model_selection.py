@@ -43,6 +43,7 @@ __all__ = [
     "resampled_folds",
     "MultilabelStratifiedKFold",
     "best_threshold",
+    "THRESHOLD_METRICS",
     "ThresholdTunedClassifier",
     "PriorCorrectedClassifier",
     "MultilabelResampledClassifier",
@@ -274,7 +275,8 @@ def _balanced_accuracy(tp, fp, fn, tn):
 #: Threshold criteria from the confusion counts (the formulas of scikit-learn's f1_score,
 #: matthews_corrcoef and balanced_accuracy_score, 0 where those return 0 for an empty
 #: denominator), vectorised over thresholds.
-_THRESHOLD_METRICS: dict[str, Callable[..., np.ndarray]] = {
+#: The metrics a threshold can be tuned for (from the confusion counts at each candidate).
+THRESHOLD_METRICS: dict[str, Callable[..., np.ndarray]] = {
     "f1": _f1,
     "mcc": _mcc,
     "balanced_accuracy": _balanced_accuracy,
@@ -296,8 +298,8 @@ def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: 
     """
     y = np.asarray(y_true).astype(int)
     s = np.asarray(scores, dtype=np.float64)
-    if cost_ratio is None and metric not in _THRESHOLD_METRICS:
-        raise ParameterError(f"metric must be one of {', '.join(_THRESHOLD_METRICS)}, got {metric!r}.")
+    if cost_ratio is None and metric not in THRESHOLD_METRICS:
+        raise ParameterError(f"metric must be one of {', '.join(THRESHOLD_METRICS)}, got {metric!r}.")
     candidates = np.unique(s)
     if candidates.size > 512:  # quantiles are as good and keep this O(n log n)
         candidates = np.unique(np.quantile(s, np.linspace(0, 1, 513)))
@@ -305,7 +307,7 @@ def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: 
     if cost_ratio is not None:
         values = -(fp + cost_ratio * fn).astype(np.float64)
     else:
-        values = _THRESHOLD_METRICS[metric](tp, fp, fn, tn)
+        values = THRESHOLD_METRICS[metric](tp, fp, fn, tn)
     ties = np.flatnonzero(values == values.max())
     best = ties[np.argmin(np.abs(candidates[ties] - 0.5))]
     return float(candidates[best]), float(values[best])

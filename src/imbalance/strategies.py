@@ -42,6 +42,14 @@ class Recipe:
     default: bool = True  # in the default set (opt-in otherwise: name it in strategies)
     description: str = ""
 
+    @property
+    def keeps_probabilities(self) -> bool:
+        """Whether the model's probabilities are its own, for the data as it is: no resampling,
+        no class weights, no balanced draws or sampler, no loss of another shape (a tuned
+        threshold moves the decision only)."""
+        return (self.resample is None and not self.class_weight and not self.balanced_prior
+                and not self.model_params and self.model in (None, "mlp"))
+
 
 def torch_available() -> bool:
     """Whether PyTorch can be imported here (looked up, not imported)."""
@@ -94,7 +102,8 @@ STRATEGIES: dict[str, Recipe] = {
         Recipe("rusboost", model="rusboost", balanced_prior=True, default=False,
                description="RUSBoost: 50 rounds of depth-3 trees, each round on a fresh 1:1 under-sample"),
         Recipe("threshold", tune_threshold=True, binary_only=True,
-                 description="no rebalancing; F1-best threshold from inner folds"),
+                 description="no rebalancing; the threshold best for the decision metric (F1 unless --decide-by "
+                             "says MCC or balanced accuracy) on inner folds"),
         # PyTorch MLP strategies, when torch is installed; each fits the "mlp" model only
         Recipe("mlp_weighted_ce", class_weight=True, model="mlp",
                  description="PyTorch MLP, cross entropy weighted by balanced class weights"),
