@@ -65,3 +65,26 @@ def test_the_multilabel_report_renders_its_per_label_plot(browser, tmp_path):
     assert len(tables) == 2  # the labels and the results
     alts = {img.get_attribute("alt") for img in browser.find_elements("tag name", "img")}
     assert alts == {"metrics.png", "per_label.png"}
+
+
+def test_the_report_fits_1280_pixels_with_costs_and_calibration(browser, tmp_path):
+    # issue 35.5: the results table grew to 2,000 px with --costs --calibrate, past the window's edge
+    X, y = load_churn(return_X_y=True)
+    result = imbalance.compare(X, y, strategies=["none", "over", "threshold"], models=["logreg"], cv=3,
+                               costs={"FN": 10, "FP": 1}, calibration=["sigmoid", "isotonic"])
+    write_report(result, tmp_path / "r", source="churn", settings={"costs": "FN=10,FP=1"})
+    browser.set_window_size(1280, 1000)
+    try:
+        check_page(browser, tmp_path / "r" / "report.html", tmp_path)
+        page_width, window = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth];")
+        assert page_width <= window  # the page itself never scrolls sideways
+        box = browser.find_element("css selector", ".scroll")
+        inner, visible = browser.execute_script("return [arguments[0].scrollWidth, arguments[0].clientWidth];", box)
+        assert inner > visible  # the wide table scrolls inside its own box instead
+        answer = browser.find_element("id", "answer").text
+        assert "Deciding with" in answer and "false alarms" in answer  # what a team acting on it reads
+        captions = [c.text for c in browser.find_elements("tag name", "figcaption")]
+        assert all(len(c) > 40 for c in captions), captions  # a sentence, not a file name
+    finally:
+        browser.set_window_size(1300, 1000)

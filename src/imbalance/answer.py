@@ -17,7 +17,7 @@ from imbalance.comparison import ComparisonResult
 from imbalance.metrics import LOWER_IS_BETTER, Difference, paired_difference
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
-__all__ = ["Verdict", "answer", "tie_marks", "DEFAULT_QUESTIONS"]
+__all__ = ["Verdict", "answer", "tie_marks", "decision_summary", "DEFAULT_QUESTIONS"]
 
 #: (ranking metric, decision metric) asked about by default, single-label and multi-label.
 DEFAULT_QUESTIONS = {False: ("average_precision", "f1"), True: ("average_precision_macro", "f1_macro")}
@@ -179,3 +179,28 @@ def _keeps_probabilities(result: ComparisonResult, cell: tuple) -> bool:
 def tie_marks(verdicts: list[Verdict]) -> dict[str, set]:
     """Metric -> the cells tied with that metric's best, for marking tables."""
     return {v.metric: {cell for cell, _, _ in v.ties} for v in verdicts}
+
+
+def decision_summary(result: ComparisonResult, cell: tuple) -> str | None:
+    """What deploying ``cell`` (strategy, model) would do, in the words a team acting on it
+    reads: over the first repeat's validation folds (every row scored once, out of fold), at
+    the cell's own threshold, the share of rows flagged, the positives caught (recall), the
+    flagged that are positive (precision), false alarms and misses. None for more than two
+    classes or a label matrix."""
+    counts = ("tp", "fp", "fn", "tn")
+    if result.multilabel or not set(counts) <= set(result.results.columns):
+        return None
+    rows = result.results.query("strategy == @cell[0] and model == @cell[1] and repeat == 0")
+    if rows.empty:
+        return None
+    tp, fp, fn, tn = (int(rows[c].sum()) for c in counts)
+    n = tp + fp + fn + tn
+    positive = "positive" if result.classes is None else f"class {result.classes[1]}"
+    thresholds = rows["threshold"].to_numpy()
+    at = (f"threshold {thresholds[0]:.2f}" if (thresholds == thresholds[0]).all() else
+          f"its tuned thresholds ({thresholds.min():.2f} to {thresholds.max():.2f} over folds)")
+    caught = f"{tp / (tp + fn):.0%}" if tp + fn else "none"
+    right = f"{tp / (tp + fp):.0%}" if tp + fp else "none"
+    return (f"Deciding with {cell[0]} / {cell[1]} at {at}: of {n:,} rows, each scored once out of fold, it flags "
+            f"{(tp + fp) / n:.1%} ({tp + fp:,}); it catches {caught} of the {tp + fn:,} rows of {positive} "
+            f"(recall; {fn:,} missed), and {right} of the flagged rows are of it (precision; {fp:,} false alarms).")

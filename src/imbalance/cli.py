@@ -197,7 +197,8 @@ _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accur
                 "average_precision_micro": "AP micro", "roc_auc_macro": "ROC AUC macro", "f1_micro": "F1 micro",
                 "hamming_loss": "Hamming", "subset_accuracy": "subset acc.", "ece": "ECE",
                 "ece_corrected": "ECE corr.", "brier_sigmoid": "Brier sigm.", "brier_isotonic": "Brier iso.",
-                "brier_temperature": "Brier temp."}
+                "brier_temperature": "Brier temp.", "cost": "cost", "cost_at_threshold": "cost at thr.",
+                "precision": "precision", "recall": "recall", "flagged": "flagged"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -786,18 +787,22 @@ def _input_inside(path: Path | None, folder: Path) -> bool:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from imbalance.answer import DEFAULT_QUESTIONS, answer, tie_marks
+    from imbalance.answer import DEFAULT_QUESTIONS, answer, decision_summary, tie_marks
     from imbalance.comparison import compare
-    from imbalance.metrics import METRICS, MULTILABEL_METRICS
+    from imbalance.metrics import DECISION_SHARES, METRICS, MULTILABEL_METRICS
     from imbalance.model_selection import THRESHOLD_METRICS, FoldPlan
     from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
 
     columns = _label_columns(args)
     if columns is None:
         shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
-        known = (*METRICS, "brier_corrected", "log_loss_corrected", "ece_corrected",
+        if args.metrics is None:  # what the user asked for is shown: the costs, the calibrations
+            shown += ["cost"] * (args.costs is not None or args.cost_column is not None)
+            shown += [f"brier_{method}" for method in args.calibrate or ()]
+        known = (*METRICS, *DECISION_SHARES, "brier_corrected", "log_loss_corrected", "ece_corrected",
                  *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")),
-                 *(f"{p}:{m}" for p in args.operating_points or () for m in ("precision", "recall")))
+                 *(f"{p}:{m}" for p in args.operating_points or () for m in ("precision", "recall")),
+                 *(("cost", "cost_at_threshold") if args.costs is not None or args.cost_column is not None else ()))
     else:
         shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
         known = MULTILABEL_METRICS
@@ -809,7 +814,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.costs is not None or args.cost_column is not None:
         if columns is not None:
             raise InputError("--costs and --cost-column are for one label column, not a label matrix.")
-        known = (*known, "cost", "cost_at_threshold")
         questions = (*questions, "cost")
     for option, metric in zip(("--rank-by", "--decide-by"), questions):
         if metric not in known:
@@ -863,6 +867,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 width=width)
     for verdict in verdicts:
         _rich_print("- " + verdict.sentence(), width=width)
+    decision = decision_summary(result, verdicts[1].choice) if len(verdicts) > 1 else None
+    if decision:
+        _rich_print("- " + decision, width=width)
     print()
     title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best, = tied with it"
     for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
@@ -871,9 +878,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         _rich_print(table, width=width)
     settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "k_neighbors": args.k_neighbors,
                 "rows": len(df)}
+    settings["rank by"], settings["decide by"] = questions[0], questions[1]
     if columns is None:
         settings["label column"] = args.target
         settings["threshold tuned for"] = threshold_metric
+        if args.costs is not None or args.cost_column is not None:
+            settings["costs"] = args.costs or "FP=1"
+            if args.cost_column is not None:
+                settings["cost column (FN per row)"] = args.cost_column
+        if args.calibrate:
+            settings["calibration"] = list(args.calibrate)
+        if args.operating_points:
+            settings["operating points"] = list(args.operating_points)
     else:
         settings["label columns"] = list(map(str, columns))
     written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)

@@ -44,7 +44,15 @@ from imbalance.ensemble import (
     EasyEnsembleClassifier,
     RUSBoostClassifier,
 )
-from imbalance.metrics import METRICS, bayes_decisions, cost_matrices, evaluate, expected_cost
+from imbalance.metrics import (
+    DECISION_SHARES,
+    METRICS,
+    bayes_decisions,
+    cost_matrices,
+    decision_counts,
+    evaluate,
+    expected_cost,
+)
 from imbalance.model_selection import (
     CALIBRATION_METHODS,
     THRESHOLD_METRICS,
@@ -278,6 +286,8 @@ def _run_cell(X, codes, train, test, recipe: Recipe, model_name: str, repeat: in
         row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
                "n_fit": corrector.n_samples_fit_, "n_test": len(test), "threshold": threshold}
         row.update(evaluate(y_test, proba, threshold=threshold))
+        if k == 2:
+            row.update(decision_counts(y_test, proba >= threshold))
         on_true_prior = evaluate(y_test, corrected, threshold=threshold)
         row["brier_corrected"] = on_true_prior["brier"]
         row["log_loss_corrected"] = on_true_prior["log_loss"]
@@ -647,7 +657,8 @@ def compare(
             predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, mapped))
 
     results = pd.DataFrame(rows)
-    metric_columns = wanted + ["brier_corrected", "log_loss_corrected", "ece_corrected"] + [
+    metric_columns = wanted + (list(DECISION_SHARES) if k == 2 else []) + [
+        "brier_corrected", "log_loss_corrected", "ece_corrected"] + [
         f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")] + (
         ["cost", "cost_at_threshold"] if cost_array is not None else []) + [
         f"{spec}:{metric}" for spec in operating_points for metric in ("precision", "recall")]

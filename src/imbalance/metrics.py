@@ -21,6 +21,8 @@ __all__ = [
     "brier_score",
     "expected_calibration_error",
     "evaluate",
+    "decision_counts",
+    "DECISION_SHARES",
     "correct_prior",
     "multilabel_scores",
     "per_label_scores",
@@ -135,6 +137,39 @@ def _binary(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
         "log_loss": skm.log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]),
         "ece": expected_calibration_error(y, p),
     }
+
+
+#: What :func:`decision_counts` gives besides the counts: shares a decision maker reads.
+DECISION_SHARES = ("precision", "recall", "flagged")
+
+
+def decision_counts(y_true: Any, decided: Any) -> dict:
+    r"""Binary decisions as a decision maker reads them: the confusion counts ``tp``, ``fp``,
+    ``fn``, ``tn``, and
+
+    .. math::
+
+        \mathrm{precision} = \frac{TP}{TP + FP}, \quad \mathrm{recall} = \frac{TP}{TP + FN}, \quad
+        \mathrm{flagged} = \frac{TP + FP}{n}
+
+    (the share of rows decided positive: the review load). Precision is NaN where nothing is
+    flagged, recall where there is no positive.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,), 0/1
+    decided : array-like of shape (n,), bool or 0/1: the positive decisions
+    """
+    y = np.asarray(y_true).astype(bool)
+    d = np.asarray(decided).astype(bool)
+    if y.shape != d.shape:
+        raise InputError(f"y_true has shape {y.shape} but the decisions {d.shape}.")
+    tp, fp = int((y & d).sum()), int((~y & d).sum())
+    fn, tn = int((y & ~d).sum()), int((~y & ~d).sum())
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan"),
+            "flagged": (tp + fp) / y.size if y.size else float("nan")}
 
 
 def evaluate(y_true: Any, proba: Any, *, threshold: float | np.ndarray = 0.5) -> dict:

@@ -69,11 +69,19 @@ def _figure_png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _colors(names):
+def _colors(result: ComparisonResult) -> dict:
+    """One colour per strategy, the same in every plot of a report: by the strategy's place in
+    the result's table (tab10, then tab20's lighter shades beyond ten)."""
     import matplotlib.pyplot as plt
 
-    cmap = plt.get_cmap("tab10")
-    return {name: cmap(i % 10) for i, name in enumerate(names)}
+    names = list(dict.fromkeys(result.summary["strategy"]))
+    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("tab20").colors)[1::2]
+    return {name: palette[i % len(palette)] for i, name in enumerate(names)}
+
+
+def _legend_below(ax, *, columns: int = 2) -> None:
+    """The axes' legend under it, outside the curves, at a readable size."""
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=columns, frameon=False)
 
 
 def plot_metric_bars(result: ComparisonResult, metrics=HEADLINE_METRICS) -> bytes:
@@ -82,10 +90,10 @@ def plot_metric_bars(result: ComparisonResult, metrics=HEADLINE_METRICS) -> byte
     summary = result.summary
     strategies = list(dict.fromkeys(summary["strategy"]))
     models = list(dict.fromkeys(summary["model"]))
-    colors = _colors(strategies)
+    colors = _colors(result)
     cols = 4
     rows = int(np.ceil(len(metrics) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows + 0.6), squeeze=False, layout="constrained")
     width = 0.8 / len(strategies)
     for ax, metric in zip(axes.flat, metrics):
         for j, strategy in enumerate(strategies):
@@ -97,7 +105,7 @@ def plot_metric_bars(result: ComparisonResult, metrics=HEADLINE_METRICS) -> byte
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(strategies), fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(strategies), 6), fontsize=8, frameon=False)
     fig.suptitle("Mean over folds, bars show one standard deviation", fontsize=10)
     return _figure_png(fig)
 
@@ -112,8 +120,8 @@ def plot_pr_curves(result: ComparisonResult) -> bytes:
 
     models = list(dict.fromkeys(m for _, m in result.predictions))
     strategies = list(dict.fromkeys(s for s, _ in result.predictions))
-    colors = _colors(strategies)
-    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 4), squeeze=False)
+    colors = _colors(result)
+    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 5.2), squeeze=False, layout="constrained")
     for ax, model in zip(axes.flat, models):
         for strategy in strategies:
             frame = result.predictions.get((strategy, model))
@@ -125,7 +133,7 @@ def plot_pr_curves(result: ComparisonResult) -> bytes:
             prevalence = frame["y_true"].mean()
         ax.axhline(prevalence, color="grey", lw=0.8, ls=":")  # a model with no skill
         ax.set(xlabel="recall", ylabel="precision", title=model, xlim=(0, 1), ylim=(0, 1.02))
-        ax.legend(fontsize=7, loc="lower left")
+        _legend_below(ax)
     fig.suptitle("Precision-recall curves, out-of-fold predictions of the first repeat", fontsize=10)
     return _figure_png(fig)
 
@@ -137,8 +145,8 @@ def plot_calibration(result: ComparisonResult) -> bytes:
     models = list(dict.fromkeys(m for _, m in result.predictions))
     shifted = [s for s in dict.fromkeys(s for s, _ in result.predictions)
                if STRATEGIES[s].resample or STRATEGIES[s].class_weight or STRATEGIES[s].balanced_prior]
-    colors = _colors(list(STRATEGIES))
-    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 4), squeeze=False)
+    colors = _colors(result)
+    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 5.4), squeeze=False, layout="constrained")
     for ax, model in zip(axes.flat, models):
         ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":")
         for strategy in ["none", *shifted]:
@@ -158,7 +166,7 @@ def plot_calibration(result: ComparisonResult) -> bytes:
                                                            strategy="quantile")
                     ax.plot(cal_pred, cal_true, color=colors[strategy], lw=1.2, ls=style, label=f"{strategy} ({method})")
         ax.set(xlabel="mean predicted probability", ylabel="observed frequency", title=model, xlim=(0, 1), ylim=(0, 1))
-        ax.legend(fontsize=6, loc="upper left")
+        _legend_below(ax)
     calibrated = any(c.startswith("proba_") and c.split("_", 1)[1] in CALIBRATION_METHODS
                      for frame in result.predictions.values() for c in frame.columns)
     fig.suptitle("Calibration as trained (dashed), after prior correction (solid)"
@@ -176,7 +184,7 @@ def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("averag
     table = result.per_label
     models = list(dict.fromkeys(table["model"]))
     strategies = list(dict.fromkeys(table["strategy"]))
-    colors = _colors(strategies)
+    colors = _colors(result)
     markers = "os^vDP*Xph<>"
     fig, axes = plt.subplots(len(metrics), len(models), figsize=(5.2 * len(models), 3.8 * len(metrics)),
                              squeeze=False, sharey="row", sharex=True)
@@ -213,9 +221,10 @@ def plot_cost_curves(result: ComparisonResult) -> bytes:
     costs = result.costs
     models = list(dict.fromkeys(m for _, m in result.predictions))
     strategies = list(dict.fromkeys(s for s, _ in result.predictions))
-    colors = _colors(strategies)
+    colors = _colors(result)
     grid = np.linspace(0, 1, 201)
-    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 4), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(1, len(models), figsize=(4.6 * len(models), 5.2), squeeze=False, sharey=True,
+                             layout="constrained")
     for ax, model in zip(axes.flat, models):
         for strategy in strategies:
             frame = result.predictions.get((strategy, model))
@@ -229,7 +238,7 @@ def plot_cost_curves(result: ComparisonResult) -> bytes:
             fp, fn = costs[0, 0, 1], costs[0, 1, 0]
             ax.axvline(fp / (fp + fn), color="grey", lw=0.8, ls=":")
         ax.set(xlabel="threshold on the prior-corrected probability", title=model, xlim=(0, 1))
-        ax.legend(fontsize=7, loc="upper right")
+        _legend_below(ax)
     axes.flat[0].set_ylabel("mean cost per row")
     fig.suptitle("Cost curves, out-of-fold predictions of the first repeat (dotted: Bayes' threshold)", fontsize=10)
     return _figure_png(fig)
@@ -310,11 +319,27 @@ def _findings(result: ComparisonResult) -> list[str]:
 
 _SINGLE_LABEL_NOTE = """Rebalancing moves the decision threshold: it usually raises balanced accuracy at 0.5 while leaving
 ranking metrics (average precision, ROC AUC) about where they were, and it distorts predicted
-probabilities (higher Brier score and ECE). The prior correction ("corrected" columns) undoes that
-exactly only where the strategy changed the class shares and nothing else: random under- and
-over-sampling, class weights, a class-balanced sampler. After SMOTE, a cleaning rule or a balanced
-ensemble's changed trees it is an approximation, and out-of-fold calibration (compare --calibrate
-sigmoid,isotonic) is the fix; temperature scaling mends overconfidence, not a shifted prior."""
+probabilities (higher Brier score and ECE). The prior correction ("corrected" columns) is Bayes'
+rule for the class shares the model saw: it undoes that distortion exactly only where the model's
+probabilities were calibrated for the rebalanced data and the strategy changed nothing but the
+class shares (random resampling, class weights, a class-balanced sampler, with a model such as a
+logistic regression). A model that memorises repeated rows (a random forest fitted to over-sampled
+copies, or to class weights, which act as copies) is overconfident on them, and there the
+correction can leave the Brier score worse than the model as it is; so can SMOTE, a cleaning rule
+or a balanced ensemble's changed trees. Out-of-fold calibration (compare --calibrate
+sigmoid,isotonic) is the fix there; temperature scaling mends overconfidence, not a shifted prior."""
+
+#: What each plot shows, under it in the report.
+_CAPTIONS = {
+    "metrics.png": "Every strategy and model, mean and standard deviation over folds, per headline metric.",
+    "pr_curves.png": "Precision against recall over every threshold, out of fold (the first repeat): the higher "
+                     "curve ranks the positives better.",
+    "calibration.png": "Predicted probability against the observed share of positives, per bin (on the diagonal: "
+                       "calibrated): as the model was trained dashed, after the prior correction solid.",
+    "cost_curves.png": "Expected cost per row over every threshold (the costs given), out of fold: the lowest point "
+                       "is the cheapest decision.",
+    "per_label.png": "Per label, the change from the model as it is: which labels a strategy helps, rarest first.",
+}
 _MULTILABEL_NOTE = """Macro averages weigh every label the same, so they follow the rare labels; micro averages pool
 every (row, label) entry and follow the common ones. Rebalancing mostly moves each label's decision
 threshold: it tends to raise macro F1 at 0.5 and leave average precision about where it was. The
@@ -372,11 +397,14 @@ document.querySelectorAll("table.sortable th").forEach((th, column) => {
 """
 
 
-def _answer_html(verdicts: list) -> str:
-    """The answer section: one sentence per question, then how it was decided."""
+def _answer_html(verdicts: list, decision: str | None = None) -> str:
+    """The answer section: one sentence per question, what deploying the decision's choice
+    would do, then how it was decided."""
     if not verdicts:
         return ""
     items = "".join(f"<li>{html.escape(v.sentence())}</li>" for v in verdicts)
+    if decision:
+        items += f"<li class='decision'>{html.escape(decision)}</li>"
     confidence = verdicts[0].difference.confidence if verdicts[0].difference else 0.95
     return (f"<section id='answer'><h2>The answer</h2><ul>{items}</ul>"
             f"<p class='how'>Best mean over folds per metric; the baseline is the same model as it is "
@@ -417,7 +445,7 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
     :func:`check_report_folder`). ``verdicts``: the answer to show first (default:
     :func:`imbalance.answer.answer` of ``result``). Returns the paths of the files written.
     """
-    from imbalance.answer import answer, tie_marks
+    from imbalance.answer import answer, decision_summary, tie_marks
 
     verdicts = answer(result) if verdicts is None else verdicts
     import matplotlib
@@ -447,7 +475,7 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
 
     figures = "".join(
         f"<figure><img alt='{name}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>"
-        f"<figcaption>{name}</figcaption></figure>"
+        f"<figcaption>{html.escape(_CAPTIONS.get(name, ''))} <span class='file'>({name})</span></figcaption></figure>"
         for name, data in images.items()
     )
     recipes = MULTILABEL_STRATEGIES if result.multilabel else STRATEGIES
@@ -459,6 +487,8 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
         f"<li>{html.escape(str(k))}: {html.escape(', '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))}</li>"
         for k, v in (settings or {}).items())
     findings = "".join(f"<li>{html.escape(n)}</li>" for n in _findings(result))
+    deciding = next((v for v in verdicts[1:2]), None)  # the decision question (the ranking one comes first)
+    decision = None if deciding is None else decision_summary(result, deciding.choice)
     left_out = "".join(f"<li><b>{html.escape(s)} / {html.escape(m)}</b> could not be fitted on {html.escape(why)}</li>"
                        for (s, m), why in result.left_out.items())
     if left_out:
@@ -472,17 +502,20 @@ table {{ border-collapse: collapse; font-size: 0.85em; }}
 td, th {{ border: 1px solid #ccc; padding: 3px 6px; white-space: nowrap; }}
 th {{ background: #f3f3f3; }} td.best {{ font-weight: bold; background: #e6f4e6; }}
 td.tie {{ background: #f2f8f2; }} #answer {{ background: #f7f7fb; border: 1px solid #dde; padding: 0.2em 1em; }}
+.scroll {{ overflow-x: auto; max-width: 100%; }} li.decision {{ margin-top: 0.5em; }}
+figcaption .file {{ color: #999; }}
 .how {{ color: #555; font-size: 0.85em; }}
 img {{ max-width: 100%; }} figure {{ margin: 1.5em 0; }} figcaption {{ color: #666; font-size: 0.8em; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-{_answer_html(verdicts)}
+{_answer_html(verdicts, decision)}
 <p>Data: {html.escape(source)}. Every strategy and model was scored on the same folds; resampling and
 preprocessing were fitted on each fold's training part only, and validation rows were scored as they are.
 Values are means ± standard deviations over folds; the best per metric is highlighted.</p>
 <h2>Settings</h2><ul>{settings_html}</ul>
 <h2>Strategies</h2><ul>{strategies}</ul>
-{left_out}{_labels_html(result)}<h2>Results</h2>{_summary_table_html(result, headline, tie_marks(verdicts))}
+{left_out}{_labels_html(result)}<h2>Results</h2>
+<div class='scroll'>{_summary_table_html(result, headline, tie_marks(verdicts))}</div>
 <h2>What it shows</h2><ul>{findings}</ul>
 <p>{_MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE}</p>
 <h2>Plots</h2>{figures}
