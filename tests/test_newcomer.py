@@ -72,3 +72,60 @@ def test_the_report_states_where_the_prior_correction_is_exact(churn_result, tmp
     text = " ".join((tmp_path / "r" / "report.html").read_text().split())
     assert "exactly only where the model's probabilities were calibrated" in text
     assert "can leave the Brier score worse" in text
+
+
+def test_scoring_the_training_rows_says_so_on_the_terminal_and_in_the_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # fit records the file's full path: a relative one must match too
+    df = load_churn().select_dtypes("number").assign(LABEL=load_churn()["LABEL"]).head(600)
+    df.to_csv("train.csv", index=False)
+    df.tail(100).to_csv("new.csv", index=False)
+    assert cli(capsys, "fit", "train.csv", "--strategy", "none", "-o", "m.joblib")[0] == 0
+    code, _, err = cli(capsys, "predict", "m.joblib", tmp_path / "train.csv", "-o", "scored.csv")
+    assert code == 0 and err.startswith("imbalance predict: note: these are the rows the model was fitted on")
+    assert pd.read_csv("scored.csv")["in_sample"].all()
+    code, _, err = cli(capsys, "predict", "m.joblib", "new.csv", "-o", "scored_new.csv")
+    assert code == 0 and err == "" and "in_sample" not in pd.read_csv("scored_new.csv").columns
+    # the demo, when no file is given to either
+    assert cli(capsys, "fit", "--strategy", "none", "-o", "demo.joblib")[0] == 0
+    code, _, err = cli(capsys, "predict", "demo.joblib", "-o", "demo.csv")
+    assert code == 0 and "the bundled churn demo" in err and pd.read_csv("demo.csv")["in_sample"].all()
+
+
+@pytest.mark.slow  # the README's compare fits 15 gradient boosting models
+def test_the_readmes_python_runs_as_written():
+    # issue 35.10/13: the torch snippet failed with a TensorDataset, and the printed plan did not match
+    import doctest
+    import re
+    from pathlib import Path
+
+    pytest.importorskip("torch")
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```pycon\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 2
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "README.md", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    outcome = runner.summarize(verbose=False)
+    assert outcome.failed == 0 and outcome.attempted >= 15
+
+
+def test_a_tensor_dataset_gives_its_labels_and_the_hint_for_other_datasets_works():
+    torch = pytest.importorskip("torch")
+    from torch.utils.data import Dataset, TensorDataset
+
+    import imbalance.torch as it
+
+    X, y = torch.randn(100, 3), (torch.arange(100) % 10 == 0).long()
+    sampler = it.ClassBalancedSampler(TensorDataset(X, y), strategy="over", seed=0)
+    assert torch.bincount(y[list(sampler)]).tolist() == [90, 90]
+
+    class Rows(Dataset):  # labels only by loading items
+        def __len__(self):
+            return 100
+
+        def __getitem__(self, i):
+            return X[i], y[i]
+
+    with pytest.raises(imbalance.InputError, match=r"Sampler\(labels=y, dataset=ds\)"):
+        it.ClassBalancedSampler(Rows())
+    assert len(it.ClassBalancedSampler(labels=y, dataset=Rows(), seed=0)) == 180  # the hint, as written

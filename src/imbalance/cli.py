@@ -1056,7 +1056,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
                               random_state=seed, k_neighbors=k_neighbors, threshold_metric=threshold_metric).fit(X, y)
     model = fitted.model_name_
     info = {"strategy": strategy, "model": model, "source": source, "rows": len(df), "seed": seed,
-            "target": target}
+            "target": target, "source_path": None if args.file is None else str(args.file.resolve())}
     if verdict is not None:
         info["answer"] = {"report": str(args.from_report), **verdict}
     save(fitted, args.output, info=info)
@@ -1079,7 +1079,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
     model = load(args.model_file)
     _check_output_file(args, "the scored table")
-    df, _ = _load(args, multilabel=True)  # the label column may be there or not
+    df, source = _load(args, multilabel=True)  # the label column may be there or not
+    in_sample = _is_training_data(model.info_, args.file, source)
     proba, decisions = model.predict_proba(df), model.predict(df)
     if model.multilabel_:
         added = {**{f"proba_{c}": proba[:, j] for j, c in enumerate(model.classes_)},
@@ -1089,17 +1090,32 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         added = {"proba": proba[:, positive], "decision": decisions}
     else:
         added = {**{f"proba_{c}": proba[:, j] for j, c in enumerate(model.classes_)}, "decision": decisions}
+    if in_sample:  # said in the file too, so that the scores are not read later as a test
+        added["in_sample"] = np.ones(len(df), dtype=bool)
     taken = [c for c in added if c in df.columns]
     if taken:
         raise InputError(f"the table already has column(s) {taken}; rename them before scoring.")
     out = df.assign(**added)
     write_table(out, args.output)
+    if in_sample:
+        sys.stderr.write(f"imbalance predict: note: these are the rows the model was fitted on ({source}): their "
+                         "scores are in-sample and overstate it (the compare report's cross-validated numbers do "
+                         "not); the file marks them in_sample. Score new rows to use it.\n")
     what = (f"{len(model.classes_)} labels" if model.multilabel_ else
             f"positive class {to_python(model.positive_class_)}" if model.positive_class_ is not None else
             f"{len(model.classes_)} classes")
     print(f"scored {len(out):,} rows with {model.info_.get('strategy')} / {model.info_.get('model')} ({what})")
     print(f"wrote {args.output}")
     return 0
+
+
+def _is_training_data(info: dict, file: Path | None, source: str) -> bool:
+    """Whether the table being scored is the one the model was fitted on (the demo, or the
+    same file), by what ``fit`` recorded."""
+    if file is None:
+        return info.get("source") == DEMO
+    fitted_on = info.get("source_path")
+    return fitted_on is not None and Path(fitted_on) == file.resolve()
 
 
 _COMMANDS = {

@@ -192,6 +192,22 @@ class ComparisonResult:
         """Whether the target was a label matrix."""
         return self.per_label is not None
 
+    def __repr__(self) -> str:
+        # a few lines, not the three frames of out-of-fold predictions a dataclass repr prints
+        shown = [m for m in (("average_precision_macro", "f1_macro", "brier") if self.multilabel else
+                             ("average_precision", "f1", "brier")) if f"{m}_mean" in self.summary]
+        table = self.summary[["strategy", "model"]].copy()
+        for m in shown:
+            table[m] = [f"{mean:.3f} ± {sd:.3f}" for mean, sd in zip(self.summary[f"{m}_mean"],
+                                                                  self.summary[f"{m}_sd"].fillna(0.0))]
+        folds = self.results.groupby("repeat")["fold"].nunique()
+        kind = "label matrix" if self.multilabel else f"{len(self.classes)} classes" if self.classes is not None else ""
+        head = (f"ComparisonResult: {len(self.summary)} strategy x model cells, {int(folds.iloc[0]) if len(folds) else 0} "
+                f"folds x {len(folds)} repeat(s), {kind}; mean ± sd over folds (every metric: .summary, per fold: "
+                ".results)")
+        left = f"\nleft out: {', '.join(f'{s} / {m}' for s, m in self.left_out)}" if self.left_out else ""
+        return f"{head}\n{table.to_string(index=False)}{left}"
+
 
 def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
     """The recipe's resampling step, run on the preprocessed training features."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch.utils.data import ConcatDataset, Subset
+from torch.utils.data import ConcatDataset, Subset, TensorDataset
 
 from imbalance._validation import InputError, InputTypeError
 
@@ -41,6 +41,8 @@ def _from_dataset(dataset: Any) -> np.ndarray | None:
     get_labels = getattr(dataset, "get_labels", None)
     if callable(get_labels):
         return _to_numpy(get_labels())
+    if isinstance(dataset, TensorDataset) and len(dataset.tensors) >= 2:
+        return _to_numpy(dataset.tensors[-1])  # TensorDataset(X, y): the labels are the last tensor
     return None
 
 
@@ -50,7 +52,8 @@ def read_labels(dataset: Any = None, labels: Any = None, *, multilabel: bool = F
     Parameters
     ----------
     dataset : Dataset, optional
-        Read through ``Subset``/``ConcatDataset``, then ``targets``/``labels``/``get_labels()``.
+        Read through ``Subset``/``ConcatDataset``, then ``targets``/``labels``/``get_labels()``;
+        a ``TensorDataset`` of two tensors or more by its last tensor (``TensorDataset(X, y)``).
     labels : array-like, Tensor, Series or Dataset, optional
         Takes precedence; checked against ``len(dataset)`` when both are given. A Dataset
         here is read as ``dataset``.
@@ -71,8 +74,9 @@ def read_labels(dataset: Any = None, labels: Any = None, *, multilabel: bool = F
         values = _from_dataset(dataset)
         if values is None:
             raise InputError(
-                f"cannot read the labels of {type(dataset).__name__} without loading its items: "
-                "pass labels=..., or give the dataset a `targets` attribute or a get_labels() method."
+                f"cannot read the labels of {type(dataset).__name__} without loading its items: pass the labels "
+                "in its place (Sampler(y), or Sampler(labels=y, dataset=ds) to check their length), or give the "
+                "dataset a `targets` attribute or a get_labels() method."
             )
     expected_ndim = 2 if multilabel else 1
     if values.ndim == 2 and values.shape[1] == 1 and not multilabel:
