@@ -129,3 +129,12 @@ def test_a_tensor_dataset_gives_its_labels_and_the_hint_for_other_datasets_works
     with pytest.raises(imbalance.InputError, match=r"Sampler\(labels=y, dataset=ds\)"):
         it.ClassBalancedSampler(Rows())
     assert len(it.ClassBalancedSampler(labels=y, dataset=Rows(), seed=0)) == 180  # the hint, as written
+
+
+def test_progress_knows_the_total_before_the_first_cell_ends():
+    calls = []
+    X, y = load_churn(return_X_y=True)
+    imbalance.compare(X.head(600), y.head(600), strategies=["none", "threshold"], models=["logreg"], cv=3,
+                      progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 6) and calls[-1] == (6, 6)
+    assert [done for done, _ in calls] == list(range(7))

@@ -440,6 +440,8 @@ def run_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
 
     jobs = (guarded(i) for i in order)
     done = 0
+    if progress is not None:
+        progress(0, len(cells))  # the total from the start: a bar reads 0/N, not 0/?
     for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
         if isinstance(outputs, CellFailed):
             outputs = [outputs, outputs]
