@@ -17,6 +17,7 @@ decide at 0.5 on balanced scores, ``"true"`` for probabilities to read or to thr
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import RandomForestClassifier
@@ -57,4 +58,13 @@ def main(n_estimators: int = 200, seed: int = 0) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    summary = main()
+    metrics = ["average_precision", "balanced_accuracy", "brier"]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), layout="constrained")
+    for ax, metric in zip(axes, metrics):
+        ax.barh(list(summary), [row[metric] for row in summary.values()], color=["#999", "#1f77b4", "#2ca02c"])
+        ax.set_title(metric.replace("_", " ") + (" (lower is better)" if metric == "brier" else ""))
+    for ax in axes[1:]:
+        ax.set_yticks([])
+    fig.suptitle("Churn, 5 folds: the balanced forest decides better; prior='true' restores its probabilities")
+    plt.show()

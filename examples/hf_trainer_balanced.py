@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import tempfile
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, balanced_accuracy_score
@@ -95,4 +96,10 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    results = main()
+    fig, axes = plt.subplots(1, 2, figsize=(8, 2.8), layout="constrained")
+    for ax, column, title in zip(axes, (0, 1), ("average precision", "balanced accuracy")):
+        ax.barh(list(results), [values[column] for values in results.values()], color=["#999", "#1f77b4"])
+        ax.set(xlim=(0, 1), title=title)
+    axes[1].set_yticks([])
+    plt.show()

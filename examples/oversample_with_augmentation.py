@@ -13,6 +13,7 @@ DataLoader seeds differently in every worker and epoch.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -59,4 +60,9 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    result = main()
+    fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+    ax.bar(["class 0", "class 1"], result["counts"], color=["#999", "#1f77b4"])
+    ax.set(ylabel="items drawn this epoch", title=f"Balanced epoch; {result['repeated']} items drawn more than once, "
+           f"{result['identical']} identical views")
+    plt.show()

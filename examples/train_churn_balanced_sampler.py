@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from sklearn.metrics import average_precision_score, balanced_accuracy_score
@@ -75,4 +76,13 @@ def main(epochs: int = 8) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="A class-balanced sampler for a small MLP on churn.")
     parser.add_argument("--epochs", type=int, default=8)
-    main(parser.parse_args().epochs)
+    results = main(parser.parse_args().epochs)
+    metrics = list(next(iter(results.values())))
+    fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
+    width = 0.8 / len(results)
+    for i, (name, values) in enumerate(results.items()):
+        ax.bar(np.arange(len(metrics)) + i * width, [values[m] for m in metrics], width, label=name)
+    ax.set_xticks(np.arange(len(metrics)) + width * (len(results) - 1) / 2, [m.replace("_", " ") for m in metrics])
+    ax.legend(frameon=False)
+    ax.set_title("A small MLP on churn: plain shuffle against the class-balanced sampler")
+    plt.show()

@@ -131,3 +131,17 @@ def test_math_renders_from_the_sites_own_mathjax(site, browser):
     WebDriverWait(browser, 30).until(lambda b: b.find_elements("css selector", "mjx-container svg"))
     sources = [s.get_attribute("src") for s in browser.find_elements("tag name", "script") if s.get_attribute("src")]
     assert any(src.startswith(url) and src.split("?")[0].endswith("_static/tex-svg.js") for src in sources), sources
+
+
+def test_every_gallery_card_shows_its_own_figure(site):
+    # issue 35.13: six of nine cards showed sphinx-gallery's placeholder (examples that drew nothing); every
+    # placeholder card is the same picture, every example's own figure another
+    import re
+
+    out, _ = site
+    index = (out / "auto_examples" / "index.html").read_text(encoding="utf-8")
+    thumbs = re.findall(r'<img[^>]+src="([^"]*_thumb[^"]*)"', index)
+    examples = [p for p in (DOCS.parent / "examples").glob("*.py") if not p.name.startswith("_")]
+    assert len(thumbs) == len(examples), thumbs
+    pictures = [(out / "auto_examples" / src).resolve().read_bytes() for src in thumbs]
+    assert len(set(pictures)) == len(pictures), thumbs
