@@ -564,7 +564,8 @@ class WeightedSampler(_IndexSampler):
         if not self.replacement:
             keys = np.full(self.weights.size, -np.inf)
             positive = self.weights > 0
-            keys[positive] = np.log(rng.random(int(positive.sum()))) / self.weights[positive]
+            with np.errstate(over="ignore"):  # a tiny weight's key is -inf: drawn after every other row
+                keys[positive] = np.log(rng.random(int(positive.sum()))) / self.weights[positive]
             chosen = np.argpartition(keys, -size)[-size:] if size < keys.size else np.arange(keys.size)
             chosen = chosen.astype(np.int64)
             if self.shuffle:
