@@ -454,6 +454,20 @@ def run_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
             yield at, output
 
 
+def run_kept_cells(cells: list, job: Callable[[tuple, Any], Any], n_jobs: int | None,
+                   progress: Callable[[int, int], None] | None = None) -> tuple[list, dict[tuple[str, str], str]]:
+    """:func:`run_cells`, then :func:`drop_failed`: the outputs of the cells kept, in the order
+    of ``cells``, and (strategy, model) -> why for those left out, each said in a warning (the
+    command line prints it as a one-line note)."""
+    outputs = [None] * len(cells)
+    for at, output in run_cells(cells, job, n_jobs, progress):
+        outputs[at] = output
+    keep, left_out = drop_failed(cells, outputs)
+    for (strategy, model), why in left_out.items():
+        warnings.warn(f"left out {strategy} / {model}, which could not be fitted on {why}", UserWarning, stacklevel=3)
+    return [outputs[i] for i in keep], left_out
+
+
 def cell_key(cell: tuple) -> tuple[str, str]:
     """(strategy, model) of a cell (recipe, model, ...)."""
     return cell[0].name, cell[1]
@@ -662,14 +676,9 @@ def compare(
                                   random_state + 1000 * repeat + fold, k, k_neighbors, tuned, calibration, cost_array,
                                   operating_points, threshold_metric)
 
-    outputs = [None] * len(cells)
-    for at, output in run_cells(cells, job, n_jobs, progress):
-        outputs[at] = output
-    keep, left_out = drop_failed(cells, outputs)
-    for (strategy, model), why in left_out.items():
-        warnings.warn(f"left out {strategy} / {model}, which could not be fitted on {why}", UserWarning, stacklevel=2)
+    kept, left_out = run_kept_cells(cells, job, n_jobs, progress)
     rows, predictions = [], {}
-    for row, test, proba, mapped in (outputs[i] for i in keep):
+    for row, test, proba, mapped in kept:
         rows.append(row)
         if row["repeat"] == 0:
             predictions.setdefault((row["strategy"], row["model"]), []).append((row["fold"], test, proba, mapped))

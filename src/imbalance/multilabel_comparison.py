@@ -36,10 +36,9 @@ from imbalance._validation import (
 from imbalance.comparison import (
     ComparisonResult,
     check_n_jobs,
-    drop_failed,
     make_cells,
     preprocessor,
-    run_cells,
+    run_kept_cells,
 )
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
@@ -261,14 +260,9 @@ def compare_multilabel(
         return delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
                                   random_state + 1000 * repeat + fold, k_neighbors, tuned)
 
-    outputs = [None] * len(cells)
-    for at, output in run_cells(cells, job, n_jobs, progress):
-        outputs[at] = output
-    keep, left_out = drop_failed(cells, outputs)
-    for (strategy, model), why in left_out.items():
-        warnings.warn(f"left out {strategy} / {model}, which could not be fitted on {why}", UserWarning, stacklevel=2)
+    kept, left_out = run_kept_cells(cells, job, n_jobs, progress)
     rows, label_rows, pooled = [], [], {}
-    for row, per_label, test, proba in (outputs[i] for i in keep):
+    for row, per_label, test, proba in kept:
         rows.append(row)
         label_rows.extend(
             {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
