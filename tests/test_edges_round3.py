@@ -159,9 +159,9 @@ def test_compare_refuses_a_repeated_name_at_parse_time(capsys, tmp_path, small_c
 
 def test_compare_refuses_repeated_names_in_python_too():
     X, y = load_churn(return_X_y=True)
-    with pytest.raises(ParameterError, match="calibration lists 'sigmoid' more than once"):
+    with pytest.raises(ParameterError, match="'sigmoid' given twice in calibration"):
         imbalance.compare(X, y, strategies=["none"], models=["logreg"], calibration=["sigmoid", "sigmoid"])
-    with pytest.raises(ParameterError, match="operating_points lists"):
+    with pytest.raises(ParameterError, match="given twice in operating_points"):
         imbalance.compare(X, y, strategies=["none"], models=["logreg"], operating_points=["top=5", "top=5"])
 
 

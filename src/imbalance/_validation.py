@@ -225,7 +225,7 @@ def check_no_repeats(what: str, names: Any) -> None:
     names = list(names)
     repeated = sorted({str(name) for name in names if names.count(name) > 1})
     if repeated:
-        raise ParameterError(f"{what} lists {', '.join(map(repr, repeated))} more than once; give each once.")
+        raise ParameterError(f"{', '.join(map(repr, repeated))} given twice in {what}; give each once.")
 
 
 def feature_frame(X: Any) -> pd.DataFrame:

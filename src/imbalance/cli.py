@@ -41,6 +41,7 @@ from imbalance._validation import (
     OutputError,
     ParameterError,
     check_label_column,
+    check_no_repeats,
     check_random_state,
     to_python,
 )
@@ -333,9 +334,10 @@ def _names(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
         raise argparse.ArgumentTypeError("give at least one name, comma-separated")
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise argparse.ArgumentTypeError(f"{', '.join(repeated)} given twice; give each name once")
+    try:
+        check_no_repeats("the list", names)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removesuffix(".")) from None
     return names
 
 
@@ -794,15 +796,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
 
     columns = _label_columns(args)
+    with_costs = args.costs is not None or args.cost_column is not None
     if columns is None:
         shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
         if args.metrics is None:  # what the user asked for is shown: the costs, the calibrations
-            shown += ["cost"] * (args.costs is not None or args.cost_column is not None)
-            shown += [f"brier_{method}" for method in args.calibrate or ()]
+            shown += ["cost"] * with_costs + [f"brier_{method}" for method in args.calibrate or ()]
         known = (*METRICS, *DECISION_SHARES, "brier_corrected", "log_loss_corrected", "ece_corrected",
                  *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")),
                  *(f"{p}:{m}" for p in args.operating_points or () for m in ("precision", "recall")),
-                 *(("cost", "cost_at_threshold") if args.costs is not None or args.cost_column is not None else ()))
+                 *(("cost", "cost_at_threshold") if with_costs else ()))
     else:
         shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
         known = MULTILABEL_METRICS
@@ -811,7 +813,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
     default_rank, default_decide = DEFAULT_QUESTIONS[columns is not None]
     questions = (args.rank_by or default_rank, args.decide_by or default_decide)
-    if args.costs is not None or args.cost_column is not None:
+    if with_costs:
         if columns is not None:
             raise InputError("--costs and --cost-column are for one label column, not a label matrix.")
         questions = (*questions, "cost")
@@ -882,7 +884,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if columns is None:
         settings["label column"] = args.target
         settings["threshold tuned for"] = threshold_metric
-        if args.costs is not None or args.cost_column is not None:
+        if with_costs:
             settings["costs"] = args.costs or "FP=1"
             if args.cost_column is not None:
                 settings["cost column (FN per row)"] = args.cost_column
