@@ -258,7 +258,11 @@ def test_instance_hardness_errors_are_imbalance_errors(make, estimator, error, w
     with pytest.raises(error) as info:
         sampler.fit_resample(make(X), y)
     assert words in str(info.value)
-    # numbers held as text are read as numbers, as scikit-learn reads them
+
+
+def test_instance_hardness_reads_numbers_held_as_text_as_scikit_learn_does():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 2)), np.r_[np.zeros(45, int), np.ones(15, int)]
     as_text = imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X.astype(str).astype(object), y)[1]
     np.testing.assert_array_equal(as_text, imbalance.InstanceHardnessThreshold(random_state=0).fit_resample(X, y)[1])
 
@@ -468,6 +472,7 @@ def uneven_label_problem():
     return X, Y
 
 
+@pytest.mark.slow  # compare end to end
 def test_mlsmote_that_cannot_run_leaves_the_default_set_with_a_note():
     X, Y = uneven_label_problem()
     with pytest.warns(UserWarning, match="leaving out mlsmote: label 'rarest' has"):
@@ -516,6 +521,7 @@ def test_when_every_cell_fails_the_error_names_them():
         imbalance.compare(X, y, strategies=["enn"], models=["logreg"], cv=3)
 
 
+@pytest.mark.slow  # compare end to end
 def test_the_command_line_notes_a_left_out_cell_and_writes_the_report(capsys, tmp_path):
     X, y = class_inside_another()
     path = tmp_path / "three.csv"
@@ -562,6 +568,7 @@ def test_among_cells_tied_with_the_best_the_answer_chooses_one_that_keeps_the_pr
     assert answer(clear, ["f1"])[0].choice == ("smote", "random_forest")
 
 
+@pytest.mark.slow  # compare end to end
 def test_fit_from_deploys_the_answers_choice(capsys, tmp_path, small_csv):
     report = tmp_path / "report"
     report.mkdir()
@@ -579,6 +586,7 @@ def test_fit_from_deploys_the_answers_choice(capsys, tmp_path, small_csv):
     assert all(len(v["choice"]) == 2 and "same" in v for v in verdicts)
 
 
+@pytest.mark.slow  # compare end to end
 def test_the_threshold_is_tuned_for_the_metric_the_decision_is_judged_by(capsys, tmp_path, small_csv):
     from imbalance.model_selection import FoldPlan
 

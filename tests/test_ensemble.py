@@ -491,12 +491,12 @@ def test_rusboost_probabilities_follow_its_rounds_as_adaboost_would():
 def test_rusboost_fits_where_a_balanced_round_judged_on_the_imbalanced_rows_looks_like_chance():
     # 8% positives barely apart: a stump fitted to a balanced draw gives up many majority rows for the
     # minority; judged on the rows as they are (imbalanced-learn's rule) it is no better than chance and
-    # the fit fails (21 of these 60 tables before issue 29.20, imbalanced-learn 26); judged under the
+    # the fit fails (9 of these 30 tables before issue 29.20, imbalanced-learn 9); judged under the
     # balance it was drawn for, every one fits, and ranks the positives first
     from sklearn.metrics import average_precision_score
 
     failed, ap = 0, []
-    for seed in range(60):
+    for seed in range(30):
         rng = np.random.default_rng(seed)
         y = (rng.random(600) < 0.08).astype(int)
         X = rng.normal(size=(600, 5)) + 0.3 * y[:, None]

@@ -47,6 +47,7 @@ def test_the_decision_summary_adds_up_every_row_once(churn_result):
     assert decision_summary(churn_result, ("smote", "logreg")) is None  # not run
 
 
+@pytest.mark.slow  # compare or fit end to end
 def test_costs_and_calibration_are_recorded_and_shown(capsys, tmp_path):
     rng = np.random.default_rng(0)
     df = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
@@ -67,6 +68,7 @@ def test_costs_and_calibration_are_recorded_and_shown(capsys, tmp_path):
     assert "Deciding with" in out
 
 
+@pytest.mark.slow  # compare or fit end to end
 def test_the_report_states_where_the_prior_correction_is_exact(churn_result, tmp_path):
     imbalance.report.write_report(churn_result, tmp_path / "r", source="churn")
     text = " ".join((tmp_path / "r" / "report.html").read_text().split())
@@ -74,6 +76,7 @@ def test_the_report_states_where_the_prior_correction_is_exact(churn_result, tmp
     assert "can leave the Brier score worse" in text
 
 
+@pytest.mark.slow  # compare or fit end to end
 def test_scoring_the_training_rows_says_so_on_the_terminal_and_in_the_file(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # fit records the file's full path: a relative one must match too
     df = load_churn().select_dtypes("number").assign(LABEL=load_churn()["LABEL"]).head(600)
