@@ -109,7 +109,8 @@ def test_compare_then_fit_the_answer_then_predict(tmp_path):
     done = run("compare", "--strategies", "none,threshold", "--models", "logreg", "--folds", "3", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     answer = json.loads((tmp_path / "imbalance-report" / "answer.json").read_text())
-    best = answer["verdicts"][-1]["best"]
+    best = answer["verdicts"][-1]["choice"]  # the cell the answer recommends (the best, or one tied that keeps
+    # the model's probabilities)
     fit = run("fit", "-o", "model.joblib", cwd=tmp_path)
     assert fit.returncode == 0, fit.stderr
     assert f"fitted {best[0]} / {best[1]} on 5,000 rows (the answer of imbalance-report/" in fit.stdout
@@ -119,7 +120,9 @@ def test_compare_then_fit_the_answer_then_predict(tmp_path):
     assert scored.returncode == 0, scored.stderr
     table = pd.read_csv(tmp_path / "scored.csv")
     X, y = load_churn(return_X_y=True)
-    assert list(table.columns[-2:]) == ["proba", "decision"] and (table["LABEL"] == y).all()
+    # the demo is what the model was fitted on: in-sample scores, said on the terminal and in the file
+    assert list(table.columns[-3:]) == ["proba", "decision", "in_sample"] and (table["LABEL"] == y).all()
+    assert table["in_sample"].all() and "in-sample" in scored.stderr
     np.testing.assert_array_equal(table["decision"], model.predict(X))
     np.testing.assert_allclose(table["proba"], model.predict_proba(X)[:, 1], rtol=1e-12)
     given = run("fit", "--strategy", "under_1:1", "--model", "logreg", "--seed", "3", "-o", "u.joblib", cwd=tmp_path)

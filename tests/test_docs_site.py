@@ -42,7 +42,7 @@ def site(tmp_path_factory):
     its index)."""
     docs = clean_copy(tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("site")
-    build = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", str(docs),
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-j", "2", "-b", "html", "-q", str(docs),
                             str(out)], capture_output=True, text=True, timeout=1200, env={**os.environ,
                                                                                           "MPLBACKEND": "Agg"})
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-6000:]

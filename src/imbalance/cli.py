@@ -290,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=_seed, default=0, help="seed of folds, resampling and models (default 0)")
     compare.add_argument("--k-neighbors", type=_int_at_least(1), default=5,
                          help="neighbours of the smote strategy (default 5)")
-    compare.add_argument("--n-jobs", type=_n_jobs, default=-1, help="parallel cells (default: all cores)")
+    compare.add_argument("--n-jobs", type=_n_jobs,
+                         help=f"parallel cells (default: all cores above {SMALL_TABLE_ROWS:,} rows; one up to that, "
+                              "where starting worker processes takes longer than the fits)")
     compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
                          help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
                               "whole (default: imbalance-report)")
@@ -859,7 +861,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             task = bar.add_task("fitting strategy x model x fold", total=None)
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         extra = {} if columns is not None else {"threshold_metric": threshold_metric}
-        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=args.n_jobs,
+        n_jobs = args.n_jobs if args.n_jobs is not None else -1 if len(df) > SMALL_TABLE_ROWS else 1
+        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
                          costs=costs, operating_points=args.operating_points, progress=update, **extra)
     summary = result.summary
