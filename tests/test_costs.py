@@ -80,14 +80,15 @@ def test_cli_costs(tmp_path):
                                "--models", "logreg", "--folds", "3", *map(str, args)], capture_output=True, text=True,
                               cwd=tmp_path, env={**os.environ, "COLUMNS": "200"}, timeout=300)
 
-    done = run("--costs", "FN=20,FP=1", "--operating-points", "top=0.1,recall>=0.8", "--out", "r")
+    X, y = load_churn(return_X_y=True)
+    X.assign(LABEL=y).head(1500).to_csv(tmp_path / "churn.csv", index=False)  # the options, not the size, are tested
+    done = run("churn.csv", "--costs", "FN=20,FP=1", "--operating-points", "top=0.1,recall>=0.8", "--out", "r")
     assert done.returncode == 0, done.stderr
     assert "- cost: best" in done.stdout and (tmp_path / "r" / "cost_curves.png").exists()
     summary = pd.read_csv(tmp_path / "r" / "summary.csv")
     assert {"cost_mean", "cost_at_threshold_mean", "top=0.1:precision_mean", "recall>=0.8:recall_mean"} <= set(
         summary.columns)
-    X, y = load_churn(return_X_y=True)
-    X.assign(LABEL=y, amount=50.0).head(1500).to_csv(tmp_path / "fraud.csv", index=False)  # the column, not the size
+    X.assign(LABEL=y, amount=50.0).head(1500).to_csv(tmp_path / "fraud.csv", index=False)
     column = run("fraud.csv", "--cost-column", "amount", "--costs", "FP=2", "--out", "f")
     assert column.returncode == 0, column.stderr
     assert pd.read_csv(tmp_path / "f" / "summary.csv")["cost_mean"].notna().all()
