@@ -31,6 +31,7 @@ __all__ = [
     "check_finite",
     "check_no_infinite",
     "check_no_repeats",
+    "column_as_numbers",
     "feature_frame",
     "fmt_label",
     "MAX_ROWS",
@@ -242,6 +243,18 @@ def feature_frame(X: Any) -> pd.DataFrame:
         frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
     check_no_infinite(frame)
     return frame
+
+
+def column_as_numbers(values: pd.Series, *, named: str, why: str) -> pd.Series:
+    """A column of numbers (read as text or objects, e.g. from a CSV with one text cell) as
+    numbers; refuses the first value that is not one: ``"{named} holds 'x' at row 3{why}"``.
+    Missing values stay missing."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{named} holds {values.iloc[row]!r} at row {row}{why}")
+    return numbers
 
 
 def check_no_infinite(frame: pd.DataFrame) -> None:

@@ -43,6 +43,7 @@ from imbalance._validation import (
     check_label_column,
     check_no_repeats,
     check_random_state,
+    column_as_numbers,
     to_python,
 )
 from imbalance.planner import Plan, plan_labels
@@ -927,7 +928,8 @@ def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
             if args.cost_column == args.target:
                 raise InputError(f"--cost-column {args.cost_column!r} is the label column; name the column that holds "
                                  "each row's cost of a missed positive.")
-            pairs["FN"] = _numbers(df[args.cost_column], f"--cost-column {args.cost_column!r}")
+            pairs["FN"] = column_as_numbers(df[args.cost_column], named=f"--cost-column {args.cost_column!r}",
+                                            why="; it must hold numbers (a cost per row).").to_numpy(np.float64)
             pairs.setdefault("FP", 1.0)
         return pairs
     path = Path(text)
@@ -959,16 +961,6 @@ def _compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
                 raise InputError(f"{path}: the cost of deciding {decided} for class {true} is {cell!r}, not a "
                                  "number.") from None
     return matrix.to_numpy().astype(np.float64)
-
-
-def _numbers(column: pd.Series, what: str) -> np.ndarray:
-    """A column of numbers as float64; refuses text by row and value."""
-    numbers = pd.to_numeric(column, errors="coerce")
-    bad = numbers.isna() & column.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{what} holds {column.iloc[row]!r} at row {row}; it must hold numbers (a cost per row).")
-    return numbers.to_numpy(dtype=np.float64)
 
 
 def _recipe_from_report(folder: Path) -> tuple[dict, dict]:

@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from imbalance import __version__
 from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
-from imbalance._validation import InputError, ParameterError, feature_frame
+from imbalance._validation import InputError, ParameterError, column_as_numbers, feature_frame
 from imbalance.comparison import MODELS, cell_model, inner_probabilities
 from imbalance.metrics import bayes_decisions, cost_matrices
 from imbalance.model_selection import THRESHOLD_METRICS, ProbabilityCalibrator
@@ -43,20 +43,6 @@ __all__ = ["RecipeClassifier", "save", "load", "FORMAT", "ModelVersionWarning", 
 
 #: What a saved model file says it is (checked on load).
 FORMAT = "imbalance.model/1"
-
-
-def _as_numbers(values: pd.Series) -> pd.Series:
-    """A column the model was fitted on as numbers, read as numbers again (a CSV with one text
-    cell reads the whole column as text); refuses a value that is not a number, by row."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    bad = numbers.isna() & values.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            f"column {values.name!r} holds {values.iloc[row]!r} at row {row}, but the model was fitted on numbers in "
-            "that column; correct the value, or leave the cell empty (imputed)."
-        )
-    return numbers
 
 
 class RecipeClassifier(ClassifierMixin, BaseEstimator):
@@ -221,7 +207,11 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         frame = frame[list(self.feature_names_in_)]
         for column in getattr(self, "numeric_features_", ()):
             if not is_numeric_dtype(frame[column]):
-                frame = frame.assign(**{column: _as_numbers(frame[column])})
+                # a CSV with one text cell reads the whole column as text: read as numbers again
+                frame = frame.assign(**{column: column_as_numbers(
+                    frame[column], named=f"column {column!r}",
+                    why=", but the model was fitted on numbers in that column; correct the value, or leave the cell "
+                        "empty (imputed).")})
         return frame
 
     def _in_label_order(self, proba: np.ndarray) -> np.ndarray:
