@@ -27,6 +27,7 @@ LAYERS = {
     "metrics": 6,
     "ensemble": 7,
     "model_selection": 8,
+    "_engine": 9, "_single_label": 9, "_multi_label": 9,
     "comparison": 9, "strategies": 9, "multilabel_comparison": 9, "answer": 9,
     "report": 10, "deploy": 10,
     "cli": 11,
@@ -132,3 +133,70 @@ def test_torch_and_pyspark_stay_in_their_backends(path, parts):
                 assert parts[0] == "torch", f"{path.relative_to(SRC)}:{node.lineno} imports torch"
             if root == "pyspark":
                 assert parts[0] == "spark", f"{path.relative_to(SRC)}:{node.lineno} imports pyspark"
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports (inside functions too), by dotted path;
+    ``from imbalance.x import name`` counts as importing ``imbalance.x`` (or the submodule
+    ``imbalance.x.name`` where that is one). The package's front door is left out: it may
+    import anything, and everything imports it by being inside it."""
+    names = {}
+    for path, parts in modules():
+        dotted = ("imbalance", *(parts[:-1] if parts[-1] == "__init__" else parts))
+        names[dotted] = path
+
+    def resolve(dotted: tuple[str, ...]) -> tuple[str, ...]:
+        while dotted not in names:
+            dotted = dotted[:-1]
+        return dotted
+
+    graph = {}
+    for dotted, path in names.items():
+        edges = set()
+        for inner, name, _ in imported(ast.parse(path.read_text())):
+            edges.add(resolve(("imbalance", *inner, *((name,) if name else ()))))
+        edges -= {dotted, ("imbalance",)}
+        if dotted != ("imbalance",):
+            graph[".".join(dotted)] = {".".join(e) for e in edges}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each a cycle or
+    several that share modules."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                component.append(other)
+                if other == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_import_graph_has_no_cycle():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert "imbalance._engine" in import_graph()["imbalance.comparison"]

@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 import imbalance
+from imbalance._multi_label import multilabel_cell_model
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import (
     FoldPlan,
@@ -23,7 +24,6 @@ from imbalance.model_selection import (
     label_probabilities,
 )
 from imbalance.multilabel import MLROS, measures
-from imbalance.multilabel_comparison import multilabel_cell_model
 from imbalance.report import write_report
 from imbalance.strategies import MULTILABEL_STRATEGIES, default_strategies
 

@@ -32,11 +32,11 @@ from sklearn.utils.validation import check_is_fitted
 from imbalance import __version__
 from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
+from imbalance._multi_label import MULTILABEL_MODELS, multilabel_cell_model
+from imbalance._single_label import MODELS, cell_model, inner_probabilities
 from imbalance._validation import InputError, ParameterError, column_as_numbers, feature_frame
-from imbalance.comparison import MODELS, cell_model, inner_probabilities
 from imbalance.metrics import bayes_decisions, cost_matrices
 from imbalance.model_selection import THRESHOLD_METRICS, ProbabilityCalibrator
-from imbalance.multilabel_comparison import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
 __all__ = ["RecipeClassifier", "save", "load", "FORMAT", "ModelVersionWarning", "RECORDED_LIBRARIES"]

@@ -1,181 +1,30 @@
 """``compare`` on a 0/1 label matrix: every multi-label strategy x model on the same folds.
 
-The multi-label twin of :mod:`imbalance.comparison`. Folds come from
-:class:`~imbalance.model_selection.MultilabelStratifiedKFold` (every label's positives spread
-over the folds); each cell fits on its training part only: the preprocessing inside the
-model pipeline, then the strategy (ML-ROS, ML-RUS or MLSMOTE on the preprocessed training
-features, per-label balanced weights, per-label thresholds from inner folds, or an MLP's loss
-and sampler), and scores the validation rows as they are. Beside the averages over labels
-(macro and micro average precision and F1, Hamming loss) every label is scored on its own,
-so the report can say which labels a strategy helps and which it hurts.
+:func:`imbalance.compare` calls this when its target is a label matrix. Folds come from
+:class:`~imbalance.model_selection.MultilabelStratifiedKFold` (every label's positives
+spread over the folds); each cell fits on its training part only and scores the validation
+rows as they are; beside the averages over labels every label is scored on its own, so the
+report can say which labels a strategy helps and which it hurts. The cells are run by the
+compare engine (:mod:`imbalance._engine`) on :class:`imbalance._multi_label.MultiLabelProblem`.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
-import pandas as pd
-from joblib import delayed
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import Pipeline
+from imbalance import _multi_label
+from imbalance._engine import ComparisonResult, check_n_jobs, run
+from imbalance._multi_label import MultiLabelProblem
 
-from imbalance._labels import label_matrix
-from imbalance._validation import (
-    LabelError,
-    ParameterError,
-    check_int,
-    check_same_length,
-    feature_frame,
-)
-from imbalance.comparison import (
-    ComparisonResult,
-    check_n_jobs,
-    make_cells,
-    preprocessor,
-    run_kept_cells,
-)
-from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
-from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
-from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
-from imbalance.strategies import (
-    MULTILABEL_MODEL_NAMES,
-    MULTILABEL_STRATEGIES,
-    MULTILABEL_TORCH_STRATEGIES,
-    Recipe,
-    default_strategies,
-    torch_available,
-)
+__all__ = ["compare_multilabel", "MULTILABEL_MODELS", "BASELINES"]
 
-__all__ = ["compare_multilabel", "multilabel_cell_model", "MULTILABEL_MODELS", "BASELINES"]
-
-
-def _logreg(seed: int) -> Any:
-    return OneVsRestClassifier(LogisticRegression(max_iter=2000))
-
-
-def _random_forest(seed: int) -> Any:
-    return RandomForestClassifier(n_estimators=100, min_samples_leaf=2, random_state=seed, n_jobs=1)
-
-
-def _mlp(seed: int) -> Any:
-    from imbalance.torch.estimator import MLPClassifier
-
-    return MLPClassifier((64,), epochs=30, random_state=seed)
-
-
-#: Models every multi-label strategy is crossed with (``mlp`` serves the MLP strategies only).
-MULTILABEL_MODELS: dict[str, Callable[[int], Any]] = dict(zip(MULTILABEL_MODEL_NAMES, (_logreg, _random_forest)))
-_SCALED = {"logreg", "mlp"}  # the models whose features are standardised
-
-
-def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
-    if recipe.resample is None:
-        return None
-    if recipe.resample == "mlsmote":
-        return MLSMOTE(k_neighbors=k_neighbors, random_state=seed)
-    return {"ml_ros": MLROS, "ml_rus": MLRUS}[recipe.resample](random_state=seed)
-
-
-def multilabel_cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *,
-                          k_neighbors: int = 5) -> Any:
-    """The estimator one multi-label cell fits.
-
-    ``Pipeline(preprocessing, MultilabelResampledClassifier(model, sampler, class_weight))``,
-    wrapped in a :class:`~imbalance.model_selection.ThresholdTunedClassifier` (per-label F1
-    thresholds from 3 inner folds) for the ``threshold`` recipe.
-    """
-    head = (_mlp if model_name == "mlp" else MULTILABEL_MODELS[model_name])(seed)
-    if recipe.model_params:
-        head.set_params(**dict(recipe.model_params))
-    model = Pipeline([
-        ("prep", preprocessor(X, scale=model_name in _SCALED)),
-        ("model", MultilabelResampledClassifier(head, sampler=_sampler(recipe, seed, k_neighbors),
-                                                class_weight="balanced" if recipe.class_weight else None)),
-    ])
-    if recipe.tune_threshold:
-        return ThresholdTunedClassifier(model, metric="f1", cv=3, random_state=seed)
-    return model
-
-
-def _run_cell(X: pd.DataFrame, Y: np.ndarray, train, test, recipe: Recipe, model_name: str, repeat: int, fold: int,
-              seed: int, k_neighbors: int, tuned: Recipe | None = None):
-    """Fit one cell and score it: a list of (row, per-label scores, test, proba); with
-    ``tuned`` (see :func:`imbalance.comparison`'s cells) also the threshold cell of the same
-    fit."""
-    start = time.perf_counter()
-    model = multilabel_cell_model(X, recipe, model_name, seed, k_neighbors=k_neighbors)
-    model.fit(X.iloc[train], Y[train])
-    thresholds = np.asarray(model.threshold_, dtype=float) if recipe.tune_threshold else np.full(Y.shape[1], 0.5)
-    pipeline = model.estimator_ if recipe.tune_threshold else model
-    proba = pipeline.predict_proba(X.iloc[test])
-
-    def scored(name: str, thresholds: np.ndarray, seconds: float):
-        row = {"strategy": name, "model": model_name, "repeat": repeat, "fold": fold, "n_train": len(train),
-               "n_fit": pipeline[-1].n_samples_fit_, "n_test": len(test)}
-        row.update(multilabel_scores(Y[test], proba, threshold=thresholds))
-        row["seconds"] = seconds
-        per_label = per_label_scores(Y[test], proba, threshold=thresholds)
-        per_label["threshold"] = thresholds
-        return row, per_label, test, proba
-
-    fitted = time.perf_counter() - start
-    out = [scored(recipe.name, thresholds, fitted)]
-    if tuned is not None:
-        start = time.perf_counter()
-        tuner = multilabel_cell_model(X, tuned, model_name, seed, k_neighbors=k_neighbors)
-        thresholds = np.asarray(tuner.tune(X.iloc[train], Y[train]), dtype=float)
-        out.append(scored(tuned.name, thresholds, fitted + time.perf_counter() - start))
-    return out
-
-
-def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str], k_neighbors: int, *,
-                 by_default: bool = False) -> list[str]:
-    """Before any fitting: every label has positive rows in every training part (else no
-    model can learn it there), and MLSMOTE has more than ``k_neighbors`` rows of every
-    minority label to interpolate in each. Returns the strategies to run: where MLSMOTE cannot
-    run and was not asked for by name (``by_default``), it is left out with a warning; asked
-    for, it is refused with a ``k_neighbors`` that works in every training part."""
-    fewest = None  # (rows, label, part): the fewest rows of a minority label in any training part
-    for number, (train, _) in enumerate(splits, start=1):
-        counts = Y[train].sum(axis=0)
-        if (counts == 0).any():
-            label = names[int(np.flatnonzero(counts == 0)[0])]
-            raise LabelError(
-                f"label {label!r} has no positive row in training part {number} (it has {int(Y[:, names.index(label)].sum())} "
-                "in all); drop that label column, or use fewer folds."
-            )
-        irlbl = counts.max() / counts
-        minority = np.flatnonzero(irlbl > irlbl.mean())
-        if minority.size:
-            j = int(minority[np.argmin(counts[minority])])
-            if fewest is None or counts[j] < fewest[0]:
-                fewest = (int(counts[j]), names[j], number)
-    if "mlsmote" not in chosen or fewest is None or fewest[0] > k_neighbors:
-        return chosen
-    rows, label, number = fewest
-    if by_default:
-        warnings.warn(f"leaving out mlsmote: label {label!r} has {rows} rows in training part {number}, not more than "
-                      f"k_neighbors = {k_neighbors}; ask for it by name with k_neighbors at most {rows - 1} to run it.",
-                      UserWarning, stacklevel=3)
-        return [name for name in chosen if name != "mlsmote"]
-    fix = f"lower k_neighbors to at most {rows - 1} (it then runs in every part), " if rows > 1 else ""
-    raise ParameterError(
-        f"strategy 'mlsmote' needs more than k_neighbors = {k_neighbors} rows of every minority label "
-        f"in each training part, but label {label!r} has {rows} in training part {number}; "
-        f"{fix}use fewer folds, or leave 'mlsmote' out of the strategies."
-    )
-
-
-def _label_frame(Y: Any) -> tuple[np.ndarray, list[str]]:
-    names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
-    matrix = label_matrix(Y, name="Y").astype(np.int64)
-    return matrix, names or [f"label_{j}" for j in range(matrix.shape[1])]
+#: Models every multi-label strategy is crossed with, by name (``mlp`` serves the MLP
+#: strategies only): ``name -> build(seed)``, unfitted.
+MULTILABEL_MODELS = _multi_label.MULTILABEL_MODELS
+#: The strategy every other one with the same model is measured against in ``per_label``:
+#: the model as it is (for the MLP: plain binary cross entropy).
+BASELINES = _multi_label.BASELINES
 
 
 def compare_multilabel(
@@ -224,87 +73,7 @@ def compare_multilabel(
         ``measures`` the label matrix's imbalance measures; ``predictions`` the pooled
         out-of-fold probabilities of the first repeat; ``classes`` the label names.
     """
-    frame = feature_frame(X)
-    matrix, names = _label_frame(Y)
-    check_same_length(matrix.shape[0], X=frame)
-    label_measures = measures(pd.DataFrame(matrix, columns=names))  # refuses a label no row carries, by name
-    chosen = default_strategies(multilabel=True) if strategies is None else list(strategies)
-    model_names = list(MULTILABEL_MODELS) if models is None else list(models)
-    for name in chosen:
-        if name not in MULTILABEL_STRATEGIES:
-            raise ParameterError(f"unknown multi-label strategy {name!r}; choose from "
-                                 f"{', '.join(MULTILABEL_STRATEGIES)}.")
-        if name in MULTILABEL_TORCH_STRATEGIES and not torch_available():
-            raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
-    for name in model_names:
-        if name not in MULTILABEL_MODELS:
-            raise ParameterError(f"unknown multi-label model {name!r}; choose from {', '.join(MULTILABEL_MODELS)}.")
-    if not chosen or not model_names:
-        raise ParameterError("give at least one strategy and one model.")
-    wanted = list(MULTILABEL_METRICS) if metrics is None else list(metrics)
-    unknown = [m for m in wanted if m not in MULTILABEL_METRICS]
-    if unknown:
-        raise ParameterError(f"unknown multi-label metric(s) {unknown}; choose from {', '.join(MULTILABEL_METRICS)}.")
     check_n_jobs(n_jobs)
-    check_int("k_neighbors", k_neighbors)
-
-    if cv is None or isinstance(cv, int):
-        cv = FoldPlan.multilabel(matrix, n_splits=cv or 5, random_state=random_state)
-    splits = list(cv.split(frame, matrix))
-    chosen = _check_folds(matrix, names, splits, chosen, k_neighbors, by_default=strategies is None)
-    n_folds = getattr(cv, "n_splits", len(splits))
-    cells = make_cells(MULTILABEL_STRATEGIES, chosen, model_names, splits, n_folds)
-
-    def job(cell: tuple, tuned: Recipe | None):
-        recipe, model, repeat, fold, train, test = cell
-        return delayed(_run_cell)(frame, matrix, train, test, recipe, model, repeat, fold,
-                                  random_state + 1000 * repeat + fold, k_neighbors, tuned)
-
-    kept, left_out = run_kept_cells(cells, job, n_jobs, progress)
-    rows, label_rows, pooled = [], [], {}
-    for row, per_label, test, proba in kept:
-        rows.append(row)
-        label_rows.extend(
-            {"strategy": row["strategy"], "model": row["model"], "repeat": row["repeat"], "fold": row["fold"],
-             "label": name, **{key: float(values[j]) for key, values in per_label.items()}}
-            for j, name in enumerate(names)
-        )
-        if row["repeat"] == 0:
-            pooled.setdefault((row["strategy"], row["model"]), []).append((test, proba))
-
-    results = pd.DataFrame(rows)
-    grouped = results.groupby(["strategy", "model"], sort=False)[wanted]
-    summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd")).reset_index()
-    per_label = _per_label_summary(pd.DataFrame(label_rows), label_measures)
-    predictions = {}
-    for key in dict.fromkeys((row["strategy"], row["model"]) for row in rows):  # in the table's order
-        parts = pooled[key]
-        index = np.concatenate([t for t, _ in parts])
-        order = np.argsort(index)
-        proba = np.concatenate([p for _, p in parts])[order]
-        predictions[key] = pd.DataFrame(
-            {**{f"y_true[{n}]": matrix[index[order], j] for j, n in enumerate(names)},
-             **{f"proba[{n}]": proba[:, j] for j, n in enumerate(names)}})
-    return ComparisonResult(results=results, summary=summary, predictions=predictions, classes=np.asarray(names),
-                            metrics=tuple(wanted), per_label=per_label, measures=label_measures, left_out=left_out)
-
-
-#: The strategy every other one with the same model is measured against in ``per_label``: the
-#: model as it is (for the MLP: plain binary cross entropy).
-BASELINES = {"mlp": "mlp_bce"}
-
-
-def _per_label_summary(folds: pd.DataFrame, label_measures: Any) -> pd.DataFrame:
-    """Per strategy, model and label: mean validation AP and F1 over folds, and the change
-    from the model's baseline (``none``; ``mlp_bce`` for the MLP; NaN where it did not run)."""
-    table = (folds.groupby(["strategy", "model", "label"], sort=False)[["average_precision", "f1"]]
-             .mean().reset_index())
-    rows_of = dict(zip(label_measures.labels, label_measures.counts))
-    table.insert(3, "rows", table["label"].map(rows_of).astype(np.int64))
-    table.insert(4, "irlbl", table["label"].map(dict(zip(label_measures.labels, label_measures.irlbl))))
-    indexed = table.set_index(["strategy", "model", "label"])
-    for metric in ("average_precision", "f1"):
-        reference = [indexed[metric].get((BASELINES.get(m, "none"), m, label), np.nan)
-                     for m, label in zip(table["model"], table["label"])]
-        table[f"{metric}_gain"] = table[metric] - np.asarray(reference, dtype=float)
-    return table
+    problem = MultiLabelProblem(X, Y, strategies, models, cv, metrics, random_state=random_state,
+                                k_neighbors=k_neighbors)
+    return run(problem, n_jobs, progress)
