@@ -7,9 +7,9 @@ they are. Probabilities of models trained under a changed class prior (resamplin
 weights) are also mapped back to the true prior (:func:`imbalance.metrics.correct_prior`) and
 scored again (``brier_corrected``, ``log_loss_corrected``).
 
-This module is the front door; the engine (:mod:`imbalance._engine`) runs the cells of a
-*problem*: one label column (:mod:`imbalance._single_label`) or a label matrix
-(:mod:`imbalance._multi_label`).
+This module is the front door; the engine (``imbalance._engine``) runs the cells of a
+*problem*: one label column (``imbalance._single_label``) or a label matrix
+(``imbalance._multi_label``).
 """
 
 from __future__ import annotations

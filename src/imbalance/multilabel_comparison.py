@@ -5,7 +5,7 @@
 spread over the folds); each cell fits on its training part only and scores the validation
 rows as they are; beside the averages over labels every label is scored on its own, so the
 report can say which labels a strategy helps and which it hurts. The cells are run by the
-compare engine (:mod:`imbalance._engine`) on :class:`imbalance._multi_label.MultiLabelProblem`.
+compare engine (``imbalance._engine``) on ``imbalance._multi_label.MultiLabelProblem``.
 """
 
 from __future__ import annotations
