@@ -25,7 +25,7 @@ from imbalance.answer import answer
 from imbalance.datasets import load_churn
 
 X, y = load_churn(return_X_y=True)
-result = imbalance.compare(X, y, strategies=["none", "class_weight", "under_1:1", "smote", "threshold"],
+result = imbalance.compare(X, y, recipes=["none", "class_weight", "under_1:1", "smote", "threshold"],
                            models=["logreg", "hist_gb"], random_state=0)
 
 for verdict in answer(result):

@@ -97,7 +97,7 @@ def test_when_nothing_beats_the_model_as_it_is_the_answer_says_so():
 
 def test_the_answer_of_a_real_comparison_pairs_its_folds():
     X, y = imbalance.datasets.load_churn(return_X_y=True)
-    result = imbalance.compare(X, y, strategies=["none", "threshold"], models=["logreg"], cv=3)
+    result = imbalance.compare(X, y, recipes=["none", "threshold"], models=["logreg"], cv=3)
     ranking, decision = answer(result)
     assert (ranking.metric, decision.metric) == ("average_precision", "f1")
     scores = result.results.set_index(["strategy", "fold"])["f1"]

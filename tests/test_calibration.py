@@ -95,7 +95,7 @@ def test_out_of_fold_proba_is_a_stratified_cross_validation():
 @pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_compare_scores_each_calibration_method():
     X, y = load_churn(return_X_y=True)
-    result = imbalance.compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3,
+    result = imbalance.compare(X, y, recipes=["none", "under_1:1", "threshold"], models=["logreg"], cv=3,
                                calibration=["sigmoid", "isotonic"])
     s = result.summary.set_index("strategy")
     for method in ("sigmoid", "isotonic"):
@@ -109,7 +109,7 @@ def test_compare_scores_each_calibration_method():
     assert np.mean((frame["proba_isotonic"] - frame["y_true"]) ** 2) == pytest.approx(
         s.loc["under_1:1", "brier_isotonic_mean"], abs=0.003)
     with pytest.raises(imbalance.ParameterError, match="unknown calibration method"):
-        imbalance.compare(X, y, strategies=["none"], calibration=["platt"])
+        imbalance.compare(X, y, recipes=["none"], calibration=["platt"])
 
 
 def test_a_take_home_model_can_give_calibrated_probabilities():
@@ -122,5 +122,5 @@ def test_a_take_home_model_can_give_calibrated_probabilities():
     assert calibrated.calibrator_.method == "isotonic" and plain.calibrator_ is None
     from imbalance.report import headline_metrics
 
-    result = imbalance.compare(X, y, strategies=["none"], models=["logreg"], cv=3, calibration=["temperature"])
+    result = imbalance.compare(X, y, recipes=["none"], models=["logreg"], cv=3, calibration=["temperature"])
     assert headline_metrics(result)[-2:] == ("brier_temperature", "ece_temperature")

@@ -213,7 +213,7 @@ def test_compare_strategies_tomek_and_enn_are_opt_in(churn):
 
     assert "tomek" not in default_strategies() and "enn" not in default_strategies()
     X, y = churn.drop(columns="LABEL"), churn["LABEL"]
-    result = imbalance.compare(X, y, strategies=["none", "tomek", "enn"], models=["logreg"], cv=2)
+    result = imbalance.compare(X, y, recipes=["none", "tomek", "enn"], models=["logreg"], cv=2)
     fit = result.results.groupby("strategy")["n_fit"].mean()
     assert fit["enn"] < fit["tomek"] < fit["none"]  # cleaning removed rows from the training parts only
     assert (result.results["n_test"].groupby(result.results["strategy"]).sum() == 5000).all()

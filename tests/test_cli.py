@@ -30,7 +30,7 @@ def test_inspect_demo_needs_no_arguments():
 
 
 def test_inspect_json_on_a_file(churn_csv):
-    result = run("inspect", churn_csv, "--target", "LABEL", "--json")
+    result = run("inspect", churn_csv, "--label-col", "LABEL", "--json")
     data = json.loads(result.stdout)
     assert data["rows"] == 5000 and data["classes"] == {"0": 4293, "1": 707}
     assert data["imbalance_ratio"] == pytest.approx(4293 / 707)
@@ -178,12 +178,12 @@ def test_inspect_a_multilabel_target_by_pattern_or_by_names():
     result = run("inspect", yeast, "--labels", "label_*")
     assert result.returncode == 0, result.stderr
     assert "14 labels" in result.stdout and "53.41" in result.stdout and "MeanIR 7.197" in result.stdout
-    data = json.loads(run("inspect", yeast, "--target", "label_Class1,label_Class14", "--json").stdout)
+    data = json.loads(run("inspect", yeast, "--label-col", "label_Class1,label_Class14", "--json").stdout)
     assert data["labels"] == {"label_Class1": 762, "label_Class14": 34}
     assert data["irlbl"]["label_Class14"] == pytest.approx(762 / 34)
     bad = run("inspect", yeast, "--labels", "nothing_*")
     assert bad.returncode == 2 and "no column of" in bad.stderr and "matches --labels 'nothing_*'" in bad.stderr
-    missing = run("inspect", yeast, "--target", "label_Class1,label_X")
+    missing = run("inspect", yeast, "--label-col", "label_Class1,label_X")
     assert missing.returncode == 2 and "['label_X'] not in" in missing.stderr
 
 
@@ -203,7 +203,7 @@ def test_resample_a_multilabel_target_with_ml_ros_and_ml_rus(tmp_path):
     sampler.fit_resample(table, table[labels])
     assert written["source"].tolist() == sampler.sample_indices_.tolist()  # the library's rows, traced back
     assert measures(written[labels]).mean_ir == pytest.approx(sampler.mean_ir_after_)
-    rus = run("resample", yeast, "--target", "label_Class1,label_Class2", "--method", "ml_rus", "--percentage", "10",
+    rus = run("resample", yeast, "--label-col", "label_Class1,label_Class2", "--method", "ml_rus", "--percentage", "10",
               "-o", tmp_path / "rus.parquet")
     assert rus.returncode == 0, rus.stderr
     assert len(pd.read_parquet(tmp_path / "rus.parquet")) == 2417 - round(241.7)

@@ -79,11 +79,11 @@ def test_compare_refuses_a_folder_with_other_files_before_fitting(tmp_path, mult
 
 def test_a_report_folder_never_mixes_two_runs(tmp_path, churn_csv, multiclass_csv):
     out = tmp_path / "report"
-    first = run("compare", churn_csv, "--strategies", "none", "--models", "logreg", "--folds", "2", "--out", out,
+    first = run("compare", churn_csv, "--recipes", "none", "--models", "logreg", "--folds", "2", "--out", out,
                 cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert (out / "pr_curves.png").exists()  # binary data: precision-recall curves
-    second = run("compare", multiclass_csv, "--strategies", "none", "--models", "logreg", "--folds", "2",
+    second = run("compare", multiclass_csv, "--recipes", "none", "--models", "logreg", "--folds", "2",
                  "--out", out, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     # multi-class data has no precision-recall plot: the first run's plot must be gone
@@ -236,10 +236,10 @@ def test_smote_that_cannot_run_is_found_before_fitting(tmp_path):
     df["LABEL"] = ["common"] * 200 + ["tiny"] * 5
     path = tmp_path / "tiny.csv"
     df.to_csv(path, index=False)
-    line = one_line_exit_2(run("compare", path, "--strategies", "none,smote", "--out", tmp_path / "r", cwd=tmp_path),
+    line = one_line_exit_2(run("compare", path, "--recipes", "none,smote", "--out", tmp_path / "r", cwd=tmp_path),
                            "class 'tiny' has only 4", "--k-neighbors", "to at most 3")
     assert "k_neighbors + 1 = 6" in line
-    ok = run("compare", path, "--strategies", "smote", "--models", "logreg", "--k-neighbors", "3", "--out",
+    ok = run("compare", path, "--recipes", "smote", "--models", "logreg", "--k-neighbors", "3", "--out",
              tmp_path / "r", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
 
@@ -274,7 +274,7 @@ def test_report_folder_is_ignored_by_git():
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_compare_table_reads_whole_at_80_and_120_columns(tmp_path, churn_csv, columns):
-    result = run("compare", churn_csv, "--strategies", "none,under_1:1,threshold", "--models",
+    result = run("compare", churn_csv, "--recipes", "none,under_1:1,threshold", "--models",
                  "logreg,random_forest", "--folds", "2", "--out", tmp_path / "r", cwd=tmp_path, columns=columns)
     assert result.returncode == 0, result.stderr
     table = [line for line in result.stdout.splitlines() if not line.startswith("wrote ")]

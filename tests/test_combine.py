@@ -208,7 +208,7 @@ def test_compare_runs_the_neighbourhood_strategies_on_training_parts_only(churn)
     assert not set(names) & set(default_strategies())  # opt-in: the default set stays fast
     assert all(STRATEGIES[n].description for n in names)
     X, y = churn.drop(columns="LABEL").iloc[:1500], churn["LABEL"].iloc[:1500]
-    result = imbalance.compare(X, y, strategies=["none", *names], models=["logreg"], cv=3, random_state=0)
+    result = imbalance.compare(X, y, recipes=["none", *names], models=["logreg"], cv=3, random_state=0)
     fit = result.results.pivot(index="fold", columns="strategy", values="n_fit")
     train = result.results.pivot(index="fold", columns="strategy", values="n_train")["none"]
     minority = train - fit["ros_shrinkage"] / 2  # ros_shrinkage fits 2 x the majority of the training part

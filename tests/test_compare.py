@@ -23,7 +23,7 @@ from imbalance.report import write_report
 @pytest.fixture(scope="module")
 def small_result():
     X, y = load_churn(return_X_y=True)
-    return compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
+    return compare(X, y, recipes=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
 
 
 def test_leakage_would_change_the_numbers_and_ours_does_not():
@@ -36,7 +36,7 @@ def test_leakage_would_change_the_numbers_and_ours_does_not():
     X_leaky, y_leaky = imbalance.resample(X, y, "over", random_state=0)
     leaky_proba = cross_val_predict(RandomForestClassifier(random_state=0), X_leaky, y_leaky, cv=3, method="predict_proba")[:, 1]
     leaky_ap = average_precision_score(y_leaky, leaky_proba)
-    ours = compare(X, y, strategies=["over"], models=["random_forest"], cv=folds)
+    ours = compare(X, y, recipes=["over"], models=["random_forest"], cv=folds)
     assert leaky_ap > 0.8
     assert ours.results["average_precision"].mean() < 0.3  # about the prevalence, as it should be
     assert ours.results["n_test"].sum() == 600  # every validation row is an original row, once
@@ -45,7 +45,7 @@ def test_leakage_would_change_the_numbers_and_ours_does_not():
 
 def test_same_seed_same_table(small_result):
     X, y = load_churn(return_X_y=True)
-    again = compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
+    again = compare(X, y, recipes=["none", "under_1:1", "threshold"], models=["logreg"], cv=3, random_state=0)
     pd.testing.assert_frame_equal(small_result.results.drop(columns="seconds"), again.results.drop(columns="seconds"))
 
 
@@ -94,8 +94,8 @@ def test_every_output_file_is_produced_and_valid(small_result, tmp_path):
 
 def test_bad_arguments():
     X, y = load_churn(return_X_y=True)
-    with pytest.raises(imbalance.ParameterError, match="unknown strategy"):
-        compare(X, y, strategies=["smote-ish"])
+    with pytest.raises(imbalance.ParameterError, match="unknown recipe"):
+        compare(X, y, recipes=["smote-ish"])
     with pytest.raises(imbalance.ParameterError, match="unknown model"):
         compare(X, y, models=["svm"])
 
@@ -108,7 +108,7 @@ def run_cli(*args, cwd):
 @pytest.mark.slow
 def test_cli_compare_on_the_demo(tmp_path):
     out = tmp_path / "report"
-    result = run_cli("--models", "logreg", "--strategies", "none,under_3:1", "--folds", "3", "--out", out,
+    result = run_cli("--models", "logreg", "--recipes", "none,under_3:1", "--folds", "3", "--out", out,
                      "--progress", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "under_3:1" in result.stdout and "*" in result.stdout
@@ -122,7 +122,7 @@ def test_cli_compare_on_the_demo(tmp_path):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--strategies", "nope"], "unknown strategy 'nope'"),
+        (["--recipes", "nope"], "unknown recipe 'nope'"),
         (["--folds", "1"], "--folds: must be an int >= 2, got 1"),
         (["--models", "svm"], "unknown model 'svm'"),
         (["--decide-by", "accuracy"], "unknown metric 'accuracy' in --decide-by"),
@@ -140,7 +140,7 @@ def test_missing_values_and_categoricals_are_handled_inside_the_folds():
     X = X.copy()
     X.loc[X.index[::7], "total_day_minutes"] = np.nan
     X.loc[X.index[::11], "state"] = np.nan
-    result = compare(X, y, strategies=["none"], models=["logreg", "hist_gb"], cv=3)
+    result = compare(X, y, recipes=["none"], models=["logreg", "hist_gb"], cv=3)
     assert result.results["average_precision"].notna().all()
     assert (result.results["average_precision"] > 0.3).all()
 
@@ -149,7 +149,7 @@ def test_multiclass_labels(tmp_path):
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(600, 4)), columns=list("abcd"))
     y = np.where(X["a"] > 1.2, "rare", np.where(X["b"] > 0, "mid", "common"))
-    result = compare(X, y, strategies=["none", "under_1:1"], models=["logreg"], cv=3)
+    result = compare(X, y, recipes=["none", "under_1:1"], models=["logreg"], cv=3)
     assert result.results["balanced_accuracy"].between(0, 1).all() and len(result.classes) == 3
     written = write_report(result, tmp_path)
     assert {p.name for p in written} == {"results.csv", "summary.csv", "metrics.png", "report.html", "answer.json"}
@@ -157,7 +157,7 @@ def test_multiclass_labels(tmp_path):
 
 def test_smote_strategy_synthesises_on_the_training_part_only():
     X, y = load_churn(return_X_y=True)
-    result = compare(X, y, strategies=["smote"], models=["logreg"], cv=3)
+    result = compare(X, y, recipes=["smote"], models=["logreg"], cv=3)
     rows = result.results
     assert (rows["n_fit"] > rows["n_train"]).all()  # the training part grew ...
     assert rows["n_test"].sum() == 5000  # ... and every validation row is scored once, as it is
@@ -169,16 +169,16 @@ def test_binary_positive_class_is_the_minority_whatever_its_label():
     X, y = load_churn(return_X_y=True)
     named = np.where(y == 1, "churned", "stayed")  # alphabetically the minority comes first
     flipped = 1 - y  # the majority is now labelled 1
-    reference = compare(X, y, strategies=["none"], models=["logreg"], cv=3)
+    reference = compare(X, y, recipes=["none"], models=["logreg"], cv=3)
     for labels in (named, flipped):
-        result = compare(X, labels, strategies=["none"], models=["logreg"], cv=3)
+        result = compare(X, labels, recipes=["none"], models=["logreg"], cv=3)
         assert result.classes[1] in ("churned", 0)
         np.testing.assert_allclose(result.results["average_precision"], reference.results["average_precision"])
 
 
 def test_a_threshold_cell_scored_from_its_none_cell_s_fit_equals_one_fitted_alone(small_result):
     X, y = load_churn(return_X_y=True)
-    alone = compare(X, y, strategies=["threshold"], models=["logreg"], cv=3, random_state=0)
+    alone = compare(X, y, recipes=["threshold"], models=["logreg"], cv=3, random_state=0)
     merged = small_result.results.query("strategy == 'threshold'").reset_index(drop=True)
     pd.testing.assert_frame_equal(merged.drop(columns="seconds"), alone.results.drop(columns="seconds"))
     pooled = small_result.predictions[("threshold", "logreg")]

@@ -50,7 +50,7 @@ def churn():
 
 def test_compare_scores_the_least_cost_decision_of_every_cell(churn):
     X, y = churn
-    kw = dict(strategies=["none", "under_1:1"], models=["logreg"], cv=3)
+    kw = dict(recipes=["none", "under_1:1"], models=["logreg"], cv=3)
     by_dict = imbalance.compare(X, y, costs={"FN": 20, "FP": 1}, **kw)
     # the same costs as a matrix in the sorted labels' order: churned, stayed
     by_matrix = imbalance.compare(X, y, costs=[[0, 20], [1, 0]], **kw)
@@ -76,7 +76,7 @@ def test_compare_scores_the_least_cost_decision_of_every_cell(churn):
 @pytest.mark.slow
 def test_cli_costs(tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "imbalance", "compare", "--strategies", "none,under_1:1",
+        return subprocess.run([sys.executable, "-m", "imbalance", "compare", "--recipes", "none,under_1:1",
                                "--models", "logreg", "--folds", "3", *map(str, args)], capture_output=True, text=True,
                               cwd=tmp_path, env={**os.environ, "COLUMNS": "200"}, timeout=300)
 
@@ -134,7 +134,7 @@ def test_top_k_and_parsing():
 
 def test_compare_reports_each_operating_point_on_the_validation_folds(churn):
     X, y = churn
-    result = imbalance.compare(X, y, strategies=["none"], models=["logreg"], cv=3,
+    result = imbalance.compare(X, y, recipes=["none"], models=["logreg"], cv=3,
                                operating_points=["top=0.1", "precision>=0.6"])
     frame = result.predictions[("none", "logreg")]
     for fold, (_, test) in enumerate(FoldPlan.stratified(y, n_splits=3, random_state=0).split(X, y)):
@@ -144,7 +144,7 @@ def test_compare_reports_each_operating_point_on_the_validation_folds(churn):
         assert (row["top=0.1:precision"], row["top=0.1:recall"]) == pytest.approx((precision, recall))
     assert result.results["precision>=0.6:precision"].between(0.4, 1).all()
     with pytest.raises(imbalance.ParameterError, match="binary labels"):
-        imbalance.compare(X, np.where(X["total_day_minutes"] > 250, "high", y), strategies=["none"],
+        imbalance.compare(X, np.where(X["total_day_minutes"] > 250, "high", y), recipes=["none"],
                           operating_points=["top=10"])
 
 

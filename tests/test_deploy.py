@@ -30,7 +30,7 @@ def churn():
                                              ("balanced_rf", "random_forest")])
 def test_fitted_on_a_fold_it_gives_the_compare_cell_s_numbers(churn, strategy, model):
     X, y = churn
-    result = imbalance.compare(X, y, strategies=[strategy], models=[model], cv=3, random_state=4)
+    result = imbalance.compare(X, y, recipes=[strategy], models=[model], cv=3, random_state=4)
     train, test = next(FoldPlan.stratified(y, n_splits=3, random_state=4).split(X, y))
     fitted = RecipeClassifier(strategy, model, random_state=4).fit(X.iloc[train], y.iloc[train])
     assert fitted.positive_class_ == "churned" and list(fitted.classes_) == ["churned", "stayed"]
@@ -51,7 +51,7 @@ def test_a_label_matrix_cell_gives_its_numbers_too():
     X = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
     Y = pd.DataFrame((X.to_numpy()[:, :3] + rng.normal(size=(300, 3)) > [0.0, 1.0, 1.5]).astype(int),
                      columns=["p", "q", "r"])
-    result = imbalance.compare(X, Y, strategies=["threshold"], models=["logreg"], cv=3)
+    result = imbalance.compare(X, Y, recipes=["threshold"], models=["logreg"], cv=3)
     train, test = next(FoldPlan.multilabel(Y, n_splits=3, random_state=0).split(X, Y))
     fitted = RecipeClassifier("threshold", "logreg").fit(X.iloc[train], Y.iloc[train])
     assert fitted.multilabel_ and list(fitted.classes_) == ["p", "q", "r"] and fitted.threshold_.shape == (3,)
@@ -74,7 +74,7 @@ def test_multiclass_and_a_threshold_of_one_s_own(churn):
     assert strict.threshold_ == 0.9 and (strict.predict(X) == "churned").mean() < 0.02
     with pytest.raises(imbalance.ParameterError, match="threshold= is for binary labels"):
         RecipeClassifier(threshold=0.3).fit(X, three)
-    with pytest.raises(imbalance.ParameterError, match="unknown strategy 'x'"):
+    with pytest.raises(imbalance.ParameterError, match="unknown recipe 'x'"):
         RecipeClassifier("x").fit(X, y)
     with pytest.raises(imbalance.ParameterError, match="unknown model 'svm'"):
         RecipeClassifier("none", "svm").fit(X, y)
@@ -106,7 +106,7 @@ def run(*args, cwd):
 
 @pytest.mark.slow
 def test_compare_then_fit_the_answer_then_predict(tmp_path):
-    done = run("compare", "--strategies", "none,threshold", "--models", "logreg", "--folds", "3", cwd=tmp_path)
+    done = run("compare", "--recipes", "none,threshold", "--models", "logreg", "--folds", "3", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     answer = json.loads((tmp_path / "imbalance-report" / "answer.json").read_text())
     best = answer["verdicts"][-1]["choice"]  # the cell the answer recommends (the best, or one tied that keeps
@@ -125,11 +125,11 @@ def test_compare_then_fit_the_answer_then_predict(tmp_path):
     assert table["in_sample"].all() and "in-sample" in scored.stderr
     np.testing.assert_array_equal(table["decision"], model.predict(X))
     np.testing.assert_allclose(table["proba"], model.predict_proba(X)[:, 1], rtol=1e-12)
-    given = run("fit", "--strategy", "under_1:1", "--model", "logreg", "--seed", "3", "-o", "u.joblib", cwd=tmp_path)
+    given = run("fit", "--recipe", "under_1:1", "--model", "logreg", "--seed", "3", "-o", "u.joblib", cwd=tmp_path)
     assert given.returncode == 0 and "fitted under_1:1 / logreg on 5,000 rows (as asked)" in given.stdout
     X.drop(columns="state").to_csv(tmp_path / "short.csv", index=False)
     for args, words in [(["fit", "--from", "nowhere", "-o", "x.joblib"], "no compare answer in nowhere"),
-                        (["fit", "--model", "logreg", "-o", "x.joblib"], "--model needs --strategy"),
+                        (["fit", "--model", "logreg", "-o", "x.joblib"], "--model needs --recipe"),
                         (["predict", "scored.csv", "-o", "x.csv"], "is not a model saved by imbalance"),
                         (["predict", "model.joblib", "short.csv", "-o", "x.csv"], "lacks the column(s) ['state']")]:
         bad = run(*args, cwd=tmp_path)

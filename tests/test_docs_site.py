@@ -33,6 +33,7 @@ def clean_copy(root: Path) -> Path:
     shutil.copytree(DOCS, root / "docs", ignore=left_by_builds)
     shutil.copytree(DOCS.parent / "examples", root / "examples", ignore=left_by_builds)
     shutil.copytree(DOCS.parent / "benchmarks" / "results", root / "benchmarks" / "results")  # the tables it includes
+    shutil.copy(DOCS.parent / "CHANGELOG.md", root / "CHANGELOG.md")  # docs/changelog.md includes it
     return root / "docs"
 
 

@@ -103,13 +103,13 @@ def test_fit_refuses_to_write_the_model_over_its_input(capsys, tmp_path, small_c
     before = small_csv.read_bytes()
     out = tmp_path / "sub" / ".." / small_csv.name if through_folder else small_csv
     (tmp_path / "sub").mkdir(exist_ok=True)
-    refused(capsys, "fit", small_csv, "--strategy", "none", "-o", out, words=["is the input file"])
+    refused(capsys, "fit", small_csv, "--recipe", "none", "-o", out, words=["is the input file"])
     assert small_csv.read_bytes() == before
 
 
 # 14: a model file is not named like a table
 def test_fit_refuses_a_table_name_for_the_model(capsys, tmp_path, small_csv):
-    refused(capsys, "fit", small_csv, "--strategy", "none", "-o", tmp_path / "model.csv", words=["model.joblib"])
+    refused(capsys, "fit", small_csv, "--recipe", "none", "-o", tmp_path / "model.csv", words=["model.joblib"])
     assert not (tmp_path / "model.csv").exists()
 
 
@@ -119,15 +119,15 @@ def test_infinite_features_are_refused_by_column_everywhere(capsys, tmp_path, sm
     df.loc[7, "b"] = np.inf
     bad = tmp_path / "inf.csv"
     df.to_csv(bad, index=False)
-    for argv in (("compare", bad, "--strategies", "none", "--models", "logreg", "--folds", "2", "--out",
-                  tmp_path / "r"), ("fit", bad, "--strategy", "none", "-o", tmp_path / "m.joblib"),
+    for argv in (("compare", bad, "--recipes", "none", "--models", "logreg", "--folds", "2", "--out",
+                  tmp_path / "r"), ("fit", bad, "--recipe", "none", "-o", tmp_path / "m.joblib"),
                  ("resample", bad, "--method", "iht", "-o", tmp_path / "o.csv")):
         refused(capsys, *argv, words=["infinite", "column(s) b" if argv[0] != "resample" else "infinite"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inf.csv", "small.csv"]
-    assert cli(capsys, "fit", small_csv, "--strategy", "none", "-o", tmp_path / "m.joblib")[0] == 0
+    assert cli(capsys, "fit", small_csv, "--recipe", "none", "-o", tmp_path / "m.joblib")[0] == 0
     refused(capsys, "predict", tmp_path / "m.joblib", bad, "-o", tmp_path / "s.csv", words=["infinite", "row 7"])
     X, y = df.drop(columns="LABEL"), df["LABEL"]
-    for call in (lambda: imbalance.compare(X, y, strategies=["none"], models=["logreg"]),
+    for call in (lambda: imbalance.compare(X, y, recipes=["none"], models=["logreg"]),
                  lambda: RecipeClassifier().fit(X, y)):
         with pytest.raises(InputError, match="infinite values in column.s. b .first at row 7"):
             call()
@@ -136,7 +136,7 @@ def test_infinite_features_are_refused_by_column_everywhere(capsys, tmp_path, sm
 # 8: text in a column the model was fitted on as numbers
 def test_predict_names_the_text_in_a_numeric_column(capsys, tmp_path, small_csv):
     model = tmp_path / "m.joblib"
-    assert cli(capsys, "fit", small_csv, "--strategy", "none", "-o", model)[0] == 0
+    assert cli(capsys, "fit", small_csv, "--recipe", "none", "-o", model)[0] == 0
     df = pd.read_csv(small_csv).astype({"a": object})
     df.loc[5, "a"] = "about 3"
     bad = tmp_path / "text.csv"
@@ -151,7 +151,7 @@ def test_predict_names_the_text_in_a_numeric_column(capsys, tmp_path, small_csv)
 # 10: a name given twice is refused before any fit
 @pytest.mark.parametrize("option, value", [("--calibrate", "sigmoid,sigmoid"),
                                            ("--operating-points", "top=0.1,top=0.1"),
-                                           ("--strategies", "none,none")])
+                                           ("--recipes", "none,none")])
 def test_compare_refuses_a_repeated_name_at_parse_time(capsys, tmp_path, small_csv, option, value):
     refused(capsys, "compare", small_csv, option, value, "--out", tmp_path / "r", words=["given twice"])
     assert not (tmp_path / "r").exists()
@@ -160,15 +160,15 @@ def test_compare_refuses_a_repeated_name_at_parse_time(capsys, tmp_path, small_c
 def test_compare_refuses_repeated_names_in_python_too():
     X, y = load_churn(return_X_y=True)
     with pytest.raises(ParameterError, match="'sigmoid' given twice in calibration"):
-        imbalance.compare(X, y, strategies=["none"], models=["logreg"], calibration=["sigmoid", "sigmoid"])
+        imbalance.compare(X, y, recipes=["none"], models=["logreg"], calibration=["sigmoid", "sigmoid"])
     with pytest.raises(ParameterError, match="given twice in operating_points"):
-        imbalance.compare(X, y, strategies=["none"], models=["logreg"], operating_points=["top=5", "top=5"])
+        imbalance.compare(X, y, recipes=["none"], models=["logreg"], operating_points=["top=5", "top=5"])
 
 
 # 11: a threshold is a probability
 @pytest.mark.parametrize("threshold", ["1.5", "-2", "nan", "0", "1"])
 def test_fit_threshold_must_be_a_probability(capsys, tmp_path, small_csv, threshold):
-    refused(capsys, "fit", small_csv, "--strategy", "none", "--threshold", threshold, "-o", tmp_path / "m.joblib",
+    refused(capsys, "fit", small_csv, "--recipe", "none", "--threshold", threshold, "-o", tmp_path / "m.joblib",
             words=["strictly between 0 and 1"])
     with pytest.raises(ParameterError, match="strictly between 0 and 1"):
         RecipeClassifier(threshold=float(threshold)).fit(np.zeros((4, 1)), [0, 1, 0, 1])
@@ -199,7 +199,7 @@ def test_warnings_print_as_one_line_notes(capsys, tmp_path):
     df["LABEL"] = [0] * 58 + [1] * 2  # fewer positives than the threshold's 3 inner folds
     path = tmp_path / "two.csv"
     df.to_csv(path, index=False)
-    code, _, err = cli(capsys, "fit", path, "--strategy", "threshold", "-o", tmp_path / "m.joblib")
+    code, _, err = cli(capsys, "fit", path, "--recipe", "threshold", "-o", tmp_path / "m.joblib")
     assert code == 0
     assert err.strip().splitlines() == ["imbalance fit: note: The least populated class in y has only 2 members, "
                                         "which is less than n_splits=3."]
@@ -228,7 +228,7 @@ def test_threshold_tuning_names_the_one_row_class(capsys, tmp_path):
     df = pd.DataFrame({"a": np.arange(60.0), "LABEL": [0] * 59 + [1]})
     path = tmp_path / "one.csv"
     df.to_csv(path, index=False)
-    line = refused(capsys, "fit", path, "--strategy", "threshold", "-o", tmp_path / "m.joblib", words=["class 1"])
+    line = refused(capsys, "fit", path, "--recipe", "threshold", "-o", tmp_path / "m.joblib", words=["class 1"])
     assert "only one class" not in line
 
 
@@ -236,7 +236,7 @@ def test_the_command_line_points_to_its_own_smotenc(capsys, tmp_path):
     line = refused(capsys, "resample", "--method", "smote", "-o", tmp_path / "o.csv", words=["--method smotenc"])
     assert "SMOTENC(" not in line
     with pytest.raises(InputTypeError, match="method 'smotenc'"):
-        imbalance.over_sample(load_churn(), target="LABEL", method="smote")
+        imbalance.over_sample(load_churn(), label_col="LABEL", method="smote")
 
 
 # 15: InstanceHardnessThreshold says what is wrong in its own words
@@ -385,7 +385,7 @@ def test_cost_options_are_checked_before_fitting(capsys, tmp_path, small_csv, ar
 def test_all_zero_costs_are_refused_in_python_too():
     X, y = np.arange(40.0).reshape(20, 2), np.r_[np.zeros(15, int), np.ones(5, int)]
     with pytest.raises(InputError, match="every cost is 0"):
-        imbalance.compare(X, y, strategies=["none"], models=["logreg"], costs={"FN": 0, "FP": 0}, cv=2)
+        imbalance.compare(X, y, recipes=["none"], models=["logreg"], costs={"FN": 0, "FP": 0}, cv=2)
     with pytest.raises(InputError, match="every cost is 0"):
         RecipeClassifier(costs=np.zeros((2, 2))).fit(X, y)
 
@@ -485,9 +485,9 @@ def test_the_k_neighbors_mlsmotes_error_suggests_runs_in_every_part():
 
     X, Y = uneven_label_problem()
     with pytest.raises(ParameterError, match="mlsmote") as info:
-        imbalance.compare(X, Y, strategies=["mlsmote"], models=["logreg"], cv=3)
+        imbalance.compare(X, Y, recipes=["mlsmote"], models=["logreg"], cv=3)
     suggested = int(re.search(r"at most (\d+) \(it then runs in every part\)", str(info.value)).group(1))
-    result = imbalance.compare(X, Y, strategies=["mlsmote"], models=["logreg"], cv=3, k_neighbors=suggested)
+    result = imbalance.compare(X, Y, recipes=["mlsmote"], models=["logreg"], cv=3, k_neighbors=suggested)
     assert len(result.results) == 3
 
 
@@ -505,7 +505,7 @@ def class_inside_another():
 def test_a_cell_the_data_defeats_is_left_out_with_its_reason(tmp_path):
     X, y = class_inside_another()
     with pytest.warns(UserWarning, match="left out enn / logreg, which could not be fitted on repeat 0, fold"):
-        result = imbalance.compare(X, y, strategies=["none", "enn"], models=["logreg"], cv=3)
+        result = imbalance.compare(X, y, recipes=["none", "enn"], models=["logreg"], cv=3)
     assert list(result.summary["strategy"]) == ["none"] and set(result.results["strategy"]) == {"none"}
     assert list(result.left_out) == [("enn", "logreg")] and "dropped a class" in result.left_out[("enn", "logreg")]
     written = imbalance.report.write_report(result, tmp_path / "report", source="three classes")
@@ -518,7 +518,7 @@ def test_a_cell_the_data_defeats_is_left_out_with_its_reason(tmp_path):
 def test_when_every_cell_fails_the_error_names_them():
     X, y = class_inside_another()
     with pytest.raises(InputError, match="no strategy and model could be fitted on every fold.*enn / logreg"):
-        imbalance.compare(X, y, strategies=["enn"], models=["logreg"], cv=3)
+        imbalance.compare(X, y, recipes=["enn"], models=["logreg"], cv=3)
 
 
 @pytest.mark.slow  # compare end to end
@@ -526,7 +526,7 @@ def test_the_command_line_notes_a_left_out_cell_and_writes_the_report(capsys, tm
     X, y = class_inside_another()
     path = tmp_path / "three.csv"
     pd.DataFrame(X, columns=["a", "b"]).assign(LABEL=y).to_csv(path, index=False)
-    code, out, err = cli(capsys, "compare", path, "--strategies", "none,enn", "--models", "logreg", "--folds", "3",
+    code, out, err = cli(capsys, "compare", path, "--recipes", "none,enn", "--models", "logreg", "--folds", "3",
                          "--out", tmp_path / "r")
     assert code == 0, err
     notes = [line for line in err.splitlines() if "left out" in line]
@@ -579,7 +579,7 @@ def test_fit_from_deploys_the_answers_choice(capsys, tmp_path, small_csv):
     assert "fitted threshold / logreg" in out and "keeps the model's probabilities" in out
     assert imbalance.load(tmp_path / "m.joblib").info_["strategy"] == "threshold"
     # and compare's own answer.json says which cell it chose
-    code, _, err = cli(capsys, "compare", small_csv, "--strategies", "none,smote", "--models", "logreg", "--folds",
+    code, _, err = cli(capsys, "compare", small_csv, "--recipes", "none,smote", "--models", "logreg", "--folds",
                        "2", "--out", tmp_path / "r")
     assert code == 0, err
     verdicts = json.loads((tmp_path / "r" / "answer.json").read_text())["verdicts"]
@@ -594,7 +594,7 @@ def test_the_threshold_is_tuned_for_the_metric_the_decision_is_judged_by(capsys,
     folds = FoldPlan.stratified(y, n_splits=3, random_state=0)
     thresholds = {}
     for metric in ("f1", "balanced_accuracy"):
-        result = imbalance.compare(X, y, strategies=["threshold"], models=["logreg"], cv=folds,
+        result = imbalance.compare(X, y, recipes=["threshold"], models=["logreg"], cv=folds,
                                    threshold_metric=metric)
         thresholds[metric] = result.results["threshold"].to_numpy()
     train, _ = next(iter(folds.split(X, y)))
@@ -603,8 +603,8 @@ def test_the_threshold_is_tuned_for_the_metric_the_decision_is_judged_by(capsys,
     # balanced accuracy weighs the rare class's recall more than F1 does: a lower threshold
     assert (thresholds["balanced_accuracy"] < thresholds["f1"]).all()
     with pytest.raises(ParameterError, match="threshold_metric must be one of"):
-        imbalance.compare(X, y, strategies=["threshold"], models=["logreg"], threshold_metric="auc")
-    code, _, err = cli(capsys, "compare", small_csv, "--strategies", "none,threshold", "--models", "logreg",
+        imbalance.compare(X, y, recipes=["threshold"], models=["logreg"], threshold_metric="auc")
+    code, _, err = cli(capsys, "compare", small_csv, "--recipes", "none,threshold", "--models", "logreg",
                        "--folds", "2", "--decide-by", "balanced_accuracy", "--out", tmp_path / "r")
     assert code == 0, err
     record = json.loads((tmp_path / "r" / "answer.json").read_text())

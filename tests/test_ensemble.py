@@ -375,7 +375,7 @@ def test_compare_runs_the_ensembles_as_strategies_of_their_own(churn):
     sample = churn.sample(1500, random_state=0)
     X, y = sample.drop(columns="LABEL"), sample["LABEL"]
     names = ["balanced_rf", "easy_ensemble", "balanced_bagging", "rusboost"]
-    result = compare(X, y, strategies=["none", *names], models=["random_forest"], cv=3, random_state=0)
+    result = compare(X, y, recipes=["none", *names], models=["random_forest"], cv=3, random_state=0)
     rows = result.results
     assert set(rows["strategy"]) == {"none", *names}
     assert "balanced_rf" in default_strategies() and "easy_ensemble" not in default_strategies()

@@ -138,7 +138,7 @@ def test_fold_plan_multilabel_is_iterative_stratification_per_repeat():
 def result():
     X, Y = label_problem()
     # the linear model only: the forest's multi-output path runs in the leak test and the slow tier
-    return imbalance.compare(X, Y, strategies=["none", "class_weight", "ml_ros", "mlsmote", "threshold"],
+    return imbalance.compare(X, Y, recipes=["none", "class_weight", "ml_ros", "mlsmote", "threshold"],
                              models=["logreg"], cv=3, random_state=0)
 
 
@@ -188,7 +188,7 @@ def test_resampling_before_splitting_would_leak_and_compare_does_not():
         forest = RandomForestClassifier(100, random_state=0).fit(X_leaky.iloc[train], Y_leaky.iloc[train])
         P[test] = label_probabilities(forest, X_leaky.iloc[test])
     assert skm.average_precision_score(Y_leaky["r"], P[:, 2]) > 0.5
-    ours = imbalance.compare(X, Y, strategies=["ml_ros"], models=["random_forest"], cv=3)
+    ours = imbalance.compare(X, Y, recipes=["ml_ros"], models=["random_forest"], cv=3)
     assert ours.per_label.set_index("label").loc["r", "average_precision"] < 0.1  # about the prevalence
 
 
@@ -205,7 +205,7 @@ def test_rebalancing_raises_macro_f1_of_the_linear_model(result):
 @pytest.mark.slow  # inner loop under 2 minutes; the twin or the rest of the file covers the path
 def test_same_seed_same_tables(result):
     X, Y = label_problem()
-    again = imbalance.compare(X, Y, strategies=["ml_ros", "mlsmote", "threshold"], models=["logreg"], cv=3,
+    again = imbalance.compare(X, Y, recipes=["ml_ros", "mlsmote", "threshold"], models=["logreg"], cv=3,
                               random_state=0, n_jobs=2)  # in other processes too
     first = result.results.query("model == 'logreg' and strategy in ['ml_ros', 'mlsmote', 'threshold']")
     pd.testing.assert_frame_equal(first.drop(columns="seconds").reset_index(drop=True),
@@ -216,26 +216,26 @@ def test_default_strategies_and_bad_input():
     X, Y = label_problem()
     assert default_strategies(multilabel=True)[:6] == ["none", "class_weight", "ml_ros", "ml_rus", "mlsmote",
                                                        "threshold"]
-    with pytest.raises(imbalance.ParameterError, match="unknown multi-label strategy 'under_1:1'; choose from none"):
-        imbalance.compare(X, Y, strategies=["under_1:1"])
+    with pytest.raises(imbalance.ParameterError, match="unknown multi-label recipe 'under_1:1'; choose from none"):
+        imbalance.compare(X, Y, recipes=["under_1:1"])
     with pytest.raises(imbalance.ParameterError, match="unknown multi-label model 'hist_gb'"):
         imbalance.compare(X, Y, models=["hist_gb"])
     with pytest.raises(imbalance.ParameterError, match="unknown multi-label metric"):
         imbalance.compare(X, Y, metrics=["mcc"])
     empty = Y.assign(rarest=0)
     with pytest.raises(imbalance.LabelError, match=r"\['rarest'\] are carried by no row"):
-        imbalance.compare(X, empty, strategies=["none"])
+        imbalance.compare(X, empty, recipes=["none"])
     one = Y.assign(rarest=np.r_[1, np.zeros(len(Y) - 1, dtype=int)])
     with pytest.raises(imbalance.LabelError, match="label 'rarest' has no positive row in training part"):
-        imbalance.compare(X, one, strategies=["none"], models=["logreg"], cv=3)
+        imbalance.compare(X, one, recipes=["none"], models=["logreg"], cv=3)
     with pytest.raises(imbalance.LabelError, match="binary targets"):
-        imbalance.compare(X, Y.assign(rare=Y["rare"] * 2), strategies=["none"])
+        imbalance.compare(X, Y.assign(rare=Y["rare"] * 2), recipes=["none"])
     few = Y.assign(rarest=np.r_[np.ones(6, dtype=int), np.zeros(len(Y) - 6, dtype=int)])  # 4 per training part
     with pytest.raises(imbalance.ParameterError, match="'mlsmote' needs more than k_neighbors = 5 rows.*'rarest'.*"
                                                        "lower k_neighbors to at most"):
-        imbalance.compare(X, few, strategies=["mlsmote"], models=["logreg"], cv=3)
+        imbalance.compare(X, few, recipes=["mlsmote"], models=["logreg"], cv=3)
     with pytest.raises(imbalance.InputError, match="rows"):
-        imbalance.compare(X.iloc[:-1], Y, strategies=["none"])
+        imbalance.compare(X.iloc[:-1], Y, recipes=["none"])
 
 
 def test_the_report_shows_labels_and_per_label_plots(result, tmp_path):
@@ -266,13 +266,13 @@ def test_cli_compare_on_a_label_matrix(tmp_path):
     path = tmp_path / "labels.csv"
     pd.concat([X, Y.add_prefix("label_")], axis=1).to_csv(path, index=False)
     out = tmp_path / "report"
-    done = run_cli(path, "--labels", "label_*", "--strategies", "none,ml_rus", "--models", "logreg", "--folds", "3",
+    done = run_cli(path, "--labels", "label_*", "--recipes", "none,ml_rus", "--models", "logreg", "--folds", "3",
                    "--out", out, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "AP macro" in done.stdout and "Hamming" in done.stdout and "ml_rus" in done.stdout
     assert (out / "per_label.png").exists() and (out / "report.html").exists()
     assert set(pd.read_csv(out / "per_label.csv")["label"]) == {f"label_{c}" for c in Y.columns}
-    same = run_cli(path, "--target", "label_common,label_rare", "--strategies", "none", "--models", "logreg",
+    same = run_cli(path, "--label-col", "label_common,label_rare", "--recipes", "none", "--models", "logreg",
                    "--folds", "3", "--out", tmp_path / "two", cwd=tmp_path)
     assert same.returncode == 0, same.stderr
     assert set(pd.read_csv(tmp_path / "two" / "per_label.csv")["label"]) == {"label_common", "label_rare"}
@@ -298,7 +298,7 @@ def test_on_emotions_every_default_strategy_runs_and_thresholds_raise_macro_f1()
 
 def test_a_threshold_cell_scored_from_its_none_cell_s_fit_equals_one_fitted_alone(result):
     X, Y = label_problem()
-    alone = imbalance.compare(X, Y, strategies=["threshold"], models=["logreg"], cv=3, random_state=0)
+    alone = imbalance.compare(X, Y, recipes=["threshold"], models=["logreg"], cv=3, random_state=0)
     merged = result.results.query("strategy == 'threshold' and model == 'logreg'").reset_index(drop=True)
     pd.testing.assert_frame_equal(merged.drop(columns="seconds"), alone.results.drop(columns="seconds"))
     table = result.per_label.query("strategy == 'threshold' and model == 'logreg'")

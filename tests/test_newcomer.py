@@ -22,7 +22,7 @@ def cli(capsys, *argv):
 @pytest.fixture(scope="module")
 def churn_result():
     X, y = load_churn(return_X_y=True)
-    return imbalance.compare(X, y, strategies=["none", "over", "threshold"], models=["logreg"], cv=3)
+    return imbalance.compare(X, y, recipes=["none", "over", "threshold"], models=["logreg"], cv=3)
 
 
 def test_each_fold_records_its_decisions_counts(churn_result):
@@ -54,7 +54,7 @@ def test_costs_and_calibration_are_recorded_and_shown(capsys, tmp_path):
     df["LABEL"] = (df["a"] + rng.normal(size=300) > 1.2).astype(int)
     path = tmp_path / "t.csv"
     df.to_csv(path, index=False)
-    code, out, err = cli(capsys, "compare", path, "--strategies", "none,threshold", "--models", "logreg",
+    code, out, err = cli(capsys, "compare", path, "--recipes", "none,threshold", "--models", "logreg",
                          "--folds", "2", "--costs", "FN=10,FP=1", "--calibrate", "sigmoid", "--out", tmp_path / "r")
     assert code == 0, err
     settings = json.loads((tmp_path / "r" / "answer.json").read_text())["settings"]
@@ -82,14 +82,14 @@ def test_scoring_the_training_rows_says_so_on_the_terminal_and_in_the_file(capsy
     df = load_churn().select_dtypes("number").assign(LABEL=load_churn()["LABEL"]).head(600)
     df.to_csv("train.csv", index=False)
     df.tail(100).to_csv("new.csv", index=False)
-    assert cli(capsys, "fit", "train.csv", "--strategy", "none", "-o", "m.joblib")[0] == 0
+    assert cli(capsys, "fit", "train.csv", "--recipe", "none", "-o", "m.joblib")[0] == 0
     code, _, err = cli(capsys, "predict", "m.joblib", tmp_path / "train.csv", "-o", "scored.csv")
     assert code == 0 and err.startswith("imbalance predict: note: these are the rows the model was fitted on")
     assert pd.read_csv("scored.csv")["in_sample"].all()
     code, _, err = cli(capsys, "predict", "m.joblib", "new.csv", "-o", "scored_new.csv")
     assert code == 0 and err == "" and "in_sample" not in pd.read_csv("scored_new.csv").columns
     # the demo, when no file is given to either
-    assert cli(capsys, "fit", "--strategy", "none", "-o", "demo.joblib")[0] == 0
+    assert cli(capsys, "fit", "--recipe", "none", "-o", "demo.joblib")[0] == 0
     code, _, err = cli(capsys, "predict", "demo.joblib", "-o", "demo.csv")
     assert code == 0 and "the bundled churn demo" in err and pd.read_csv("demo.csv")["in_sample"].all()
 
@@ -137,7 +137,7 @@ def test_a_tensor_dataset_gives_its_labels_and_the_hint_for_other_datasets_works
 def test_progress_knows_the_total_before_the_first_cell_ends():
     calls = []
     X, y = load_churn(return_X_y=True)
-    imbalance.compare(X.head(600), y.head(600), strategies=["none", "threshold"], models=["logreg"], cv=3,
+    imbalance.compare(X.head(600), y.head(600), recipes=["none", "threshold"], models=["logreg"], cv=3,
                       progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 6) and calls[-1] == (6, 6)
     assert [done for done, _ in calls] == list(range(7))

@@ -57,7 +57,7 @@ def test_functions_and_subpackages_are_reachable_from_the_top_level():
 import sys, imbalance
 heavy = [m for m in ("sklearn", "torch", "pyspark", "matplotlib") if m in sys.modules]
 X, y = imbalance.datasets.load_churn(return_X_y=True)
-result = imbalance.compare(X.iloc[:600], y.iloc[:600], strategies=["none"], models=["logreg"], cv=2)
+result = imbalance.compare(X.iloc[:600], y.iloc[:600], recipes=["none"], models=["logreg"], cv=2)
 import imbalance.report  # importing a submodule must not hide the function behind a module
 assert callable(imbalance.compare) and imbalance.compare is imbalance.comparison.compare
 print(heavy, len(result.results), imbalance.metrics.g_mean_score([0, 1], [0, 1]),

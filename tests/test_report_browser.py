@@ -35,7 +35,7 @@ def check_page(browser, page, tmp_path):
 
 def test_the_report_renders_with_the_answer_first_and_sorts(browser, tmp_path):
     X, y = load_churn(return_X_y=True)
-    result = imbalance.compare(X, y, strategies=["none", "under_1:1", "threshold"], models=["logreg"], cv=3)
+    result = imbalance.compare(X, y, recipes=["none", "under_1:1", "threshold"], models=["logreg"], cv=3)
     write_report(result, tmp_path / "r", source="churn")
     tables = check_page(browser, tmp_path / "r" / "report.html", tmp_path)
     assert len(tables) == 1
@@ -59,7 +59,7 @@ def test_the_multilabel_report_renders_its_per_label_plot(browser, tmp_path):
     X = pd.DataFrame(rng.normal(size=(240, 4)), columns=list("abcd"))
     Y = pd.DataFrame((X.to_numpy()[:, :3] + rng.normal(size=(240, 3)) > [0.0, 1.0, 1.5]).astype(int),
                      columns=["p", "q", "r"])
-    result = imbalance.compare(X, Y, strategies=["none", "class_weight"], models=["logreg"], cv=3)
+    result = imbalance.compare(X, Y, recipes=["none", "class_weight"], models=["logreg"], cv=3)
     write_report(result, tmp_path / "r", source="synthetic")
     tables = check_page(browser, tmp_path / "r" / "report.html", tmp_path)
     assert len(tables) == 2  # the labels and the results
@@ -70,7 +70,7 @@ def test_the_multilabel_report_renders_its_per_label_plot(browser, tmp_path):
 def test_the_report_fits_1280_pixels_with_costs_and_calibration(browser, tmp_path):
     # issue 35.5: the results table grew to 2,000 px with --costs --calibrate, past the window's edge
     X, y = load_churn(return_X_y=True)
-    result = imbalance.compare(X, y, strategies=["none", "over", "threshold"], models=["logreg"], cv=3,
+    result = imbalance.compare(X, y, recipes=["none", "over", "threshold"], models=["logreg"], cv=3,
                                costs={"FN": 10, "FP": 1}, calibration=["sigmoid", "isotonic"])
     write_report(result, tmp_path / "r", source="churn", settings={"costs": "FN=10,FP=1"})
     browser.set_window_size(1280, 1000)

@@ -91,17 +91,17 @@ def test_pandas_in_pandas_out_on_churn():
 def test_table_helpers_on_churn():
     df = load_churn()
     before = df.copy()
-    small = imbalance.under_sample(df, target="LABEL", ratio=3, random_state=0)
+    small = imbalance.under_sample(df, label_col="LABEL", ratio=3, random_state=0)
     assert small["LABEL"].value_counts().to_dict() == {0: 2121, 1: 707}
     assert small.index.is_unique and small.index.isin(df.index).all()
-    big = imbalance.over_sample(df, target="LABEL", random_state=0)
+    big = imbalance.over_sample(df, label_col="LABEL", random_state=0)
     assert big["LABEL"].value_counts().to_dict() == {0: 4293, 1: 4293}
     pd.testing.assert_frame_equal(big.iloc[: len(df)], df)
     extra = big.iloc[len(df):]
     pd.testing.assert_frame_equal(extra, df.loc[extra.index])  # repeated index points to the source
     pd.testing.assert_frame_equal(df, before)
-    pd.testing.assert_frame_equal(small, imbalance.under_sample(df, target="LABEL", ratio=3, random_state=0))
-    assert not small.equals(imbalance.under_sample(df, target="LABEL", ratio=3, random_state=1))
+    pd.testing.assert_frame_equal(small, imbalance.under_sample(df, label_col="LABEL", ratio=3, random_state=0))
+    assert not small.equals(imbalance.under_sample(df, label_col="LABEL", ratio=3, random_state=1))
 
 
 def test_aligned_arrays_follow_the_rows():

@@ -227,3 +227,11 @@ def test_threshold_read_off_the_band_is_the_t_th_smallest_key(churn):
     got = isp._key_thresholds(keyed, "LABEL", wanted, counts)
     for c, t in wanted.items():
         assert got[c] == sorted(key for label, key in rows if label == c)[t - 1]
+
+
+def test_target_is_renamed_label_col(churn):
+    with pytest.warns(FutureWarning, match="target= is renamed label_col="):
+        old = isp.class_counts(churn, target="LABEL")
+    assert old == isp.class_counts(churn, label_col="LABEL") == isp.class_counts(churn, "LABEL")
+    with pytest.warns(FutureWarning, match="target= is renamed label_col="):
+        assert isp.plan(churn, target="LABEL").targets == isp.plan(churn, label_col="LABEL").targets

@@ -171,10 +171,10 @@ def test_smotenc_keeps_categories_and_dtypes_on_churn():
 
 def test_table_level_over_sample_methods():
     df = load_churn()
-    out = imbalance.over_sample(df, target="LABEL", method="smotenc", random_state=0)
+    out = imbalance.over_sample(df, label_col="LABEL", method="smotenc", random_state=0)
     assert list(out.columns) == list(df.columns) and out["LABEL"].value_counts().to_dict() == {0: 4293, 1: 4293}
     numeric = df.select_dtypes("number")
-    out = imbalance.over_sample(numeric, target="LABEL", method="adasyn", ratio=2, random_state=0)
+    out = imbalance.over_sample(numeric, label_col="LABEL", method="adasyn", ratio=2, random_state=0)
     assert out["LABEL"].value_counts().to_dict() == {0: 4293, 1: 2147}
     with pytest.raises(imbalance.ParameterError, match="method"):
         imbalance.over_sample(df, method="gan")

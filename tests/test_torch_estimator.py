@@ -47,7 +47,7 @@ def test_bad_parameters():
 def test_compare_runs_the_mlp_strategies_on_the_mlp_only():
     assert {"mlp_focal", "mlp_weighted_ce", "mlp_balanced_sampler"} <= set(default_strategies())
     Xc, yc = load_churn(return_X_y=True)
-    result = compare(Xc, yc, strategies=["mlp_focal", "mlp_balanced_sampler"], models=["logreg", "hist_gb"], cv=3)
+    result = compare(Xc, yc, recipes=["mlp_focal", "mlp_balanced_sampler"], models=["logreg", "hist_gb"], cv=3)
     assert set(result.results["model"]) == {"mlp"}
     assert len(result.results) == 2 * 3
     s = result.summary.set_index("strategy")
@@ -96,7 +96,7 @@ def test_multilabel_only_options_are_refused_for_one_label_column():
 def test_compare_on_a_label_matrix_runs_the_mlp_strategies_on_the_mlp_only():
     assert {"mlp_bce", "mlp_pos_weight", "mlp_focal", "mlp_asymmetric", "mlp_balanced_sampler"} <= set(
         default_strategies(multilabel=True))
-    result = compare(X, Y, strategies=["mlp_bce", "mlp_pos_weight"], models=["logreg"], cv=3)
+    result = compare(X, Y, recipes=["mlp_bce", "mlp_pos_weight"], models=["logreg"], cv=3)
     assert set(result.results["model"]) == {"mlp"} and len(result.results) == 2 * 3
     table = result.per_label.set_index(["strategy", "label"])  # the MLP's baseline is plain cross entropy
     assert (table.loc["mlp_bce", "f1_gain"] == 0).all()

@@ -4,6 +4,7 @@ One planner turns class counts and a strategy into target counts; every backend 
 that same plan. ``import imbalance`` never imports torch or pyspark.
 """
 
+from imbalance import _registry
 from imbalance._validation import (
     ImbalanceError,
     InputError,
@@ -24,33 +25,7 @@ __version__ = "0.1.0"
 # never imports scikit-learn's models (~0.7 s), torch or pyspark: the command line and the plain
 # functions start fast, and ``imbalance.compare(X, y)`` or ``imbalance.metrics`` still just work.
 _LAZY = {
-    "UnderSampler": "imbalance.samplers",
-    "OverSampler": "imbalance.samplers",
-    "SMOTE": "imbalance.synth",
-    "BorderlineSMOTE": "imbalance.synth",
-    "ADASYN": "imbalance.synth",
-    "SMOTENC": "imbalance.synth",
-    "SMOTEN": "imbalance.synth",
-    "SVMSMOTE": "imbalance.synth",
-    "KMeansSMOTE": "imbalance.synth",
     "smote": "imbalance.synth",
-    "TomekLinks": "imbalance.cleaning",
-    "EditedNearestNeighbours": "imbalance.cleaning",
-    "RepeatedEditedNearestNeighbours": "imbalance.cleaning",
-    "AllKNN": "imbalance.cleaning",
-    "NeighbourhoodCleaningRule": "imbalance.cleaning",
-    "OneSidedSelection": "imbalance.cleaning",
-    "CondensedNearestNeighbour": "imbalance.cleaning",
-    "NearMiss": "imbalance.prototypes",
-    "ClusterCentroids": "imbalance.prototypes",
-    "InstanceHardnessThreshold": "imbalance.prototypes",
-    "SamplerChain": "imbalance.combine",
-    "SMOTEENN": "imbalance.combine",
-    "SMOTETomek": "imbalance.combine",
-    "BalancedRandomForestClassifier": "imbalance.ensemble",
-    "BalancedBaggingClassifier": "imbalance.ensemble",
-    "EasyEnsembleClassifier": "imbalance.ensemble",
-    "RUSBoostClassifier": "imbalance.ensemble",
     "compare": "imbalance.comparison",
     "ComparisonResult": "imbalance.comparison",
     "write_report": "imbalance.report",
@@ -65,7 +40,10 @@ _SUBMODULES = ("answer", "cleaning", "combine", "comparison", "datasets", "deplo
 def __getattr__(name: str):
     import importlib
 
-    if name in _LAZY:
+    estimator = _registry.ESTIMATORS.get(name)
+    if estimator is not None and estimator.export:  # every sampler and ensemble, from the method registry
+        value = getattr(importlib.import_module(estimator.module), name)
+    elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(f"imbalance.{name}")
@@ -76,7 +54,7 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted({*globals(), *_LAZY, *_SUBMODULES})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES, *(e.name for e in _registry.ESTIMATORS.values() if e.export)})
 
 
 __all__ = [
@@ -97,33 +75,7 @@ __all__ = [
     "under_sample",
     "over_sample",
     "resample_with",
-    "UnderSampler",
-    "OverSampler",
-    "SMOTE",
-    "BorderlineSMOTE",
-    "ADASYN",
-    "SMOTENC",
-    "SMOTEN",
-    "SVMSMOTE",
-    "KMeansSMOTE",
     "smote",
-    "TomekLinks",
-    "EditedNearestNeighbours",
-    "RepeatedEditedNearestNeighbours",
-    "AllKNN",
-    "NeighbourhoodCleaningRule",
-    "OneSidedSelection",
-    "CondensedNearestNeighbour",
-    "NearMiss",
-    "ClusterCentroids",
-    "InstanceHardnessThreshold",
-    "SamplerChain",
-    "SMOTEENN",
-    "SMOTETomek",
-    "BalancedRandomForestClassifier",
-    "BalancedBaggingClassifier",
-    "EasyEnsembleClassifier",
-    "RUSBoostClassifier",
     "class_weights",
     "sample_weights",
     "pos_weight",
@@ -135,4 +87,6 @@ __all__ = [
     "RecipeClassifier",
     "load",
     "OutputError",
+    # every sampler and ensemble the method registry exports, in the order registered
+    *(e.name for e in _registry.ESTIMATORS.values() if e.export),
 ]

@@ -25,10 +25,11 @@ from sklearn.pipeline import Pipeline
 
 from imbalance._engine import Cell, ComparisonResult, Problem, pool_folds, preprocessor, summarise
 from imbalance._labels import label_matrix
+from imbalance._registry import METHODS, estimator_class
 from imbalance._validation import LabelError, ParameterError, check_int, check_same_length, feature_frame
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import FoldPlan, MultilabelResampledClassifier, ThresholdTunedClassifier
-from imbalance.multilabel import MLROS, MLRUS, MLSMOTE, measures
+from imbalance.multilabel import measures
 from imbalance.strategies import (
     MULTILABEL_MODEL_NAMES,
     MULTILABEL_STRATEGIES,
@@ -61,11 +62,14 @@ _SCALED = {"logreg", "mlp"}  # the models whose features are standardised
 
 
 def _sampler(recipe: Recipe, seed: int, k_neighbors: int) -> Any:
+    """The recipe's multi-label sampler (a method of the registry), seeded; ``k_neighbors``
+    goes to the samplers that interpolate (MLSMOTE)."""
     if recipe.resample is None:
         return None
-    if recipe.resample == "mlsmote":
-        return MLSMOTE(k_neighbors=k_neighbors, random_state=seed)
-    return {"ml_ros": MLROS, "ml_rus": MLRUS}[recipe.resample](random_state=seed)
+    cls = estimator_class(METHODS[recipe.resample].estimator)
+    accepted = cls().get_params()
+    params = {"random_state": seed, **({"k_neighbors": k_neighbors} if "k_neighbors" in accepted else {})}
+    return cls(**dict(METHODS[recipe.resample].params), **params)
 
 
 def multilabel_cell_model(X: pd.DataFrame, recipe: Recipe, model_name: str, seed: int, *,
@@ -151,7 +155,7 @@ class MultiLabelProblem(Problem):
         model_names = list(MULTILABEL_MODELS) if models is None else list(models)
         for name in chosen:
             if name not in MULTILABEL_STRATEGIES:
-                raise ParameterError(f"unknown multi-label strategy {name!r}; choose from "
+                raise ParameterError(f"unknown multi-label recipe {name!r}; choose from "
                                      f"{', '.join(MULTILABEL_STRATEGIES)}.")
             if name in MULTILABEL_TORCH_STRATEGIES and not torch_available():
                 raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
@@ -160,7 +164,7 @@ class MultiLabelProblem(Problem):
                 raise ParameterError(f"unknown multi-label model {name!r}; choose from "
                                      f"{', '.join(MULTILABEL_MODELS)}.")
         if not chosen or not model_names:
-            raise ParameterError("give at least one strategy and one model.")
+            raise ParameterError("give at least one recipe and one model.")
         wanted = list(MULTILABEL_METRICS) if metrics is None else list(metrics)
         unknown = [m for m in wanted if m not in MULTILABEL_METRICS]
         if unknown:

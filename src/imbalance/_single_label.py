@@ -25,6 +25,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from imbalance._engine import Cell, ComparisonResult, Problem, pool_folds, preprocessor, summarise
 from imbalance._labels import encode_labels
+from imbalance._registry import METHODS
 from imbalance._validation import (
     ParameterError,
     check_int,
@@ -209,10 +210,6 @@ def _cost_array(costs: Any, sorted_classes: np.ndarray, classes: np.ndarray, n: 
     return cost_matrices(matrix[np.ix_(order, order)], n, k)
 
 
-#: Strategies' methods that interpolate between a row and its k_neighbors nearest of its class.
-_SMOTE_METHODS = ("smote", "borderline", "adasyn", "svm_smote", "smote_enn", "smote_tomek")
-
-
 def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, ratio: float, k_neighbors: int,
                          name: str = "smote") -> None:
     """Before any fitting: every class SMOTE over-samples has more than ``k_neighbors`` rows
@@ -265,14 +262,14 @@ class SingleLabelProblem(Problem):
         model_names = list(MODELS) if models is None else list(models)
         for name in chosen:
             if name not in STRATEGIES:
-                raise ParameterError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}.")
+                raise ParameterError(f"unknown recipe {name!r}; choose from {', '.join(STRATEGIES)}.")
             if name in TORCH_STRATEGIES and not torch_available():
                 raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
         for name in model_names:
             if name not in MODELS:
                 raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
         if not chosen or not model_names:
-            raise ParameterError("give at least one strategy and one model.")
+            raise ParameterError("give at least one recipe and one model.")
         calibration, operating_points = tuple(calibration or ()), tuple(operating_points or ())
         for what, names in (("strategies", chosen), ("models", model_names), ("metrics", metrics or ()),
                             ("calibration", calibration), ("operating_points", operating_points)):
@@ -304,7 +301,8 @@ class SingleLabelProblem(Problem):
             cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
         self.splits = list(cv.split(self.frame, codes))
         for name in chosen:
-            if STRATEGIES[name].resample in _SMOTE_METHODS:
+            method = METHODS.get(STRATEGIES[name].resample)
+            if method is not None and method.interpolates:
                 _check_smote_can_run(codes, classes, self.splits, STRATEGIES[name].ratio, k_neighbors, name)
         self.n_folds = getattr(cv, "n_splits", len(self.splits))
         self.chosen, self.model_names, self.metrics = chosen, model_names, wanted

@@ -6,16 +6,24 @@ Every message says what was wrong and what to do about it.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import numbers
+import warnings
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 __all__ = [
+    "DEPRECATED",
+    "renamed",
+    "renamed_parameter",
     "ImbalanceError",
     "LabelError",
     "StrategyError",
@@ -283,3 +291,46 @@ def import_optional(name: str, *, needed_by: str, install: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         raise ImportError(f"{needed_by} needs {name.split('.')[0]}, which is not installed: {install}.") from exc
+
+
+class _Unset:
+    """The default of a renamed parameter: tells "not given" from any value a user may pass."""
+
+    def __repr__(self) -> str:
+        return "'deprecated'"
+
+
+#: Default of a parameter kept for one release under its old name (see :func:`renamed`).
+DEPRECATED: Any = _Unset()
+
+
+def renamed(old: str, old_value: Any, new: str, new_value: Any, *, default: Any, until: str = "0.3") -> Any:
+    """The value of a renamed parameter: ``new_value``, or ``old_value`` given under the old
+    name (with a ``FutureWarning`` that says the new one). Both given is an error."""
+    if old_value is DEPRECATED or (isinstance(old_value, str) and old_value == "deprecated"):
+        return new_value
+    if new_value is not default and not (isinstance(default, str) and new_value == default):
+        raise ParameterError(f"give {new}= only: {old}= is its old name (both were given).")
+    warnings.warn(f"{old}= is renamed {new}= (it names the same thing, one word for one meaning); {old}= goes in "
+                  f"imbalance {until}.", FutureWarning, stacklevel=3)
+    return old_value
+
+
+def renamed_parameter(old: str, new: str, *, until: str = "0.3") -> Callable[[F], F]:
+    """Decorator: the function also takes its parameter ``new`` by the old keyword ``old``,
+    for one release, with a ``FutureWarning`` (both given is an error)."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if old in kwargs:
+                if new in kwargs:
+                    raise ParameterError(f"give {new}= only: {old}= is its old name (both were given).")
+                warnings.warn(f"{old}= is renamed {new}= (it names the same thing, one word for one meaning); "
+                              f"{old}= goes in imbalance {until}.", FutureWarning, stacklevel=2)
+                kwargs[new] = kwargs.pop(old)
+            return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

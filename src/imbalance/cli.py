@@ -1,10 +1,10 @@
 """The ``imbalance`` command line.
 
-    imbalance inspect  [FILE] [--target COL]
-    imbalance plan     [FILE] [--target COL] (--under [RATIO] | --over [RATIO] | --targets C=N,...)
-    imbalance resample [FILE] [--target COL] (--under [RATIO] | --over [RATIO] | --targets ...) -o OUT
-    imbalance weights  [FILE] [--target COL] [--scheme S]
-    imbalance compare  [FILE] [--target COL] [--strategies ...] [--models ...] [--folds K] [--out DIR]
+    imbalance inspect  [FILE] [--label-col COL]
+    imbalance plan     [FILE] [--label-col COL] (--under [RATIO] | --over [RATIO] | --targets C=N,...)
+    imbalance resample [FILE] [--label-col COL] (--under [RATIO] | --over [RATIO] | --targets ...) -o OUT
+    imbalance weights  [FILE] [--label-col COL] [--scheme S]
+    imbalance compare  [FILE] [--label-col COL] [--recipes ...] [--models ...] [--folds K] [--out DIR]
 
 With no FILE, every command runs on the bundled churn demo (label column ``LABEL``).
 Bad input, and an output that cannot be written, print one line on stderr and exit with
@@ -35,6 +35,7 @@ import pandas as pd
 from imbalance import __version__
 from imbalance._io import TABLE_SUFFIXES, printable, read_table, table_columns, table_format, write_table
 from imbalance._labels import encode_labels
+from imbalance._registry import method_names
 from imbalance._validation import (
     ImbalanceError,
     InputError,
@@ -55,7 +56,6 @@ from imbalance.strategies import (
     STRATEGIES,
     left_out_by_default,
 )
-from imbalance.tables import CLEANING_METHODS, PROTOTYPE_METHODS, SYNTHESIS_METHODS
 from imbalance.weights import SCHEMES, class_weights
 
 __all__ = ["main"]
@@ -135,11 +135,37 @@ def _n_jobs(text: str) -> int:
     return value
 
 
+#: Options renamed for one meaning per word, kept for one release: old -> (new, dest, new's default).
+_RENAMED_OPTIONS: dict[str, tuple[str, str, Any]] = {}
+
+
+def _old_name(parser: argparse.ArgumentParser, old: str, new: str, *, dest: str, **kwargs: Any) -> None:
+    """``old`` as a hidden spelling of ``new`` (added before it, same ``dest`` and type);
+    :func:`main` says that it is renamed."""
+    parser.add_argument(old, dest=f"{dest}__{old.strip('-')}", help=argparse.SUPPRESS, **kwargs)
+    _RENAMED_OPTIONS[old] = (new, dest, parser.get_default(dest))
+
+
+def _apply_old_names(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str]:
+    """Move values given under an old option name to the new one's ``dest``; the notes to print."""
+    notes = []
+    for old, (new, dest, default) in _RENAMED_OPTIONS.items():
+        value = getattr(args, f"{dest}__{old.strip('-')}", None)
+        if value is None:
+            continue
+        if getattr(args, dest, None) != default:
+            parser.error(f"give {new} only: {old} is its old name")
+        setattr(args, dest, value)
+        notes.append(f"{old} is renamed {new}; {old} goes in imbalance 0.3.")
+    return notes
+
+
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
                         help="CSV (.csv, .csv.gz, .csv.bz2) or Parquet file; default: the churn demo")
-    parser.add_argument("--target", "-t", default="LABEL", metavar="COL",
+    parser.add_argument("--label-col", "-t", dest="target", default="LABEL", metavar="COL",
                         help="label column (default: LABEL)")
+    _old_name(parser, "--target", "--label-col", dest="target")
     parser.add_argument("--encoding", metavar="NAME",
                         help="text encoding of a CSV file, e.g. latin-1 (default: UTF-8)")
     progress = parser.add_mutually_exclusive_group()
@@ -147,9 +173,6 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
                           help="always show progress")
     progress.add_argument("--no-progress", dest="progress", action="store_false",
                           help="never show progress")
-
-
-MULTILABEL_METHODS = ("ml_ros", "ml_rus", "mlsmote")
 
 
 def _percentage(text: str) -> float:
@@ -170,15 +193,16 @@ def _add_strategy_args(parser: argparse.ArgumentParser) -> None:
                        help="over-sample to at most RATIO:1 (default 1)")
     group.add_argument("--targets", type=_targets, metavar="C=N,...",
                        help="explicit row counts after resampling, e.g. 0=1000,1=1000")
-    group.add_argument("--method", choices=(*CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS,
-                                            *MULTILABEL_METHODS),
+    # every method of the registry but random draws (--under, --over say those)
+    group.add_argument("--method", choices=method_names("cleaning", "prototype", "synthesis", "multilabel"),
                        metavar="METHOD",
                        help="a method instead of random draws: cleaning rules "
-                            f"({', '.join(CLEANING_METHODS)}) remove the rows they flag from every class but the "
-                            f"minority; {', '.join(PROTOTYPE_METHODS)} under-sample to --ratio by choosing rows "
-                            "(both measure distances over the numeric columns); "
-                            f"{', '.join(SYNTHESIS_METHODS)} over-sample to --ratio with made-up rows; "
-                            "ml_ros, ml_rus (by --percentage) and mlsmote resample a multi-label target (--labels)")
+                            f"({', '.join(method_names('cleaning'))}) remove the rows they flag from every class but "
+                            f"the minority; {', '.join(method_names('prototype'))} under-sample to --ratio by choosing "
+                            "rows (both measure distances over the numeric columns); "
+                            f"{', '.join(method_names('synthesis'))} over-sample to --ratio with made-up rows; "
+                            f"{', '.join(method_names('multilabel'))} resample a multi-label target (--labels; "
+                            "ml_ros and ml_rus by --percentage)")
     parser.add_argument("--ratio", type=_ratio, metavar="RATIO",
                         help="with a --method that reaches a ratio: at most RATIO:1 (default 1)")
     parser.add_argument("--k-neighbors", type=int, default=5, metavar="K",
@@ -213,14 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(inspect)
     inspect.add_argument("--labels", metavar="PATTERN",
                          help="a multi-label target: the 0/1 columns matching PATTERN, e.g. 'label_*' "
-                              "(or name them: --target a,b,c); shows IRLbl, MeanIR, SCUMBLE, ...")
+                              "(or name them: --label-col a,b,c); shows IRLbl, MeanIR, SCUMBLE, ...")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     plan = commands.add_parser("plan", help="show the rows per class before and after resampling")
     _add_data_args(plan)
     _add_strategy_args(plan)
     plan.add_argument("--labels", metavar="PATTERN",
-                      help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c); the plan "
+                      help="a multi-label target: the 0/1 columns matching PATTERN (or --label-col a,b,c); the plan "
                            "is rows per label: --over RATIO (every label within RATIO:1 of the commonest), "
                            "--targets label=N,..., or --method ml_ros (no label above the mean imbalance)")
     plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -234,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     resample.add_argument("--source-column", metavar="NAME",
                           help="add a column NAME with each row's position in the input (-1: a made-up row)")
     resample.add_argument("--labels", metavar="PATTERN",
-                          help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c); "
+                          help="a multi-label target: the 0/1 columns matching PATTERN (or --label-col a,b,c); "
                                "resampled with --method ml_ros, ml_rus or mlsmote, or to a label plan "
                                "(--over RATIO, --targets label=N,...) by ML-ROS's cloning")
     resample.add_argument("--percentage", type=_percentage, default=25.0, metavar="P",
@@ -253,10 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(compare)
     compare.add_argument("--labels", metavar="PATTERN",
                          help="a multi-label target: the 0/1 columns matching PATTERN, e.g. 'label_*' (or name them: "
-                              "--target a,b,c); compares the multi-label strategies on multi-label stratified folds")
-    compare.add_argument("--strategies", type=_names, metavar="S,...",
+                              "--label-col a,b,c); compares the multi-label strategies on multi-label stratified folds")
+    compare.add_argument("--recipes", type=_names, metavar="R,...",
                          help="comma-separated, from: " + ", ".join(STRATEGIES) + "; multi-label: "
                               + ", ".join(MULTILABEL_STRATEGIES) + " (default: every default one that can run)")
+    _old_name(compare, "--strategies", "--recipes", dest="recipes", type=_names)
     compare.add_argument("--models", type=_names, metavar="M,...",
                          help="comma-separated, from: " + ", ".join(MODEL_NAMES) + "; multi-label: "
                               + ", ".join(MULTILABEL_MODEL_NAMES) + " (default: all)")
@@ -301,12 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
         "fit", help="fit one strategy x model on all the data and save it (default: the answer of the last compare)")
     _add_data_args(fit)
     fit.add_argument("--labels", metavar="PATTERN",
-                     help="a multi-label target: the 0/1 columns matching PATTERN (or --target a,b,c)")
-    fit.add_argument("--strategy", metavar="S", help="a compare strategy (default: the one --from's answer names)")
+                     help="a multi-label target: the 0/1 columns matching PATTERN (or --label-col a,b,c)")
+    fit.add_argument("--recipe", metavar="R", help="a compare recipe (default: the one --from's answer names)")
+    _old_name(fit, "--strategy", "--recipe", dest="recipe")
     fit.add_argument("--model", metavar="M", help="a compare model (default: the one --from's answer names)")
     fit.add_argument("--from", dest="from_report", type=Path, default=Path("imbalance-report"), metavar="DIR",
                      help="a compare report whose answer (the best cell by its decision metric) is fitted when "
-                          "--strategy is not given (default: imbalance-report)")
+                          "--recipe is not given (default: imbalance-report)")
     fit.add_argument("--calibrate", choices=("sigmoid", "isotonic", "temperature"), metavar="M",
                      help="give probabilities mapped by M (sigmoid, isotonic, temperature), fitted out of fold, "
                           "instead of the prior correction")
@@ -394,7 +420,7 @@ def _load(args: argparse.Namespace, *, label_only: bool = False, columns: list[s
           multilabel: bool = False) -> tuple[pd.DataFrame, str]:
     """The table and a name for it; ``label_only`` reads the label column alone, ``columns``
     those columns alone; ``multilabel``: the label columns were checked by :func:`_label_columns`
-    (``--target`` is not one column)."""
+    (``--label-col`` is not one column)."""
     if label_only:
         columns = [args.target]
     if args.file is None:
@@ -402,24 +428,24 @@ def _load(args: argparse.Namespace, *, label_only: bool = False, columns: list[s
 
         df, source = load_churn(), DEMO
         if not multilabel:
-            check_label_column(df, args.target, source=source, hint=" (use --target)")
+            check_label_column(df, args.target, source=source, hint=" (use --label-col)")
         return (df[columns] if columns else df), source
     source = str(args.file)
     if label_only:  # only the label column is read (Parquet: from disk; CSV: converted)
         check_label_column(table_columns(args.file, encoding=args.encoding), args.target, source=source,
-                           hint=" (use --target)")
+                           hint=" (use --label-col)")
     if _show_progress(args.file, args.progress):
         with _progress_opener(_console(args.progress)) as opener:
             df = read_table(args.file, columns=columns, encoding=args.encoding, opener=opener)
     else:
         df = read_table(args.file, columns=columns, encoding=args.encoding)
     if not multilabel:
-        check_label_column(df, args.target, source=source, hint=" (use --target)")
+        check_label_column(df, args.target, source=source, hint=" (use --label-col)")
     return df, source
 
 
 def _label_columns(args: argparse.Namespace) -> list[str] | None:
-    """The label columns of a multi-label target (``--labels 'label_*'`` or ``--target a,b,c``),
+    """The label columns of a multi-label target (``--labels 'label_*'`` or ``--label-col a,b,c``),
     or None for one label column."""
     pattern = getattr(args, "labels", None)
     if pattern is None and "," not in args.target:
@@ -440,7 +466,7 @@ def _label_columns(args: argparse.Namespace) -> list[str] | None:
     chosen = [c.strip() for c in args.target.split(",") if c.strip()]
     missing = [c for c in chosen if c not in available]
     if missing:
-        raise InputError(f"label column(s) {missing} not in {source} (use --target a,b,c or --labels 'label_*').")
+        raise InputError(f"label column(s) {missing} not in {source} (use --label-col a,b,c or --labels 'label_*').")
     return chosen
 
 
@@ -465,7 +491,7 @@ def _by_method(df: pd.DataFrame, args: argparse.Namespace) -> tuple[Any, pd.Data
 
     encode_labels(df[args.target], name=f"label column {args.target!r}")
     seed = getattr(args, "seed", 0)
-    if args.method in SYNTHESIS_METHODS:
+    if args.method in method_names("synthesis"):
         sampler, X_res, y_res = fit_over_method(df, args.target, args.method, ratio=args.ratio or 1.0,
                                                 random_state=seed, k_neighbors=args.k_neighbors)
         X_res.insert(df.columns.get_loc(args.target), args.target, y_res)
@@ -596,9 +622,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     columns = _label_columns(args)
     if columns is not None:
         return _plan_multilabel(args, columns)
-    if args.method in MULTILABEL_METHODS:
+    if args.method in method_names("multilabel"):
         raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
-                         "--labels PATTERN or --target a,b,c.")
+                         "--labels PATTERN or --label-col a,b,c.")
     if args.method is not None:  # a cleaning rule's counts are known only by running it
         df, source = _load(args)
         plan = _by_method(df, args)[0].plan_
@@ -656,7 +682,7 @@ def _cmd_resample(args: argparse.Namespace) -> int:
     table_format(args.output)  # refuse an unknown output format before doing any work
     _check_output_file(args, "the output")
     columns = _label_columns(args) if hasattr(args, "labels") else None
-    if columns is not None or args.method in MULTILABEL_METHODS:
+    if columns is not None or args.method in method_names("multilabel"):
         return _resample_multilabel(args, columns)
     df, source = _load(args)
     if args.method is not None:
@@ -680,8 +706,8 @@ def _cmd_resample(args: argparse.Namespace) -> int:
 def _resample_multilabel(args: argparse.Namespace, columns: list[str] | None) -> int:
     if columns is None:
         raise InputError(f"--method {args.method} is for a multi-label target: give its 0/1 columns with "
-                         "--labels PATTERN or --target a,b,c.")
-    if args.method is not None and args.method not in MULTILABEL_METHODS:
+                         "--labels PATTERN or --label-col a,b,c.")
+    if args.method is not None and args.method not in method_names("multilabel"):
         raise InputError("a multi-label target is resampled with --method ml_ros, ml_rus or mlsmote, or to a label "
                          "plan with --over RATIO or --targets label=N,....")
     from imbalance.multilabel import MLROS, MLRUS, MLSMOTE
@@ -835,7 +861,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
         costs = _compare_costs(args, df)
         X, y = df.drop(columns=[args.target, *([args.cost_column] if args.cost_column else [])]), df[args.target]
-        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size if args.strategies is None else 2
+        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size if args.recipes is None else 2
         folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
     else:
         costs = None
@@ -845,7 +871,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         X, y = df.drop(columns=columns), df[columns]
         n_classes = 2
         folds = FoldPlan.multilabel(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
-    if args.strategies is None:
+    if args.recipes is None:
         for names, reason in left_out_by_default(n_classes, multilabel=columns is not None):
             sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(names)}: {reason}.\n")
     show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -863,7 +889,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         extra = {} if columns is not None else {"threshold_metric": threshold_metric}
         n_jobs = args.n_jobs if args.n_jobs is not None else -1 if len(df) > SMALL_TABLE_ROWS else 1
-        result = compare(X, y, strategies=args.strategies, models=args.models, cv=folds, n_jobs=n_jobs,
+        result = compare(X, y, recipes=args.recipes, models=args.models, cv=folds, n_jobs=n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
                          costs=costs, operating_points=args.operating_points, progress=update, **extra)
     summary = result.summary
@@ -968,7 +994,7 @@ def _recipe_from_report(folder: Path) -> tuple[dict, dict]:
     path = folder / "answer.json"
     if not path.is_file():
         raise InputError(f"no compare answer in {folder} ({path.name} is missing); run imbalance compare first "
-                         "(--out DIR), or give --strategy and --model.")
+                         "(--out DIR), or give --recipe and --model.")
     try:
         record = json.loads(path.read_text())
         verdict, settings = record["verdicts"][-1], record["settings"]
@@ -977,7 +1003,7 @@ def _recipe_from_report(folder: Path) -> tuple[dict, dict]:
     problem = _answer_problem(verdict, settings)
     if problem:
         raise InputError(f"{path} is not a compare answer fit can use: {problem}; run imbalance compare again, or "
-                         "give --strategy and --model.")
+                         "give --recipe and --model.")
     return verdict, settings
 
 
@@ -1027,9 +1053,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         raise OutputError(f"-o {args.output}: a model file is a joblib file, not a table; name it e.g. "
                           f"{args.output.name.split('.')[0] or 'model'}.joblib.")
     settings, verdict = {}, None
-    if args.strategy is None:
+    if args.recipe is None:
         if args.model is not None:
-            raise InputError("--model needs --strategy; or give neither, to fit the answer of --from.")
+            raise InputError("--model needs --recipe; or give neither, to fit the answer of --from.")
         verdict, settings = _recipe_from_report(args.from_report)
         strategy, model = verdict.get("choice", verdict["best"])  # the recommended cell (older answers: the best)
         if args.labels is None and "label columns" in settings and args.target == "LABEL":
@@ -1037,7 +1063,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         elif args.target == "LABEL" and "label column" in settings:
             args.target = settings["label column"]
     else:
-        strategy, model = args.strategy, args.model or "logreg"
+        strategy, model = args.recipe, args.model or "logreg"
     seed = args.seed if args.seed is not None else int(settings.get("seed", 0))
     threshold_metric = settings.get("threshold tuned for", "f1")
     k_neighbors = args.k_neighbors or int(settings.get("k_neighbors", 5))
@@ -1145,10 +1171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "ratio", None) is not None and args.method not in (*PROTOTYPE_METHODS, *SYNTHESIS_METHODS):
+    renamed_notes = _apply_old_names(args, parser)
+    if getattr(args, "ratio", None) is not None and args.method not in method_names("prototype", "synthesis"):
         parser.error("--ratio goes with a --method that reaches a ratio (nearmiss1, smote, ...); "
                      "for random resampling give the ratio to --under or --over")
     prefix = f"imbalance {args.command}"
+    for note in renamed_notes:
+        sys.stderr.write(f"{prefix}: note: {note}\n")
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:

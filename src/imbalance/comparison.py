@@ -23,7 +23,7 @@ from imbalance import _single_label
 from imbalance._engine import ComparisonResult, check_n_jobs, run
 from imbalance._multi_label import MultiLabelProblem
 from imbalance._single_label import SingleLabelProblem
-from imbalance._validation import ParameterError
+from imbalance._validation import DEPRECATED, ParameterError, renamed
 from imbalance.strategies import STRATEGIES, Recipe, default_strategies
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "default_strategies"]
@@ -36,7 +36,7 @@ MODELS = _single_label.MODELS
 def compare(
     X: Any,
     y: Any,
-    strategies: Iterable[str] | None = None,
+    recipes: Iterable[str] | None = None,
     models: Iterable[str] | None = None,
     cv: Any = None,
     metrics: Iterable[str] | None = None,
@@ -49,8 +49,9 @@ def compare(
     operating_points: Iterable[str] | None = None,
     threshold_metric: str = "f1",
     progress: Callable[[int, int], None] | None = None,
+    strategies: Iterable[str] | None = DEPRECATED,
 ) -> ComparisonResult:
-    """Score every strategy with every model on the same leak-free folds.
+    """Score every recipe with every model on the same leak-free folds.
 
     Parameters
     ----------
@@ -63,11 +64,14 @@ def compare(
         matrix of shape (n, L) or a DataFrame of several 0/1 columns is a multi-label target:
         then the strategies, models and metrics are the multi-label ones
         (:func:`imbalance.multilabel_comparison.compare_multilabel`).
-    strategies : iterable of str, optional
-        Names from :data:`STRATEGIES`. Default: every one that can run, i.e. the ``mlp_*``
-        ones only when torch is installed and ``threshold`` only for binary labels
+    recipes : iterable of str, optional
+        What to do to each training part, by name: keys of :data:`STRATEGIES` (each a
+        :class:`~imbalance.strategies.Recipe`: resample, re-weight, tune a threshold, a
+        balanced ensemble, an MLP loss). Default: every default one that can run, i.e. the
+        ``mlp_*`` ones only when torch is installed and ``threshold`` only for binary labels
         (:func:`imbalance.strategies.left_out_by_default` says what was left out). An
-        ``mlp_*`` strategy fits the PyTorch MLP whatever ``models`` says.
+        ``mlp_*`` recipe fits the PyTorch MLP whatever ``models`` says. The results' tables
+        name it in their ``strategy`` column.
     models : iterable of str, optional
         Names from :data:`MODELS` (default: all).
     cv : FoldPlan, int or None
@@ -110,19 +114,23 @@ def compare(
         tuned threshold is not judged by a metric it was not tuned for.
     progress : callable(done, total), optional
         Called after each finished cell.
+    strategies : iterable of str, optional
+        The old name of ``recipes`` (a ``FutureWarning``; it goes in imbalance 0.3): in the
+        planner, ``strategy`` means how many rows each class gets.
 
     Returns
     -------
     ComparisonResult
     """
+    recipes = renamed("strategies", strategies, "recipes", recipes, default=None)
     check_n_jobs(n_jobs)
     if np.ndim(y) == 2 and np.shape(y)[1] > 1:
         if calibration:
             raise ParameterError("calibration= is for one label column; a label matrix is scored as it is.")
-        problem = MultiLabelProblem(X, y, strategies, models, cv, metrics, random_state=random_state,
+        problem = MultiLabelProblem(X, y, recipes, models, cv, metrics, random_state=random_state,
                                     k_neighbors=k_neighbors)
     else:
-        problem = SingleLabelProblem(X, y, strategies, models, cv, metrics, random_state=random_state,
+        problem = SingleLabelProblem(X, y, recipes, models, cv, metrics, random_state=random_state,
                                      k_neighbors=k_neighbors, calibration=calibration, costs=costs,
                                      operating_points=operating_points, threshold_metric=threshold_metric)
     return run(problem, n_jobs, progress)

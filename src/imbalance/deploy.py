@@ -34,7 +34,7 @@ from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._multi_label import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance._single_label import MODELS, cell_model, inner_probabilities
-from imbalance._validation import InputError, ParameterError, column_as_numbers, feature_frame
+from imbalance._validation import InputError, ParameterError, column_as_numbers, feature_frame, renamed
 from imbalance.metrics import bayes_decisions, cost_matrices
 from imbalance.model_selection import THRESHOLD_METRICS, ProbabilityCalibrator
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
@@ -46,13 +46,13 @@ FORMAT = "imbalance.model/1"
 
 
 class RecipeClassifier(ClassifierMixin, BaseEstimator):
-    """One strategy x model of :func:`imbalance.compare` as a classifier.
+    """One recipe x model of :func:`imbalance.compare` as a classifier.
 
     Parameters
     ----------
-    strategy : str, default="none"
+    recipe : str, default="none"
         A name of :data:`imbalance.strategies.STRATEGIES` (or, for a label matrix,
-        :data:`imbalance.strategies.MULTILABEL_STRATEGIES`).
+        :data:`imbalance.strategies.MULTILABEL_STRATEGIES`): what ``compare`` calls it.
     model : str, default="logreg"
         A model of the comparison (ignored by strategies that fit a model of their own).
     threshold : float, optional
@@ -76,6 +76,8 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         :class:`~imbalance.model_selection.ProbabilityCalibrator`, fitted on out-of-fold
         probabilities of 3 inner folds of the training data, instead of the prior correction
         (which is exact only for random resampling and class weights). Decisions do not change.
+    strategy : str, optional
+        The old name of ``recipe`` (a ``FutureWarning`` on ``fit``; it goes in imbalance 0.3).
 
     Attributes
     ----------
@@ -99,9 +101,10 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
     the cell's decision rule to the model's own probabilities, as ``compare`` scored it.
     """
 
-    def __init__(self, strategy: str = "none", model: str = "logreg", *, threshold: float | None = None,
+    def __init__(self, recipe: str = "none", model: str = "logreg", *, threshold: float | None = None,
                  random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None,
-                 costs: Any = None, threshold_metric: str = "f1") -> None:
+                 costs: Any = None, threshold_metric: str = "f1", strategy: str = "deprecated") -> None:
+        self.recipe = recipe
         self.strategy = strategy
         self.model = model
         self.threshold = threshold
@@ -125,9 +128,10 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         self.numeric_features_ = np.asarray([c for c in frame.columns if is_numeric_dtype(frame[c])], dtype=object)
         self.multilabel_ = np.ndim(y) == 2 and np.shape(y)[1] > 1
         recipes, models = (MULTILABEL_STRATEGIES, MULTILABEL_MODELS) if self.multilabel_ else (STRATEGIES, MODELS)
-        if self.strategy not in recipes:
-            raise ParameterError(f"unknown strategy {self.strategy!r}; choose from {', '.join(recipes)}.")
-        recipe = recipes[self.strategy]
+        name = renamed("strategy", self.strategy, "recipe", self.recipe, default="none")
+        if name not in recipes:
+            raise ParameterError(f"unknown recipe {name!r}; choose from {', '.join(recipes)}.")
+        recipe = recipes[name]
         if recipe.model is None and self.model not in models:
             raise ParameterError(f"unknown model {self.model!r}; choose from {', '.join(models)}.")
         model_name = self.model_name_ = recipe.model or self.model

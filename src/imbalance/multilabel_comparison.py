@@ -16,6 +16,7 @@ from typing import Any
 from imbalance import _multi_label
 from imbalance._engine import ComparisonResult, check_n_jobs, run
 from imbalance._multi_label import MultiLabelProblem
+from imbalance._validation import DEPRECATED, renamed
 
 __all__ = ["compare_multilabel", "MULTILABEL_MODELS", "BASELINES"]
 
@@ -30,7 +31,7 @@ BASELINES = _multi_label.BASELINES
 def compare_multilabel(
     X: Any,
     Y: Any,
-    strategies: Iterable[str] | None = None,
+    recipes: Iterable[str] | None = None,
     models: Iterable[str] | None = None,
     cv: Any = None,
     metrics: Iterable[str] | None = None,
@@ -39,6 +40,7 @@ def compare_multilabel(
     random_state: int = 0,
     k_neighbors: int = 5,
     progress: Callable[[int, int], None] | None = None,
+    strategies: Iterable[str] | None = DEPRECATED,
 ) -> ComparisonResult:
     """Score every multi-label strategy with every model on the same leak-free folds.
 
@@ -50,7 +52,7 @@ def compare_multilabel(
     X : DataFrame or 2-D array
     Y : DataFrame of 0/1 label columns, or array of shape (n, L)
         Every label needs a positive row in every training part (checked before any fitting).
-    strategies : iterable of str, optional
+    recipes : iterable of str, optional
         Names from :data:`imbalance.strategies.MULTILABEL_STRATEGIES`; default all, the
         ``mlp_*`` ones only when torch is installed.
     models : iterable of str, optional
@@ -62,6 +64,8 @@ def compare_multilabel(
         Columns to keep in ``summary`` (default :data:`imbalance.metrics.MULTILABEL_METRICS`).
     n_jobs, random_state, k_neighbors, progress
         As for :func:`imbalance.compare`; ``k_neighbors`` is MLSMOTE's.
+    strategies : iterable of str, optional
+        The old name of ``recipes`` (a ``FutureWarning``; it goes in imbalance 0.3).
 
     Returns
     -------
@@ -73,7 +77,8 @@ def compare_multilabel(
         ``measures`` the label matrix's imbalance measures; ``predictions`` the pooled
         out-of-fold probabilities of the first repeat; ``classes`` the label names.
     """
+    recipes = renamed("strategies", strategies, "recipes", recipes, default=None)
     check_n_jobs(n_jobs)
-    problem = MultiLabelProblem(X, Y, strategies, models, cv, metrics, random_state=random_state,
+    problem = MultiLabelProblem(X, Y, recipes, models, cv, metrics, random_state=random_state,
                                 k_neighbors=k_neighbors)
     return run(problem, n_jobs, progress)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from imbalance._validation import InputError, InputTypeError, ParameterError, check_int
+from imbalance._validation import InputError, InputTypeError, ParameterError, check_int, renamed_parameter
 from imbalance.planner import Plan, Strategy, plan_from_counts
 from imbalance.weights import Normalize, Scheme, weights_from_counts
 
@@ -58,28 +58,30 @@ _KEY = "__imbalance_u"
 _COPY = "__imbalance_copy"
 
 
-def _check(df: Any, target: str) -> None:
+def _check(df: Any, label_col: str) -> None:
     if not isinstance(df, DataFrame):
         raise InputTypeError(f"expected a pyspark.sql.DataFrame, got {type(df).__name__}.")
-    if target not in df.columns:
-        raise InputError(f"label column {target!r} is not in the DataFrame; its columns are: {', '.join(df.columns)}.")
+    if label_col not in df.columns:
+        raise InputError(f"label column {label_col!r} is not in the DataFrame; its columns are: {', '.join(df.columns)}.")
 
 
-def class_counts(df: DataFrame, target: str) -> dict:
+@renamed_parameter("target", "label_col")
+def class_counts(df: DataFrame, label_col: str) -> dict:
     """Rows per class, sorted by class (one aggregation). Missing labels are an error."""
-    _check(df, target)
-    rows = df.groupBy(target).count().collect()
-    counts = {row[target]: int(row["count"]) for row in rows}
+    _check(df, label_col)
+    rows = df.groupBy(label_col).count().collect()
+    counts = {row[label_col]: int(row["count"]) for row in rows}
     if None in counts:
-        raise InputError(f"label column {target!r} has {counts[None]} missing value(s); drop or fill them first.")
+        raise InputError(f"label column {label_col!r} has {counts[None]} missing value(s); drop or fill them first.")
     if not counts:
         raise InputError("the DataFrame has no rows.")
     return dict(sorted(counts.items()))
 
 
-def plan(df: DataFrame, target: str = "LABEL", strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
+@renamed_parameter("target", "label_col")
+def plan(df: DataFrame, label_col: str = "LABEL", strategy: Strategy = "under", *, ratio: float = 1.0) -> Plan:
     """:func:`imbalance.plan` from the DataFrame's class counts."""
-    return plan_from_counts(class_counts(df, target), strategy, ratio=ratio)
+    return plan_from_counts(class_counts(df, label_col), strategy, ratio=ratio)
 
 
 def _mixed_seed(seed: int) -> int:
@@ -100,11 +102,11 @@ def _uniform_key(seed: int, key: str | None) -> Column:
     return F.xxhash64(F.col(key), F.lit(seed)).bitwiseAND(F.lit((1 << 53) - 1)).cast("double") / float(1 << 53)
 
 
-def _per_class(target: str, values: dict, default: Any) -> Column:
+def _per_class(label_col: str, values: dict, default: Any) -> Column:
     """A column taking ``values[class]`` for each row's class."""
     expr = None
     for cls, value in values.items():
-        condition = F.col(target) == F.lit(cls)
+        condition = F.col(label_col) == F.lit(cls)
         expr = F.when(condition, F.lit(value)) if expr is None else expr.when(condition, F.lit(value))
     return F.lit(default) if expr is None else expr.otherwise(F.lit(default))
 
@@ -120,7 +122,7 @@ def _band(t: int, n: int) -> tuple[float, float]:
 _COLLECT_LIMIT = 5_000_000
 
 
-def _key_thresholds(keyed: DataFrame, target: str, wanted: dict, counts: dict) -> dict | None:
+def _key_thresholds(keyed: DataFrame, label_col: str, wanted: dict, counts: dict) -> dict | None:
     """The ``wanted[c]``-th smallest key of every class, read off the keys in its band.
 
     One scan and an aggregation of the rows below the band's top: per class, how many keys lie
@@ -132,12 +134,12 @@ def _key_thresholds(keyed: DataFrame, target: str, wanted: dict, counts: dict) -
     bands = {c: _band(t, counts[c]) for c, t in wanted.items()}
     if sum((high - low) * counts[c] for c, (low, high) in bands.items()) > _COLLECT_LIMIT:
         return None
-    key, label = F.col(_KEY), F.col(target)
-    low = _per_class(target, {c: b[0] for c, b in bands.items()}, 2.0)
-    high = _per_class(target, {c: b[1] for c, b in bands.items()}, 0.0)
+    key, label = F.col(_KEY), F.col(label_col)
+    low = _per_class(label_col, {c: b[0] for c, b in bands.items()}, 2.0)
+    high = _per_class(label_col, {c: b[1] for c, b in bands.items()}, 0.0)
     # Rows below the band only count; rows inside it bring their key (the aggregation's nulls).
     in_band = F.when(key >= low, key)
-    summary = (keyed.filter(label.isin(list(wanted)) & (key < high)).groupBy(target)
+    summary = (keyed.filter(label.isin(list(wanted)) & (key < high)).groupBy(label_col)
                .agg((F.count(F.lit(1)) - F.count(in_band)).alias("below"), F.collect_list(in_band).alias("keys"))
                .collect())
     n_below = {row[0]: int(row["below"]) for row in summary}
@@ -151,18 +153,19 @@ def _key_thresholds(keyed: DataFrame, target: str, wanted: dict, counts: dict) -
     return thresholds
 
 
-def _smallest_keys(df: DataFrame, target: str, wanted: dict) -> DataFrame:
+def _smallest_keys(df: DataFrame, label_col: str, wanted: dict) -> DataFrame:
     """For each class in ``wanted``, its ``wanted[c]`` rows with the smallest keys (by ranking
     all of them: the fallback when the thresholds could not be read off candidates)."""
-    rank = F.row_number().over(Window.partitionBy(target).orderBy(_KEY))
-    limit = _per_class(target, wanted, 0)
+    rank = F.row_number().over(Window.partitionBy(label_col).orderBy(_KEY))
+    limit = _per_class(label_col, wanted, 0)
     return df.withColumn("__imbalance_rank", rank).filter(F.col("__imbalance_rank") <= limit).drop(
         "__imbalance_rank")
 
 
+@renamed_parameter("target", "label_col")
 def resample(
     df: DataFrame,
-    target: str = "LABEL",
+    label_col: str = "LABEL",
     strategy: Strategy = "under",
     *,
     ratio: float = 1.0,
@@ -176,8 +179,8 @@ def resample(
     Parameters
     ----------
     df : pyspark.sql.DataFrame
-    target : str, default="LABEL"
-        The label column.
+    label_col : str, default="LABEL"
+        The label column (``target=`` is its old name: a ``FutureWarning``, gone in 0.3).
     strategy, ratio
         As in :func:`imbalance.plan` (a target is the class's count after resampling).
     seed : int, default=0
@@ -206,7 +209,7 @@ def resample(
     check_int("seed", seed, low=None)
     if key is not None and key not in df.columns:
         raise InputError(f"key column {key!r} is not in the DataFrame.")
-    counts = class_counts(df, target)
+    counts = class_counts(df, label_col)
     the_plan = plan_from_counts(counts, strategy, ratio=ratio)
     keyed = df.withColumn(_KEY, _uniform_key(seed, key))
     # Per class with n rows and target t: t >= n keeps every row t // n times; the rest
@@ -218,15 +221,15 @@ def resample(
             whole[c] = t // n
         if t % n if t > n else t < n:
             partial[c] = t if t < n else t % n
-    thresholds = _key_thresholds(keyed, target, partial, counts) if (exact and partial) else {}
+    thresholds = _key_thresholds(keyed, label_col, partial, counts) if (exact and partial) else {}
     if thresholds is not None:
         # One scan: every row its whole copies, plus one if its key is among its class's t
         # smallest (exact), or below t / n (Bernoulli).
         if exact:
-            in_subset = F.col(_KEY) <= _per_class(target, thresholds, -1.0)
+            in_subset = F.col(_KEY) <= _per_class(label_col, thresholds, -1.0)
         else:
-            in_subset = F.col(_KEY) < _per_class(target, {c: t / counts[c] for c, t in partial.items()}, 0.0)
-        copies = _per_class(target, whole, 0) + F.when(in_subset, 1).otherwise(0)
+            in_subset = F.col(_KEY) < _per_class(label_col, {c: t / counts[c] for c, t in partial.items()}, 0.0)
+        copies = _per_class(label_col, whole, 0) + F.when(in_subset, 1).otherwise(0)
         result = keyed.withColumn(_COPY, copies).filter(F.col(_COPY) > 0)
         if any(the_plan.targets[c] > n for c, n in counts.items()):
             result = result.withColumn(_COPY, F.explode(F.sequence(F.lit(1), F.col(_COPY))))
@@ -234,13 +237,13 @@ def resample(
     else:
         parts = []
         if whole:
-            repeated = keyed.filter(F.col(target).isin(list(whole)))
+            repeated = keyed.filter(F.col(label_col).isin(list(whole)))
             if any(k > 1 for k in whole.values()):
-                copies = F.explode(F.sequence(F.lit(1), _per_class(target, whole, 1)))
+                copies = F.explode(F.sequence(F.lit(1), _per_class(label_col, whole, 1)))
                 repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
             parts.append(repeated)
         if partial:
-            parts.append(_smallest_keys(keyed.filter(F.col(target).isin(list(partial))), target, partial))
+            parts.append(_smallest_keys(keyed.filter(F.col(label_col).isin(list(partial))), label_col, partial))
         result = parts[0]
         for part in parts[1:]:
             result = result.unionByName(part)
@@ -248,42 +251,46 @@ def resample(
     return (result, the_plan) if return_plan else result
 
 
-def under_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
+@renamed_parameter("target", "label_col")
+def under_sample(df: DataFrame, label_col: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
                  exact: bool = True, return_plan: bool = False) -> DataFrame | tuple[DataFrame, Plan]:
     """Keep the smallest class; cap every other at ``ratio`` times it (see :func:`resample`)."""
-    return resample(df, target, "under", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
+    return resample(df, label_col, "under", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
 
 
-def over_sample(df: DataFrame, target: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
+@renamed_parameter("target", "label_col")
+def over_sample(df: DataFrame, label_col: str = "LABEL", *, ratio: float = 1.0, seed: int = 0, key: str | None = None,
                 exact: bool = True, return_plan: bool = False) -> DataFrame | tuple[DataFrame, Plan]:
     """Keep the largest class; raise every other to ``largest / ratio`` rows (see :func:`resample`)."""
-    return resample(df, target, "over", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
+    return resample(df, label_col, "over", ratio=ratio, seed=seed, key=key, exact=exact, return_plan=return_plan)
 
 
-def with_weights(df: DataFrame, target: str = "LABEL", scheme: Scheme = "balanced", *, output_col: str = "weight",
+@renamed_parameter("target", "label_col")
+def with_weights(df: DataFrame, label_col: str = "LABEL", scheme: Scheme = "balanced", *, output_col: str = "weight",
                  beta: float = 0.999, normalize: Normalize = False) -> DataFrame:
     """Add the foundation's class weights as a column, for MLlib's ``weightCol``.
 
     The weights are :func:`imbalance.class_weights` computed from the DataFrame's class
     counts (one aggregation).
     """
-    counts = class_counts(df, target)
+    counts = class_counts(df, label_col)
     if output_col in df.columns:
         raise InputError(f"column {output_col!r} already exists; pass another output_col.")
     weights = weights_from_counts(np.array(list(counts.values())), scheme, beta=beta, normalize=normalize)
-    return df.withColumn(output_col, _per_class(target, dict(zip(counts, weights.tolist())), None).cast("double"))
+    return df.withColumn(output_col, _per_class(label_col, dict(zip(counts, weights.tolist())), None).cast("double"))
 
 
-def stratified_folds(df: DataFrame, target: str = "LABEL", *, k: int = 5, seed: int = 0, output_col: str = "fold",
+@renamed_parameter("target", "label_col")
+def stratified_folds(df: DataFrame, label_col: str = "LABEL", *, k: int = 5, seed: int = 0, output_col: str = "fold",
                      key: str | None = None) -> DataFrame:
     """Add a fold number 0..k-1 such that every class is spread evenly (within one row per fold).
 
     For ``CrossValidator(foldCol=output_col)``. Rows are ranked by a seeded key within their
     class and dealt out in turn, so this needs one shuffle.
     """
-    _check(df, target)
+    _check(df, label_col)
     check_int("k", k, low=2)
-    order = Window.partitionBy(target).orderBy(_uniform_key(seed, key))
+    order = Window.partitionBy(label_col).orderBy(_uniform_key(seed, key))
     return df.withColumn(output_col, ((F.row_number().over(order) - 1) % k).cast("int"))
 
 

@@ -7,8 +7,16 @@ from typing import Any
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
+from imbalance import _registry
 from imbalance._labels import encode_labels
-from imbalance._validation import InputTypeError, ParameterError, check_label_column, check_random_state
+from imbalance._registry import estimator_class, method_names
+from imbalance._validation import (
+    InputTypeError,
+    ParameterError,
+    check_label_column,
+    check_random_state,
+    renamed_parameter,
+)
 from imbalance.planner import Strategy, plan_labels
 from imbalance.resample import draw_rows, take_rows
 
@@ -16,69 +24,51 @@ __all__ = ["under_sample", "over_sample", "resample_with", "fit_under_rule", "fi
            "METHODS",
            "UNDER_METHODS", "CLEANING_METHODS", "PROTOTYPE_METHODS", "SYNTHESIS_METHODS"]
 
-#: Over-sampling methods that make rows up, by short name: (module, class, parameters).
-#: ``k_neighbors`` goes to every SMOTE variant (to the SMOTE step of the combined ones).
-SYNTHESIS_METHODS = {
-    "smote": ("synth", "SMOTE", {}),
-    "smotenc": ("synth", "SMOTENC", {}),
-    "smoten": ("synth", "SMOTEN", {}),
-    "borderline": ("synth", "BorderlineSMOTE", {}),
-    "adasyn": ("synth", "ADASYN", {}),
-    "svm_smote": ("synth", "SVMSMOTE", {}),
-    "kmeans_smote": ("synth", "KMeansSMOTE", {}),
-    "smote_enn": ("combine", "SMOTEENN", {}),
-    "smote_tomek": ("combine", "SMOTETomek", {}),
-    "ros_shrinkage": ("samplers", "OverSampler", {"shrinkage": 1.0}),
-}
+#: Over-sampling methods that make rows up, by short name: (module, class, parameters), as the
+#: method registry (``imbalance._registry``) declares them when imbalance is imported. ``k_neighbors``
+#: goes to every SMOTE variant (to the SMOTE step of the combined ones).
+SYNTHESIS_METHODS = {name: (_registry.ESTIMATORS[m.estimator].module.rsplit(".", 1)[-1], m.estimator, dict(m.params))
+                     for name, m in _registry.METHODS.items() if m.kind == "synthesis"}
 #: Over-sampling methods of :func:`over_sample`.
 METHODS = ("random", *SYNTHESIS_METHODS)
 #: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
-CLEANING_METHODS = {"tomek": "TomekLinks", "enn": "EditedNearestNeighbours", "renn": "RepeatedEditedNearestNeighbours",
-                    "allknn": "AllKNN", "ncr": "NeighbourhoodCleaningRule", "oss": "OneSidedSelection",
-                    "cnn": "CondensedNearestNeighbour"}
+CLEANING_METHODS = {name: m.estimator for name, m in _registry.METHODS.items() if m.kind == "cleaning"}
 #: Rules that reach the plan's targets by choosing rows (:mod:`imbalance.prototypes`): short
 #: name -> (class, parameters). ClusterCentroids keeps real rows here (hard voting), so that a
 #: table's other columns come along.
-PROTOTYPE_METHODS = {
-    "nearmiss1": ("NearMiss", {"version": 1}),
-    "nearmiss2": ("NearMiss", {"version": 2}),
-    "nearmiss3": ("NearMiss", {"version": 3}),
-    "cluster_centroids": ("ClusterCentroids", {"voting": "hard"}),
-    "iht": ("InstanceHardnessThreshold", {}),
-}
+PROTOTYPE_METHODS = {name: (m.estimator, dict(m.params))
+                     for name, m in _registry.METHODS.items() if m.kind == "prototype"}
 #: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
 #: prototype rule to a ratio.
 UNDER_METHODS = ("random", *CLEANING_METHODS, *PROTOTYPE_METHODS)
 
 
+def _under_methods() -> tuple[str, ...]:
+    return ("random", *method_names("cleaning", "prototype"))
+
+
+def _over_methods() -> tuple[str, ...]:
+    return ("random", *method_names("synthesis"))
+
+
 def make_sampler(method: str, *, ratio: float = 1.0, random_state: Any = None, k_neighbors: int = 5) -> Any:
     """The sampler a method's short name stands for, unfitted: ``"under"`` and ``"over"``
-    (random), a cleaning rule, a prototype rule or a synthesis method. ``ratio`` goes to the
-    methods that reach one, ``random_state`` to those that draw, ``k_neighbors`` to the SMOTE
-    family (to the SMOTE step of ``smote_enn`` and ``smote_tomek``)."""
-    import importlib
-
-    if method in ("under", "over"):
-        samplers = importlib.import_module("imbalance.samplers")
-        cls = samplers.UnderSampler if method == "under" else samplers.OverSampler
-        return cls(ratio=ratio, random_state=random_state)
-    if method in CLEANING_METHODS:
-        module, name, params = "cleaning", CLEANING_METHODS[method], {}
-    elif method in PROTOTYPE_METHODS:
-        module, (name, params) = "prototypes", PROTOTYPE_METHODS[method]
-        params = {**params, "ratio": ratio}
-    elif method in SYNTHESIS_METHODS:
-        module, name, params = SYNTHESIS_METHODS[method]
-        params = {**params, "ratio": ratio}
-    else:
-        known = ("under", "over", *CLEANING_METHODS, *PROTOTYPE_METHODS, *SYNTHESIS_METHODS)
+    (random), a cleaning rule, a prototype rule or a synthesis method (every name of the
+    method registry but the multi-label ones). ``ratio`` goes to the methods that reach one,
+    ``random_state`` to those that draw, ``k_neighbors`` to the SMOTE family (to the SMOTE step
+    of ``smote_enn`` and ``smote_tomek``)."""
+    known = method_names("random", "cleaning", "prototype", "synthesis")
+    if method not in known:
         raise ParameterError(f"method must be one of {', '.join(known)}, got {method!r}.")
-    cls = getattr(importlib.import_module(f"imbalance.{module}"), name)
+    entry = _registry.METHODS[method]
+    cls = estimator_class(entry.estimator)
     accepted = cls().get_params()
-    if module == "combine":  # SMOTE, then a cleaning rule: the SMOTE step takes the plan and the seed
-        smote = importlib.import_module("imbalance.synth").SMOTE(k_neighbors=k_neighbors, ratio=ratio,
-                                                                  random_state=random_state)
-        return cls(smote=smote)
+    if "smote" in accepted:  # SMOTE, then a cleaning rule: the SMOTE step takes the plan, the seed, k
+        return cls(**entry.params, smote=estimator_class("SMOTE")(k_neighbors=k_neighbors, ratio=ratio,
+                                                                    random_state=random_state))
+    params = dict(entry.params)
+    if "ratio" in accepted and entry.kind != "cleaning":  # a cleaning rule removes what it flags, whatever the ratio
+        params["ratio"] = ratio
     if "k_neighbors" in accepted:
         params["k_neighbors"] = k_neighbors
     if "random_state" in accepted:
@@ -111,24 +101,25 @@ def resample_with(X: Any, y: Any, method: str, *, ratio: float = 1.0, random_sta
     return sampler.set_params(**params).fit_resample(X, y)
 
 
-def _check_table(df: Any, target: str) -> None:
+def _check_table(df: Any, label_col: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise InputTypeError(
             f"expected a pandas DataFrame with a label column, got {type(df).__name__}; "
             "for arrays use imbalance.resample(X, y, ...)."
         )
-    check_label_column(df, target)
+    check_label_column(df, label_col)
 
 
-def _table_resample(df: Any, target: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
-    _check_table(df, target)
-    labels = encode_labels(df[target])
+def _table_resample(df: Any, label_col: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
+    _check_table(df, label_col)
+    labels = encode_labels(df[label_col])
     plan = plan_labels(labels, strategy, ratio=ratio)
     return take_rows(df, draw_rows(labels, plan, check_random_state(random_state)))
 
 
+@renamed_parameter("target", "label_col")
 def under_sample(
-    df: pd.DataFrame, target: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None,
+    df: pd.DataFrame, label_col: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None,
     method: str = "random",
 ) -> pd.DataFrame:
     """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
@@ -145,8 +136,8 @@ def under_sample(
     ----------
     df : DataFrame
         The table, with a label column.
-    target : str, default="LABEL"
-        The label column.
+    label_col : str, default="LABEL"
+        The label column (``target=`` is its old name: a ``FutureWarning``, gone in 0.3).
     ratio : float, default=1.0
         Rows of each larger class per row of the smallest (``ratio=3``: at most 3:1).
     random_state : int, numpy Generator or None
@@ -156,18 +147,19 @@ def under_sample(
     --------
     >>> from imbalance.datasets import load_churn
     >>> import imbalance
-    >>> small = imbalance.under_sample(load_churn(), target="LABEL", ratio=3, random_state=0)
+    >>> small = imbalance.under_sample(load_churn(), label_col="LABEL", ratio=3, random_state=0)
     >>> small["LABEL"].value_counts().sort_index().tolist()
     [2121, 707]
     """
-    if method not in UNDER_METHODS:
-        raise ParameterError(f"method must be one of {', '.join(UNDER_METHODS)}, got {method!r}.")
+    if method not in _under_methods():
+        raise ParameterError(f"method must be one of {', '.join(_under_methods())}, got {method!r}.")
     if method == "random":
-        return _table_resample(df, target, "under", ratio, random_state)
-    return df.take(fit_under_rule(df, target, method, ratio=ratio, random_state=random_state).sample_indices_)
+        return _table_resample(df, label_col, "under", ratio, random_state)
+    return df.take(fit_under_rule(df, label_col, method, ratio=ratio, random_state=random_state).sample_indices_)
 
 
-def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float = 1.0,
+@renamed_parameter("target", "label_col")
+def fit_under_rule(df: pd.DataFrame, label_col: str, method: str, *, ratio: float = 1.0,
                    random_state: Any = None) -> Any:
     """The sampler of an under-sampling rule (``method`` as in :func:`under_sample`, not
     ``"random"``) fitted on a table: its ``sample_indices_`` are the rows to keep and its
@@ -176,24 +168,25 @@ def fit_under_rule(df: pd.DataFrame, target: str, method: str, *, ratio: float =
     Distances are measured over the numeric columns (bool and non-numeric ones are carried
     along, not measured); a table without any numeric feature is refused.
     """
-    rules = (*CLEANING_METHODS, *PROTOTYPE_METHODS)
+    rules = method_names("cleaning", "prototype")
     if method not in rules:
         raise ParameterError(f"method must be one of {', '.join(rules)}, got {method!r}.")
-    _check_table(df, target)
-    features = df.drop(columns=target)
+    _check_table(df, label_col)
+    features = df.drop(columns=label_col)
     numeric = [c for c in features.columns
                if features[c].dtype != bool and pd.api.types.is_numeric_dtype(features[c])]
     if not numeric:
         raise InputTypeError(f"{method} measures distances between numeric columns, and the table has none; "
                              "encode some columns as numbers first.")
     sampler = make_sampler(method, ratio=ratio, random_state=random_state)
-    sampler.fit_resample(features[numeric], df[target])  # sets sample_indices_ for every rule
+    sampler.fit_resample(features[numeric], df[label_col])  # sets sample_indices_ for every rule
     return sampler
 
 
+@renamed_parameter("target", "label_col")
 def over_sample(
     df: pd.DataFrame,
-    target: str = "LABEL",
+    label_col: str = "LABEL",
     *,
     ratio: float = 1.0,
     random_state: Any = None,
@@ -213,26 +206,28 @@ def over_sample(
 
     Parameters are as in :func:`under_sample`, plus ``method`` and ``k_neighbors`` (SMOTE family).
     """
-    if method not in METHODS:
-        raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
+    if method not in _over_methods():
+        raise ParameterError(f"method must be one of {', '.join(_over_methods())}, got {method!r}.")
     if method == "random":
-        return _table_resample(df, target, "over", ratio, random_state)
-    X_res, y_res = fit_over_method(df, target, method, ratio=ratio, random_state=random_state,
+        return _table_resample(df, label_col, "over", ratio, random_state)
+    X_res, y_res = fit_over_method(df, label_col, method, ratio=ratio, random_state=random_state,
                                    k_neighbors=k_neighbors)[1:]
-    X_res.insert(df.columns.get_loc(target), target, y_res)
+    X_res.insert(df.columns.get_loc(label_col), label_col, y_res)
     return X_res
 
 
-def fit_over_method(df: pd.DataFrame, target: str, method: str, *, ratio: float = 1.0, random_state: Any = None,
+@renamed_parameter("target", "label_col")
+def fit_over_method(df: pd.DataFrame, label_col: str, method: str, *, ratio: float = 1.0, random_state: Any = None,
                     k_neighbors: int = 5) -> tuple[Any, pd.DataFrame, pd.Series]:
     """The sampler of a method of :data:`SYNTHESIS_METHODS` run on a table's features:
     ``(sampler, X_res, y_res)``; ``sampler.origin_`` says which input row each output row is
     (-1: made up) and ``sampler.plan_`` the counts after."""
-    if method not in SYNTHESIS_METHODS:
-        raise ParameterError(f"method must be one of {', '.join(SYNTHESIS_METHODS)}, got {method!r}.")
-    _check_table(df, target)
+    synthesis = method_names("synthesis")
+    if method not in synthesis:
+        raise ParameterError(f"method must be one of {', '.join(synthesis)}, got {method!r}.")
+    _check_table(df, label_col)
     if method not in ("smotenc", "smoten"):
-        text = [c for c in df.columns if c != target and (df[c].dtype == bool or not is_numeric_dtype(df[c]))]
+        text = [c for c in df.columns if c != label_col and (df[c].dtype == bool or not is_numeric_dtype(df[c]))]
         if text:
             raise InputTypeError(
                 f"method {method!r} interpolates numbers, but column(s) {', '.join(map(str, text[:8]))} are not "
@@ -240,5 +235,5 @@ def fit_over_method(df: pd.DataFrame, target: str, method: str, *, ratio: float 
                 "them first."
             )
     sampler = make_sampler(method, ratio=ratio, random_state=random_state, k_neighbors=k_neighbors)
-    X_res, y_res = sampler.fit_resample(df.drop(columns=target), df[target])
+    X_res, y_res = sampler.fit_resample(df.drop(columns=label_col), df[label_col])
     return sampler, X_res, y_res
