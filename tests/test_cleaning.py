@@ -340,8 +340,8 @@ def test_enn_by_counting_equals_enn_by_neighbour_lists(kind_sel, k, weights, cla
     by_lists = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes).fit_resample(X, y)
     monkeypatch.setattr(cleaning, "_COUNTING_PAIRS", 0)
     counted = []
-    real = cleaning._neighbors.OwnCounter.ask
-    monkeypatch.setattr(cleaning._neighbors.OwnCounter, "ask",
+    real = cleaning._enn_counting.OwnCounter.ask
+    monkeypatch.setattr(cleaning._enn_counting.OwnCounter, "ask",
                         lambda self, *a, **kw: counted.append(1) or real(self, *a, **kw))
     sampler = EditedNearestNeighbours(kind_sel=kind_sel, n_neighbors=k, classes=classes)
     by_counting = sampler.fit_resample(X, y)

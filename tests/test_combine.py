@@ -22,6 +22,7 @@ from imbalance import (
     UnderSampler,
 )
 from imbalance.resample import keep_rows_in_place
+from imbalance.samplers import BaseSampler, Resampled
 
 
 @parametrize_with_checks([SamplerChain([SMOTE(), TomekLinks()], random_state=0), SMOTEENN(random_state=0),
@@ -59,12 +60,12 @@ def test_smoteenn_counts_on_smotes_array_and_keeps_the_rows_the_lists_keep(class
     # rows kept must be the same. Large enough that counting applies (a class of 10,000+).
     counters = []
 
-    class Recorded(cleaning_module._neighbors.OwnCounter):
+    class Recorded(cleaning_module._enn_counting.OwnCounter):
         def __init__(self, *args, **kwargs):
             counters.append(self)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(cleaning_module._neighbors, "OwnCounter", Recorded)
+    monkeypatch.setattr(cleaning_module._enn_counting, "OwnCounter", Recorded)
     X, y = data(n=16000, classes=classes)
     X_res, y_res = SMOTEENN(random_state=2).fit_resample(X, y)
     assert len(counters) == classes  # every class counted
@@ -75,7 +76,7 @@ def test_smoteenn_counts_on_smotes_array_and_keeps_the_rows_the_lists_keep(class
     assert len(counters) == classes  # on its own, on balanced classes: the lists
     np.testing.assert_array_equal(X_res, X2)
     np.testing.assert_array_equal(y_res, y2)
-    assert not hasattr(enn, "_memory_tight") or not enn._memory_tight  # only while a chain hands over
+    assert not any(name.startswith("_memory") for name in vars(enn))  # no state left behind: owned= is a keyword
 
 
 def test_the_cleaning_step_shrinks_smotes_array_in_place_and_leaves_the_input_alone():
@@ -267,3 +268,35 @@ def test_a_class_too_small_for_k_is_one_clear_error():
         with pytest.raises(imbalance.ImbalanceError, match=words):
             imbalance.resample_with(X, y, method, k_neighbors=5, n_neighbors=5) if method == "nearmiss1" else \
                 imbalance.resample_with(X, y, method, k_neighbors=5)
+
+
+class _Recording(BaseSampler):
+    """Keeps every row; records whether it was handed an array no one else holds."""
+
+    _strategy = "under"
+    seen: list = []
+
+    def _fit_resample(self, X, labels, rng, *, owned=False):
+        type(self).seen.append(owned)
+        return Resampled(np.arange(len(X)))
+
+
+def test_the_chain_says_when_it_hands_over_an_array_of_its_own():
+    X, y = make_classification(300, weights=[0.8], random_state=0)
+    _Recording.seen = []
+    SamplerChain([_Recording(), _Recording()]).fit_resample(X, y)
+    assert _Recording.seen == [False, True]  # the caller's X is never handed over; the first step's output is
+    _Recording.seen = []
+    SamplerChain([SMOTE(random_state=0), _Recording()]).fit_resample(X, y)  # SMOTE made a new array
+    assert _Recording.seen == [True]
+    _Recording.seen = []
+    _Recording().fit_resample(X, y)
+    assert _Recording.seen == [False]
+
+
+def test_a_sampler_without_its_hook_cannot_be_made():
+    class NoHook(BaseSampler):
+        _strategy = "under"
+
+    with pytest.raises(TypeError, match="abstract"):
+        NoHook()

@@ -8,8 +8,8 @@ from hypothesis.extra import numpy as hnp
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 
-from imbalance import _neighbors
-from imbalance._neighbors import kneighbors, kneighbors_of
+from imbalance import _enn_counting, _growing_set, _mean_distance, _neighbors
+from imbalance._neighbors import kneighbors, kneighbors_of, scan
 
 
 def reference(X, k, queries=None):
@@ -72,15 +72,15 @@ def test_result_does_not_depend_on_threads():
 
 def test_threads_follow_omp_num_threads(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert _neighbors._n_threads(None) == 1
+    assert scan.threads_to_use(None) == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
-    assert _neighbors._n_threads(None) >= 1
-    assert _neighbors._n_threads(3) == 3
+    assert scan.threads_to_use(None) >= 1
+    assert scan.threads_to_use(3) == 3
 
 
 def test_low_dimensional_large_input_uses_the_tree_and_agrees():
     X = np.random.default_rng(4).random((30000, 2))
-    assert len(X) ** 2 > _neighbors._TREE_PAIRS
+    assert len(X) ** 2 > scan._TREE_PAIRS
     _, idx = kneighbors(X, 3)
     ref = NearestNeighbors().fit(X).kneighbors(X, 4, return_distance=False)[:, 1:]
     np.testing.assert_array_equal(idx, ref)
@@ -100,7 +100,7 @@ def test_without_the_compiled_scan_scikit_learn_answers_the_same(monkeypatch):
     # What an install without a C compiler gets.
     X = np.random.default_rng(7).integers(0, 3, size=(120, 9)).astype(np.float64)
     expected = kneighbors(X, 4)
-    monkeypatch.setattr(_neighbors, "_knn", None)
+    monkeypatch.setattr(scan, "_knn", None)
     assert not _neighbors.have_compiled_scan()
     dist, idx = kneighbors(X, 4)
     np.testing.assert_allclose(dist, expected[0], atol=1e-12)
@@ -181,7 +181,7 @@ _SHORTLIST_KINDS = [pytest.param("gaussian", marks=pytest.mark.slow), pytest.par
 def test_float64_search_through_a_float32_shortlist_is_exact(kind, queries):
     X = _shortlist_data(kind)
     rows = np.random.default_rng(1).choice(len(X), size=2600, replace=False) if queries else None
-    assert (len(X) if rows is None else rows.size) * len(X) >= _neighbors._SHORTLIST_PAIRS  # the path under test
+    assert (len(X) if rows is None else rows.size) * len(X) >= scan.SHORTLIST_PAIRS  # the path under test
     dist, idx = kneighbors(X, 5, queries=rows, n_threads=2)
     ref_dist, ref_idx = blocked_reference(X, 5, rows)
     np.testing.assert_array_equal(idx, ref_idx)
@@ -213,7 +213,7 @@ def test_points_of_another_set_match_reference_with_ties(dtype, n_threads):
 def test_points_through_the_float32_shortlist_are_exact(kind):
     X = _shortlist_data(kind)  # points a hair off rows of X: closer than float32 can tell apart
     points = X[:2600] + np.random.default_rng(2).normal(scale=1e-9, size=(2600, X.shape[1]))
-    assert len(points) * len(X) >= _neighbors._SHORTLIST_PAIRS
+    assert len(points) * len(X) >= scan.SHORTLIST_PAIRS
     dist, idx = kneighbors_of(points, X, 5, n_threads=2)
     ref_dist, ref_idx = cross_reference(points, X, 5)
     np.testing.assert_array_equal(idx, ref_idx)
@@ -251,7 +251,7 @@ def test_farthest_rows_match_reference(dtype, kind):
         if kind == "large offset":
             X, points = X + 1e4, points + 1e4
     X, points = X.astype(dtype), points.astype(dtype)
-    assert len(points) * len(X) >= _neighbors._SHORTLIST_PAIRS  # float64 takes the shortlist
+    assert len(points) * len(X) >= scan.SHORTLIST_PAIRS  # float64 takes the shortlist
     dist, idx = kneighbors_of(points, X, 4, farthest=True, n_threads=2)
     D = ((points.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
     order = np.lexsort((np.broadcast_to(np.arange(len(X)), D.shape), -D), axis=-1)[:, :4]
@@ -265,7 +265,7 @@ def test_farthest_without_the_compiled_scan_is_the_same(monkeypatch):
     rng = np.random.default_rng(9)
     X, points = rng.normal(size=(200, 4)), rng.normal(size=(50, 4))
     expected = kneighbors_of(points, X, 3, farthest=True)
-    monkeypatch.setattr(_neighbors, "_knn", None)
+    monkeypatch.setattr(scan, "_knn", None)
     got = kneighbors_of(points, X, 3, farthest=True)
     np.testing.assert_array_equal(got[1], expected[1])
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
@@ -276,10 +276,10 @@ def test_farthest_without_the_compiled_scan_is_the_same(monkeypatch):
 @pytest.fixture
 def portable_scan():
     """The scan's portable build (what CPUs without AVX2 + FMA run) for the test's duration."""
-    before = _neighbors._knn.simd()
-    _neighbors._knn.simd(False)
+    before = scan._knn.simd()
+    scan._knn.simd(False)
     yield
-    _neighbors._knn.simd(before)
+    scan._knn.simd(before)
 
 
 @pytest.mark.parametrize("dtype", [pytest.param(np.float32, marks=pytest.mark.slow), np.float64])
@@ -300,7 +300,7 @@ def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_sca
         np.testing.assert_array_equal(idx, ref[name][1], err_msg=name)
         np.testing.assert_array_equal(dist, ref[name][0], err_msg=name)
     np.testing.assert_array_equal(kneighbors_of(points, X, 4, farthest=True)[1], far)
-    assert not _neighbors._knn.simd()
+    assert not scan._knn.simd()
 
 
 def grid_or_gaussian(kind, rng, n, values=3):
@@ -321,7 +321,7 @@ def brute_mean_distance_choice(X, rows, reference, k, t, farthest, largest):
 
 @pytest.mark.parametrize("parts", [2, 4, 6, 8])
 def test_round_robin_pairs_every_part_once_and_no_part_twice_in_a_round(parts):
-    rounds = _neighbors._round_robin(parts)
+    rounds = scan._round_robin(parts)
     pairs = [tuple(sorted(pair)) for round_ in rounds for pair in round_]
     assert sorted(pairs) == [(a, b) for a in range(parts) for b in range(a, parts)]
     for round_ in rounds:
@@ -337,10 +337,10 @@ def test_symmetric_scan_in_rounds_equals_one_thread(dtype, threads, farthest):
     # touches; on a tie grid the lists must be exactly those of one thread, ties included.
     rng = np.random.default_rng(17)
     X = rng.integers(0, 3, size=(1001, 6)).astype(dtype)  # not a whole number of tiles
-    packed = _neighbors._pack_rows(X, _neighbors._TILE * _neighbors._LANES[np.dtype(dtype)], dtype)
+    packed = scan.pack_rows(X, scan.TILE * scan.LANES[np.dtype(dtype)], dtype)
     assert len(packed) >= 4 * threads  # the rounds are used
-    one = _neighbors._scan(packed, len(X), 6, 5, 1, farthest=farthest)
-    shared = _neighbors._scan(packed, len(X), 6, 5, threads, farthest=farthest)
+    one = scan.scan_packed(packed, len(X), 6, 5, 1, farthest=farthest)
+    shared = scan.scan_packed(packed, len(X), 6, 5, threads, farthest=farthest)
     np.testing.assert_array_equal(shared[1], one[1])
     np.testing.assert_array_equal(shared[0], one[0])
     sign = -1.0 if farthest else 1.0
@@ -362,7 +362,7 @@ def test_the_scan_of_other_rows_seeded_from_its_first_tiles_is_exact(simd, farth
     # NaN rows (as counting marks removed rows) never listed.
     rng = np.random.default_rng(21)
     X = rng.integers(0, 4, size=(2400, 7)).astype(np.float32)
-    seeded = 16 * _neighbors._TILE * _neighbors._LANES[np.dtype(np.float32)]
+    seeded = 16 * scan.TILE * scan.LANES[np.dtype(np.float32)]
     removed = rng.choice(2400, 40, replace=False)
     if removed_first:  # every row of the first tiles but two: fewer scores than k to seed from
         removed = np.union1d(removed, np.setdiff1d(np.arange(seeded), [5, 300]))
@@ -372,16 +372,16 @@ def test_the_scan_of_other_rows_seeded_from_its_first_tiles_is_exact(simd, farth
     assert (queries < seeded).sum() >= (2 if removed_first else 20) and (removed < seeded).any()
     skip = queries.copy()
     skip[::3] = -1  # -1: the query leaves nothing out (as counting asks), its own row listed
-    packed = _neighbors._pack_rows(X, _neighbors._TILE * _neighbors._LANES[np.dtype(np.float32)], np.float32)
+    packed = scan.pack_rows(X, scan.TILE * scan.LANES[np.dtype(np.float32)], np.float32)
     points = X[queries]
-    before = _neighbors._knn.simd()
-    _neighbors._knn.simd(simd)
+    before = scan._knn.simd()
+    scan._knn.simd(simd)
     try:
-        dist, index = _neighbors._scan(packed, len(X), 7, k, 2, points=points, skip=skip,
-                                       norms=_neighbors._squared_norms(packed), farthest=farthest,
+        dist, index = scan.scan_packed(packed, len(X), 7, k, 2, points=points, skip=skip,
+                                       norms=scan.squared_norms(packed), farthest=farthest,
                                        query_norms=np.einsum("ij,ij->i", points, points))
     finally:
-        _neighbors._knn.simd(before)
+        scan._knn.simd(before)
     sign = -1.0 if farthest else 1.0
     D = sign * ((points.astype(np.float64)[:, None, :] - X.astype(np.float64)[None, :, :]) ** 2).sum(-1)
     D[np.isnan(D)] = np.inf
@@ -398,10 +398,10 @@ def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, lar
     rng = np.random.default_rng(11)
     X = grid_or_gaussian(kind, rng, 21000, values=4)  # on the grid the earlier entry of rows wins ties
     reference, rows = np.arange(700), np.sort(rng.choice(np.arange(700, len(X)), 15000, replace=False))
-    assert rows.size * reference.size >= _neighbors._SHORTLIST_PAIRS  # the float32 bounds are used
+    assert rows.size * reference.size >= scan.SHORTLIST_PAIRS  # the float32 bounds are used
     assert rows.size > 3 * _neighbors.block_rows(rows.size)  # the cut moves over several blocks, in each part
     for t in (0, 1, 700, 15000):
-        chosen = _neighbors.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest,
+        chosen = _mean_distance.select_by_mean_distance(X, rows, reference, 3, t, farthest=farthest, largest=largest,
                                                     n_threads=n_threads)
         expected = brute_mean_distance_choice(X, rows, X[reference], 3, t, farthest, largest)
         np.testing.assert_array_equal(chosen, expected, err_msg=f"t={t}")
@@ -414,9 +414,9 @@ def test_selection_by_mean_distance_scores_few_rows_exactly(monkeypatch):
     reference, rows = np.arange(1000), np.arange(1000, 30000)
     scored = []
     real = _neighbors.kneighbors_among
-    monkeypatch.setattr(_neighbors, "kneighbors_among", lambda points, *a, **kw: scored.append(len(points)) or
+    monkeypatch.setattr(_mean_distance, "kneighbors_among", lambda points, *a, **kw: scored.append(len(points)) or
                         real(points, *a, **kw))
-    _neighbors.select_by_mean_distance(X, rows, reference, 3, 1000)
+    _mean_distance.select_by_mean_distance(X, rows, reference, 3, 1000)
     assert scored and sum(scored) < 1100
 
 
@@ -429,15 +429,15 @@ def test_neighbours_among_rows_a_block_at_a_time_equal_one_search(kind, farthest
     X = grid_or_gaussian(kind, rng, 12000, values=4)
     rows = rng.permutation(np.arange(1500, len(X)))[:9000]  # not in order: ties follow rows' order
     points = X[:1500]
-    monkeypatch.setattr(_neighbors, "_BLOCK_ROWS", 1000)
-    assert len(points) * rows.size >= _neighbors._SHORTLIST_PAIRS
+    monkeypatch.setattr(scan, "_BLOCK_ROWS", 1000)
+    assert len(points) * rows.size >= scan.SHORTLIST_PAIRS
     dist, index = _neighbors.kneighbors_among(points, X, rows, 4, farthest=farthest)
     D = cdist(points, X[rows], "sqeuclidean")
     order = np.lexsort((np.broadcast_to(np.arange(rows.size), D.shape), -D if farthest else D), axis=-1)[:, :4]
     np.testing.assert_array_equal(index, order)
     np.testing.assert_allclose(dist, np.take_along_axis(D, order, 1), rtol=1e-12, atol=1e-12)
     # the points the float32 lists cannot settle are searched block by block and merged
-    expected = _neighbors._merged_blocks(points, X, rows, 4, farthest, None)
+    expected = scan._merged_blocks(points, X, rows, 4, farthest, None)
     np.testing.assert_array_equal(expected[1], order)
 
 
@@ -467,11 +467,11 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
         X = rng.normal(size=(2000, 8))
     other = np.sort(rng.choice(len(X), 100, replace=False))
     own = np.setdiff1d(np.arange(len(X)), other)
-    status, witness = _neighbors.own_before_other(X, own, own, other, m, q, witnesses=True)
+    status, witness = _enn_counting.own_before_other(X, own, own, other, m, q, witnesses=True)
     before = brute_own_before_other(X, own, other, m, q, counts=True)
     expected = before >= m
     # "possible": never fewer than come first (capped at m), so fewer than j possible rules j out
-    possible = _neighbors.OwnCounter(X, own, other).ask(own, m, q).possible
+    possible = _enn_counting.OwnCounter(X, own, other).ask(own, m, q).possible
     assert (possible >= np.minimum(before, m)).all() and (possible <= m).all()
     settled = status >= 0
     np.testing.assert_array_equal(status[settled] == 1, expected[settled])
@@ -487,7 +487,7 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
         assert len(set(w.tolist())) == w.size
         d_other = np.sort(((X[other] - X[own[i]]) ** 2).sum(axis=1))[q - 1]
         assert (((X[w] - X[own[i]]) ** 2).sum(axis=1) < d_other).all()
-    assert len(_neighbors.cell_centres(X, own)) > 1  # the data is cut into cells: both stages run
+    assert len(_enn_counting.cell_centres(X, own)) > 1  # the data is cut into cells: both stages run
     if kind == "gaussian":
         assert settled.mean() > 0.99  # few distances within float32's error of a radius
 
@@ -510,7 +510,7 @@ def test_a_counter_after_removals_answers_as_a_fresh_one():
     X = rng.integers(0, 3, size=(2400, 6)).astype(np.float64)
     other = np.sort(rng.choice(len(X), 120, replace=False))
     own = np.setdiff1d(np.arange(len(X)), other)
-    counter = _neighbors.OwnCounter(X, own, other)
+    counter = _enn_counting.OwnCounter(X, own, other)
     counter.ask(own, 3, 1)
     gone = np.concatenate([own[::7], other[::3]])
     counter.remove(gone)
@@ -530,7 +530,7 @@ def test_a_growing_set_finds_the_nearest_rows_as_a_search_of_its_rows(kind):
     # sorted, ties to the lower position in X.
     rng = np.random.default_rng(17)
     X = grid_or_gaussian(kind, rng, 6000)
-    grown = _neighbors.GrowingSet(X, X.mean(axis=0), chunk=100)
+    grown = _growing_set.GrowingSet(X, X.mean(axis=0), chunk=100)
     order = rng.permutation(np.arange(1000, len(X)))
     points = X[:1000]
     for size in (1, 37, 400, 2000):
@@ -559,7 +559,7 @@ def test_neighbours_among_some_rows_equal_those_of_the_rows_copied(kind):
     queries = np.sort(rng.choice(rows.size, 2000, replace=False))
     for asked in (None, queries):
         n_queries = rows.size if asked is None else asked.size
-        assert n_queries * rows.size >= _neighbors._SHORTLIST_PAIRS  # the float32 shortlist without a copy
+        assert n_queries * rows.size >= scan.SHORTLIST_PAIRS  # the float32 shortlist without a copy
         dist, index = kneighbors(X, 3, queries=asked, rows=rows)
         expected_dist, expected_index = kneighbors(X[rows], 3, queries=asked)
         np.testing.assert_array_equal(index, expected_index)

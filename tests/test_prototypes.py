@@ -242,7 +242,7 @@ def test_instance_hardness_default_forest_is_seeded_and_takes_a_pipeline():
 @pytest.mark.parametrize("version", [1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_nearmiss_through_the_float32_bounds_keeps_imbalanced_learns_rows(version):
     # Large enough that the float32 pass bounds every score and only rows near the cut are
-    # scored in float64 (see imbalance._neighbors.select_by_mean_distance).
+    # scored in float64 (see imbalance._mean_distance.select_by_mean_distance).
     X, y = make_classification(n_samples=16000, n_features=12, n_informative=6, weights=[0.95], flip_y=0.02,
                                random_state=5)
     assert np.bincount(y).prod() >= 1e7

@@ -40,7 +40,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from imbalance import _neighbors
+from imbalance import _growing_set, _neighbors
 
 __all__ = ["KMeansFit", "lloyd"]
 
@@ -160,14 +160,14 @@ def _sum_means(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, labels: np.
 
 
 def _packed(centres: np.ndarray, which: np.ndarray, mean: np.ndarray,
-            n_threads: int | None) -> _neighbors.GrowingSet:
+            n_threads: int | None) -> _growing_set.GrowingSet:
     """The centres ``which``, packed once for the iteration's searches."""
-    packed = _neighbors.GrowingSet(centres, mean, chunk=max(which.size, 1), n_threads=n_threads)
+    packed = _growing_set.GrowingSet(centres, mean, chunk=max(which.size, 1), n_threads=n_threads)
     packed.add(which)
     return packed
 
 
-def _gap_to_moved(centres: np.ndarray, moving: _neighbors.GrowingSet, moved: np.ndarray, block: int) -> np.ndarray:
+def _gap_to_moved(centres: np.ndarray, moving: _growing_set.GrowingSet, moved: np.ndarray, block: int) -> np.ndarray:
     """Each centre's distance to the nearest centre that moved, other than itself (inf if
     none); asked ``block`` centres at a time, so no temporary is as large as the centres."""
     gap = np.empty(len(centres))
@@ -180,7 +180,7 @@ def _gap_to_moved(centres: np.ndarray, moving: _neighbors.GrowingSet, moved: np.
 
 
 def _nearest_of_own_and_moved(points: np.ndarray, own: np.ndarray, centres: np.ndarray, gap: np.ndarray,
-                              moving: _neighbors.GrowingSet,
+                              moving: _growing_set.GrowingSet,
                               moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Among each point's own centre and the centres that moved: the nearest (ties to the
     lower centre), its squared distance, and a lower bound on the squared distance to every

@@ -25,6 +25,7 @@ neighbour, its duplicates are. ``neighbors=`` takes any ``NearestNeighbors``-lik
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from imbalance import _neighbors
+from imbalance import _enn_counting, _growing_set, _neighbors
 from imbalance._draw import random_subset
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
@@ -85,14 +86,18 @@ class _CleaningSampler(BaseSampler):
             )
         return _neighbors.kneighbors(X, k, queries=rows, rows=among, search=self.neighbors)[1]
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
+        """Which rows stay (a boolean mask over X's rows); ``lean``: take the leaner way to the
+        same rows where there is one (see ``BaseSampler._fit_resample``'s ``owned``)."""
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         values = numeric_matrix(X, type(self).__name__)
         if self.neighbors is None:  # a search object of the user's measures X as given
             values = _neighbors.in_safe_range(values)
-        return Resampled(np.flatnonzero(self._keep(values, labels.codes, self._cleaned(labels), rng)))
+        return Resampled(np.flatnonzero(self._keep(values, labels.codes, self._cleaned(labels), rng, lean=owned)))
 
 
 _CLEANING_DOC = """
@@ -136,7 +141,8 @@ class TomekLinks(_CleaningSampler):
     {0: 177, 1: 20}
     """
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         return self._unlinked(X, codes, cleaned)
 
     def _unlinked(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray,
@@ -189,8 +195,9 @@ class EditedNearestNeighbours(_CleaningSampler):
         self.n_neighbors = n_neighbors
         self.kind_sel = kind_sel
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        keep, rows = _settled_by_counting(self, X, codes, cleaned, self.n_neighbors, self.kind_sel)
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
+        keep, rows = _settled_by_counting(self, X, codes, cleaned, self.n_neighbors, self.kind_sel, lean=lean)
         if rows.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
             lists = self._neighbours(X, self.n_neighbors)
             return keep & _edited(codes, rows, lists[rows], self.kind_sel, len(X))
@@ -202,13 +209,13 @@ _COUNTING_PAIRS = 1e8
 
 
 def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, k: int,
-                         kind_sel: str) -> tuple[np.ndarray, np.ndarray]:
+                         kind_sel: str, *, lean: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """ENN's answer for the rows of large cleaned classes without their neighbour lists, where
     it can be counted (one pass of :class:`_Witnesses`); the keep mask so far and the rows of
     cleaned classes still to decide from their lists."""
     if not _Witnesses.applies(sampler, X, codes, kind_sel, [k]):
         return np.ones(len(X), bool), np.flatnonzero(cleaned[codes])
-    return _Witnesses(X, codes, kind_sel, [k], remember=False, lean=sampler._memory_tight).settle(
+    return _Witnesses(X, codes, kind_sel, [k], remember=False, lean=lean).settle(
         cleaned, k, np.ones(len(X), bool), np.empty(0, dtype=np.int64))
 
 
@@ -253,7 +260,8 @@ class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
         super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
         self.max_iter = max_iter
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         return _repeated(self, X, codes, cleaned, [self.n_neighbors] * self.max_iter, stop_when_stable=True)
 
 
@@ -281,7 +289,8 @@ class AllKNN(EditedNearestNeighbours):
         super().__init__(n_neighbors=n_neighbors, kind_sel=kind_sel, classes=classes, neighbors=neighbors)
         self.allow_minority = allow_minority
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         return _repeated(self, X, codes, cleaned, list(range(1, self.n_neighbors + 1)), stop_when_stable=False,
                          allow_minority=self.allow_minority)
 
@@ -333,7 +342,7 @@ class _Neighbourhood:
 
 
 class _Witnesses:
-    """Edited nearest neighbours by counting (:func:`imbalance._neighbors.own_before_other`),
+    """Edited nearest neighbours by counting (``imbalance._enn_counting.own_before_other``),
     pass after pass.
 
     A row of class c keeps all k neighbours in c ("all") when k rows of c come before the
@@ -362,7 +371,7 @@ class _Witnesses:
         self.X, self.codes, self.kind_sel, self.largest_k, self.lean = X, codes, kind_sel, max(ks), lean
         self.witness = np.full((len(X), self.largest_k if kind_sel == "all" else self.largest_k // 2 + 1), -1,
                                dtype=np.int64) if remember else None
-        self.counters: dict[int, _neighbors.OwnCounter] = {}  # per class, packed once: rows only leave
+        self.counters: dict[int, _enn_counting.OwnCounter] = {}  # per class, packed once: rows only leave
         self.present = np.ones(len(X), bool)  # the rows the counters still hold
 
     @staticmethod
@@ -411,7 +420,7 @@ class _Witnesses:
             need = own if not (held.any() or has_list.any()) else own[~held & ~has_list]
             if need.size:
                 if c not in self.counters:
-                    self.counters[c] = _neighbors.OwnCounter(self.X, own, other)
+                    self.counters[c] = _enn_counting.OwnCounter(self.X, own, other)
                 counted = self.counters[c].ask(need, m, q, witnesses=self.witness is not None)
                 if self.witness is None:  # a single pass: never asked again
                     del self.counters[c]
@@ -511,13 +520,14 @@ class NeighbourhoodCleaningRule(_CleaningSampler):
         self.threshold_cleaning = threshold_cleaning
         self.self_vote = self_vote
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         k = self.n_neighbors
         counts = np.bincount(codes, minlength=cleaned.size)
         minority = int(np.argmin(counts))
         # A1 is ENN's "mode" rule: large classes settled by counting where it applies, the rest
         # from neighbour lists, which A2 needs for the minority rows too.
-        keep, open_rows = _settled_by_counting(self, X, codes, cleaned, k, "mode")
+        keep, open_rows = _settled_by_counting(self, X, codes, cleaned, k, "mode", lean=lean)
         rows = np.flatnonzero(codes == minority)
         need = np.union1d(open_rows, rows)
         if need.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
@@ -556,7 +566,8 @@ class _SeededCleaning(_CleaningSampler):
         """The rows of class ``code`` (positions ``rows``) to keep, given its ``seeds``."""
         raise NotImplementedError
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         counts = np.bincount(codes, minlength=cleaned.size)
         minority = int(np.argmin(counts))
         positions = class_positions(codes, counts, np.arange(cleaned.size))
@@ -607,7 +618,8 @@ class OneSidedSelection(_SeededCleaning):
             misclassified.append(part[codes[nearest] != code])
         return np.concatenate([seeds, *misclassified])
 
-    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
+              lean: bool = False) -> np.ndarray:
         keep = super()._keep(X, codes, cleaned, rng)
         kept = np.flatnonzero(keep)
         links = TomekLinks(neighbors=self.neighbors)._unlinked(X, codes[kept], cleaned, among=kept)
@@ -662,7 +674,7 @@ def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.n
     in_c[seeds] = True
     growing = None  # the class's rows in C, kept packed: asked after every block
     if search is None and _neighbors.have_compiled_scan() and X.dtype == np.float64 and X.shape[1] > 5:
-        growing = _neighbors.GrowingSet(X, _neighbors.centre_of(X, rows))
+        growing = _growing_set.GrowingSet(X, _neighbors.centre_of(X, rows))
         growing.add(rows[np.sort(seeds)])
     span = _neighbors.block_rows(n)
     for span_start in range(0, n, span):  # the nearest minority rows, a span of the class at a time

@@ -19,12 +19,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
 
-from imbalance._labels import encode_labels, one_hot_to_labels
+from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
 from imbalance.planner import realised_plan
 from imbalance.resample import owns_rows
-from imbalance.samplers import BaseSampler
+from imbalance.samplers import BaseSampler, Resampled
 from imbalance.synth import SMOTE
 
 __all__ = ["SamplerChain", "SMOTEENN", "SMOTETomek"]
@@ -100,6 +100,12 @@ class SamplerChain(BaseSampler):
                 if "random_state" in step.get_params(deep=False):
                     step.set_params(random_state=int(rng.integers(2**31 - 1)))
         return steps
+
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
+        # A chain's rows are its steps' (fit_resample runs them one after another, each on the
+        # previous one's output); there is no one selection of the input for this hook to make.
+        raise TypeError("SamplerChain runs its steps in fit_resample; it has no rows of its own to choose.")
 
     def fit(self, X: Any, y: Any) -> SamplerChain:
         """Run the chain (its counts are known only by running it), keeping no output."""

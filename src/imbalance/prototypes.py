@@ -27,7 +27,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from imbalance import _kmeans, _neighbors
+from imbalance import _kmeans, _mean_distance, _neighbors
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, InputTypeError, fmt_label, numeric_matrix
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, ValueRows
@@ -147,7 +147,8 @@ class NearMiss(_NumericUnderSampler):
         self.n_neighbors_ver3 = n_neighbors_ver3
         self.neighbors = neighbors
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         values = numeric_matrix(X, "NearMiss")
         if self.neighbors is None:  # squared distances of |X| beyond 1e154 would overflow (1e-154: underflow)
             values = _neighbors.in_safe_range(values)
@@ -171,7 +172,7 @@ class NearMiss(_NumericUnderSampler):
                 rows = self._surrounding(values, minority, rows, int(targets[code]), labels.classes[code])
             search = None if version == 2 else self.neighbors  # a search object finds nearest rows only
             # smallest first (largest for version 3), ties to the lower row
-            chosen = _neighbors.select_by_mean_distance(values, rows, minority, k, int(targets[code]),
+            chosen = _mean_distance.select_by_mean_distance(values, rows, minority, k, int(targets[code]),
                                                         farthest=version == 2, largest=version == 3, search=search)
             keep.append(np.sort(rows[chosen]))
         return Resampled(np.sort(np.concatenate(keep)))
@@ -268,7 +269,8 @@ class ClusterCentroids(_NumericUnderSampler):
         model = clone(self.estimator).set_params(n_clusters=n_clusters).fit(X[rows])
         return np.asarray(model.cluster_centers_, dtype=X.dtype)
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         values = numeric_matrix(X, "ClusterCentroids")
         counts, targets = self.plan_.count_array, self.plan_.target_array
         positions = class_positions(labels.codes, labels.counts, np.arange(counts.size))
@@ -352,7 +354,8 @@ class InstanceHardnessThreshold(BaseSampler):
         self.cv = cv
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         seed = int(rng.integers(2**31 - 1))

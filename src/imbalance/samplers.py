@@ -8,6 +8,7 @@ validation folds are never resampled.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral, Real
@@ -108,7 +109,7 @@ class Resampled:
 _RANDOM_STATE = [None, Interval(Integral, 0, None, closed="left"), np.random.RandomState, np.random.Generator]
 
 
-class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
+class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
     """The base of every sampler here, as imbalanced-learn's ``BaseSampler`` is of theirs.
 
     The public ``fit`` and ``fit_resample`` do what every sampler needs and nothing else:
@@ -143,9 +144,15 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self.targets = targets
         self.random_state = random_state
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
-        """The hook: which input rows (and which new rows) carry out :attr:`plan_`."""
-        raise NotImplementedError
+    @abstractmethod
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
+        """The hook: which input rows (and which new rows) carry out :attr:`plan_`.
+
+        ``owned``: ``X`` is an array the caller handed over and keeps no reference to (a
+        chain's intermediate result, see :meth:`_fit_resample_handed_over`), so the peak
+        memory already holds it: a sampler with a leaner way to the same rows takes it (ENN
+        counts witnesses instead of listing neighbours). The rows must not depend on it."""
 
     def _check_params(self) -> None:
         try:
@@ -169,8 +176,8 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         self.plan_ = plan
         self.sampling_strategy_ = dict(plan.targets)
 
-    def _run(self, X: Any, labels: EncodedLabels) -> Resampled:
-        result = self._fit_resample(X, labels, check_random_state(getattr(self, "random_state", None)))
+    def _run(self, X: Any, labels: EncodedLabels, *, owned: bool = False) -> Resampled:
+        result = self._fit_resample(X, labels, check_random_state(getattr(self, "random_state", None)), owned=owned)
         n_classes = labels.classes.size
         kept = np.bincount(labels.codes[result.indices], minlength=n_classes)
         if result.new is not None:
@@ -232,11 +239,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
         :func:`~imbalance.resample.keep_rows_in_place`), not copied: SMOTE's output is most
         of SMOTEENN's memory, and a copy of what ENN keeps would come on top of it."""
         labels = self._fit(held[0], y)
-        self._memory_tight = True
-        try:
-            result = self._run(held[0], labels)
-        finally:
-            del self._memory_tight  # back to the class's False
+        result = self._run(held[0], labels, owned=True)
         rows = result.rows
         if result.new is not None or not isinstance(rows, np.ndarray) or np.any(np.diff(rows) <= 0):
             return self._output(held.pop(), y, result)
@@ -245,9 +248,6 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator):
 
     #: Whether the sampler measures X (distances, noise): then X must be dense, numeric and finite.
     _measures_x: bool = False
-    #: True while it runs on an array a chain hands over: the peak memory then holds that array,
-    #: so a step with a leaner way to the same rows takes it (ENN counts instead of listing).
-    _memory_tight: bool = False
     #: Whether the output is a selection of input rows (``sample_indices_``), no made-up rows.
     _selects_rows: bool = True
 
@@ -315,7 +315,8 @@ class UnderSampler(BaseSampler):
     )
     _strategy = "under"
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         return Resampled(draw_rows(labels, self.plan_, rng))
 
 
@@ -360,7 +361,8 @@ class OverSampler(BaseSampler):
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.shrinkage = shrinkage
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         draw = draw_rows(labels, self.plan_, rng)
         if self.shrinkage is None:
             return Resampled(draw)

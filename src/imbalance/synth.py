@@ -209,7 +209,8 @@ class _BaseSMOTE(BaseSampler):
         """The space neighbours are searched in (SMOTE-NC adds scaled one-hot columns)."""
         return features.numeric
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
         """Every input row once, then ``target - count`` synthetic rows for every class that
         grows (see :attr:`parents_`)."""
         features, categorical = self._features(X)

@@ -1,28 +1,11 @@
-r"""Exact k nearest neighbours for the SMOTE family, by a compiled brute-force scan.
+r"""The exact neighbour scan: the compiled brute-force search (``_knn.c``) and its drivers.
 
-scikit-learn's brute-force search (what ``NearestNeighbors`` picks above 15 features) computes
-:math:`\lVert q\rVert^2 + \lVert c\rVert^2 - 2\,q \cdot c` through float64 BLAS and pushes every
-distance through a heap. SMOTE only needs the k nearest rows of a class among the same rows,
-so this scan (C, ``_knn.c``) does less:
-
-* the distance matrix of a set with itself is symmetric, so each pair is scored once and
-  offered to both rows' lists;
-* squared differences are summed directly in the input's precision (float32 stays float32),
-  eight or four lanes at a time, with no cancellation;
-* a block of distances is only looked at one by one when one of them is at most a row's
-  current k-th distance, which after the first few blocks is rare; then only the pairs that
-  are (a lane mask) are visited.
-
-Some methods need less than every row's list, and get it cheaper: NearMiss only the rows near
-its cut (:func:`select_by_mean_distance`, float32 bounds on every row's score), edited nearest
-neighbours only whether a row's k nearest share its class, which it counts within the radius
-of the nearest other class, first inside the row's k-means cell (:func:`own_before_other`).
-
-Ties are broken by the lower index, so the result does not depend on the number of threads.
-scikit-learn answers instead when the caller passes its own search object, when the compiled
-module was not built (no C compiler at install time), and in 5 or fewer dimensions with many
-rows, where its k-d tree is faster (measured here: 100,000 x 4 rows, 0.58 s vs 1.07 s; at
-20,000 x 10, 1.57 s vs 0.14 s).
+Everything here is the machinery behind :mod:`imbalance._neighbors`' face (``kneighbors``,
+``kneighbors_of``, ``kneighbors_among``): packing rows for the scan, threads, the float32
+shortlist with its float64 re-ranking, the symmetric scan of a set with itself, and the
+fall-backs (scikit-learn's search, a brute force in numpy). The names without an underscore
+are the building blocks the methods' own accelerations use (NearMiss's selection by mean
+distance, ENN's counting, condensing's growing set).
 """
 
 from __future__ import annotations
@@ -30,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -39,14 +22,15 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "select_by_mean_distance", "own_before_other",
-           "OwnCounter", "Counted", "GrowingSet", "block_rows", "centre_of", "cell_centres", "have_compiled_scan",
-           "in_safe_range"]
+__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "kneighbors_shortlisted", "block_rows", "centre_of",
+           "have_compiled_scan", "in_safe_range", "threads_to_use", "thread_pool", "pack_rows", "scan_packed",
+           "squared_norms", "centred_float32", "centred_block", "empty_lists", "reranked", "blockwise_shortlist",
+           "Rows", "LANES", "TILE", "U32", "SHORTLIST_PAIRS", "SHORTLIST_EXTRA"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
-_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
-_TILE = 3  # vectors of candidates per tile (KNN_WIDTH in _knn_scan.h)
+LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+TILE = 3  # vectors of candidates per tile (KNN_WIDTH in _knn_scan.h)
 
 
 def have_compiled_scan() -> bool:
@@ -54,7 +38,7 @@ def have_compiled_scan() -> bool:
     return _knn is not None
 
 
-def _n_threads(n_threads: int | None) -> int:
+def threads_to_use(n_threads: int | None) -> int:
     """The threads to use: as asked, else the CPUs this process may use, capped by
     ``OMP_NUM_THREADS`` (which joblib's workers set, so parallel folds do not oversubscribe)."""
     if n_threads is not None:
@@ -81,7 +65,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pools)
 
 
-def _pool(threads: int) -> ThreadPoolExecutor:
+def thread_pool(threads: int) -> ThreadPoolExecutor:
     """A pool of ``threads`` workers kept for the process: the scans run many short calls
     (ENN by counting: one per cell and block of rows), each would otherwise start its threads."""
     with _POOLS_LOCK:
@@ -97,7 +81,7 @@ def _pad_rows(X: np.ndarray, multiple: int) -> np.ndarray:
     return padded
 
 
-def _empty_lists(rows: int, k: int, dtype: np.dtype, threshold_rows: int):
+def empty_lists(rows: int, k: int, dtype: np.dtype, threshold_rows: int):
     dist = np.full((rows, k), np.inf, dtype=dtype)
     index = np.full((rows, k), np.iinfo(np.int64).max, dtype=np.int64)
     threshold = np.full(threshold_rows, np.inf, dtype=dtype)
@@ -143,17 +127,17 @@ def kneighbors(
         Positions in X of the neighbours.
     """
     X = np.ascontiguousarray(X)
-    if X.dtype not in _LANES:
+    if X.dtype not in LANES:
         X = X.astype(np.float64)
     if rows is not None:
         rows = np.asarray(rows, dtype=np.int64)
         n_queries = rows.size if queries is None else len(queries)
         if (search is None and _knn is not None and X.dtype == np.float64 and X.shape[1] > 5
-                and rows.size > k + 1 and n_queries * rows.size >= _SHORTLIST_PAIRS
+                and rows.size > k + 1 and n_queries * rows.size >= SHORTLIST_PAIRS
                 and _in_safe_range(X)[1] == 0):
             if not 1 <= k < rows.size:
                 raise ValueError(f"k must be between 1 and n - 1 = {rows.size - 1}, got {k}.")
-            return _kneighbors_shortlisted(_Rows(X, rows), k, queries, n_threads)
+            return kneighbors_shortlisted(Rows(X, rows), k, queries, n_threads)
         X = X[rows]
     n, d = X.shape
     if not 1 <= k < n:
@@ -205,7 +189,7 @@ def kneighbors_of(
         Positions in X.
     """
     X = np.ascontiguousarray(X)
-    if X.dtype not in _LANES:
+    if X.dtype not in LANES:
         X = X.astype(np.float64)
     points = np.ascontiguousarray(points, dtype=X.dtype)
     n = len(X)
@@ -228,8 +212,8 @@ def kneighbors_of(
 
         dist, found = NearestNeighbors().fit(X).kneighbors(points, n_neighbors=k)
         dist, index = dist**2, found.astype(np.int64)
-    elif X.dtype == np.float64 and n > k and len(points) * n >= _SHORTLIST_PAIRS:
-        dist, index = _kneighbors_shortlisted(X, k, None, n_threads, points=points, farthest=farthest)
+    elif X.dtype == np.float64 and n > k and len(points) * n >= SHORTLIST_PAIRS:
+        dist, index = kneighbors_shortlisted(X, k, None, n_threads, points=points, farthest=farthest)
     else:
         dist, index = _scan_rows(X, k, None, n_threads, points=points, farthest=farthest)
     if exponent:
@@ -268,8 +252,8 @@ def kneighbors_among(
     points = np.ascontiguousarray(points)
     if search is not None:  # the caller's object is fitted on the rows themselves
         return kneighbors_of(points, X[rows], k, farthest=farthest, search=search)
-    if (_knn is None or X.dtype != np.float64 or X.shape[1] <= 5 or len(points) * rows.size < _SHORTLIST_PAIRS
-            or rows.size <= k + _SHORTLIST_EXTRA):
+    if (_knn is None or X.dtype != np.float64 or X.shape[1] <= 5 or len(points) * rows.size < SHORTLIST_PAIRS
+            or rows.size <= k + SHORTLIST_EXTRA):
         return _merged_blocks(points, X, rows, k, farthest, n_threads)
     found = _streamed_shortlist(points, X, rows, k, farthest, n_threads)
     if found is None:  # float32 would overflow
@@ -282,28 +266,28 @@ def kneighbors_among(
 
 def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, farthest: bool,
                         n_threads: int | None):
-    """:func:`_kneighbors_shortlisted` of ``points`` against ``X[rows]``, the rows packed a
-    block at a time (see :func:`_blockwise_shortlist`). Returns (dist, index into rows,
+    """:func:`kneighbors_shortlisted` of ``points`` against ``X[rows]``, the rows packed a
+    block at a time (see :func:`blockwise_shortlist`). Returns (dist, index into rows,
     accepted), or None where float32 would overflow."""
-    width = _TILE * _LANES[np.dtype(np.float32)]
+    width = TILE * LANES[np.dtype(np.float32)]
     mean = centre_of(X, rows)  # one centre for every block
 
     def blocks():
         step = block_rows(rows.size)
         for start in range(0, rows.size, step):
             part = rows[start:start + step]
-            packed, sq = _pack_rows(_Rows(X, part), width, np.float32, mean)
+            packed, sq = pack_rows(Rows(X, part), width, np.float32, mean)
             if not np.isfinite(sq).all() or sq.max() > 1e30:
                 yield None
                 return
-            yield packed, part.size, start, _squared_norms(packed), sq.max()
+            yield packed, part.size, start, squared_norms(packed), sq.max()
             del packed  # before the next block's is made
 
-    return _blockwise_shortlist(X, points, mean, blocks(), k, min(k + _SHORTLIST_EXTRA, rows.size), farthest,
+    return blockwise_shortlist(X, points, mean, blocks(), k, min(k + SHORTLIST_EXTRA, rows.size), farthest,
                                 n_threads, rows=rows)
 
 
-def _blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, blocks: Any, k: int, depth: int,
+def blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, blocks: Any, k: int, depth: int,
                          farthest: bool, n_threads: int | None, *, rows: np.ndarray,
                          order: np.ndarray | None = None):
     """The float32 shortlist of ``points`` over candidate rows ``X[rows]`` packed in blocks
@@ -314,11 +298,11 @@ def _blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, bl
     The float32 lists carry over from block to block, so each block's scan starts from
     thresholds already tight, and a point's lists are those of one scan over every row.
     Returns (dist, index into rows, accepted) or None."""
-    query32, sq_points = _centred_float32(points, mean)
+    query32, sq_points = centred_float32(points, mean)
     if not np.isfinite(sq_points).all() or sq_points.max() > 1e30:
         return None
     query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-    lists = _empty_lists(len(points), depth, np.dtype(np.float32), 0)[:2]
+    lists = empty_lists(len(points), depth, np.dtype(np.float32), 0)[:2]
     largest = 0.0
     for block in blocks:
         if block is None:
@@ -330,8 +314,8 @@ def _blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, bl
     del query32
     dist32, shortlist = lists
     sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
-    dist, index = _reranked(X, points, shortlist, k, sign, rows=rows, order=order)
-    bound = 4 * (X.shape[1] + 8) * _U32 * (sq_points + largest)
+    dist, index = reranked(X, points, shortlist, k, sign, rows=rows, order=order)
+    bound = 4 * (X.shape[1] + 8) * U32 * (sq_points + largest)
     return dist, index, _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == rows.size)
 
 
@@ -352,7 +336,7 @@ def _scan_onwards(packed: np.ndarray, n: int, offset: int, lists: tuple[np.ndarr
     dist, index = lists
     sentinel = np.iinfo(np.int64).max
     index[index != sentinel] -= offset
-    dist, index = _scan(packed, n, packed.shape[1], dist.shape[1], n_threads, points=query32, n_points=n_points,
+    dist, index = scan_packed(packed, n, packed.shape[1], dist.shape[1], n_threads, points=query32, n_points=n_points,
                         norms=norms, query_norms=query_norms, farthest=farthest, start=(dist, index))
     index[index != sentinel] += offset
     return dist, index
@@ -381,85 +365,6 @@ def _merged_blocks(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: int, 
     return dist, index
 
 
-def select_by_mean_distance(
-    X: np.ndarray,
-    rows: np.ndarray,
-    reference: np.ndarray,
-    k: int,
-    t: int,
-    *,
-    farthest: bool = False,
-    largest: bool = False,
-    search: Any = None,
-    n_threads: int | None = None,
-) -> np.ndarray:
-    r"""The ``t`` of ``rows`` whose mean distance to their k nearest (or farthest) rows of
-    ``reference`` is smallest (or largest): NearMiss's selection.
-
-    The score of row :math:`x` is :math:`\frac1k \sum_{j \le k} \lVert x - r_{(j)} \rVert`
-    over its k nearest (``farthest``: farthest) reference rows :math:`r_{(j)}`, computed in
-    float64 exactly as :func:`kneighbors_of` gives the distances; ties go to the earlier
-    entry of ``rows``. The result is that of scoring every row, but only the rows that may
-    be selected are scored in float64.
-
-    How: a float32 pass over the rows, a block at a time, finds each row's k approximate
-    squared distances :math:`\tilde a_j`, each within :math:`B_x` of the exact
-    :math:`j`-th (order statistics move no more than the values they are taken from; for
-    :math:`B_x` see :func:`_kneighbors_shortlisted`), so the score lies in
-    :math:`[L_x, U_x] = [\frac1k \sum_j \sqrt{\max(\tilde a_j - B_x, 0)},\ \frac1k \sum_j
-    \sqrt{\tilde a_j + B_x}]`. With :math:`T` the t-th smallest :math:`U`, at least t
-    rows score at most :math:`T`, so a row with :math:`L_x > T` cannot be chosen; the
-    others (about t of them) are scored exactly. Memory: the intervals of the rows that may
-    still be chosen (about t) and one block, never a value per row.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, d)
-        Holds the rows to choose from.
-    rows : ndarray of int
-        Positions in X of the candidates, in the order that breaks ties.
-    reference : ndarray of int
-        Positions in X of the rows distances are measured to (NearMiss: the minority).
-    k : int
-        Reference rows averaged over, ``1 <= k <= m``.
-    t : int
-        Rows to choose, ``0 <= t <= len(rows)``.
-    farthest : bool, default=False
-        Average over the k farthest reference rows (NearMiss-2).
-    largest : bool, default=False
-        Choose the largest scores (NearMiss-3's second step).
-    search, n_threads
-        As for :func:`kneighbors_of`.
-
-    Returns
-    -------
-    chosen : ndarray of int
-        Indices into ``rows`` of the chosen rows, best first (ties: the earlier entry).
-    """
-    rows = np.asarray(rows, dtype=np.int64)
-    reference = np.asarray(reference, dtype=np.int64)
-    t = min(int(t), rows.size)
-    if t == 0:
-        return np.empty(0, dtype=np.int64)
-    if (search is not None or _knn is None or X.dtype != np.float64
-            or rows.size * reference.size < _SHORTLIST_PAIRS or X.shape[1] <= 5):
-        candidates = np.arange(rows.size)  # every row scored exactly
-    else:
-        candidates = _shortlist_by_mean_distance(X, rows, reference, k, t, farthest, largest, n_threads)
-    block = block_rows(rows.size)
-    score = np.empty(candidates.size)
-    for start in range(0, candidates.size, block):  # a block at a time: no float64 copy of every candidate
-        part = candidates[start:start + block]
-        squared = kneighbors_among(X[rows[part]], X, reference, k, farthest=farthest, search=search,
-                                   n_threads=n_threads)[0]
-        score[start:start + part.size] = np.sqrt(squared).mean(axis=1)
-    order = np.argsort(-score if largest else score, kind="stable")[:t]
-    return candidates[order]
-
-
-# Relative slack between the float64 scores and the real numbers the bounds hold for (a
-# square root and a mean add a few units of 1e-16), so that no row is left out by rounding.
-_SCORE_MARGIN = 1e-12
 # Rows of a large set read at a time (at least; 1/32 of the set when that is more): the
 # block's float64 and float32 copies and its lists stay small beside the rows kept.
 _BLOCK_ROWS = 4096
@@ -477,390 +382,8 @@ def centre_of(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return X[rows[::max(1, rows.size // _PACK_ROWS)]].mean(axis=0)
 
 
-def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.ndarray, k: int, t: int,
-                                farthest: bool, largest: bool, n_threads: int | None) -> np.ndarray:
-    """Indices into ``rows``, in order, of the rows whose score may be among the t chosen
-    (see :func:`select_by_mean_distance`): each row's score bounded from a float32 pass, a
-    block of rows at a time, and only the rows that may still pass the cut kept.
-
-    The cut moves one way as blocks come: the t-th smallest upper bound seen so far can only
-    fall (``largest``: the t-th largest lower bound can only rise). A row dropped because its
-    lower bound lies above the cut has its upper bound there too, so it is never one of the
-    t smallest upper bounds later: the kept rows always hold them, and the cut computed from
-    the kept rows alone is the cut over every row seen. So does a cut over part of the rows:
-    with enough rows, each thread bounds a contiguous part of them on its own (no wait for
-    the other between blocks) and cuts it by its own cut, and the parts are cut once more
-    together. Memory: O(t) per thread, and one block's rows split between the threads."""
-    d = X.shape[1]
-    mean = centre_of(X, reference)
-    packed, sq_ref = _pack_rows(_Rows(X, reference), _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
-    if not np.isfinite(sq_ref).all() or sq_ref.max() > 1e30:
-        return np.arange(rows.size)  # float32 would overflow: every row scored exactly
-    norms = _squared_norms(packed)
-    largest_ref = sq_ref.max()
-    sign = -1.0 if farthest else 1.0
-    block = block_rows(rows.size)
-    threads = _n_threads(n_threads)
-    parts = min(threads, rows.size // block)  # a thread per part only when each has a block or more
-    block = -(-block // max(parts, 1))  # the blocks in flight together hold one block's rows
-
-    def cut_down(kept: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:
-        if kept.size <= t:
-            return kept, low, high
-        if largest:  # t rows score at least the t-th largest lower bound
-            cut = np.partition(low, kept.size - t)[kept.size - t]
-            may = high >= cut * (1 - _SCORE_MARGIN)
-        else:
-            cut = np.partition(high, t - 1)[t - 1]
-            may = low <= cut * (1 + _SCORE_MARGIN)
-        return kept[may], low[may], high[may]
-
-    def bounded(begin: int, end: int, scan_threads: int | None) -> tuple[np.ndarray, ...] | None:
-        kept = np.empty(0, dtype=np.int64)
-        low = high = np.empty(0)
-        for start in range(begin, end, block):
-            part = rows[start:min(start + block, end)]
-            query32, sq = _centred_float32(_Rows(X, part), mean)
-            if not np.isfinite(sq).all() or sq.max() > 1e30:
-                return None
-            query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-            approx, _ = _scan(packed, reference.size, d, k, scan_threads, points=query32, n_points=sq.size,
-                              norms=norms, query_norms=query_norms, farthest=farthest)
-            del query32
-            approx = sign * approx.astype(np.float64)
-            bound = (4 * (d + 8) * _U32 * (sq + largest_ref))[:, None]
-            kept = np.concatenate([kept, np.arange(start, start + part.size)])
-            low = np.concatenate([low, np.sqrt(np.maximum(approx - bound, 0)).mean(axis=1)])
-            high = np.concatenate([high, np.sqrt(np.maximum(approx + bound, 0)).mean(axis=1)])
-            kept, low, high = cut_down(kept, low, high)
-        return kept, low, high
-
-    if parts <= 1:
-        found = [bounded(0, rows.size, n_threads)]
-    else:
-        edges = np.linspace(0, rows.size, parts + 1).astype(np.int64)
-        found = list(_pool(parts).map(lambda p: bounded(edges[p], edges[p + 1], 1), range(parts)))
-    if any(f is None for f in found):
-        return np.arange(rows.size)  # float32 would overflow: every row scored exactly
-    return cut_down(*(np.concatenate(column) for column in zip(*found)))[0]
-
-
-def own_before_other(
-    X: np.ndarray,
-    rows: np.ndarray,
-    own: np.ndarray,
-    other: np.ndarray,
-    m: int,
-    q: int,
-    *,
-    witnesses: bool = False,
-    centres: np.ndarray | None = None,
-    n_threads: int | None = None,
-) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    r"""Whether at least ``m`` rows of ``own`` come before the ``q``-th nearest row of
-    ``other``, for each of ``rows``: edited nearest neighbours without every row's list.
-
-    "Before" is the order of :func:`kneighbors`: squared distance, then index; a row is not
-    its own neighbour. With :math:`k` neighbours, a row of ``own`` has all of them in its
-    class (ENN's ``kind_sel="all"``) when ``m = k, q = 1``.
-
-    How: the q nearest rows of ``other`` (the small class, searched exactly) give each row a
-    radius :math:`R_x`. ``own`` is cut into cells by a k-means on a sample of it, and each
-    row first counts the rows of its own cell within :math:`R_x`, in float32; it is settled
-    when m of them are surely within (float32 distance below :math:`R_x - B_x`, :math:`B_x`
-    the bound of :func:`_kneighbors_shortlisted`). A row's nearest rows mostly share its
-    cell, so on the benchmark's data 93% of rows are settled there, at 1/64 of the full
-    search; the rest count over all of ``own``.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, d), float64
-    rows : ndarray of int
-        Positions in X of the rows asked about; each is in ``own``.
-    own, other : ndarray of int
-        Positions in X of the two sets.
-    m, q : int
-        ``1 <= m <= len(own) - 1``, ``1 <= q <= len(other)``.
-    witnesses : bool, default=False
-        Also return, for each row, rows of ``own`` that surely come first: m of them for the
-        rows answered 1, fewer (the rest -1) for the others. They stay witnesses when rows are
-        removed from either set as long as they themselves remain (the q-th row of ``other``
-        can only move away), which repeated editing uses.
-    centres : ndarray of shape (c, d), optional
-        The cells' centres (from :func:`cell_centres`, e.g. of an earlier, larger ``own``);
-        default: fitted on ``own``.
-
-    Returns
-    -------
-    status : ndarray of int8, one per row
-        1: at least m rows of ``own`` come first; 0: fewer do; -1: a distance is too close
-        to the radius for float32 to tell (decide from :func:`kneighbors`).
-    witness : ndarray of shape (len(rows), m), int64
-        With ``witnesses``: positions in X of the witnesses, nearest first, then -1.
-    """
-    counted = OwnCounter(X, own, other, centres=centres, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
-    return (counted.status, counted.witness) if witnesses else counted.status
-
-
-class Counted(NamedTuple):
-    """What :meth:`OwnCounter.ask` finds for each row asked about."""
-
-    status: np.ndarray
-    """int8: 1 where at least m rows of own surely come first, 0 where fewer do, -1 undecided."""
-    witness: np.ndarray | None
-    """With ``witnesses``: (rows, m) positions in X of rows of own surely first, then -1."""
-    possible: np.ndarray
-    """How many rows of own may come first, at most m (m where some surely do): fewer than j
-    of them means fewer than j come first."""
-
-
-class OwnCounter:
-    """:func:`own_before_other` for one pair of sets, packed once, asked as often as needed
-    while rows leave either set (:meth:`remove`): repeated editing asks every pass."""
-
-    def __init__(self, X: np.ndarray, own: np.ndarray, other: np.ndarray, *, centres: np.ndarray | None = None,
-                 n_threads: int | None = None) -> None:
-        own = np.asarray(own, dtype=np.int64)
-        other = np.asarray(other, dtype=np.int64)
-        self.X, self.n_threads, self.n_other = X, n_threads, other.size
-        self.width = width = _TILE * _LANES[np.dtype(np.float32)]
-        cell = _cells(X, own, cell_centres(X, own) if centres is None else centres, n_threads)
-        order = np.argsort(cell, kind="stable")
-        self.grouped = own[order]  # own, cell by cell
-        self.bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
-        del cell, order  # a value per row each, not to be held while the rows are packed
-        # each row's place in ``grouped`` (and in ``other``), -1 where none: int32 where it holds
-        # them, for these are two values for every row of X, SMOTEENN's peak memory among them
-        places = np.int32 if X.shape[0] < 2**31 else np.int64
-        self.slot = np.full(X.shape[0], -1, dtype=places)
-        self.slot[self.grouped] = np.arange(own.size)
-        self.other_slot = np.full(X.shape[0], -1, dtype=places)
-        self.other_slot[other] = np.arange(other.size)
-        # a centre near the data keeps the bound small
-        self.mean = centre_of(X, self.grouped)
-        self.packed, sq = _pack_rows(_Rows(X, self.grouped), width, np.float32, self.mean)
-        largest = sq.max()  # NaN if any is
-        del sq
-        self.packed_other, sq = _pack_rows(_Rows(X, other), width, np.float32, self.mean)
-        largest = np.max([largest, sq.max(initial=0)])  # NaN if either is
-        del sq
-        self.usable = bool(np.isfinite(largest) and largest <= 1e30)  # else float32 would overflow
-        self.largest = largest if self.usable else np.inf
-        self.norms = _squared_norms(self.packed)
-        self.norms_other = _squared_norms(self.packed_other)
-
-    def remove(self, positions: np.ndarray) -> None:
-        """Rows of X that leave either set: NaN in their lanes, so no distance to them counts
-        (every comparison with NaN is false). The bound, from the largest norm, stays valid."""
-        for slot, packed, norms in ((self.slot, self.packed, self.norms),
-                                    (self.other_slot, self.packed_other, self.norms_other)):
-            places = slot[positions]
-            places = places[places >= 0]
-            packed[places // self.width, :, places % self.width] = np.nan
-            norms[places] = np.nan
-            slot[positions] = -1
-
-    def ask(self, rows: np.ndarray, m: int, q: int, *, witnesses: bool = False) -> Counted:
-        """:func:`own_before_other` for ``rows`` (rows of own not removed), with how many rows
-        of own may come first; the witnesses (an int64 per row and m) only when asked for."""
-        rows = np.asarray(rows, dtype=np.int64)
-        status = np.full(rows.size, -1, dtype=np.int8)
-        witness = np.full((rows.size, m), -1, dtype=np.int64) if witnesses else None
-        may = np.full(rows.size, m, dtype=np.int32)  # at most m
-        answer = Counted(status, witness, may)
-        if not self.usable or rows.size == 0:
-            return answer
-        X, width, grouped, packed = self.X, self.width, self.grouped, self.packed
-        d = X.shape[1]
-        sentinel = np.iinfo(np.int64).max
-
-        def settle(part: np.ndarray, first_tile: int, last_tile: int) -> np.ndarray:
-            """Count part's rows (indices into ``rows``) over tiles [first, last); set their
-            status where settled and their witnesses; the rows still open."""
-            targets = rows[part]
-            query32, sq = _centred_float32(_Rows(X, targets), self.mean)
-            if not np.isfinite(sq).all() or sq.max() > 1e30:
-                return np.empty(0, dtype=np.int64)  # float32 would overflow: left undecided
-            query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
-            # The radius R, the q-th nearest squared distance to other, in float32: within B of
-            # the exact one, as every distance here (an order statistic moves no more than its values).
-            bound = 4 * (d + 8) * _U32 * (sq + self.largest)
-            radius = _scan(self.packed_other, self.n_other, d, q, self.n_threads, points=query32, n_points=part.size,
-                           norms=self.norms_other, query_norms=query_norms)[0][:, q - 1].astype(np.float64)
-            # The lists start full of sentinels at R + 2B (no row within the exact R lies beyond),
-            # so only rows that may lie within R enter; a row surely within has distance < R - 2B.
-            dist = np.repeat(np.nextafter((radius + 2 * bound).astype(np.float32), np.float32(np.inf))[:, None], m,
-                             axis=1)
-            index = np.full((part.size, m), sentinel, dtype=np.int64)
-            n_cand = min(last_tile * width, grouped.size) - first_tile * width
-            skip = self.slot[targets].astype(np.int64) - first_tile * width
-            skip[(skip < 0) | (skip >= n_cand)] = -1
-            dist, index = _scan(packed[first_tile:last_tile], n_cand, d, m, self.n_threads, points=query32,
-                                n_points=part.size, skip=skip, norms=self.norms[first_tile * width:last_tile * width],
-                                query_norms=query_norms, start=(dist, index))
-            sure = np.nextafter((radius - 2 * bound).astype(np.float32), np.float32(-np.inf))
-            surely = dist < sure[:, None]  # a prefix of each sorted list
-            done = surely[:, m - 1]
-            status[part[done]] = 1
-            if witness is not None:
-                witness[part] = np.where(surely, grouped[first_tile * width + np.minimum(index, n_cand - 1)], -1)
-            if last_tile - first_tile == len(packed):  # every row of own read
-                real = (index != sentinel).sum(axis=1)
-                status[part[~done & (real < m)]] = 0
-                may[part] = real
-            return part[~done]
-
-        places = self.slot[rows]
-        where = np.argsort(places, kind="stable").astype(places.dtype)  # the rows asked about, cell by cell
-        places = places[where]
-        cell_starts = np.searchsorted(places, self.bounds)  # the first asked about in each cell
-        del places
-        still_open = []
-        n_cells = self.bounds.size - 1
-        for c in range(n_cells):
-            part = where[cell_starts[c]:cell_starts[c + 1]]
-            if part.size == 0:
-                continue
-            if n_cells == 1:
-                still_open.append(part)
-                continue
-            # the cell's tiles (a tile shared with a neighbour cell brings a few more rows of own: no harm)
-            first_tile, last_tile = self.bounds[c] // width, -(-self.bounds[c + 1] // width)
-            for start in range(0, part.size, _ENN_ROWS):
-                still_open.append(settle(part[start:start + _ENN_ROWS], first_tile, last_tile))
-        left = np.sort(np.concatenate(still_open)) if still_open else np.empty(0, dtype=np.int64)
-        for start in range(0, left.size, _ENN_ROWS):
-            settle(left[start:start + _ENN_ROWS], 0, len(packed))
-        return answer
-
-
-# Rows of an ENN question answered at a time; cells of the own class (k-means) and the rows
-# per cell the k-means is fitted on.
-_ENN_ROWS = 4096
-_CELLS = 64
-_CELL_SAMPLE = 200
-
-
-def cell_centres(X: np.ndarray, own: np.ndarray) -> np.ndarray | None:
-    """Up to 64 k-means centres fitted on a sample of X's rows ``own`` (None when too few rows
-    for two cells), with a fixed seed: the cells only decide the speed, never the answer."""
-    n_cells = int(min(_CELLS, own.size // (4 * _CELL_SAMPLE)))
-    if n_cells <= 1:
-        return None
-    from sklearn.cluster import KMeans
-
-    rng = np.random.default_rng(0)
-    sample = X[own[rng.choice(own.size, n_cells * _CELL_SAMPLE, replace=False)]]
-    return KMeans(n_cells, n_init=1, max_iter=20, random_state=0).fit(sample).cluster_centers_
-
-
-def _cells(X: np.ndarray, own: np.ndarray, centres: np.ndarray | None, n_threads: int | None) -> np.ndarray:
-    """The cell of each row of ``own``: its nearest centre."""
-    cell = np.zeros(own.size, dtype=np.int64)
-    if centres is None or len(centres) <= 1:
-        return cell
-    for start in range(0, own.size, _ENN_ROWS):
-        part = own[start:start + _ENN_ROWS]
-        cell[start:start + part.size] = kneighbors_of(X[part], centres, 1, n_threads=n_threads)[1][:, 0]
-    return cell
-
-
-# Rows a GrowingSet packs at a time: its float64 block is transient, but k-means packs its
-# centres (as large as its output) every iteration.
-_ADD_ROWS = 1024
-
-
-class GrowingSet:
-    """Rows of X that only ever join, kept packed for the float32 scan, asked for each
-    point's nearest row among them: condensing (Hart) asks after every block of rows, and
-    repacking the set for each question would cost as much as the question.
-
-    The rows are centred on ``centre`` (any point near the data: it keeps float32's error
-    small) and packed in the order they join; :meth:`nearest` shortlists in float32, ranks
-    the shortlist in float64 with ties to the lower position in X, and searches exactly a
-    point whose shortlist float32 cannot vouch for (see :func:`_kneighbors_shortlisted`).
-    """
-
-    def __init__(self, X: np.ndarray, centre: np.ndarray, *, chunk: int | None = None,
-                 n_threads: int | None = None) -> None:
-        if X.dtype != np.float64:
-            raise TypeError("GrowingSet searches float64 rows.")
-        self.X, self.centre, self.n_threads = X, centre, n_threads
-        self.width = _TILE * _LANES[np.dtype(np.float32)]
-        # rows per chunk, whole tiles; chunks are never copied to grow (no transient double)
-        self.chunk = -(-(chunk or block_rows(len(X))) // self.width) * self.width
-        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (packed, norms), each holding ``chunk`` rows
-        self.positions = np.empty(0, dtype=np.int64)
-        self.largest = 0.0
-        self.usable = True  # False once a row's float32 square would overflow
-
-    def __len__(self) -> int:
-        return self.positions.size
-
-    def add(self, positions: np.ndarray) -> None:
-        """Rows of X (positions) that join the set."""
-        positions = np.asarray(positions, dtype=np.int64)
-        n, m = len(self), positions.size
-        for start in range(0, m, _ADD_ROWS):
-            block = _centred_block(_Rows(self.X, positions), start, self.centre, size=_ADD_ROWS)
-            sq = np.einsum("ij,ij->i", block, block)
-            self.usable = self.usable and bool(np.isfinite(sq).all() and sq.max() <= 1e30)
-            self.largest = max(self.largest, float(sq.max()))
-            block32 = block.astype(np.float32)
-            norms32 = np.einsum("ij,ij->i", block32, block32, dtype=np.float64).astype(np.float32)
-            slots = np.arange(n + start, n + start + len(block))
-            for c in np.unique(slots // self.chunk):  # the chunks these rows fall in
-                if c == len(self.chunks):
-                    self.chunks.append((np.full((self.chunk // self.width, block.shape[1], self.width), np.nan,
-                                                dtype=np.float32), np.full(self.chunk, np.nan, dtype=np.float32)))
-                packed, norms = self.chunks[c]
-                mine = slots // self.chunk == c
-                within = slots[mine] - c * self.chunk
-                packed[within // self.width, :, within % self.width] = block32[mine]
-                norms[within] = norms32[mine]
-        self.positions = np.concatenate([self.positions, positions])
-
-    def nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each point's nearest row of the set: (squared distance, position in X), ties to
-        the lower position, as :func:`kneighbors_of` on the rows sorted would give."""
-        dist, index = self.kneighbors(points, 1)
-        return dist[:, 0], index[:, 0]
-
-    def kneighbors(self, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each point's k nearest rows of the set: squared distances (m, k), ascending, and
-        positions in X, ties to the lower position."""
-        n = len(self)
-        if not 1 <= k <= n:
-            raise ValueError(f"k must be between 1 and the {n} rows of the set, got {k}.")
-        if not self.usable:
-            return self._exact(points, k)
-
-        def chunks():
-            for c, (packed, norms) in enumerate(self.chunks):
-                rows = min(self.chunk, n - c * self.chunk)
-                tiles = -(-rows // self.width)
-                yield packed[:tiles], rows, c * self.chunk, norms[:tiles * self.width], self.largest
-
-        # ranked by position in X, not by when a row joined
-        found = _blockwise_shortlist(self.X, points, self.centre, chunks(), k, min(k + _SHORTLIST_EXTRA, n), False,
-                                     self.n_threads, rows=self.positions, order=self.positions)
-        if found is None:  # float32 would overflow
-            return self._exact(points, k)
-        dist, index, accepted = found
-        index = self.positions[index]
-        unsure = ~accepted
-        if unsure.any():
-            dist[unsure], index[unsure] = self._exact(points[unsure], k)
-        return dist, index
-
-    def _exact(self, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        members = np.sort(self.positions)
-        dist, found = kneighbors_among(points, self.X, members, k, n_threads=self.n_threads)
-        return dist, members[found]
-
-
-class _Rows:
-    """Rows of X at ``positions``, read a block at a time (``_pack_rows`` slices it): packs a
+class Rows:
+    """Rows of X at ``positions``, read a block at a time (``pack_rows`` slices it): packs a
     subset without copying it whole in float64. Indexing (a slice or positions in the
     subset) gives a fresh array of those rows."""
 
@@ -878,7 +401,7 @@ class _Rows:
     def mean(self, axis: int = 0) -> np.ndarray:
         """The mean row (``axis=0``, as for an array), summed a block at a time."""
         if axis != 0:
-            raise ValueError("_Rows gives the mean row only (axis=0).")
+            raise ValueError("Rows gives the mean row only (axis=0).")
         total = np.zeros(self.shape[1])
         for start in range(0, len(self), _PACK_ROWS):
             total += self[start:start + _PACK_ROWS].sum(axis=0)
@@ -934,20 +457,20 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
     n_queries = n if queries is None else len(queries)
     if _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
         return _kneighbors_sklearn(X, k, queries, None)
-    if X.dtype == np.float64 and n > k + 1 and n_queries * n >= _SHORTLIST_PAIRS:
-        return _kneighbors_shortlisted(X, k, queries, n_threads)
+    if X.dtype == np.float64 and n > k + 1 and n_queries * n >= SHORTLIST_PAIRS:
+        return kneighbors_shortlisted(X, k, queries, n_threads)
     return _scan_rows(X, k, queries, n_threads)
 
 
 # Below this many query x candidate pairs a float64 scan is quick anyway.
-_SHORTLIST_PAIRS = 1e7
+SHORTLIST_PAIRS = 1e7
 # Candidates the float32 scan keeps beyond k, and rows re-ranked in float64 at a time.
-_SHORTLIST_EXTRA = 2  # 4 before 2026-12-02: 2 is 5-12% faster; 6 rows of 195,000 searched again, not 0
+SHORTLIST_EXTRA = 2  # 4 before 2026-12-02: 2 is 5-12% faster; 6 rows of 195,000 searched again, not 0
 _RERANK_ROWS = 1024
-_U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
+U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
 
-def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
+def kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int | None, *,
                             points: np.ndarray | None = None, farthest: bool = False) -> tuple[np.ndarray, np.ndarray]:
     r"""Exact float64 neighbours at float32 speed: a float32 scan shortlists k + 2 candidates
     per row, float64 re-ranks them (ties to the lower index), and a row is accepted only when
@@ -968,7 +491,7 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
     # Centred (a translation changes no distance, and keeps float32's error small) and packed
     # straight into the scan's float32 tiles, a block at a time: no float64 or row-major copy of X.
     mean = X.mean(axis=0)
-    packed, sq = _pack_rows(X, _TILE * _LANES[np.dtype(np.float32)], np.float32, mean)
+    packed, sq = pack_rows(X, TILE * LANES[np.dtype(np.float32)], np.float32, mean)
     if points is None:  # every row (no copy of a value per row: SMOTE chains search as much as they hold)
         rows = None if queries is None else np.asarray(queries, dtype=np.int64)
         targets, sq_targets = (X, sq) if rows is None else (X[rows], sq[rows])
@@ -978,24 +501,24 @@ def _kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n
         targets, largest = points, n
     query32 = None
     if points is not None or queries is not None:
-        query32, sq_targets = _centred_float32(targets, mean)
+        query32, sq_targets = centred_float32(targets, mean)
     if not (np.isfinite(sq).all() and np.isfinite(sq_targets).all()) or max(sq.max(), sq_targets.max()) > 1e30:
         # float32 would overflow: search in float64
         return _scan_rows(X, k, queries, n_threads, points=points, farthest=farthest)
-    depth = min(k + _SHORTLIST_EXTRA, largest)
-    norms = _squared_norms(packed)
+    depth = min(k + SHORTLIST_EXTRA, largest)
+    norms = squared_norms(packed)
     if query32 is None:
-        dist32, shortlist = _scan(packed, n, d, depth, n_threads, norms=norms, farthest=farthest)
+        dist32, shortlist = scan_packed(packed, n, d, depth, n_threads, norms=norms, farthest=farthest)
     else:
-        dist32, shortlist = _scan(packed, n, d, depth, n_threads, points=query32, n_points=rows.size,
+        dist32, shortlist = scan_packed(packed, n, d, depth, n_threads, points=query32, n_points=rows.size,
                                   skip=None if points is not None else rows, norms=norms,
                                   query_norms=np.einsum("ij,ij->i", query32, query32, dtype=np.float64)
                                   .astype(np.float32), farthest=farthest)
         del query32
     sign = -1.0 if farthest else 1.0  # the scan's scores: negated distances for the farthest
     del packed
-    bound = 4 * (d + 8) * _U32 * (sq_targets + sq.max())
-    dist, index = _reranked(X, targets, shortlist, k, sign)
+    bound = 4 * (d + 8) * U32 * (sq_targets + sq.max())
+    dist, index = reranked(X, targets, shortlist, k, sign)
     accepted = _vouched(sign * dist[:, -1], dist32[:, -1], bound, depth == largest)
     if not accepted.all():
         if points is None:
@@ -1030,7 +553,7 @@ def _searched_again(X: np.ndarray, k: int, n_threads: int | None, *, queries: np
     return dist[keep].reshape(len(index), k), index[keep].reshape(len(index), k)
 
 
-def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int, sign: float, *,
+def reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int, sign: float, *,
               rows: np.ndarray | None = None, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each target's shortlist scored in float64 and cut to its k best (``sign`` -1: the
     farthest), ties to the lower index; the shortlist indexes X, or ``rows`` of X when given
@@ -1054,7 +577,7 @@ def _reranked(X: np.ndarray, targets: np.ndarray, shortlist: np.ndarray, k: int,
     return dist, index
 
 
-def _squared_norms(packed: np.ndarray) -> np.ndarray:
+def squared_norms(packed: np.ndarray) -> np.ndarray:
     """Each packed row's squared norm (summed in float64, stored in the packed dtype), in row
     order (NaN for padding rows): the scan's dot-product form needs them."""
     out = np.empty(packed.shape[0] * packed.shape[2], dtype=packed.dtype)
@@ -1066,13 +589,13 @@ def _squared_norms(packed: np.ndarray) -> np.ndarray:
     return out
 
 
-def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """X - mean in float32, padded with NaN rows to a multiple of 4 (the scan's query groups),
     and each centred row's squared norm (float64); a block at a time, no float64 copy of X."""
     out = np.full((-(-len(X) // 4) * 4, X.shape[1]), np.nan, dtype=np.float32)
     sq = np.empty(len(X))
     for start in range(0, len(X), _PACK_ROWS):
-        block = _centred_block(X, start, mean)
+        block = centred_block(X, start, mean)
         sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         out[start:start + len(block)] = block
         del block  # before the next one is made
@@ -1083,17 +606,17 @@ def _centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nd
 _PACK_ROWS = 4608
 
 
-def _centred_block(X: np.ndarray | _Rows, start: int, mean: np.ndarray, *, size: int = _PACK_ROWS) -> np.ndarray:
+def centred_block(X: np.ndarray | Rows, start: int, mean: np.ndarray, *, size: int = _PACK_ROWS) -> np.ndarray:
     """Rows [start, start + size) of X less ``mean``, in float64; rows gathered by
-    :class:`_Rows` are a fresh copy already, centred in place (one block copy, not two)."""
+    :class:`Rows` are a fresh copy already, centred in place (one block copy, not two)."""
     block = X[start:start + size]
-    if isinstance(X, _Rows) and block.dtype == np.float64:
+    if isinstance(X, Rows) and block.dtype == np.float64:
         block -= mean
         return block
     return block - mean
 
 
-def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = None):
+def pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = None):
     """X's rows in the scan's tiles of ``width`` rows, each transposed (packed[tile, feature,
     lane]), in ``dtype``, less ``mean`` if given, NaN rows padding the last tile (every
     comparison with NaN is false, so padding never enters a result); built a block at a time.
@@ -1103,7 +626,7 @@ def _pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = 
     packed = np.empty((n_tiles, d, width), dtype=dtype)
     sq = np.empty(n) if mean is not None else None
     for start in range(0, n, _PACK_ROWS):
-        block = X[start:start + _PACK_ROWS] if mean is None else _centred_block(X, start, mean)
+        block = X[start:start + _PACK_ROWS] if mean is None else centred_block(X, start, mean)
         if mean is not None:
             sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         full, rest = divmod(len(block), width)
@@ -1122,21 +645,21 @@ def _scan_rows(X: np.ndarray, k: int, queries: np.ndarray | None, n_threads: int
     ``queries`` of X against X (each leaving itself out), or ``points`` against X; the k
     nearest, or the k farthest (distances returned positive either way)."""
     n, d = X.shape
-    packed = _pack_rows(X, _TILE * _LANES[X.dtype], X.dtype)
+    packed = pack_rows(X, TILE * LANES[X.dtype], X.dtype)
     if queries is None and points is None:
-        dist, index = _scan(packed, n, d, k, n_threads, farthest=farthest)
+        dist, index = scan_packed(packed, n, d, k, n_threads, farthest=farthest)
     elif points is None:
         queries = np.ascontiguousarray(queries, dtype=np.int64)
-        dist, index = _scan(packed, n, d, k, n_threads, points=X[queries], skip=queries, farthest=farthest)
+        dist, index = scan_packed(packed, n, d, k, n_threads, points=X[queries], skip=queries, farthest=farthest)
     else:
-        dist, index = _scan(packed, n, d, k, n_threads, points=np.ascontiguousarray(points, dtype=X.dtype),
+        dist, index = scan_packed(packed, n, d, k, n_threads, points=np.ascontiguousarray(points, dtype=X.dtype),
                             farthest=farthest)
     if farthest:
         np.negative(dist, out=dist)
     return dist, index
 
 
-def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
+def scan_packed(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, points: np.ndarray | None = None,
           n_points: int | None = None, skip: np.ndarray | None = None, norms: np.ndarray | None = None,
           query_norms: np.ndarray | None = None, farthest: bool = False,
           start: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -1144,13 +667,13 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     themselves, each pair scored once) when ``points`` is None, else the first ``n_points``
     (default: all) rows of ``points`` (row-major; NaN rows may pad it to a multiple of 4)
     against them, point i leaving candidate ``skip[i]`` out. With ``norms`` (the candidates'
-    squared norms, see :func:`_squared_norms`, and ``query_norms`` for ``points``) distances
+    squared norms, see :func:`squared_norms`, and ``query_norms`` for ``points``) distances
     are computed in the faster dot-product form, for the float32 shortlist only. With
     ``farthest`` the lists hold the k smallest negated squared distances. ``start``: lists
     (dist, index, sorted, k pairs per point) already begun, which the scan goes on from, each
     point's k-th as its threshold (counting's slices and sentinels)."""
     dtype = packed.dtype
-    threads = _n_threads(n_threads)
+    threads = threads_to_use(n_threads)
     n_tiles = len(packed)
     if points is None:
         return _scan_symmetric_in_rounds(packed, n, d, k, threads, norms, farthest)
@@ -1159,7 +682,7 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     if query_norms is not None and len(query_norms) < len(padded):
         query_norms = np.concatenate([query_norms, np.full(len(padded) - len(query_norms), np.nan, padded.dtype)])
     threads = max(1, min(threads, -(-m // 4)))
-    dist, index, threshold = _empty_lists(m, k, dtype, len(padded))
+    dist, index, threshold = empty_lists(m, k, dtype, len(padded))
     if start is not None:
         dist[:], index[:] = start
         threshold[:m] = dist[:, k - 1]
@@ -1171,7 +694,7 @@ def _scan(packed: np.ndarray, n: int, d: int, k: int, n_threads: int | None, *, 
     if threads == 1:
         run(0)
     else:
-        list(_pool(threads).map(run, range(threads)))
+        list(thread_pool(threads).map(run, range(threads)))
     return dist, index
 
 
@@ -1190,7 +713,7 @@ def _scan_symmetric_in_rounds(packed: np.ndarray, n: int, d: int, k: int, thread
     threads = max(1, min(threads, n_tiles // 4))
     parts = 2 * threads if threads > 1 else 1
     edges = np.linspace(0, n_tiles, parts + 1).astype(np.int64)
-    dist, index, threshold = _empty_lists(n, k, packed.dtype, n_tiles * width)
+    dist, index, threshold = empty_lists(n, k, packed.dtype, n_tiles * width)
 
     def run(pair: tuple[int, int]) -> None:
         low, high = min(pair), max(pair)  # every pair of rows (i, j) with j > i
@@ -1201,7 +724,7 @@ def _scan_symmetric_in_rounds(packed: np.ndarray, n: int, d: int, k: int, thread
     if parts == 1:
         run((0, 0))
         return dist, index
-    pool = _pool(threads)
+    pool = thread_pool(threads)
     for round_ in _round_robin(parts):
         list(pool.map(run, round_))
     return dist, index
