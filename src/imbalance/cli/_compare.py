@@ -1,0 +1,349 @@
+"""``imbalance compare``: every recipe with every model on the same folds, the terminal tables,
+the report folder."""
+
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from imbalance._labels import encode_labels
+from imbalance._validation import (
+    InputError,
+    ParameterError,
+    column_as_numbers,
+    to_python,
+)
+from imbalance.cli._common import (
+    add_data_args,
+    console_for,
+    int_at_least,
+    label_columns,
+    load_table,
+    n_jobs_arg,
+    names_arg,
+    old_name,
+    rich_print,
+    seed_arg,
+    terminal_width,
+)
+from imbalance.strategies import (
+    MODEL_NAMES,
+    MULTILABEL_MODEL_NAMES,
+    MULTILABEL_STRATEGIES,
+    STRATEGIES,
+    left_out_by_default,
+)
+
+#: Tables up to this many rows get 2 repeats of the folds by default in ``compare`` (the
+#: 5,000-row demo takes about a minute with one; two would double it).
+SMALL_TABLE_ROWS = 2_000
+
+
+#: Metrics in the terminal table of ``compare`` unless ``--metrics`` says otherwise: ranking,
+#: decisions at the threshold, and probabilities after the prior correction.
+TERMINAL_METRICS = ("average_precision", "balanced_accuracy", "f1", "mcc", "brier", "brier_corrected")
+
+
+_SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accuracy": "bal. acc.", "f1": "F1",
+                "f1_macro": "F1 macro", "mcc": "MCC", "g_mean": "G-mean", "recall_at_precision_50": "R@P50",
+                "brier": "Brier", "brier_corrected": "Brier corr.", "log_loss": "log loss",
+                "log_loss_corrected": "log loss corr.", "average_precision_macro": "AP macro",
+                "average_precision_micro": "AP micro", "roc_auc_macro": "ROC AUC macro", "f1_micro": "F1 micro",
+                "hamming_loss": "Hamming", "subset_accuracy": "subset acc.", "ece": "ECE",
+                "ece_corrected": "ECE corr.", "brier_sigmoid": "Brier sigm.", "brier_isotonic": "Brier iso.",
+                "brier_temperature": "Brier temp.", "cost": "cost", "cost_at_threshold": "cost at thr.",
+                "precision": "precision", "recall": "recall", "flagged": "flagged"}
+
+
+def _metric_tables(summary: pd.DataFrame, metrics: Sequence[str], best: dict, title: str, width: int,
+                   ties: dict | None = None) -> list:
+    """The summary as (title, rich table) pairs of strategy, model and as many metric columns
+    as fit in ``width``: one table when it fits, else one per group of metrics, so that no
+    cell is cut. The best cell per metric is marked ``*``, cells tied with it ``=``."""
+    from rich import box
+    from rich.table import Table
+
+    ties = ties or {}
+
+    def cell(i: int, m: str) -> str:
+        text = f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}"
+        if best.get(m) == i:
+            return f"[bold]{text}*[/bold]"
+        return f"{text}=" if (summary.at[i, "strategy"], summary.at[i, "model"]) in ties.get(m, ()) else text
+
+    def column_width(m: str) -> int:
+        plain = [len(f"{summary.at[i, f'{m}_mean']:.3f}±{summary.at[i, f'{m}_sd']:.3f}*") for i in summary.index]
+        return max([len(_SHORT_NAMES.get(m, m)), *plain])
+
+    # Column gap 2 (collapsed padding): strategy, model, then the metrics.
+    fixed = max(len("strategy"), *summary["strategy"].str.len()) + max(len("model"), *summary["model"].str.len()) + 2
+    groups, current, used = [], [], fixed
+    for m in metrics:
+        w = column_width(m) + 2
+        if current and used + w > width:
+            groups.append(current)
+            current, used = [], fixed
+        current.append(m)
+        used += w
+    groups.append(current)
+
+    tables = []
+    for number, group in enumerate(groups, start=1):
+        part = f" ({number}/{len(groups)})" if len(groups) > 1 else ""
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+        table.add_column("strategy", no_wrap=True)
+        table.add_column("model", no_wrap=True)
+        for m in group:
+            table.add_column(_SHORT_NAMES.get(m, m), justify="right", no_wrap=True)
+        for i, row in summary.iterrows():
+            table.add_row(str(row["strategy"]), str(row["model"]), *(cell(i, m) for m in group))
+        tables.append((title + part, table))
+    return tables
+
+
+def _input_inside(path: Path | None, folder: Path) -> bool:
+    if path is None:
+        return False
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from imbalance.answer import DEFAULT_QUESTIONS, answer, decision_summary, tie_marks
+    from imbalance.comparison import compare
+    from imbalance.metrics import DECISION_SHARES, METRICS, MULTILABEL_METRICS
+    from imbalance.model_selection import THRESHOLD_METRICS, FoldPlan
+    from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
+
+    columns = label_columns(args)
+    with_costs = args.costs is not None or args.cost_column is not None
+    if columns is None:
+        shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
+        if args.metrics is None:  # what the user asked for is shown: the costs, the calibrations
+            shown += ["cost"] * with_costs + [f"brier_{method}" for method in args.calibrate or ()]
+        known = (*METRICS, *DECISION_SHARES, "brier_corrected", "log_loss_corrected", "ece_corrected",
+                 *(f"{m}_{c}" for c in args.calibrate or () for m in ("brier", "log_loss", "ece")),
+                 *(f"{p}:{m}" for p in args.operating_points or () for m in ("precision", "recall")),
+                 *(("cost", "cost_at_threshold") if with_costs else ()))
+    else:
+        shown = list(MULTILABEL_HEADLINE_METRICS if args.metrics is None else args.metrics)
+        known = MULTILABEL_METRICS
+    unknown = [m for m in shown if m not in known]
+    if unknown:
+        raise ParameterError(f"unknown metric {unknown[0]!r} in --metrics; choose from {', '.join(known)}.")
+    default_rank, default_decide = DEFAULT_QUESTIONS[columns is not None]
+    questions = (args.rank_by or default_rank, args.decide_by or default_decide)
+    if with_costs:
+        if columns is not None:
+            raise InputError("--costs and --cost-column are for one label column, not a label matrix.")
+        questions = (*questions, "cost")
+    for option, metric in zip(("--rank-by", "--decide-by"), questions):
+        if metric not in known:
+            raise ParameterError(f"unknown metric {metric!r} in {option}; choose from {', '.join(known)}.")
+    if _input_inside(args.file, args.out):
+        raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
+                         "choose another --out.")
+    check_report_folder(args.out)  # before any fitting: a run must not fail at its very end
+    # the threshold strategy tunes for the decision metric where it can (else for F1, which the answer names)
+    threshold_metric = questions[1] if questions[1] in THRESHOLD_METRICS else "f1"
+    if columns is None:
+        df, source = load_table(args)
+        if args.repeats is None:
+            args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
+        costs = compare_costs(args, df)
+        X, y = df.drop(columns=[args.target, *([args.cost_column] if args.cost_column else [])]), df[args.target]
+        n_classes = encode_labels(y, name=f"label column {args.target!r}").classes.size if args.recipes is None else 2
+        folds = FoldPlan.stratified(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+    else:
+        costs = None
+        df, source = load_table(args, multilabel=True)
+        if args.repeats is None:
+            args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
+        X, y = df.drop(columns=columns), df[columns]
+        n_classes = 2
+        folds = FoldPlan.multilabel(y, n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+    if args.recipes is None:
+        for names, reason in left_out_by_default(n_classes, multilabel=columns is not None):
+            sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(names)}: {reason}.\n")
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    with contextlib.ExitStack() as stack:
+        update = None
+        if show:
+            import rich.progress
+
+            bar = stack.enter_context(rich.progress.Progress(
+                rich.progress.TextColumn("{task.description}"), rich.progress.BarColumn(),
+                rich.progress.MofNCompleteColumn(), rich.progress.TimeElapsedColumn(),
+                console=console_for(args.progress),
+            ))
+            task = bar.add_task("fitting strategy x model x fold", total=None)
+            update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        extra = {} if columns is not None else {"threshold_metric": threshold_metric}
+        n_jobs = args.n_jobs if args.n_jobs is not None else -1 if len(df) > SMALL_TABLE_ROWS else 1
+        result = compare(X, y, recipes=args.recipes, models=args.models, cv=folds, n_jobs=n_jobs,
+                         random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
+                         costs=costs, operating_points=args.operating_points, progress=update, **extra)
+    summary = result.summary
+    verdicts = answer(result, questions)
+    width = terminal_width()
+    rich_print(f"The answer ({args.folds} folds x {args.repeats} repeat(s), corrected resampled t-test, 95%):",
+                width=width)
+    for verdict in verdicts:
+        rich_print("- " + verdict.sentence(), width=width)
+    decision = decision_summary(result, verdicts[1].choice) if len(verdicts) > 1 else None
+    if decision:
+        rich_print("- " + decision, width=width)
+    print()
+    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best, = tied with it"
+    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
+                                         tie_marks(verdicts)):
+        rich_print(heading, width=width)
+        rich_print(table, width=width)
+    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "k_neighbors": args.k_neighbors,
+                "rows": len(df)}
+    settings["rank by"], settings["decide by"] = questions[0], questions[1]
+    if columns is None:
+        settings["label column"] = args.target
+        settings["threshold tuned for"] = threshold_metric
+        if with_costs:
+            settings["costs"] = args.costs or "FP=1"
+            if args.cost_column is not None:
+                settings["cost column (FN per row)"] = args.cost_column
+        if args.calibrate:
+            settings["calibration"] = list(args.calibrate)
+        if args.operating_points:
+            settings["operating points"] = list(args.operating_points)
+    else:
+        settings["label columns"] = list(map(str, columns))
+    written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
+    print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
+    return 0
+
+
+def compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
+    """``compare``'s costs from --costs (FN=A,FP=B or a CSV matrix) and --cost-column."""
+    if args.costs is None and args.cost_column is None:
+        return None
+    text = args.costs or "FP=1"
+    if "=" in text:
+        pairs = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key, _, value = item.partition("=")
+            key = key.strip().upper()
+            if key in pairs:
+                raise InputError(f"--costs gives {key} twice; give each of FN and FP once, e.g. FN=20,FP=1.")
+            try:
+                pairs[key] = float(value)
+            except ValueError:
+                raise InputError(f"--costs: {item!r} is not NAME=NUMBER; write e.g. FN=20,FP=1.") from None
+        if not set(pairs) <= {"FN", "FP"} or (args.cost_column is None and set(pairs) != {"FN", "FP"}):
+            raise InputError("--costs takes FN=A,FP=B for binary labels (with --cost-column: FP=B), or a CSV file "
+                             "with the cost matrix.")
+        if args.cost_column is not None:
+            if args.cost_column not in df.columns:
+                raise InputError(f"--cost-column {args.cost_column!r} is not a column of the table.")
+            if args.cost_column == args.target:
+                raise InputError(f"--cost-column {args.cost_column!r} is the label column; name the column that holds "
+                                 "each row's cost of a missed positive.")
+            pairs["FN"] = column_as_numbers(df[args.cost_column], named=f"--cost-column {args.cost_column!r}",
+                                            why="; it must hold numbers (a cost per row).").to_numpy(np.float64)
+            pairs.setdefault("FP", 1.0)
+        return pairs
+    path = Path(text)
+    if not path.is_file():
+        raise InputError(f"--costs {text!r} is neither FN=A,FP=B nor a CSV file of costs.")
+    if args.cost_column is not None:
+        raise InputError("--cost-column takes --costs FP=B, not a cost matrix file.")
+    try:
+        matrix = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"--costs {path} is empty; write the cost matrix: labels as header and first column, true "
+                         "class per row, decision per column.") from None
+    labels = encode_labels(df[args.target], name=f"label column {args.target!r}").classes
+    names = [str(to_python(c)) for c in labels]
+    matrix.index, matrix.columns = matrix.index.map(str), matrix.columns.map(str)
+    if sorted(matrix.index) != sorted(names) or sorted(matrix.columns) != sorted(names):
+        raise InputError(f"{path}: the cost matrix must have one row and one column per class {names}, true class "
+                         "per row, decision per column.")
+    matrix = matrix.loc[names, names]
+    for true in names:
+        for decided in names:
+            cell = matrix.at[true, decided].strip()
+            if cell == "":
+                raise InputError(f"{path}: the cost of deciding {decided} for class {true} is missing (the row is "
+                                 "shorter than the header); give every cell a number.")
+            try:
+                float(cell)
+            except ValueError:
+                raise InputError(f"{path}: the cost of deciding {decided} for class {true} is {cell!r}, not a "
+                                 "number.") from None
+    return matrix.to_numpy().astype(np.float64)
+
+
+def add_parsers(commands: Any) -> None:
+    """The compare commands' parsers, added to ``commands`` (the subparsers of ``imbalance``)."""
+    compare = commands.add_parser(
+        "compare", help="every strategy x model on the same leak-free folds; table, plots, HTML report"
+    )
+    add_data_args(compare)
+    compare.add_argument("--labels", metavar="PATTERN",
+                         help="a multi-label target: the 0/1 columns matching PATTERN, e.g. 'label_*' (or name them: "
+                              "--label-col a,b,c); compares the multi-label strategies on multi-label stratified folds")
+    compare.add_argument("--recipes", type=names_arg, metavar="R,...",
+                         help="comma-separated, from: " + ", ".join(STRATEGIES) + "; multi-label: "
+                              + ", ".join(MULTILABEL_STRATEGIES) + " (default: every default one that can run)")
+    old_name(compare, "--strategies", "--recipes", dest="recipes", type=names_arg)
+    compare.add_argument("--models", type=names_arg, metavar="M,...",
+                         help="comma-separated, from: " + ", ".join(MODEL_NAMES) + "; multi-label: "
+                              + ", ".join(MULTILABEL_MODEL_NAMES) + " (default: all)")
+    compare.add_argument("--metrics", type=names_arg, metavar="M,...",
+                         help="metrics shown in the terminal, comma-separated (default: " + ", ".join(TERMINAL_METRICS)
+                              + "); the files hold every metric")
+    compare.add_argument("--calibrate", type=names_arg, metavar="M,...",
+                         help="also map every cell's probabilities by these methods (sigmoid, isotonic, temperature), "
+                              "fitted out of fold on its training part, and score them (about 3 more fits per cell)")
+    compare.add_argument("--costs", metavar="FN=A,FP=B|FILE",
+                         help="what decisions cost: binary FN=20,FP=1 (a missed positive, a false alarm), or a CSV "
+                              "matrix, true class per row, decision per column, labels as header and first column; "
+                              "adds the cost of the least-cost decision (Bayes' rule) per row, and asks the answer "
+                              "about it")
+    compare.add_argument("--cost-column", metavar="COL",
+                         help="binary: a column with each row's cost of a missed positive (e.g. the amount of a "
+                              "fraud), used for FN and left out of the features; FP from --costs (default 1)")
+    compare.add_argument("--operating-points", type=names_arg, metavar="P,...",
+                         help="binary: precision>=0.8 (most recall at that precision), recall>=0.9, top=0.05 or "
+                              "top=100 (review capacity per batch); thresholds chosen on inner folds, precision and "
+                              "recall reached on the validation folds")
+    compare.add_argument("--rank-by", metavar="METRIC",
+                         help="the ranking metric the answer is about (default: average_precision; "
+                              "multi-label: average_precision_macro)")
+    compare.add_argument("--decide-by", metavar="METRIC",
+                         help="the decision metric the answer is about (default: f1; multi-label: f1_macro)")
+    compare.add_argument("--folds", type=int_at_least(2), default=5,
+                         help="k of stratified k-fold (default 5)")
+    compare.add_argument("--repeats", type=int_at_least(1),
+                         help=f"repeats of the k folds (default: 2 up to {SMALL_TABLE_ROWS:,} rows, where they are "
+                              "cheap and make the answer's test sharper; 1 above)")
+    compare.add_argument("--seed", type=seed_arg, default=0, help="seed of folds, resampling and models (default 0)")
+    compare.add_argument("--k-neighbors", type=int_at_least(1), default=5,
+                         help="neighbours of the smote strategy (default 5)")
+    compare.add_argument("--n-jobs", type=n_jobs_arg,
+                         help=f"parallel cells (default: all cores above {SMALL_TABLE_ROWS:,} rows; one up to that, "
+                              "where starting worker processes takes longer than the fits)")
+    compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
+                         help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
+                              "whole (default: imbalance-report)")
+
+
+#: The commands of this family, by name.
+COMMANDS = {"compare": _cmd_compare}
