@@ -122,3 +122,17 @@ def test_cluster_centroids_clusters_as_well_as_scikit_learns_kmeans():
     ours = cdist(majority, X_res[y_res == 0], "sqeuclidean").min(axis=1).sum()
     theirs = KMeans(n_clusters=int((y_res == 0).sum()), n_init=1, random_state=0).fit(majority).inertia_
     assert ours <= 1.05 * theirs
+
+
+def test_cluster_centroids_gets_the_same_centres_from_either_k_means(monkeypatch):
+    # Below the size where ours is the faster, ClusterCentroids calls scikit-learn's Lloyd from the
+    # same rows: forcing either path gives the same centres.
+    import imbalance.prototypes as prototypes
+
+    rng = np.random.default_rng(3)
+    X = np.r_[rng.normal(size=(600, 4)), rng.normal(size=(60, 4)) + 2]
+    y = np.r_[np.zeros(600, int), np.ones(60, int)]
+    library = ClusterCentroids(random_state=0).fit_resample(X, y)[0]
+    monkeypatch.setattr(prototypes, "_OWN_KMEANS_WORK", {np.dtype(np.float64): 0, np.dtype(np.float32): 0})
+    ours = ClusterCentroids(random_state=0).fit_resample(X, y)[0]
+    np.testing.assert_allclose(np.sort(ours, axis=0), np.sort(library, axis=0), rtol=1e-9, atol=1e-12)

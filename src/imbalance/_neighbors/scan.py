@@ -29,6 +29,8 @@ __all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "kneighbors_shortl
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
 _TREE_PAIRS = 5e8
+# ... provided the queries are at least a hundredth of the rows: fewer do not pay for the tree's build.
+_TREE_BUILDS = 100
 LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
 TILE = 3  # vectors of candidates per tile (KNN_WIDTH in _knn_scan.h)
 
@@ -207,7 +209,7 @@ def kneighbors_of(
     (X, points), exponent = _in_safe_range(X, points)
     if _knn is None:
         dist, index = _brute_force(points, X, k, farthest)
-    elif not farthest and X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS:
+    elif not farthest and X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS and len(points) * _TREE_BUILDS >= n:
         from sklearn.neighbors import NearestNeighbors
 
         dist, found = NearestNeighbors().fit(X).kneighbors(points, n_neighbors=k)
@@ -465,7 +467,7 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
 # Below this many query x candidate pairs a float64 scan is quick anyway.
 SHORTLIST_PAIRS = 1e7
 # Candidates the float32 scan keeps beyond k, and rows re-ranked in float64 at a time.
-SHORTLIST_EXTRA = 2  # 4 before 2026-12-02: 2 is 5-12% faster; 6 rows of 195,000 searched again, not 0
+SHORTLIST_EXTRA = 2  # more costs scan time; fewer leaves more rows to search again exactly
 _RERANK_ROWS = 1024
 U32 = float(np.finfo(np.float32).eps) / 2  # unit roundoff of float32
 
