@@ -22,7 +22,7 @@ from imbalance.weights import class_weights, pos_weight, repeat_factors, sample_
 __version__ = "0.1.0"
 
 # Loaded on first use (PEP 562), so that ``import imbalance`` stays as fast as pandas allows and
-# never imports scikit-learn's models (~0.7 s), torch or pyspark: the command line and the plain
+# never imports scikit-learn's models, torch or pyspark: the command line and the plain
 # functions start fast, and ``imbalance.compare(X, y)`` or ``imbalance.metrics`` still just work.
 _LAZY = {
     "smote": "imbalance.synth",

@@ -186,7 +186,7 @@ def grow_tree(binned: np.ndarray, bins: Bins, codes: np.ndarray, weights: np.nda
     features of every node: same seed, same tree.
     """
     # The tree's rows gathered into a compact block first: the builder's passes over a node's
-    # rows then stay in cache (about 2x faster at 1e6 rows than reading the whole table).
+    # rows then stay in cache instead of striding through the whole table.
     local = np.ascontiguousarray(binned[:, rows])
     local_codes = np.ascontiguousarray(codes[rows], dtype=np.int32)
     local_weights = np.ascontiguousarray(weights, dtype=np.float64)
@@ -220,9 +220,8 @@ class BoostedTrees:
         p_k(x) = \mathrm{softmax}_k\!\left(\frac{f(x)}{K - 1}\right)
                = \mathrm{softmax}_k\!\left(\frac{K\, s(x)}{(K - 1)^2}\right),
 
-    for two classes :math:`p_1 = \sigma(2 (s_1 - s_0))`. (Until 2026-12-06 it was
-    :math:`\mathrm{softmax}(s / (K - 1))`, :math:`\sigma(s_1 - s_0)` for two classes: half the
-    margin, probabilities squeezed toward 1/2.) The learners predict class codes."""
+    for two classes :math:`p_1 = \sigma(2 (s_1 - s_0))`, as scikit-learn's AdaBoost gives them.
+    The learners predict class codes."""
 
     def __init__(self, learners: list, alphas: np.ndarray, errors: np.ndarray, n_classes: int, n_features: int):
         self.estimators_ = learners

@@ -362,9 +362,9 @@ class _Witnesses:
 
     ``lean``: count whatever the classes' sizes, for the memory: a class's counter holds one
     packed copy of the rows at a time, where the lists of every row (the other way) come on
-    top of it. SMOTEENN's ENN runs so on SMOTE's balanced output, as fast as with the lists
-    there (5.6 s against 5.7 s at 188,000 rows); on balanced data of no such structure,
-    counting every class takes about 1.3 times as long as the lists."""
+    top of it. SMOTEENN's ENN runs so on SMOTE's balanced output, where counting is about as
+    fast as the lists; on balanced data of no such structure it is slower than the lists,
+    which is why a sampler counts every class only when it is handed its array."""
 
     def __init__(self, X: np.ndarray, codes: np.ndarray, kind_sel: str, ks: list[int], *, remember: bool,
                  lean: bool = False) -> None:

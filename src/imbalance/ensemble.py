@@ -395,8 +395,7 @@ class _BaggedEnsemble(_PlannedEnsemble):
         tree_input = self._sklearn_tree_input(X)
         # Members are drawn as joblib asks for them: only a few count arrays live at once. Threads,
         # not processes: scikit-learn's trees (and AdaBoost's, mostly tree fitting) release the
-        # GIL, and a process pool measured slower here (EasyEnsemble at 1e5 rows: 1.04x
-        # imbalanced-learn with processes, 1.31x with threads).
+        # GIL, and a process pool would copy X to every worker.
         jobs = (delayed(_fit_member)(member, *_member_rows(counts, sample_weight, weighted), X, codes, tree_input)
                 for member, counts in map(self._draw_member, range(first, self.n_estimators)))
         fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(jobs)
@@ -532,8 +531,8 @@ class BalancedRandomForestClassifier(_BaggedEnsemble):
     Trees grow on binned features by default (``tree_method="hist"``: every feature cut once
     into at most ``max_bins`` bins, each split found from per-bin class histograms of the
     node's rows instead of a sort, as LightGBM and scikit-learn's histogram gradient boosting
-    do; about 6x faster per tree than scikit-learn's exact tree at 1e6 rows, and the same tree
-    where a feature has no more distinct values than bins). ``tree_method="exact"`` grows
+    do: the same tree where a feature has no more distinct values than bins;
+    ``benchmarks/bench_ensembles.py`` times both). ``tree_method="exact"`` grows
     :class:`~sklearn.tree.DecisionTreeClassifier`.
 
     Parameters

@@ -493,8 +493,7 @@ class WeightedSampler(_IndexSampler):
       :math:`x \in [0, W_n)` draws the first row with :math:`W_i > x`. A guide table (Chen
       and Asau 1974: for each of :math:`n` equal cells of :math:`[0, W_n)`, the first row that
       can hold a point of it) finds that row in about two steps whatever the weights, so the
-      draws come in random order with no sort and no shuffle. (Until 2026-12-05 the epoch was
-      drawn as sorted uniforms, then shuffled: the same law, other draws for a seed.)
+      draws come in random order with no sort and no shuffle.
     - ``exact=True``: systematic sampling, one uniform offset :math:`u` and the points
       :math:`u, u + 1, \dots, u + S - 1` on the scale of the cumulative expected counts, so
       every row comes exactly :math:`\lfloor e_i \rfloor` or :math:`\lceil e_i \rceil` times
