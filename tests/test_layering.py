@@ -201,3 +201,16 @@ def test_the_import_graph_has_no_cycle():
 def test_the_cycle_check_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert "imbalance._engine" in import_graph()["imbalance.comparison"]
+
+
+#: Modules allowed past the size limit, each with its reason in docs/layout.md.
+LONG_MODULES: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("path, parts", list(modules()), ids=lambda v: str(v) if isinstance(v, tuple) else "")
+def test_no_module_is_over_800_lines(path, parts):
+    length = len(path.read_text().splitlines())
+    name = ".".join(parts)
+    assert length <= 800 or name in LONG_MODULES, (
+        f"{path.relative_to(SRC)} has {length} lines: split it along its jobs, or say in docs/layout.md why it is "
+        "better whole and list it in LONG_MODULES")

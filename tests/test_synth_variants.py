@@ -110,11 +110,11 @@ def test_kmeans_smote_without_a_cluster_is_a_clear_error():
 
 
 def test_mean_pairwise_distance_is_exact_over_blocks(monkeypatch):
-    import imbalance.synth as synth
+    import imbalance.synth._filter as synth_filter
 
-    monkeypatch.setattr(synth, "_DISTANCE_BLOCK", 7)
+    monkeypatch.setattr(synth_filter, "_DISTANCE_BLOCK", 7)
     X = np.random.default_rng(1).normal(size=(50, 4)) * 1e3 + 5e3
-    assert synth._mean_distance(X) == pytest.approx(pdist(X).mean(), rel=1e-9)
+    assert synth_filter._mean_distance(X) == pytest.approx(pdist(X).mean(), rel=1e-9)
 
 
 # ----------------------------------------------------------------------------- SMOTE-N
