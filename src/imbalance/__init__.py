@@ -6,6 +6,7 @@ that same plan. ``import imbalance`` never imports torch or pyspark.
 
 from imbalance import _registry
 from imbalance._validation import (
+    CompiledPartWarning,
     ImbalanceError,
     InputError,
     InputTypeError,
@@ -58,6 +59,7 @@ def __dir__():
 
 
 __all__ = [
+    "CompiledPartWarning",
     "ImbalanceError",
     "InputError",
     "InputTypeError",

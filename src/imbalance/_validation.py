@@ -21,6 +21,8 @@ import pandas as pd
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
+    "CompiledPartWarning",
+    "warn_compiled_part_missing",
     "DEPRECATED",
     "renamed",
     "renamed_parameter",
@@ -334,3 +336,22 @@ def renamed_parameter(old: str, new: str, *, until: str = "0.3") -> Callable[[F]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+class CompiledPartWarning(UserWarning):
+    """imbalance was installed without one of its compiled parts (no C compiler when it was
+    built): it runs on a fallback that is slower and may give another result for the same seed."""
+
+
+_WARNED_PARTS: set[str] = set()
+
+
+def warn_compiled_part_missing(part: str, consequence: str) -> None:
+    """Say once per process that the compiled ``part`` is missing and what that changes, so that
+    "same seed, same result" never breaks silently between two installs."""
+    if part in _WARNED_PARTS:
+        return
+    _WARNED_PARTS.add(part)
+    warnings.warn(f"imbalance was installed without its compiled {part} (no C compiler when it was built): "
+                  f"{consequence} Reinstall it where a C compiler is found (Debian: apt install gcc) to get the "
+                  "compiled part and the results every other install gives.", CompiledPartWarning, stacklevel=3)

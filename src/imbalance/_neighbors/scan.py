@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from imbalance._validation import warn_compiled_part_missing
+
 try:
     from imbalance import _knn
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
@@ -33,6 +35,13 @@ _TREE_PAIRS = 5e8
 _TREE_BUILDS = 100
 LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
 TILE = 3  # vectors of candidates per tile (KNN_WIDTH in _knn_scan.h)
+
+
+def _say_scan_missing() -> None:
+    warn_compiled_part_missing(
+        "neighbour scan", "neighbours come from scikit-learn or numpy instead, slower, and rows at exactly "
+        "the same distance may come in another order, so a method that draws among neighbours (SMOTE) may draw "
+        "other rows for the same seed.")
 
 
 def have_compiled_scan() -> bool:
@@ -208,6 +217,7 @@ def kneighbors_of(
         return np.asarray(dist) ** 2, np.asarray(found).astype(np.int64)
     (X, points), exponent = _in_safe_range(X, points)
     if _knn is None:
+        _say_scan_missing()
         dist, index = _brute_force(points, X, k, farthest)
     elif not farthest and X.shape[1] <= 5 and len(points) * n > _TREE_PAIRS and len(points) * _TREE_BUILDS >= n:
         from sklearn.neighbors import NearestNeighbors
@@ -457,6 +467,8 @@ def _kneighbors_euclidean(X: np.ndarray, k: int, queries: np.ndarray | None,
                           n_threads: int | None) -> tuple[np.ndarray, np.ndarray]:
     n, d = X.shape
     n_queries = n if queries is None else len(queries)
+    if _knn is None:
+        _say_scan_missing()
     if _knn is None or (d <= 5 and n_queries * n > _TREE_PAIRS):
         return _kneighbors_sklearn(X, k, queries, None)
     if X.dtype == np.float64 and n > k + 1 and n_queries * n >= SHORTLIST_PAIRS:

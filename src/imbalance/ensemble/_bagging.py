@@ -17,7 +17,6 @@ from sklearn.tree import DecisionTreeClassifier
 from imbalance._trees import (
     MAX_BINS,
 )
-from imbalance._trees import available as trees_compiled
 from imbalance._validation import (
     InputError,
     ParameterError,
@@ -30,6 +29,7 @@ from imbalance.ensemble._base import (
     boost_hist_trees,
     check_tree_method,
     grow_hist_tree,
+    hist_trees_available,
 )
 from imbalance.planner import Strategy
 
@@ -126,7 +126,8 @@ class BalancedBaggingClassifier(BaggedEnsemble):
         hist_possible = self.estimator is None and self.sampler is None and binnable(X)
         if self.tree_method == "hist" and not hist_possible:
             raise InputError(HIST_INPUT)
-        self.tree_method_ = "hist" if hist_possible and self.tree_method != "exact" and trees_compiled() else "exact"
+        self.tree_method_ = ("hist" if hist_possible and self.tree_method != "exact" and hist_trees_available()
+                             else "exact")
         if self.tree_method_ == "hist":
             return self._fit_binned_members(X, codes, sample_weight, first, self._hist_learner(X.shape[1]),
                                             self.max_bins)

@@ -35,6 +35,7 @@ from imbalance._validation import (
     check_int,
     check_random_state,
     fmt_label,
+    warn_compiled_part_missing,
 )
 from imbalance.metrics import correct_prior
 from imbalance.planner import Plan, plan_labels
@@ -490,3 +491,14 @@ PRIOR_DOC = """prior : {"train", "true"} or array-like of shape (n_classes,), de
         ``"true"``: mapped back to the class shares of the data fitted (Saerens et al. 2002),
         so they read as probabilities again. An array: mapped to these class shares (a
         deployment prior), in the order of ``classes_``."""
+
+
+def hist_trees_available() -> bool:
+    """Whether the compiled histogram-tree builder is there; where ``tree_method="auto"`` asks and
+    it is not, says once that the trees grown instead differ."""
+    if trees_compiled():
+        return True
+    warn_compiled_part_missing(
+        "tree builder", "tree_method='auto' grows scikit-learn's exact trees instead of histogram trees: slower, "
+        "and other trees (other probabilities) for the same seed.")
+    return False

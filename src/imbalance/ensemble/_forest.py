@@ -14,7 +14,6 @@ from imbalance._trees import (
     MAX_BINS,
     resolve_max_features,
 )
-from imbalance._trees import available as trees_compiled
 from imbalance._validation import (
     InputError,
     ParameterError,
@@ -26,6 +25,7 @@ from imbalance.ensemble._base import (
     binnable,
     check_tree_method,
     grow_hist_tree,
+    hist_trees_available,
 )
 from imbalance.planner import Strategy
 
@@ -145,7 +145,7 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
 
     def _resolve_tree_method(self, X: Any) -> str:
         if self.tree_method == "exact" or (self.tree_method == "auto" and (
-                not trees_compiled() or self.max_leaf_nodes is not None or not binnable(X))):
+                self.max_leaf_nodes is not None or not binnable(X) or not hist_trees_available())):
             return "exact"
         if not binnable(X):
             raise InputError(HIST_INPUT)
