@@ -66,3 +66,25 @@ def browser():
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver_path))
     yield driver
     driver.quit()
+
+
+def pytest_collection_finish(session):
+    """Start the documentation build as soon as a site test is selected (after ``-m`` and ``-k``
+    have deselected what they do): it runs beside the other tests (see ``tests/docs_build.py``)
+    instead of after them."""
+    config = session.config
+    if config.option.collectonly or not any(item.path.name == "test_docs_site.py" for item in session.items):
+        return
+    try:
+        import sphinx  # noqa: F401  (where the docs extra is missing, the site tests say so themselves)
+    except ImportError:
+        return
+    import docs_build
+
+    config.imbalance_docs_build = docs_build.start()
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "imbalance_docs_build", None)
+    if build is not None:
+        build.close()

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli_runner import run_cli
 from imbalance.datasets import load_churn
 
 # Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
@@ -16,10 +17,15 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "imbalance", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "100"},
-    )
+    return run_cli(*args, cwd=cwd, columns=100)
+
+
+def test_the_installed_command_runs_as_a_process():
+    # every other test here runs main() in-process (cli_runner); this one runs the real thing
+    result = subprocess.run([sys.executable, "-m", "imbalance", "inspect", "--json"], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "100"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["classes"] == {"0": 4293, "1": 707}
 
 
 def test_inspect_demo_needs_no_arguments():

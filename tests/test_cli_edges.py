@@ -1,7 +1,9 @@
 """The command line's promises on bad input, failed outputs and interruptions (issue 11).
 
-Every test runs the real command in a subprocess, as a user would, and reads what it printed
-and what it left on disk.
+Each test reads what a command printed and what it left on disk. Commands run in this process
+(``cli_runner``: a child would pay the package's imports again) except where the process is the
+subject: signals, a file-size limit, an interpreter without torch; those start the real command
+as a child.
 """
 
 import os
@@ -18,6 +20,7 @@ import pandas as pd
 import pytest
 
 import subprocesses
+from cli_runner import run_cli
 from imbalance.datasets import load_churn
 
 # Real subprocesses of the command line: the slow tier (`pytest -m "not slow"` skips it).
@@ -30,6 +33,8 @@ def command(*args, cwd=None, columns=100, **kwargs):
 
 
 def run(*args, cwd=None, columns=100, preexec_fn=None, code=None):
+    if preexec_fn is None and code is None:
+        return run_cli(*args, cwd=cwd, columns=columns)
     argv, options = command(*args, cwd=cwd, columns=columns)
     if code is not None:  # run main() after some setup code, in a fresh interpreter
         argv = [sys.executable, "-c", code + "\nfrom imbalance.cli import main\nraise SystemExit(main(sys.argv[1:]))",

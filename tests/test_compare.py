@@ -2,9 +2,6 @@
 
 import base64
 import html.parser
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -14,6 +11,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import cross_val_predict
 
 import imbalance
+from cli_runner import run_cli
 from imbalance.comparison import compare
 from imbalance.datasets import load_churn
 from imbalance.model_selection import FoldPlan
@@ -100,15 +98,14 @@ def test_bad_arguments():
         compare(X, y, models=["svm"])
 
 
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "imbalance", "compare", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+def run_compare(*args, cwd):
+    return run_cli("compare", *args, cwd=cwd, columns=200)
 
 
 @pytest.mark.slow
 def test_cli_compare_on_the_demo(tmp_path):
     out = tmp_path / "report"
-    result = run_cli("--models", "logreg", "--recipes", "none,under_3:1", "--folds", "3", "--out", out,
+    result = run_compare("--models", "logreg", "--recipes", "none,under_3:1", "--folds", "3", "--out", out,
                      "--progress", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "under_3:1" in result.stdout and "*" in result.stdout
@@ -129,7 +126,7 @@ def test_cli_compare_on_the_demo(tmp_path):
     ],
 )
 def test_cli_compare_bad_input(tmp_path, args, words):
-    result = run_cli(*args, "--out", tmp_path / "r", cwd=tmp_path)
+    result = run_compare(*args, "--out", tmp_path / "r", cwd=tmp_path)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert not (tmp_path / "r").exists()

@@ -1,15 +1,13 @@
 """Decisions by cost: Bayes' rule and expected cost against direct computations, and compare's
 cost columns (dict, matrix and per-row costs agreeing with each other)."""
 
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import imbalance
+from cli_runner import run_cli
 from imbalance.datasets import load_churn
 from imbalance.metrics import bayes_decisions, expected_cost
 from imbalance.model_selection import FoldPlan
@@ -76,9 +74,8 @@ def test_compare_scores_the_least_cost_decision_of_every_cell(churn):
 @pytest.mark.slow
 def test_cli_costs(tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "imbalance", "compare", "--recipes", "none,under_1:1",
-                               "--models", "logreg", "--folds", "3", *map(str, args)], capture_output=True, text=True,
-                              cwd=tmp_path, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+        return run_cli("compare", "--recipes", "none,under_1:1", "--models", "logreg", "--folds", "3", *args,
+                       cwd=tmp_path, columns=200)
 
     X, y = load_churn(return_X_y=True)
     X.assign(LABEL=y).head(1500).to_csv(tmp_path / "churn.csv", index=False)  # the options, not the size, are tested

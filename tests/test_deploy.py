@@ -2,9 +2,6 @@
 saving and loading, and the fit / predict commands use it."""
 
 import json
-import os
-import subprocess
-import sys
 
 import joblib
 import numpy as np
@@ -13,6 +10,7 @@ import pytest
 from sklearn.base import clone
 
 import imbalance
+from cli_runner import run_cli
 from imbalance.datasets import load_churn
 from imbalance.deploy import RecipeClassifier, load, save
 from imbalance.metrics import evaluate, multilabel_scores
@@ -100,8 +98,7 @@ def test_saved_and_loaded_it_predicts_the_same(churn, tmp_path):
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "imbalance", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+    return run_cli(*args, cwd=cwd, columns=200)
 
 
 @pytest.mark.slow

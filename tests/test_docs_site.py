@@ -5,13 +5,12 @@ reference and the search page."""
 import functools
 import http.server
 import os
-import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+import docs_build
 
 pytestmark = pytest.mark.slow
 
@@ -24,34 +23,19 @@ else:  # the build imports every module and runs every example: every extra must
         pytest.importorskip(needed)
 
 
-def clean_copy(root: Path) -> Path:
-    """The parts of the repository the site is built from, copied into ``root`` without what an
-    earlier build left in docs/ (sphinx-gallery skips an example whose md5 file matches, so a
-    build in place would not run a changed example's unchanged twin, nor show that it broke)."""
-    left_by_builds = shutil.ignore_patterns("_build", "auto_examples", "generated", "sg_execution_times.rst",
-                                            "__pycache__")
-    shutil.copytree(DOCS, root / "docs", ignore=left_by_builds)
-    shutil.copytree(DOCS.parent / "examples", root / "examples", ignore=left_by_builds)
-    shutil.copytree(DOCS.parent / "benchmarks" / "results", root / "benchmarks" / "results")  # the tables it includes
-    shutil.copy(DOCS.parent / "CHANGELOG.md", root / "CHANGELOG.md")  # docs/changelog.md includes it
-    return root / "docs"
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site built as CI builds it, from a clean copy, served on localhost (search fetches
-    its index)."""
-    docs = clean_copy(tmp_path_factory.mktemp("source"))
-    out = tmp_path_factory.mktemp("site")
-    build = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-j", "2", "-b", "html", "-q", str(docs),
-                            str(out)], capture_output=True, text=True, timeout=1200, env={**os.environ,
-                                                                                          "MPLBACKEND": "Agg"})
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-6000:]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+def site(request):
+    """The site built as CI builds it, from a clean copy (started at collection, see
+    ``tests/docs_build.py``), served on localhost (search fetches its index)."""
+    build = getattr(request.config, "imbalance_docs_build", None) or docs_build.start()
+    request.config.imbalance_docs_build = build
+    code, log = build.wait()
+    assert code == 0, log
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(build.out))
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}"
+    yield build.out, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
 

@@ -419,7 +419,7 @@ def test_cluster_sparsity_is_exact_in_tiles_and_its_memory_does_not_grow_with_th
 
     from scipy.spatial.distance import pdist
 
-    from imbalance.synth import _mean_distance
+    from imbalance.synth._filter import _mean_distance
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(700, 5))

@@ -1,9 +1,6 @@
 """compare on a label matrix: the metrics against scikit-learn, leak-free cells, the per-label
 table, bad input, the report and the command line."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 import imbalance
+from cli_runner import run_cli
 from imbalance._multi_label import multilabel_cell_model
 from imbalance.metrics import MULTILABEL_METRICS, multilabel_scores, per_label_scores
 from imbalance.model_selection import (
@@ -255,9 +253,8 @@ def test_the_report_shows_labels_and_per_label_plots(result, tmp_path):
 # ----------------------------------------------------------------------------- command line
 
 
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "imbalance", "compare", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=300)
+def run_compare(*args, cwd):
+    return run_cli("compare", *args, cwd=cwd, columns=200)
 
 
 @pytest.mark.slow
@@ -266,17 +263,17 @@ def test_cli_compare_on_a_label_matrix(tmp_path):
     path = tmp_path / "labels.csv"
     pd.concat([X, Y.add_prefix("label_")], axis=1).to_csv(path, index=False)
     out = tmp_path / "report"
-    done = run_cli(path, "--labels", "label_*", "--recipes", "none,ml_rus", "--models", "logreg", "--folds", "3",
+    done = run_compare(path, "--labels", "label_*", "--recipes", "none,ml_rus", "--models", "logreg", "--folds", "3",
                    "--out", out, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "AP macro" in done.stdout and "Hamming" in done.stdout and "ml_rus" in done.stdout
     assert (out / "per_label.png").exists() and (out / "report.html").exists()
     assert set(pd.read_csv(out / "per_label.csv")["label"]) == {f"label_{c}" for c in Y.columns}
-    same = run_cli(path, "--label-col", "label_common,label_rare", "--recipes", "none", "--models", "logreg",
+    same = run_compare(path, "--label-col", "label_common,label_rare", "--recipes", "none", "--models", "logreg",
                    "--folds", "3", "--out", tmp_path / "two", cwd=tmp_path)
     assert same.returncode == 0, same.stderr
     assert set(pd.read_csv(tmp_path / "two" / "per_label.csv")["label"]) == {"label_common", "label_rare"}
-    bad = run_cli(path, "--labels", "label_*", "--metrics", "mcc", "--out", tmp_path / "bad", cwd=tmp_path)
+    bad = run_compare(path, "--labels", "label_*", "--metrics", "mcc", "--out", tmp_path / "bad", cwd=tmp_path)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert "unknown metric 'mcc'" in bad.stderr and not (tmp_path / "bad").exists()
 
