@@ -1,0 +1,58 @@
+"""Leak-free evaluation: folds that can be saved, resampling inside folds only, threshold tuning.
+
+- :class:`FoldPlan`: repeated stratified k-fold whose fold assignment can be saved and reloaded,
+  so every strategy (and a later run) is scored on the very same rows.
+- :func:`resampled_folds`: training part resampled, validation part exactly the fold's rows.
+- :class:`MultilabelStratifiedKFold`: iterative stratification (Sechidis et al., 2011).
+- :func:`best_threshold` and :class:`ThresholdTunedClassifier`: the decision threshold chosen
+  on inner folds of the training part.
+- :class:`PriorCorrectedClassifier` and :class:`MultilabelResampledClassifier`: rebalance the
+  training part inside the estimator, so that a pipeline or a cross-validation never
+  resamples validation rows.
+"""
+
+from imbalance.model_selection._calibration import (
+    CALIBRATION_METHODS,
+    ProbabilityCalibrator,
+    out_of_fold_proba,
+)
+from imbalance.model_selection._rebalanced import (
+    MultilabelResampledClassifier,
+    PriorCorrectedClassifier,
+    label_probabilities,
+)
+from imbalance.model_selection._split import (
+    Fold,
+    FoldPlan,
+    MultilabelStratifiedKFold,
+    resampled_folds,
+)
+from imbalance.model_selection._threshold import (
+    THRESHOLD_METRICS,
+    ThresholdTunedClassifier,
+    best_threshold,
+    operating_threshold,
+    parse_operating_point,
+    precision_recall_at,
+    top_k_decisions,
+)
+
+__all__ = [
+    "FoldPlan",
+    "Fold",
+    "resampled_folds",
+    "MultilabelStratifiedKFold",
+    "best_threshold",
+    "THRESHOLD_METRICS",
+    "ThresholdTunedClassifier",
+    "PriorCorrectedClassifier",
+    "MultilabelResampledClassifier",
+    "label_probabilities",
+    "ProbabilityCalibrator",
+    "out_of_fold_proba",
+    "CALIBRATION_METHODS",
+    "parse_operating_point",
+    "operating_threshold",
+    "precision_recall_at",
+    "top_k_decisions",
+]
