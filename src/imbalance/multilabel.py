@@ -23,12 +23,18 @@ density (cardinality / :math:`q`).
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+
+# scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from imbalance._labels import label_matrix
 from imbalance._neighbors import kneighbors
@@ -36,7 +42,6 @@ from imbalance._validation import (
     InputError,
     LabelError,
     ParameterError,
-    check_int,
     check_random_state,
     check_same_length,
     numeric_matrix,
@@ -172,14 +177,17 @@ def label_plan(Y: Any, strategy: Any = "mean_ir", *, ratio: float = 1.0) -> Labe
     return plan_label_counts(dict(zip(m.labels, m.counts.tolist())), strategy, ratio=ratio)
 
 
-class _MultilabelResampler(BaseEstimator):
-    """One public ``fit_resample(X, Y)`` (validation, typing of the output) and one private hook
-    per method, ``_positions(labels, irlbl, mean_ir, rng) -> row positions``, as the single-label
-    samplers; both methods take the paper's two parameters."""
+_RANDOM_STATE = [None, Interval(Integral, 0, None, closed="left"), np.random.RandomState, np.random.Generator]
 
-    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
-        self.percentage = percentage
-        self.random_state = random_state
+
+class _MultilabelSampler(BaseEstimator, metaclass=ABCMeta):
+    """The base of the multi-label samplers, as :class:`~imbalance.samplers.BaseSampler` is of
+    the single-label ones: one public ``fit_resample(X, Y)`` checks the parameters
+    (``_parameter_constraints``, scikit-learn's machinery, our error types) and the data (a 0/1
+    label matrix, aligned X, no label carried by no row), and records the imbalance before and
+    after; each sampler writes one hook, ``_fit_resample(X, Y, labels, before, rng)``."""
+
+    _parameter_constraints: dict = {"random_state": _RANDOM_STATE}
 
     def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
         """Resample the rows of ``X`` and of the 0/1 label matrix ``Y`` together.
@@ -188,23 +196,52 @@ class _MultilabelResampler(BaseEstimator):
         -------
         X_res, Y_res : the types of X and Y (a DataFrame keeps its index, so rows trace back)
         """
-        if not isinstance(self.percentage, (int, float, np.integer, np.floating)) or isinstance(self.percentage, bool) \
-                or not 0 < self.percentage <= 100:
-            raise ParameterError(f"percentage must be a number in (0, 100], the share of rows to "
-                                 f"{self._verb}, got {self.percentage!r}.")
+        try:
+            self._validate_params()  # scikit-learn's, from _parameter_constraints
+        except InvalidParameterError as exc:
+            raise ParameterError(str(exc)) from None
         before = measures(Y)  # refuses a label carried by no row, by its name
         labels = label_matrix(Y).astype(bool)
         check_same_length(labels.shape[0], X=X)
         self.label_names_ = before.labels
-        self.sample_indices_ = self._positions(labels, before.irlbl, before.mean_ir,
-                                               check_random_state(self.random_state))
         self.mean_ir_before_ = before.mean_ir
-        kept = labels[self.sample_indices_].sum(axis=0)
+        X_res, Y_res, kept = self._fit_resample(X, Y, labels, before, check_random_state(self.random_state))
         self.label_counts_after_ = dict(zip(before.labels, kept.tolist()))
-        # infinite when a label lost every row (ML-RUS on tiny data can delete a rare label's
-        # last row through the bag of a common label it shares the row with)
+        # infinite when a label lost every row
         self.mean_ir_after_ = float(np.mean(kept.max() / kept)) if kept.all() else float("inf")
-        return take_rows(X, self.sample_indices_), take_rows(Y, self.sample_indices_)
+        return X_res, Y_res
+
+    @abstractmethod
+    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+                      rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
+        """The hook: ``(X_res, Y_res, label counts after)``."""
+
+
+class _MultilabelResampler(_MultilabelSampler):
+    """ML-ROS and ML-RUS: the rows of the result are input rows, chosen by one hook per method,
+    ``_positions(labels, irlbl, mean_ir, rng) -> row positions``; both take the paper's two
+    parameters."""
+
+    _parameter_constraints: dict = {**_MultilabelSampler._parameter_constraints,
+                                    "percentage": [Interval(Real, 0, 100, closed="right")]}
+
+    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+        self.percentage = percentage
+        self.random_state = random_state
+
+    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+                      rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
+        if isinstance(self.percentage, bool):  # scikit-learn's constraints take True for 1
+            raise ParameterError(f"percentage must be a number in (0, 100], the share of rows to resample, got "
+                                 f"{self.percentage!r}.")
+        self.sample_indices_ = self._positions(labels, before.irlbl, before.mean_ir, rng)
+        kept = labels[self.sample_indices_].sum(axis=0)
+        return take_rows(X, self.sample_indices_), take_rows(Y, self.sample_indices_), kept
+
+    @abstractmethod
+    def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float,
+                   rng: np.random.Generator) -> np.ndarray:
+        """The rows of the result, as positions in the input."""
 
     def _budget(self, n: int) -> int:
         return int(round(n * self.percentage / 100))
@@ -258,7 +295,9 @@ class MLROS(_MultilabelResampler):
     [7, 2]
     """
 
-    _verb = "add"
+    _parameter_constraints: dict = {**_MultilabelResampler._parameter_constraints,
+                                    "strategy": [StrOptions({"mean_ir", "over"}), Mapping, None],
+                                    "ratio": [Interval(Real, 1, None, closed="left")]}
 
     def __init__(self, *, percentage: float = 25.0, strategy: Any = None, ratio: float = 1.0,
                  random_state: Any = None) -> None:
@@ -336,8 +375,6 @@ class MLRUS(_MultilabelResampler):
     mean_ir_before_, mean_ir_after_ : float
     """
 
-    _verb = "delete"
-
     def _positions(self, labels: np.ndarray, irlbl: np.ndarray, mean_ir: float, rng: np.random.Generator) -> np.ndarray:
         counts = labels.sum(axis=0).astype(np.int64)
         alive = np.ones(labels.shape[0], dtype=bool)
@@ -386,13 +423,14 @@ def ml_rus(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None
 _LABEL_RULES = ("ranking", "intersection", "union")
 
 
-class MLSMOTE(BaseEstimator):
+class MLSMOTE(_MultilabelSampler):
     r"""MLSMOTE: synthetic rows for the minority labels of a multi-label table (Charte, Rivera,
     del Jesus and Herrera 2015, *Knowledge-Based Systems* 89).
 
-    For every label :math:`l` whose IRLbl, counted on the table as it grows, is above the
-    MeanIR of the original table, every row :math:`x` carrying :math:`l` gets one synthetic
-    sibling: with :math:`N` the ``k_neighbors`` nearest rows that also carry :math:`l`
+    For every label :math:`l` below its target in the planner's label plan
+    (:func:`label_plan` with ``"mean_ir"``: :math:`t_l = \lceil M / \mathrm{MeanIR} \rceil`, the
+    rows it needs for its IRLbl to come down to the MeanIR of the original table), counted on
+    the table as it grows, every row :math:`x` carrying :math:`l` gets one synthetic sibling: with :math:`N` the ``k_neighbors`` nearest rows that also carry :math:`l`
     (Euclidean, our exact scan) and :math:`r` one of them drawn at random,
 
     .. math::
@@ -417,32 +455,30 @@ class MLSMOTE(BaseEstimator):
         The row :math:`x` and the neighbour :math:`r` each synthetic row lies between.
     is_synthetic_ : ndarray of bool
     mean_ir_before_, mean_ir_after_ : float
+    plan_ : LabelPlan
+        The label plan whose targets say which labels get synthetic rows.
     """
+
+    _parameter_constraints: dict = {**_MultilabelSampler._parameter_constraints,
+                                    "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+                                    "label_rule": [StrOptions(set(_LABEL_RULES))]}
 
     def __init__(self, *, k_neighbors: int = 5, label_rule: str = "ranking", random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors
         self.label_rule = label_rule
         self.random_state = random_state
 
-    def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
-        """The input rows, then the synthetic ones, in X's and Y's types.
-
-        Returns
-        -------
-        X_res, Y_res
-        """
-        k = check_int("k_neighbors", self.k_neighbors)
-        if self.label_rule not in _LABEL_RULES:
-            raise ParameterError(f"label_rule must be one of {', '.join(_LABEL_RULES)}, got {self.label_rule!r}.")
-        before = measures(Y)  # (by name) the labels the messages below speak of
-        labels = label_matrix(Y).astype(bool)
-        check_same_length(labels.shape[0], X=X)
+    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+                      rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
+        """The input rows, then the synthetic ones, in X's and Y's types."""
+        k = self.k_neighbors
         features = numeric_matrix(X, "MLSMOTE")
-        rng = check_random_state(self.random_state)
+        self.plan_ = plan_label_counts(dict(zip(before.labels, before.counts.tolist())), "mean_ir")
+        targets = self.plan_.target_array
         counts = labels.sum(axis=0).astype(np.int64)
         new_values, new_labels, parents = [], [], []
         for label in range(labels.shape[1]):
-            if counts.max() / counts[label] <= before.mean_ir:
+            if counts[label] >= targets[label]:  # at its target, counted on the table as it grows
                 continue
             bag = np.flatnonzero(labels[:, label])
             if bag.size <= k:
@@ -468,12 +504,10 @@ class MLSMOTE(BaseEstimator):
         self.parents_ = np.concatenate(parents) if parents else np.empty((0, 2), dtype=np.int64)
         self.origin_ = np.concatenate([np.arange(n), np.full(len(values), -1)])
         self.is_synthetic_ = self.origin_ < 0
-        self.mean_ir_before_ = before.mean_ir
-        self.mean_ir_after_ = float(np.mean(counts.max() / counts))
         rows = np.arange(n)
         X_res = ValueRows(values, self.parents_[:, 0]).append_to(X, rows)
         Y_res = ValueRows(made.astype(np.float64), self.parents_[:, 0]).append_to(Y, rows)
-        return X_res, Y_res
+        return X_res, Y_res, counts
 
 
 def mlsmote(X: Any, Y: Any, *, k_neighbors: int = 5, label_rule: str = "ranking",
