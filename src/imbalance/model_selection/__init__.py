@@ -11,8 +11,8 @@
   resamples validation rows.
 """
 
+from imbalance.model_selection import _calibration, _threshold
 from imbalance.model_selection._calibration import (
-    CALIBRATION_METHODS,
     ProbabilityCalibrator,
     out_of_fold_proba,
 )
@@ -28,7 +28,6 @@ from imbalance.model_selection._split import (
     resampled_folds,
 )
 from imbalance.model_selection._threshold import (
-    THRESHOLD_METRICS,
     ThresholdTunedClassifier,
     best_threshold,
     operating_threshold,
@@ -56,3 +55,9 @@ __all__ = [
     "precision_recall_at",
     "top_k_decisions",
 ]
+
+#: The metrics a threshold can be tuned for, by name: each computed from the confusion counts at
+#: every candidate threshold (``"f1"``, ``"mcc"``, ``"balanced_accuracy"``).
+THRESHOLD_METRICS = _threshold.THRESHOLD_METRICS
+#: What :class:`ProbabilityCalibrator` can fit.
+CALIBRATION_METHODS = _calibration.CALIBRATION_METHODS
