@@ -50,6 +50,18 @@ def peak_ratio(fn: Callable[[], tuple]) -> float:
     return peak / (X_res.nbytes + y_res.nbytes)
 
 
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak memory allocated during ``fn()`` (tracemalloc), in MB: what a call holds on top of
+    what existed before it."""
+    gc.collect()
+    tracemalloc.start()
+    result = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del result
+    return peak / 2**20
+
+
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -21,28 +21,16 @@ peak during one fit, in MB (X itself is not counted: it exists before).
 from __future__ import annotations
 
 import argparse
-import gc
-import tracemalloc
 
 import numpy as np
-from _timing import best_times_interleaved, results
+from _timing import best_times_interleaved, peak_mb, results
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from imbalance import _kmeans, _neighbors
 
 
-def peak_mb(fn) -> float:
-    gc.collect()
-    tracemalloc.start()
-    result = fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del result
-    return peak / 2**20
-
-
-def inertia(X: np.ndarray, centres: np.ndarray) -> float:
-    dist, _ = _neighbors.kneighbors_of(X, centres.astype(X.dtype), 1)
+def inertia(X: np.ndarray, centers: np.ndarray) -> float:
+    dist, _ = _neighbors.kneighbors_of(X, centers.astype(X.dtype), 1)
     return float(dist.astype(np.float64).sum())
 
 
@@ -68,7 +56,7 @@ def main() -> None:
                 rows_all = np.arange(n)
                 first = X[np.sort(rng.choice(n, k, replace=False))]
                 fits = {
-                    "ours": lambda: _kmeans.lloyd(X, rows_all, first).centres,
+                    "ours": lambda: _kmeans.lloyd(X, rows_all, first).centers,
                     "KMeans lloyd": lambda: KMeans(k, init=first, n_init=1, tol=0, algorithm="lloyd").fit(X)
                     .cluster_centers_,
                     "KMeans elkan": lambda: KMeans(k, init=first, n_init=1, tol=0, algorithm="elkan").fit(X)
@@ -78,8 +66,8 @@ def main() -> None:
                 }
                 times = best_times_interleaved(fits, args.repeat, warmup=0)
                 for name, fit in fits.items():
-                    centres = fit()
-                    rows.append((n, k, dtype, name, times[name], times["ours"], inertia(X, centres), peak_mb(fit)))
+                    centers = fit()
+                    rows.append((n, k, dtype, name, times[name], times["ours"], inertia(X, centers), peak_mb(fit)))
                     print(f"{n:.0e} rows, k={k}, {dtype}, {name}: {times[name]:.2f}s "
                           f"(ours x{times[name] / times['ours']:.2f} faster), inertia {rows[-1][6]:.6g}, "
                           f"peak {rows[-1][7]:.0f} MB", flush=True)

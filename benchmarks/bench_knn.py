@@ -19,26 +19,14 @@ itself hands the search to scikit-learn's k-d tree: that row compares a tree wit
 from __future__ import annotations
 
 import argparse
-import gc
-import tracemalloc
 
 import numpy as np
-from _timing import best_times_interleaved, results
+from _timing import best_times_interleaved, peak_mb, results
 from sklearn.neighbors import NearestNeighbors
 
 from imbalance import _neighbors
 
 K = 5
-
-
-def peak_mb(fn) -> float:
-    gc.collect()
-    tracemalloc.start()
-    result = fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del result
-    return peak / 2**20
 
 
 def differing(ours: np.ndarray, theirs: np.ndarray) -> int:

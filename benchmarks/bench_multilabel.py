@@ -40,10 +40,10 @@ def recipe_mlsmote(X: np.ndarray, Y: np.ndarray, k: int = 5, seed: int = 0) -> t
         bag = np.flatnonzero(Y[:, label])
         _, near = NearestNeighbors(n_neighbors=k + 1).fit(X[bag]).kneighbors(X[bag])
         for i, row in enumerate(bag):
-            neighbours = bag[near[i, 1:]]
-            reference = neighbours[rng.integers(k)]
+            neighbors = bag[near[i, 1:]]
+            reference = neighbors[rng.integers(k)]
             new_X.append(X[row] + rng.random(X.shape[1]) * (X[reference] - X[row]))
-            votes = Y[row] + Y[neighbours].sum(axis=0)
+            votes = Y[row] + Y[neighbors].sum(axis=0)
             new_Y.append((votes > (k + 1) / 2).astype(Y.dtype))
             counts += new_Y[-1]
     return np.vstack([X, *new_X]), np.vstack([Y, *new_Y])

@@ -39,7 +39,7 @@ def continuous(n=600, classes=3, seed=0):
     return X, y
 
 
-def direct_neighbours(X, k):
+def direct_neighbors(X, k):
     """k nearest rows of every row by a full distance matrix, itself left out, ties to the lower index."""
     d = cdist(X, X, "sqeuclidean")
     np.fill_diagonal(d, np.inf)
@@ -88,7 +88,7 @@ def tie_grid():
 @pytest.mark.parametrize("data", [tie_grid, lambda: continuous(200, classes=2)])
 def test_tomek_links_against_the_definition(data):
     X, y = data()
-    nearest = direct_neighbours(X, 1)[:, 0]
+    nearest = direct_neighbors(X, 1)[:, 0]
     minority = np.argmin(np.bincount(y))
     expected = [i for i in range(len(X)) if y[i] != minority and y[nearest[i]] != y[i] and nearest[nearest[i]] == i]
     sampler = TomekLinks()
@@ -101,7 +101,7 @@ def test_tomek_links_against_the_definition(data):
 @pytest.mark.parametrize("data", [tie_grid, lambda: continuous(300)])
 def test_enn_against_the_definition(data, kind_sel):
     X, y = data()
-    around = direct_neighbours(X, 3)
+    around = direct_neighbors(X, 3)
     minority = np.argmin(np.bincount(y))
     removed = []
     for i in range(len(X)):
@@ -178,17 +178,17 @@ def test_parameters_are_checked():
 
 @pytest.mark.parametrize("data", [tie_grid, lambda: continuous(400)])
 def test_neighbour_lists_reread_after_removals_equal_a_fresh_search(data):
-    from imbalance.cleaning import _Neighbourhood  # the one piece whose shortcut needs its own proof
+    from imbalance.cleaning import _Neighborhood  # the one piece whose shortcut needs its own proof
 
     X, _ = data()
     rng = np.random.default_rng(0)
     sampler = EditedNearestNeighbours()
-    hood = _Neighbourhood(sampler, X, depth=4)
+    hood = _Neighborhood(sampler, X, depth=4)
     for share in (0.95, 0.7, 0.3):  # the last leaves many lists short: searched again
         alive = rng.random(len(X)) < share
         left = np.flatnonzero(alive)
         rows = left[rng.random(left.size) < 0.5]
-        fresh = direct_neighbours(X[left], 3)[np.searchsorted(left, rows)]
+        fresh = direct_neighbors(X[left], 3)[np.searchsorted(left, rows)]
         np.testing.assert_array_equal(hood.nearest(rows, 3, alive), left[fresh])
 
 
@@ -234,7 +234,7 @@ def nearest_of(points, X, rows):
 def test_neighbourhood_cleaning_rule_against_the_paper(data, self_vote):
     X, y = data()
     k = 3
-    around = direct_neighbours(X, k)
+    around = direct_neighbors(X, k)
     counts = np.bincount(y)
     minority = int(np.argmin(counts))
     a1 = [i for i in range(len(X)) if y[i] != minority and np.argmax(np.bincount(y[around[i]], minlength=y.max() + 1))
@@ -267,7 +267,7 @@ def test_one_sided_selection_against_the_paper(data, n_seeds):
         nearest = nearest_of(X[others], X, reference)
         keep |= set(own_seeds) | set(others[y[nearest] != c])
     kept = np.array(sorted(keep))
-    nearest = direct_neighbours(X[kept], 1)[:, 0]
+    nearest = direct_neighbors(X[kept], 1)[:, 0]
     linked = [kept[i] for i in range(len(kept)) if y[kept[i]] != minority and y[kept[nearest[i]]] != y[kept[i]]
               and nearest[nearest[i]] == i]
     assert list(sampler.sample_indices_) == sorted(keep - set(linked))

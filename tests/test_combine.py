@@ -129,9 +129,9 @@ def assert_provenance(sampler, X, y, X_res, y_res):
     real = ~sampler.is_synthetic_
     np.testing.assert_array_equal(X_res[real], X[sampler.origin_[real]])
     np.testing.assert_array_equal(y_res[real], y[sampler.origin_[real]])
-    base, neighbour = sampler.parents_.T
+    base, neighbor = sampler.parents_.T
     assert (base >= 0).all() and (y[base] == y_res[~real]).all()
-    step, offset = X[neighbour] - X[base], X_res[~real] - X[base]
+    step, offset = X[neighbor] - X[base], X_res[~real] - X[base]
     gap = np.einsum("ij,ij->i", offset, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-300)
     np.testing.assert_allclose(offset, gap[:, None] * step, atol=1e-9)
     assert ((gap >= -1e-12) & (gap < 1 + 1e-12)).all()

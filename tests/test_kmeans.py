@@ -13,25 +13,25 @@ from sklearn.datasets import make_blobs, make_classification
 from imbalance import ClusterCentroids, _kmeans
 
 
-def direct_lloyd(points, centres, max_iter=300):
+def direct_lloyd(points, centers, max_iter=300):
     """Plain Lloyd: every row against every centre (ties to the lower centre), means anew."""
-    centres = centres.copy()
+    centers = centers.copy()
     labels = None
     for n_iter in range(1, max_iter + 1):
-        new = cdist(points, centres, "sqeuclidean").argmin(axis=1)
+        new = cdist(points, centers, "sqeuclidean").argmin(axis=1)
         if labels is not None and np.array_equal(new, labels):
             break
         labels = new
-        assert np.bincount(labels, minlength=len(centres)).all(), "the direct version keeps no cluster empty"
-        centres = np.array([points[labels == c].mean(axis=0) for c in range(len(centres))])
-    return centres, labels, n_iter
+        assert np.bincount(labels, minlength=len(centers)).all(), "the direct version keeps no cluster empty"
+        centers = np.array([points[labels == c].mean(axis=0) for c in range(len(centers))])
+    return centers, labels, n_iter
 
 
-def assert_fixed_point(points, centres):
+def assert_fixed_point(points, centers):
     """Lloyd's fixed point: each centre with rows is the mean of the rows nearest it."""
-    labels = cdist(points, centres, "sqeuclidean").argmin(axis=1)
+    labels = cdist(points, centers, "sqeuclidean").argmin(axis=1)
     for c in np.unique(labels):
-        np.testing.assert_allclose(centres[c], points[labels == c].mean(axis=0), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(centers[c], points[labels == c].mean(axis=0), rtol=1e-9, atol=1e-12)
     return labels
 
 
@@ -46,8 +46,8 @@ def test_lloyd_runs_the_iterations_of_plain_lloyd(k):
     expected, labels, n_iter = direct_lloyd(X[rows], start)
     fit = _kmeans.lloyd(X, rows, start, block=256)
     assert fit.n_iter == n_iter > 2
-    np.testing.assert_allclose(fit.centres, expected, rtol=1e-10, atol=1e-12)
-    np.testing.assert_array_equal(cdist(X[rows], fit.centres, "sqeuclidean").argmin(axis=1), labels)
+    np.testing.assert_allclose(fit.centers, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(cdist(X[rows], fit.centers, "sqeuclidean").argmin(axis=1), labels)
 
 
 def test_lloyd_stops_at_max_iter_and_leaves_its_input_alone():
@@ -57,7 +57,7 @@ def test_lloyd_stops_at_max_iter_and_leaves_its_input_alone():
     expected, _, _ = direct_lloyd(X, start, max_iter=2)
     fit = _kmeans.lloyd(X, np.arange(len(X)), start, max_iter=2)
     assert fit.n_iter == 2
-    np.testing.assert_allclose(fit.centres, expected, rtol=1e-10)
+    np.testing.assert_allclose(fit.centers, expected, rtol=1e-10)
     np.testing.assert_array_equal(start, before)
     np.testing.assert_array_equal(X, X_before)
 
@@ -67,8 +67,8 @@ def test_an_empty_cluster_takes_the_row_farthest_from_its_centre():
     # farthest from its own centre, and the iterations go on to a fixed point.
     X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [9.0]])
     fit = _kmeans.lloyd(X, np.arange(6), np.array([[0.1], [5.0], [1000.0]]))
-    np.testing.assert_allclose(np.sort(fit.centres[:, 0]), [0.1, 5.05, 9.0])
-    labels = assert_fixed_point(X, fit.centres)
+    np.testing.assert_allclose(np.sort(fit.centers[:, 0]), [0.1, 5.05, 9.0])
+    labels = assert_fixed_point(X, fit.centers)
     assert np.bincount(labels, minlength=3).all()
 
 
@@ -82,8 +82,8 @@ def test_duplicates_and_tie_grids_end_at_a_fixed_point():
     for k in (5, 27, 60):  # 60 > the 27 distinct points: some clusters must stay empty
         start = X[rows[rng.choice(rows.size, k, replace=False)]]
         fit = _kmeans.lloyd(X, rows, start, block=64)
-        assert fit.n_iter < 300 and np.isfinite(fit.centres).all()
-        labels = assert_fixed_point(X[rows], fit.centres)
+        assert fit.n_iter < 300 and np.isfinite(fit.centers).all()
+        labels = assert_fixed_point(X[rows], fit.centers)
         assert np.unique(labels).size == min(k, np.unique(grid, axis=0).shape[0])
 
 
@@ -96,18 +96,18 @@ def test_property_any_start_on_a_tie_grid_ends_at_a_fixed_point(X, data):
     first = data.draw(st.permutations(range(len(X))), label="start")[:k]
     block = data.draw(st.integers(1, 16), label="block")
     fit = _kmeans.lloyd(X, np.arange(len(X)), X[first], block=block)
-    assert fit.n_iter < 300 and fit.centres.shape == (k, X.shape[1])
-    assert_fixed_point(X, fit.centres)
+    assert fit.n_iter < 300 and fit.centers.shape == (k, X.shape[1])
+    assert_fixed_point(X, fit.centers)
 
 
 def test_one_cluster_is_the_mean_and_float32_rows_are_read_as_they_are():
     X, _ = make_blobs(n_samples=500, n_features=5, random_state=2)
     rows = np.arange(100, 400, dtype=np.int32)
-    np.testing.assert_allclose(_kmeans.lloyd(X, rows, X[:1]).centres[0], X[rows].mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(_kmeans.lloyd(X, rows, X[:1]).centers[0], X[rows].mean(axis=0), rtol=1e-12)
     X32 = X.astype(np.float32)
     fit = _kmeans.lloyd(X32, rows, X32[rows[:8]].astype(float))
-    assert fit.centres.dtype == np.float64
-    assert_fixed_point(X32[rows].astype(float), fit.centres)
+    assert fit.centers.dtype == np.float64
+    assert_fixed_point(X32[rows].astype(float), fit.centers)
     with pytest.raises(ValueError, match="between 1 and 300 clusters"):
         _kmeans.lloyd(X, rows, X[:301])
 

@@ -17,7 +17,7 @@ SRC = Path(__file__).parents[1] / "src" / "imbalance"
 
 #: Layer of every module, lowest first (the design's picture, bottom to top).
 LAYERS = {
-    "_validation": 0, "_draw": 0, "datasets": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0,
+    "_validation": 0, "_draw": 0, "datasets": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
     "_labels": 1, "_io": 1, "_neighbors": 1, "_trees": 1,
     "_mean_distance": 2, "_enn_counting": 2, "_growing_set": 2,
     "planner": 2, "weights": 2, "_kmeans": 2,
@@ -214,3 +214,20 @@ def test_no_module_is_over_800_lines(path, parts):
     assert length <= 800 or name in LONG_MODULES, (
         f"{path.relative_to(SRC)} has {length} lines: split it along its jobs, or say in docs/layout.md why it is "
         "better whole and list it in LONG_MODULES")
+
+
+#: imbalanced-learn's class names, kept as its users know them.
+PEER_NAMES = {"EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "CondensedNearestNeighbour",
+              "NeighbourhoodCleaningRule"}
+
+
+@pytest.mark.parametrize("path, parts", list(modules()), ids=lambda v: str(v) if isinstance(v, tuple) else "")
+def test_identifiers_have_one_spelling(path, parts):
+    # American spelling in identifiers, as scikit-learn's (n_neighbors, cluster_centers_); prose may be British
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = ([node.id] if isinstance(node, ast.Name) else [node.attr] if isinstance(node, ast.Attribute)
+                 else [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else
+                 [node.arg] if isinstance(node, ast.arg) else [])
+        for name in names:
+            assert name in PEER_NAMES or not any(word in name.lower() for word in ("neighbour", "centre")), (
+                f"{path.relative_to(SRC)}:{node.lineno} names {name}: spell it neighbor / center")

@@ -45,12 +45,12 @@ def test_smotenc_rounds_integer_arrays_instead_of_truncating():
     X_res, _ = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X_int, y)
     sampler = SMOTENC(categorical_features=[1], random_state=0)
     sampler.fit_resample(X_int, y)
-    base, neighbour = sampler.parents_.T
+    base, neighbor = sampler.parents_.T
     assert X_res.dtype == np.int64
     # the same rows as a float interpolation, rounded: the nearest integer, not the floor
     gap_rows = X_res[len(y):, 0]
-    lo = np.minimum(X_int[base, 0], X_int[neighbour, 0])
-    hi = np.maximum(X_int[base, 0], X_int[neighbour, 0])
+    lo = np.minimum(X_int[base, 0], X_int[neighbor, 0])
+    hi = np.maximum(X_int[base, 0], X_int[neighbor, 0])
     assert ((gap_rows >= lo) & (gap_rows <= hi)).all()
     floats, _ = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X_int.astype(float), y)
     np.testing.assert_array_equal(gap_rows, np.rint(floats[len(y):, 0]).astype(np.int64))

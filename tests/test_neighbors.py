@@ -487,7 +487,7 @@ def test_counting_own_rows_before_the_other_class_equals_the_definition(kind, m,
         assert len(set(w.tolist())) == w.size
         d_other = np.sort(((X[other] - X[own[i]]) ** 2).sum(axis=1))[q - 1]
         assert (((X[w] - X[own[i]]) ** 2).sum(axis=1) < d_other).all()
-    assert len(_enn_counting.cell_centres(X, own)) > 1  # the data is cut into cells: both stages run
+    assert len(_enn_counting.cell_centers(X, own)) > 1  # the data is cut into cells: both stages run
     if kind == "gaussian":
         assert settled.mean() > 0.99  # few distances within float32's error of a radius
 

@@ -130,9 +130,9 @@ def test_cluster_centroids_are_imbalanced_learns_centroids():
 
 def assert_nearest_of_their_class(centroids, chosen, X, y):
     """Each chosen row is (to rounding: a centroid of two rows is a tie) the nearest row of its class."""
-    for centre, row in zip(centroids, chosen):
+    for center, row in zip(centroids, chosen):
         same = np.flatnonzero(y == y[row])
-        np.testing.assert_allclose(cdist([centre], X[[row]])[0, 0], cdist([centre], X[same]).min(), rtol=1e-12)
+        np.testing.assert_allclose(cdist([center], X[[row]])[0, 0], cdist([center], X[same]).min(), rtol=1e-12)
 
 
 def test_cluster_centroids_hard_voting_keeps_each_nearest_row_once():

@@ -25,8 +25,8 @@ def nearest_of_class(X, rows, k):
     return rows[np.argsort(d, axis=1, kind="stable")[:, :k]]
 
 
-def gaps(X_new, base, neighbour, X):
-    step = X[neighbour] - X[base]
+def gaps(X_new, base, neighbor, X):
+    step = X[neighbor] - X[base]
     g = np.einsum("ij,ij->i", X_new - X[base], step) / np.einsum("ij,ij->i", step, step)
     np.testing.assert_allclose(X_new, X[base] + g[:, None] * step, atol=1e-9)
     return g
@@ -48,12 +48,12 @@ def test_svm_smote_bases_neighbours_and_directions(seed):
     others = (y[around] != 1).sum(axis=1)
     kept = support[others < 10]
     danger = set(kept[others[others < 10] >= 5])
-    base, neighbour = sampler.parents_.T
+    base, neighbor = sampler.parents_.T
     assert set(base) <= set(kept)  # noise never a base
     minority = np.flatnonzero(y == 1)
     near = dict(zip(minority, nearest_of_class(X, minority, 5)))
-    assert all(n in near[b] for b, n in zip(base, neighbour))
-    g = gaps(X_res[len(y):], base, neighbour, X)
+    assert all(n in near[b] for b, n in zip(base, neighbor))
+    g = gaps(X_res[len(y):], base, neighbor, X)
     in_danger = np.array([b in danger for b in base])
     assert ((g >= 0) & (g < 1))[in_danger].all() and ((g <= 0) & (g > -0.5))[~in_danger].all()
     assert in_danger.any() and (~in_danger).any()
@@ -90,16 +90,16 @@ def test_kmeans_smote_clusters_weights_and_exact_counts():
     weights = np.array(sparsity) / np.sum(sparsity)
     assert sampler.cluster_weights_[1] == pytest.approx(dict(zip(valid, weights)))
     n_new = np.bincount(y)[0] - minority.size
-    base, neighbour = sampler.parents_.T
+    base, neighbor = sampler.parents_.T
     made = np.array([np.sum(clusters[base] == c) for c in valid])
     np.testing.assert_array_equal(made, apportion(weights, n_new))
-    assert (clusters[base] == clusters[neighbour]).all() and (y[neighbour] == 1).all()
+    assert (clusters[base] == clusters[neighbor]).all() and (y[neighbor] == 1).all()
     for c in valid:
         mine = minority[clusters[minority] == c]
         near = dict(zip(mine, nearest_of_class(X, mine, min(2, mine.size - 1))))
         here = clusters[base] == c
-        assert all(n in near[b] for b, n in zip(base[here], neighbour[here]))
-    g = gaps(X_res[len(y):], base, neighbour, X)
+        assert all(n in near[b] for b, n in zip(base[here], neighbor[here]))
+    g = gaps(X_res[len(y):], base, neighbor, X)
     assert ((g >= 0) & (g < 1)).all()
 
 

@@ -17,15 +17,15 @@ from imbalance._neighbors.scan import (
     TILE,
     U32,
     Rows,
-    centre_of,
-    centred_float32,
+    center_of,
+    centered_float32,
     kneighbors_of,
     pack_rows,
     scan_packed,
     squared_norms,
 )
 
-__all__ = ["own_before_other", "OwnCounter", "Counted", "cell_centres"]
+__all__ = ["own_before_other", "OwnCounter", "Counted", "cell_centers"]
 
 
 def own_before_other(
@@ -37,7 +37,7 @@ def own_before_other(
     q: int,
     *,
     witnesses: bool = False,
-    centres: np.ndarray | None = None,
+    centers: np.ndarray | None = None,
     n_threads: int | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     r"""Whether at least ``m`` rows of ``own`` come before the ``q``-th nearest row of
@@ -81,7 +81,7 @@ def own_before_other(
     witness : ndarray of shape (len(rows), m), int64
         With ``witnesses``: positions in X of the witnesses, nearest first, then -1.
     """
-    counted = OwnCounter(X, own, other, centres=centres, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
+    counted = OwnCounter(X, own, other, centers=centers, n_threads=n_threads).ask(rows, m, q, witnesses=witnesses)
     return (counted.status, counted.witness) if witnesses else counted.status
 
 
@@ -101,13 +101,13 @@ class OwnCounter:
     """:func:`own_before_other` for one pair of sets, packed once, asked as often as needed
     while rows leave either set (:meth:`remove`): repeated editing asks every pass."""
 
-    def __init__(self, X: np.ndarray, own: np.ndarray, other: np.ndarray, *, centres: np.ndarray | None = None,
+    def __init__(self, X: np.ndarray, own: np.ndarray, other: np.ndarray, *, centers: np.ndarray | None = None,
                  n_threads: int | None = None) -> None:
         own = np.asarray(own, dtype=np.int64)
         other = np.asarray(other, dtype=np.int64)
         self.X, self.n_threads, self.n_other = X, n_threads, other.size
         self.width = width = TILE * LANES[np.dtype(np.float32)]
-        cell = _cells(X, own, cell_centres(X, own) if centres is None else centres, n_threads)
+        cell = _cells(X, own, cell_centers(X, own) if centers is None else centers, n_threads)
         order = np.argsort(cell, kind="stable")
         self.grouped = own[order]  # own, cell by cell
         self.bounds = np.searchsorted(cell[order], np.arange(cell.max() + 2))
@@ -120,7 +120,7 @@ class OwnCounter:
         self.other_slot = np.full(X.shape[0], -1, dtype=places)
         self.other_slot[other] = np.arange(other.size)
         # a centre near the data keeps the bound small
-        self.mean = centre_of(X, self.grouped)
+        self.mean = center_of(X, self.grouped)
         self.packed, sq = pack_rows(Rows(X, self.grouped), width, np.float32, self.mean)
         largest = sq.max()  # NaN if any is
         del sq
@@ -161,7 +161,7 @@ class OwnCounter:
             """Count part's rows (indices into ``rows``) over tiles [first, last); set their
             status where settled and their witnesses; the rows still open."""
             targets = rows[part]
-            query32, sq = centred_float32(Rows(X, targets), self.mean)
+            query32, sq = centered_float32(Rows(X, targets), self.mean)
             if not np.isfinite(sq).all() or sq.max() > 1e30:
                 return np.empty(0, dtype=np.int64)  # float32 would overflow: left undecided
             query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
@@ -228,7 +228,7 @@ _CELLS = 64
 _CELL_SAMPLE = 200
 
 
-def cell_centres(X: np.ndarray, own: np.ndarray) -> np.ndarray | None:
+def cell_centers(X: np.ndarray, own: np.ndarray) -> np.ndarray | None:
     """Up to 64 k-means centres fitted on a sample of X's rows ``own`` (None when too few rows
     for two cells), with a fixed seed: the cells only decide the speed, never the answer."""
     n_cells = int(min(_CELLS, own.size // (4 * _CELL_SAMPLE)))
@@ -241,12 +241,12 @@ def cell_centres(X: np.ndarray, own: np.ndarray) -> np.ndarray | None:
     return KMeans(n_cells, n_init=1, max_iter=20, random_state=0).fit(sample).cluster_centers_
 
 
-def _cells(X: np.ndarray, own: np.ndarray, centres: np.ndarray | None, n_threads: int | None) -> np.ndarray:
+def _cells(X: np.ndarray, own: np.ndarray, centers: np.ndarray | None, n_threads: int | None) -> np.ndarray:
     """The cell of each row of ``own``: its nearest centre."""
     cell = np.zeros(own.size, dtype=np.int64)
-    if centres is None or len(centres) <= 1:
+    if centers is None or len(centers) <= 1:
         return cell
     for start in range(0, own.size, _ENN_ROWS):
         part = own[start:start + _ENN_ROWS]
-        cell[start:start + part.size] = kneighbors_of(X[part], centres, 1, n_threads=n_threads)[1][:, 0]
+        cell[start:start + part.size] = kneighbors_of(X[part], centers, 1, n_threads=n_threads)[1][:, 0]
     return cell

@@ -14,7 +14,7 @@ from imbalance._neighbors.scan import (
     Rows,
     block_rows,
     blockwise_shortlist,
-    centred_block,
+    centered_block,
     kneighbors_among,
 )
 
@@ -37,11 +37,11 @@ class GrowingSet:
     point whose shortlist float32 cannot vouch for (see :func:`kneighbors_shortlisted`).
     """
 
-    def __init__(self, X: np.ndarray, centre: np.ndarray, *, chunk: int | None = None,
+    def __init__(self, X: np.ndarray, center: np.ndarray, *, chunk: int | None = None,
                  n_threads: int | None = None) -> None:
         if X.dtype != np.float64:
             raise TypeError("GrowingSet searches float64 rows.")
-        self.X, self.centre, self.n_threads = X, centre, n_threads
+        self.X, self.center, self.n_threads = X, center, n_threads
         self.width = TILE * LANES[np.dtype(np.float32)]
         # rows per chunk, whole tiles; chunks are never copied to grow (no transient double)
         self.chunk = -(-(chunk or block_rows(len(X))) // self.width) * self.width
@@ -58,7 +58,7 @@ class GrowingSet:
         positions = np.asarray(positions, dtype=np.int64)
         n, m = len(self), positions.size
         for start in range(0, m, _ADD_ROWS):
-            block = centred_block(Rows(self.X, positions), start, self.centre, size=_ADD_ROWS)
+            block = centered_block(Rows(self.X, positions), start, self.center, size=_ADD_ROWS)
             sq = np.einsum("ij,ij->i", block, block)
             self.usable = self.usable and bool(np.isfinite(sq).all() and sq.max() <= 1e30)
             self.largest = max(self.largest, float(sq.max()))
@@ -98,7 +98,7 @@ class GrowingSet:
                 yield packed[:tiles], rows, c * self.chunk, norms[:tiles * self.width], self.largest
 
         # ranked by position in X, not by when a row joined
-        found = blockwise_shortlist(self.X, points, self.centre, chunks(), k, min(k + SHORTLIST_EXTRA, n), False,
+        found = blockwise_shortlist(self.X, points, self.center, chunks(), k, min(k + SHORTLIST_EXTRA, n), False,
                                      self.n_threads, rows=self.positions, order=self.positions)
         if found is None:  # float32 would overflow
             return self._exact(points, k)

@@ -54,11 +54,11 @@ _SAFETY = 1.0 - 1e-12
 class KMeansFit(NamedTuple):
     """Centres (k, d) in float64, and the iterations run."""
 
-    centres: np.ndarray
+    centers: np.ndarray
     n_iter: int
 
 
-def lloyd(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, *, max_iter: int = 300, block: int = _BLOCK_ROWS,
+def lloyd(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, block: int = _BLOCK_ROWS,
           n_threads: int | None = None) -> KMeansFit:
     """Lloyd's k-means on ``X[rows]`` from the initial ``centres``, comparing rows with the
     centres that moved only.
@@ -85,34 +85,34 @@ def lloyd(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, *, max_iter: int
         centre) and the number of iterations.
     """
     rows = np.asarray(rows)  # int32 or int64: the largest array kept but the centres
-    centres = np.array(centres, dtype=np.float64)
-    k = len(centres)
+    centers = np.array(centers, dtype=np.float64)
+    k = len(centers)
     if not 1 <= k <= rows.size:
         raise ValueError(f"k-means needs between 1 and {rows.size} clusters, got {k}.")
     if k == 1:
-        return KMeansFit(_neighbors.centre_of(X, rows)[None, :], 1)
+        return KMeansFit(_neighbors.center_of(X, rows)[None, :], 1)
     labels = np.full(rows.size, -1, dtype=np.int32)  # none yet
     lower = np.zeros(rows.size, dtype=np.float32)
     moved = None  # the first iteration searches every row among every centre
     for n_iter in range(1, max_iter + 1):
-        touched = _assign(X, rows, centres, moved, labels, lower, block, n_threads)
+        touched = _assign(X, rows, centers, moved, labels, lower, block, n_threads)
         if not touched.any():
             break
         counts = np.bincount(labels, minlength=k)
-        _sum_means(X, rows, centres, labels, counts, touched & (counts > 0), block)
+        _sum_means(X, rows, centers, labels, counts, touched & (counts > 0), block)
         if not counts.all():
-            touched[_fill_empty(X, rows, centres, counts, labels, lower, block)] = True
+            touched[_fill_empty(X, rows, centers, counts, labels, lower, block)] = True
         moved = np.flatnonzero(touched)
-    return KMeansFit(centres, n_iter)
+    return KMeansFit(centers, n_iter)
 
 
-def _assign(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, moved: np.ndarray | None, labels: np.ndarray,
+def _assign(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, moved: np.ndarray | None, labels: np.ndarray,
             lower: np.ndarray, block: int, n_threads: int | None) -> np.ndarray:
     """One assignment, in place (``labels``, ``lower``): each row compared with its centre
     and the centres that ``moved`` (None: the first iteration), then searched among every
     centre where that does not settle it. Returns which clusters gained or lost a row."""
-    k = len(centres)
-    mean = centres.mean(axis=0)
+    k = len(centers)
+    mean = centers.mean(axis=0)
     touched = np.zeros(k, dtype=bool)
 
     def relabel(positions: np.ndarray, found: np.ndarray) -> None:
@@ -125,12 +125,12 @@ def _assign(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, moved: np.ndar
     if moved is None:
         unsettled = [np.arange(rows.size, dtype=np.int32)]
     else:
-        moving = _packed(centres, moved, mean, n_threads)
-        gap = _gap_to_moved(centres, moving, moved, block)
+        moving = _packed(centers, moved, mean, n_threads)
+        gap = _gap_to_moved(centers, moving, moved, block)
         unsettled = []
         for start in range(0, rows.size, block):
             positions = np.arange(start, min(start + block, rows.size), dtype=np.int32)
-            best, best_dist, next_dist = _nearest_of_own_and_moved(X[rows[positions]], labels[positions], centres,
+            best, best_dist, next_dist = _nearest_of_own_and_moved(X[rows[positions]], labels[positions], centers,
                                                                    gap, moving, moved)
             sure = best_dist < lower[positions] * _SAFETY  # no centre that stood still is as near
             relabel(positions[sure], best[sure])
@@ -139,7 +139,7 @@ def _assign(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, moved: np.ndar
         del moving  # before every centre is packed
     unsettled = np.concatenate(unsettled)
     if unsettled.size:
-        every = _packed(centres, np.arange(k), mean, n_threads)
+        every = _packed(centers, np.arange(k), mean, n_threads)
         for start in range(0, unsettled.size, block):
             positions = unsettled[start:start + block]
             dist, found = every.kneighbors(X[rows[positions]], 2)
@@ -148,38 +148,38 @@ def _assign(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, moved: np.ndar
     return touched
 
 
-def _sum_means(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, labels: np.ndarray, counts: np.ndarray,
+def _sum_means(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, labels: np.ndarray, counts: np.ndarray,
                which: np.ndarray, block: int) -> None:
     """The centres ``which`` (a mask) set to the means of their rows, in place."""
-    centres[which] = 0.0
+    centers[which] = 0.0
     for start in range(0, rows.size, block):
         own = labels[start:start + block]
         mine = which[own]
-        np.add.at(centres, own[mine], X[rows[start:start + block][mine]])
-    centres[which] /= counts[which, None]
+        np.add.at(centers, own[mine], X[rows[start:start + block][mine]])
+    centers[which] /= counts[which, None]
 
 
-def _packed(centres: np.ndarray, which: np.ndarray, mean: np.ndarray,
+def _packed(centers: np.ndarray, which: np.ndarray, mean: np.ndarray,
             n_threads: int | None) -> _growing_set.GrowingSet:
     """The centres ``which``, packed once for the iteration's searches."""
-    packed = _growing_set.GrowingSet(centres, mean, chunk=max(which.size, 1), n_threads=n_threads)
+    packed = _growing_set.GrowingSet(centers, mean, chunk=max(which.size, 1), n_threads=n_threads)
     packed.add(which)
     return packed
 
 
-def _gap_to_moved(centres: np.ndarray, moving: _growing_set.GrowingSet, moved: np.ndarray, block: int) -> np.ndarray:
+def _gap_to_moved(centers: np.ndarray, moving: _growing_set.GrowingSet, moved: np.ndarray, block: int) -> np.ndarray:
     """Each centre's distance to the nearest centre that moved, other than itself (inf if
     none); asked ``block`` centres at a time, so no temporary is as large as the centres."""
-    gap = np.empty(len(centres))
-    for start in range(0, len(centres), block):
-        part = centres[start:start + block]
+    gap = np.empty(len(centers))
+    for start in range(0, len(centers), block):
+        part = centers[start:start + block]
         dist, found = moving.kneighbors(part, min(2, moved.size))
         itself = found[:, 0] == np.arange(start, start + len(part))
         gap[start:start + len(part)] = np.where(itself, dist[:, -1] if dist.shape[1] > 1 else np.inf, dist[:, 0])
     return np.sqrt(gap)
 
 
-def _nearest_of_own_and_moved(points: np.ndarray, own: np.ndarray, centres: np.ndarray, gap: np.ndarray,
+def _nearest_of_own_and_moved(points: np.ndarray, own: np.ndarray, centers: np.ndarray, gap: np.ndarray,
                               moving: _growing_set.GrowingSet,
                               moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Among each point's own centre and the centres that moved: the nearest (ties to the
@@ -190,7 +190,7 @@ def _nearest_of_own_and_moved(points: np.ndarray, own: np.ndarray, centres: np.n
     moved one (the triangle inequality), and at least :math:`(g - u)^2` from each of them;
     the others are compared with the three nearest centres that moved (so at least two not
     their own), and the next of these bounds every other."""
-    diff = points - centres[own]
+    diff = points - centers[own]
     own_dist = np.einsum("ij,ij->i", diff, diff)
     del diff
     upper, g = np.sqrt(own_dist), gap[own]
@@ -210,7 +210,7 @@ def _nearest_of_own_and_moved(points: np.ndarray, own: np.ndarray, centres: np.n
     return best, best_dist, next_dist
 
 
-def _fill_empty(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, counts: np.ndarray, labels: np.ndarray,
+def _fill_empty(X: np.ndarray, rows: np.ndarray, centers: np.ndarray, counts: np.ndarray, labels: np.ndarray,
                 lower: np.ndarray, block: int) -> list[int]:
     """Give each empty cluster the row farthest from its centre among clusters of two or
     more rows (farthest first, ties to the lower row), and take it out of its old cluster.
@@ -220,7 +220,7 @@ def _fill_empty(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, counts: np
     far_dist, far_pos = np.empty(0), np.empty(0, dtype=np.int64)
     for start in range(0, rows.size, block):
         own = labels[start:start + block]
-        diff = X[rows[start:start + block]] - centres[own]
+        diff = X[rows[start:start + block]] - centers[own]
         dist = np.einsum("ij,ij->i", diff, diff)
         off = dist > 0
         dist, positions = dist[off], start + np.flatnonzero(off)
@@ -232,9 +232,9 @@ def _fill_empty(X: np.ndarray, rows: np.ndarray, centres: np.ndarray, counts: np
     for cluster, position in zip(empty, _takeable(far_pos, labels, counts, empty.size)):
         old = labels[position]
         point = X[rows[position]]
-        centres[old] = (centres[old] * counts[old] - point) / (counts[old] - 1)
+        centers[old] = (centers[old] * counts[old] - point) / (counts[old] - 1)
         counts[old] -= 1
-        centres[cluster], counts[cluster], labels[position] = point, 1, cluster
+        centers[cluster], counts[cluster], labels[position] = point, 1, cluster
         lower[position] = 0.0  # search it again next time
         changed += [int(cluster), int(old)]
     return changed

@@ -20,8 +20,8 @@ from imbalance._neighbors.scan import (
     U32,
     Rows,
     block_rows,
-    centre_of,
-    centred_float32,
+    center_of,
+    centered_float32,
     kneighbors_among,
     pack_rows,
     scan_packed,
@@ -129,7 +129,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
     the other between blocks) and cuts it by its own cut, and the parts are cut once more
     together. Memory: O(t) per thread, and one block's rows split between the threads."""
     d = X.shape[1]
-    mean = centre_of(X, reference)
+    mean = center_of(X, reference)
     packed, sq_ref = pack_rows(Rows(X, reference), TILE * LANES[np.dtype(np.float32)], np.float32, mean)
     if not np.isfinite(sq_ref).all() or sq_ref.max() > 1e30:
         return np.arange(rows.size)  # float32 would overflow: every row scored exactly
@@ -157,7 +157,7 @@ def _shortlist_by_mean_distance(X: np.ndarray, rows: np.ndarray, reference: np.n
         low = high = np.empty(0)
         for start in range(begin, end, block):
             part = rows[start:min(start + block, end)]
-            query32, sq = centred_float32(Rows(X, part), mean)
+            query32, sq = centered_float32(Rows(X, part), mean)
             if not np.isfinite(sq).all() or sq.max() > 1e30:
                 return None
             query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)

@@ -34,6 +34,7 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _enn_counting, _growing_set, _neighbors
+from imbalance._docstrings import compose
 from imbalance._draw import random_subset
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
@@ -74,7 +75,7 @@ class _CleaningSampler(BaseSampler):
             mask[known[to_python(c)]] = True
         return mask
 
-    def _neighbours(self, X: np.ndarray, k: int, rows: np.ndarray | None = None, *,
+    def _neighbor_lists(self, X: np.ndarray, k: int, rows: np.ndarray | None = None, *,
                     among: np.ndarray | None = None) -> np.ndarray:
         """Positions of the k nearest rows of each of ``rows`` (default: all), itself left out;
         with ``among`` (positions in X), in the rows ``X[among]``, everything counted there."""
@@ -117,7 +118,7 @@ _CLEANING_DOC = """
 
 
 class TomekLinks(_CleaningSampler):
-    __doc__ = """Remove the cleaned-class member of every Tomek link (Tomek, 1976).
+    __doc__ = compose("""Remove the cleaned-class member of every Tomek link (Tomek, 1976).
 
     Rows :math:`i` and :math:`j` of different classes form a Tomek link when each is the
     other's nearest neighbour: no row is closer to either of them. Such pairs sit on the class
@@ -129,7 +130,7 @@ class TomekLinks(_CleaningSampler):
     minority data, a tenth of the full search.
 
     Parameters
-    ----------""" + _CLEANING_DOC + """
+    ----------{{cleaning}}
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -139,7 +140,7 @@ class TomekLinks(_CleaningSampler):
     >>> X_res, y_res = tomek.fit_resample(X, y)
     >>> tomek.plan_.targets  # three majority rows were in a Tomek link
     {0: 177, 1: 20}
-    """
+    """, cleaning=_CLEANING_DOC)
 
     def _keep(self, X: np.ndarray, codes: np.ndarray, cleaned: np.ndarray, rng: np.random.Generator, *,
               lean: bool = False) -> np.ndarray:
@@ -153,16 +154,16 @@ class TomekLinks(_CleaningSampler):
         largest = int(np.argmax(np.bincount(codes)))
         others = np.flatnonzero(codes != largest)
         if others.size * 2 >= n:  # the symmetric scan of every row scores each pair once
-            nearest = self._neighbours(X, 1, among=among)[:, 0]
+            nearest = self._neighbor_lists(X, 1, among=among)[:, 0]
         else:
             # A link joins two classes, so one member is outside the largest class: search from
             # those rows only, then from the rows of the largest class that one of them points to.
             nearest = np.full(n, -1, dtype=np.int64)
-            nearest[others] = self._neighbours(X, 1, others, among=among)[:, 0]
+            nearest[others] = self._neighbor_lists(X, 1, others, among=among)[:, 0]
             pointed = np.unique(nearest[others])
             pointed = pointed[codes[pointed] == largest]
             if pointed.size:
-                nearest[pointed] = self._neighbours(X, 1, pointed, among=among)[:, 0]
+                nearest[pointed] = self._neighbor_lists(X, 1, pointed, among=among)[:, 0]
         known = nearest >= 0
         partner = np.where(known, nearest, 0)
         linked = known & known[partner] & (codes[partner] != codes) & (nearest[partner] == np.arange(n))
@@ -170,7 +171,7 @@ class TomekLinks(_CleaningSampler):
 
 
 class EditedNearestNeighbours(_CleaningSampler):
-    __doc__ = """Remove rows of cleaned classes that their nearest neighbours disagree with (Wilson, 1972).
+    __doc__ = compose("""Remove rows of cleaned classes that their nearest neighbours disagree with (Wilson, 1972).
 
     For every row of a cleaned class, look at its ``n_neighbors`` nearest rows (of any class).
     ``kind_sel="all"``: keep it only if all of them are of its class. ``kind_sel="mode"``:
@@ -181,7 +182,7 @@ class EditedNearestNeighbours(_CleaningSampler):
     Parameters
     ----------
     n_neighbors : int, default=3
-    kind_sel : {"all", "mode"}, default="all\"""" + _CLEANING_DOC
+    kind_sel : {"all", "mode"}, default="all\"{{cleaning}}""", cleaning=_CLEANING_DOC)
 
     _parameter_constraints: dict = {
         **_CleaningSampler._parameter_constraints,
@@ -199,9 +200,9 @@ class EditedNearestNeighbours(_CleaningSampler):
               lean: bool = False) -> np.ndarray:
         keep, rows = _settled_by_counting(self, X, codes, cleaned, self.n_neighbors, self.kind_sel, lean=lean)
         if rows.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
-            lists = self._neighbours(X, self.n_neighbors)
+            lists = self._neighbor_lists(X, self.n_neighbors)
             return keep & _edited(codes, rows, lists[rows], self.kind_sel, len(X))
-        return keep & _edited(codes, rows, self._neighbours(X, self.n_neighbors, rows), self.kind_sel, len(X))
+        return keep & _edited(codes, rows, self._neighbor_lists(X, self.n_neighbors, rows), self.kind_sel, len(X))
 
 
 # Below this many pairs of a class's rows, its neighbour lists are quick to find anyway.
@@ -219,12 +220,12 @@ def _settled_by_counting(sampler: _CleaningSampler, X: np.ndarray, codes: np.nda
         cleaned, k, np.ones(len(X), bool), np.empty(0, dtype=np.int64))
 
 
-def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
+def _edited(codes: np.ndarray, rows: np.ndarray, neighbors: np.ndarray, kind_sel: str, n: int) -> np.ndarray:
     """One ENN pass over ``rows`` (positions) given their neighbours: which of the n rows stay."""
     keep = np.ones(n, bool)
     if rows.size == 0:
         return keep
-    around = codes[neighbours]
+    around = codes[neighbors]
     own = codes[rows][:, None]
     if kind_sel == "all":
         agree = (around == own).all(axis=1)
@@ -235,7 +236,7 @@ def _edited(codes: np.ndarray, rows: np.ndarray, neighbours: np.ndarray, kind_se
 
 
 class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
-    __doc__ = """Edited nearest neighbours, repeated on what is left (Tomek, 1976).
+    __doc__ = compose("""Edited nearest neighbours, repeated on what is left (Tomek, 1976).
 
     Each pass runs :class:`EditedNearestNeighbours` on the rows kept so far. It stops when a
     pass removes nothing, after ``max_iter`` passes, or after a pass that leaves a cleaned
@@ -246,9 +247,9 @@ class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
     ----------
     n_neighbors : int, default=3
     kind_sel : {"all", "mode"}, default="all"
-    max_iter : int, default=100""" + _CLEANING_DOC + """    n_iter_ : int
+    max_iter : int, default=100{{cleaning}}    n_iter_ : int
         Passes run.
-"""
+""", cleaning=_CLEANING_DOC)
 
     _parameter_constraints: dict = {
         **EditedNearestNeighbours._parameter_constraints,
@@ -266,7 +267,7 @@ class RepeatedEditedNearestNeighbours(EditedNearestNeighbours):
 
 
 class AllKNN(EditedNearestNeighbours):
-    __doc__ = """Edited nearest neighbours with 1, 2, ..., ``n_neighbors`` neighbours in turn (Tomek, 1976).
+    __doc__ = compose("""Edited nearest neighbours with 1, 2, ..., ``n_neighbors`` neighbours in turn (Tomek, 1976).
 
     Each pass runs :class:`EditedNearestNeighbours` with one more neighbour on the rows kept
     so far, and stops early after a pass that leaves a cleaned class with fewer rows than the
@@ -277,7 +278,7 @@ class AllKNN(EditedNearestNeighbours):
     ----------
     n_neighbors : int, default=3
     kind_sel : {"all", "mode"}, default="all"
-    allow_minority : bool, default=False""" + _CLEANING_DOC
+    allow_minority : bool, default=False{{cleaning}}""", cleaning=_CLEANING_DOC)
 
     _parameter_constraints: dict = {
         **EditedNearestNeighbours._parameter_constraints,
@@ -301,7 +302,7 @@ def _all_but_smallest(counts: np.ndarray) -> np.ndarray:
     return mask
 
 
-class _Neighbourhood:
+class _Neighborhood:
     """The nearest rows of every row, found once, then re-read as rows are removed.
 
     Removing rows only removes candidates, so a row's k nearest among the rows left are the
@@ -315,12 +316,12 @@ class _Neighbourhood:
         self.sampler, self.X = sampler, X
         self.depth = min(depth, len(X) - 1)
         self.known = np.empty(0, dtype=np.int64) if lazy else np.arange(len(X))
-        self.lists = np.empty((0, self.depth), dtype=np.int64) if lazy else sampler._neighbours(X, self.depth)
+        self.lists = np.empty((0, self.depth), dtype=np.int64) if lazy else sampler._neighbor_lists(X, self.depth)
 
     def _lists(self, rows: np.ndarray) -> np.ndarray:
         missing = np.setdiff1d(rows, self.known)
         if missing.size:
-            found = self.sampler._neighbours(self.X, self.depth, missing)
+            found = self.sampler._neighbor_lists(self.X, self.depth, missing)
             known = np.concatenate([self.known, missing])
             order = np.argsort(known, kind="stable")
             self.known, self.lists = known[order], np.concatenate([self.lists, found])[order]
@@ -337,7 +338,7 @@ class _Neighbourhood:
         if not enough.all():
             left = np.flatnonzero(alive)
             queries = np.searchsorted(left, rows[~enough])
-            out[~enough] = left[self.sampler._neighbours(self.X[left], k, queries)]
+            out[~enough] = left[self.sampler._neighbor_lists(self.X[left], k, queries)]
         return out
 
 
@@ -451,7 +452,7 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
     minority = int(np.argmin(counts))
     witnesses = _Witnesses(X, codes, sampler.kind_sel, ks, remember=True) if _Witnesses.applies(
         sampler, X, codes, sampler.kind_sel, ks) else None
-    neighbourhood = _Neighbourhood(sampler, X, depth=2 * max(ks) + 2, lazy=witnesses is not None)
+    neighborhood = _Neighborhood(sampler, X, depth=2 * max(ks) + 2, lazy=witnesses is not None)
     alive = np.ones(len(X), bool)
     passes = 0
     for k in ks:
@@ -463,9 +464,9 @@ def _repeated(sampler: EditedNearestNeighbours, X: np.ndarray, codes: np.ndarray
             raise InputError(f"{type(sampler).__name__} needs {k} neighbours of every row, but only "
                              f"{int(alive.sum())} rows are left; lower n_neighbors.")
         rows = np.flatnonzero(alive & cleaned[codes])
-        keep, open_rows = (witnesses.settle(cleaned, k, alive, neighbourhood.known) if witnesses is not None
+        keep, open_rows = (witnesses.settle(cleaned, k, alive, neighborhood.known) if witnesses is not None
                            else (True, rows))
-        stay = keep & _edited(codes, open_rows, neighbourhood.nearest(open_rows, k, alive), sampler.kind_sel, len(X))
+        stay = keep & _edited(codes, open_rows, neighborhood.nearest(open_rows, k, alive), sampler.kind_sel, len(X))
         removed = not stay[rows].all()
         alive &= stay
         now = np.bincount(codes[alive], minlength=n_classes)
@@ -485,7 +486,7 @@ def _mode(codes: np.ndarray, around: np.ndarray) -> np.ndarray:
 
 
 class NeighbourhoodCleaningRule(_CleaningSampler):
-    __doc__ = r"""Clean the neighbourhood of the minority class (Laurikkala, 2001).
+    __doc__ = compose(r"""Clean the neighbourhood of the minority class (Laurikkala, 2001).
 
     With :math:`C` the minority class (the smallest) and :math:`k` = ``n_neighbors``, remove
     from the cleaned classes the union of
@@ -504,7 +505,7 @@ class NeighbourhoodCleaningRule(_CleaningSampler):
     ----------
     n_neighbors : int, default=3
     threshold_cleaning : float, default=0.5
-    self_vote : bool, default=False""" + _CLEANING_DOC
+    self_vote : bool, default=False{{cleaning}}""", cleaning=_CLEANING_DOC)
 
     _parameter_constraints: dict = {
         **_CleaningSampler._parameter_constraints,
@@ -531,9 +532,9 @@ class NeighbourhoodCleaningRule(_CleaningSampler):
         rows = np.flatnonzero(codes == minority)
         need = np.union1d(open_rows, rows)
         if need.size * 2 >= len(X):  # most rows: the symmetric scan scores each pair once
-            lists = self._neighbours(X, k)[need]
+            lists = self._neighbor_lists(X, k)[need]
         else:
-            lists = self._neighbours(X, k, need)
+            lists = self._neighbor_lists(X, k, need)
         keep &= _edited(codes, open_rows, lists[np.searchsorted(need, open_rows)], "mode", len(X))  # A1
         around = lists[np.searchsorted(need, rows)]
         if self.self_vote:  # the row itself and its k - 1 nearest
@@ -587,15 +588,15 @@ class _SeededCleaning(_CleaningSampler):
 
 _SEEDED_DOC = """
     n_seeds_S : int, default=1
-        Seed rows per cleaned class{note}.
+        Seed rows per cleaned class{{note}}.
     random_state : int, numpy Generator or None, default=None
-        Same seed, same rows.""" + _CLEANING_DOC + """    seed_indices_ : ndarray
+        Same seed, same rows.{{cleaning}}    seed_indices_ : ndarray
         Positions of the seed rows drawn.
 """
 
 
 class OneSidedSelection(_SeededCleaning):
-    __doc__ = r"""One-sided selection (Kubat and Matwin, 1997).
+    __doc__ = compose(r"""One-sided selection (Kubat and Matwin, 1997).
 
     For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
     ``n_seeds_S`` rows of :math:`c` drawn at random (without replacement), classify every
@@ -604,7 +605,7 @@ class OneSidedSelection(_SeededCleaning):
     boundary. Then remove the cleaned-class member of every Tomek link among the rows kept.
 
     Parameters
-    ----------""" + _SEEDED_DOC.format(note=" (Kubat and Matwin: one)")
+    ----------{{seeded}}""", seeded=compose(_SEEDED_DOC, note=" (Kubat and Matwin: one)", cleaning=_CLEANING_DOC))
 
     def _select(self, X, codes, code, rows, seeds, minority):
         reference = np.sort(np.concatenate([minority, seeds]))  # ties to the lower row
@@ -628,7 +629,7 @@ class OneSidedSelection(_SeededCleaning):
 
 
 class CondensedNearestNeighbour(_SeededCleaning):
-    __doc__ = r"""Condensed nearest neighbour (Hart, 1968): the rows 1-NN needs, no more.
+    __doc__ = compose(r"""Condensed nearest neighbour (Hart, 1968): the rows 1-NN needs, no more.
 
     For each cleaned class :math:`c`, start from :math:`C` = the minority class plus
     ``n_seeds_S`` rows of :math:`c` drawn at random, and pass over the rows of :math:`c` in
@@ -646,7 +647,7 @@ class CondensedNearestNeighbour(_SeededCleaning):
     after every addition. Memory: a few blocks besides the rows kept.
 
     Parameters
-    ----------""" + _SEEDED_DOC.format(note="")
+    ----------{{seeded}}""", seeded=compose(_SEEDED_DOC, note="", cleaning=_CLEANING_DOC))
 
     def _select(self, X, codes, code, rows, seeds, minority):
         return _condense(X, rows, np.searchsorted(rows, seeds), minority, self.neighbors)
@@ -674,7 +675,7 @@ def _condense(X: np.ndarray, rows: np.ndarray, seeds: np.ndarray, minority: np.n
     in_c[seeds] = True
     growing = None  # the class's rows in C, kept packed: asked after every block
     if search is None and _neighbors.have_compiled_scan() and X.dtype == np.float64 and X.shape[1] > 5:
-        growing = _growing_set.GrowingSet(X, _neighbors.centre_of(X, rows))
+        growing = _growing_set.GrowingSet(X, _neighbors.center_of(X, rows))
         growing.add(rows[np.sort(seeds)])
     span = _neighbors.block_rows(n)
     for span_start in range(0, n, span):  # the nearest minority rows, a span of the class at a time

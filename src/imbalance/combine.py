@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
 
+from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
@@ -49,7 +50,7 @@ _PROVENANCE_DOC = """
 
 
 class SamplerChain(BaseSampler):
-    __doc__ = """Run samplers one after another, as one sampler.
+    __doc__ = compose("""Run samplers one after another, as one sampler.
 
     Each step's ``fit_resample`` runs on the previous step's output, so
     ``SamplerChain([SMOTE(), TomekLinks(classes="all")])`` is SMOTE-Tomek. A step may be any of
@@ -62,7 +63,7 @@ class SamplerChain(BaseSampler):
     random_state : int, numpy Generator or None, default=None
         When given, every step with a ``random_state`` parameter gets its own seed drawn from
         it (same seed, same result); when None, steps keep their own.
-""" + _PROVENANCE_DOC + """
+{{provenance}}
     Examples
     --------
     >>> from imbalance import OverSampler, SamplerChain, TomekLinks
@@ -70,7 +71,7 @@ class SamplerChain(BaseSampler):
     >>> chain = SamplerChain([OverSampler(), TomekLinks()], random_state=0)
     >>> chain.fit_resample(X, y)[1]
     [0, 0, 0, 0, 1, 1, 1, 1]
-"""
+""", provenance=_PROVENANCE_DOC)
 
     _plans_ahead = False
     _measures_x = True
@@ -204,10 +205,10 @@ class _SMOTEThenCleaning(SamplerChain):
         return steps  # the seed went to SMOTE itself; the cleaning rules draw nothing
 
 
-def _chain_doc(title: str, body: str, param: str, default: str) -> str:
-    return f"""{title}
+#: The docstring of a SMOTE-then-cleaning chain: its title, what it does, its cleaning step.
+_CHAIN_DOC = """{{title}}
 
-    {body}
+    {{body}}
 
     Parameters
     ----------
@@ -215,11 +216,11 @@ def _chain_doc(title: str, body: str, param: str, default: str) -> str:
         SMOTE's plan, as for :class:`~imbalance.SMOTE`.
     smote : sampler, optional
         Instead of ``SMOTE(ratio=ratio, targets=targets)``.
-    {param} : sampler, optional
-        Instead of ``{default}``.
+    {{param}} : sampler, optional
+        Instead of ``{{default}}``.
     random_state : int, numpy Generator or None
         SMOTE's seed (when ``smote`` is not given): same seed, same rows.
-""" + _PROVENANCE_DOC
+{{provenance}}"""
 
 
 def _chain_constraints(param: str) -> dict:
@@ -228,13 +229,13 @@ def _chain_constraints(param: str) -> dict:
 
 
 class SMOTEENN(_SMOTEThenCleaning):
-    __doc__ = _chain_doc(
-        "SMOTE, then Edited Nearest Neighbours over every class (Batista, Prati and Monard, 2004).",
-        """SMOTE grows the classes to the plan (``ratio``, ``targets``); ENN then removes the rows,
+    __doc__ = compose(
+        _CHAIN_DOC, title="SMOTE, then Edited Nearest Neighbours over every class (Batista, Prati and Monard, 2004).",
+        body="""SMOTE grows the classes to the plan (``ratio``, ``targets``); ENN then removes the rows,
     real or synthetic, of any class whose neighbours disagree with them, clearing the overlap
     SMOTE can create. As in imbalanced-learn, ENN cleans every class by default
     (``classes="all"``), so the result is usually below the plan: :attr:`plan_` holds the
-    counts reached.""", "enn", 'EditedNearestNeighbours(classes="all")')
+    counts reached.""", param="enn", default='EditedNearestNeighbours(classes="all")', provenance=_PROVENANCE_DOC)
     _cleaning = "enn"
     _parameter_constraints: dict = _chain_constraints("enn")
 
@@ -247,12 +248,12 @@ class SMOTEENN(_SMOTEThenCleaning):
 
 
 class SMOTETomek(_SMOTEThenCleaning):
-    __doc__ = _chain_doc(
-        "SMOTE, then both members of every Tomek link removed (Batista, Bazzan and Monard, 2003).",
-        """SMOTE grows the classes to the plan; then every pair of rows of different classes that
+    __doc__ = compose(
+        _CHAIN_DOC, title="SMOTE, then both members of every Tomek link removed (Batista, Bazzan and Monard, 2003).",
+        body="""SMOTE grows the classes to the plan; then every pair of rows of different classes that
     are each other's nearest neighbour is removed (``TomekLinks(classes="all")``, as in
     imbalanced-learn), synthetic or not. :attr:`plan_` holds the counts reached.""",
-        "tomek", 'TomekLinks(classes="all")')
+        param="tomek", default='TomekLinks(classes="all")', provenance=_PROVENANCE_DOC)
     _cleaning = "tomek"
     _parameter_constraints: dict = _chain_constraints("tomek")
 

@@ -272,7 +272,7 @@ class ClusterCentroids(_NumericUnderSampler):
         if self.estimator is None:
             first = np.sort(rng.choice(rows.size, n_clusters, replace=False))
             if rows.size * n_clusters >= _OWN_KMEANS_WORK[X.dtype]:
-                return _kmeans.lloyd(X, rows, X[rows[first]]).centres.astype(X.dtype, copy=False)
+                return _kmeans.lloyd(X, rows, X[rows[first]]).centers.astype(X.dtype, copy=False)
             # below that scikit-learn's Lloyd is the faster: the same iterations from the same rows
             model = KMeans(n_clusters, init=X[rows[first]], n_init=1, tol=0, algorithm="lloyd").fit(X[rows])
             return np.asarray(model.cluster_centers_, dtype=X.dtype)
@@ -294,12 +294,12 @@ class ClusterCentroids(_NumericUnderSampler):
                 continue
             if rows.size < 2**31:  # k-means keeps the positions throughout: half the memory
                 rows = positions[code] = rows.astype(np.int32)
-            centres = self._centroids(values, rows, int(targets[code]), rng)
-            closest = rows[_neighbors.kneighbors_among(centres, values, rows, 1)[1][:, 0]].astype(np.int64)
+            centers = self._centroids(values, rows, int(targets[code]), rng)
+            closest = rows[_neighbors.kneighbors_among(centers, values, rows, 1)[1][:, 0]].astype(np.int64)
             if self.voting == "hard":
                 kept.append(np.unique(closest))
             else:
-                centroids.append(centres)
+                centroids.append(centers)
                 nearest.append(closest)
         rows = np.sort(np.concatenate(kept)) if kept else np.empty(0, np.int64)
         n_new = sum(len(c) for c in centroids)

@@ -23,6 +23,7 @@ from sklearn.utils import InputTags, Tags, TargetTags
 from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.validation import validate_data
 
+from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import (
     ParameterError,
@@ -296,23 +297,20 @@ _PARAMS_DOC = """
 
 
 class UnderSampler(BaseSampler):
-    __doc__ = (
+    __doc__ = compose(
         """Randomly under-sample every class above ``ratio`` times the smallest one.
 
     Rows are drawn without replacement, so the result is a subset of the input: kept rows in
     their original order. Each class ends with exactly
     :math:`\\min(n_c, \\lfloor r \\cdot n_{min} \\rfloor)` rows.
-"""
-        + _PARAMS_DOC
-        + """
+{{params}}
     Examples
     --------
     >>> from imbalance import UnderSampler
     >>> X, y = [[0], [1], [2], [3], [4], [5]], [0, 0, 0, 0, 1, 1]
     >>> UnderSampler(random_state=0).fit_resample(X, y)[1]
     [0, 0, 1, 1]
-"""
-    )
+""", params=_PARAMS_DOC)
     _strategy = "under"
 
     def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
@@ -321,7 +319,7 @@ class UnderSampler(BaseSampler):
 
 
 class OverSampler(BaseSampler):
-    __doc__ = (
+    __doc__ = compose(
         """Randomly over-sample every class below ``largest / ratio`` rows.
 
     Every original row is kept (first, in order); extra rows are drawn with replacement. Each
@@ -335,9 +333,7 @@ class OverSampler(BaseSampler):
     paper has it; imbalanced-learn puts every row of X for :math:`n_c`) and :math:`s` the
     shrinkage factor. The copies are then new rows (``is_synthetic_``, ``parents_``: the row
     each was drawn from), and X must be numeric.
-"""
-        + _PARAMS_DOC
-        + """    shrinkage : float >= 0, dict {class: float} or None, default=None
+{{params}}    shrinkage : float >= 0, dict {class: float} or None, default=None
         The factor :math:`s` (one for every class, or per class; classes left out get 0).
     is_synthetic_, parents_ : ndarray
         With ``shrinkage``: which output rows are smoothed copies, and the input row of each.
@@ -348,8 +344,7 @@ class OverSampler(BaseSampler):
     >>> X, y = [[0], [1], [2], [3], [4]], [0, 0, 0, 0, 1]
     >>> OverSampler(random_state=0).fit_resample(X, y)[1]
     [0, 0, 0, 0, 1, 1, 1, 1]
-"""
-    )
+""", params=_PARAMS_DOC)
     _strategy = "over"
     _parameter_constraints: dict = {
         **BaseSampler._parameter_constraints,

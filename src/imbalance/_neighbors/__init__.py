@@ -28,7 +28,7 @@ scikit-learn's brute force, ``docs/performance.md`` has the figures).
 
 from imbalance._neighbors.scan import (
     block_rows,
-    centre_of,
+    center_of,
     have_compiled_scan,
     in_safe_range,
     kneighbors,
@@ -37,4 +37,4 @@ from imbalance._neighbors.scan import (
 )
 
 __all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "in_safe_range", "have_compiled_scan", "block_rows",
-           "centre_of"]
+           "center_of"]

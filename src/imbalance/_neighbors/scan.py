@@ -24,9 +24,9 @@ try:
 except ImportError:  # pragma: no cover - built by setup.py wherever a C compiler is found
     _knn = None
 
-__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "kneighbors_shortlisted", "block_rows", "centre_of",
+__all__ = ["kneighbors", "kneighbors_of", "kneighbors_among", "kneighbors_shortlisted", "block_rows", "center_of",
            "have_compiled_scan", "in_safe_range", "threads_to_use", "thread_pool", "pack_rows", "scan_packed",
-           "squared_norms", "centred_float32", "centred_block", "empty_lists", "reranked", "blockwise_shortlist",
+           "squared_norms", "centered_float32", "centered_block", "empty_lists", "reranked", "blockwise_shortlist",
            "Rows", "LANES", "TILE", "U32", "SHORTLIST_PAIRS", "SHORTLIST_EXTRA"]
 
 # Above this many query x candidate pairs in <= 5 dimensions, a k-d tree beats the scan.
@@ -282,7 +282,7 @@ def _streamed_shortlist(points: np.ndarray, X: np.ndarray, rows: np.ndarray, k: 
     block at a time (see :func:`blockwise_shortlist`). Returns (dist, index into rows,
     accepted), or None where float32 would overflow."""
     width = TILE * LANES[np.dtype(np.float32)]
-    mean = centre_of(X, rows)  # one centre for every block
+    mean = center_of(X, rows)  # one centre for every block
 
     def blocks():
         step = block_rows(rows.size)
@@ -310,7 +310,7 @@ def blockwise_shortlist(X: np.ndarray, points: np.ndarray, mean: np.ndarray, blo
     The float32 lists carry over from block to block, so each block's scan starts from
     thresholds already tight, and a point's lists are those of one scan over every row.
     Returns (dist, index into rows, accepted) or None."""
-    query32, sq_points = centred_float32(points, mean)
+    query32, sq_points = centered_float32(points, mean)
     if not np.isfinite(sq_points).all() or sq_points.max() > 1e30:
         return None
     query_norms = np.einsum("ij,ij->i", query32, query32, dtype=np.float64).astype(np.float32)
@@ -387,7 +387,7 @@ def block_rows(n: int) -> int:
     return max(_BLOCK_ROWS, -(-n // 32))
 
 
-def centre_of(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def center_of(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """A point near the rows ``X[rows]`` to centre them on for float32 (which keeps its
     error small; any point is exact): the mean of at most a few thousand of them, evenly
     spread, so no copy of them all is made."""
@@ -515,7 +515,7 @@ def kneighbors_shortlisted(X: np.ndarray, k: int, queries: np.ndarray | None, n_
         targets, largest = points, n
     query32 = None
     if points is not None or queries is not None:
-        query32, sq_targets = centred_float32(targets, mean)
+        query32, sq_targets = centered_float32(targets, mean)
     if not (np.isfinite(sq).all() and np.isfinite(sq_targets).all()) or max(sq.max(), sq_targets.max()) > 1e30:
         # float32 would overflow: search in float64
         return _scan_rows(X, k, queries, n_threads, points=points, farthest=farthest)
@@ -603,13 +603,13 @@ def squared_norms(packed: np.ndarray) -> np.ndarray:
     return out
 
 
-def centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def centered_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """X - mean in float32, padded with NaN rows to a multiple of 4 (the scan's query groups),
     and each centred row's squared norm (float64); a block at a time, no float64 copy of X."""
     out = np.full((-(-len(X) // 4) * 4, X.shape[1]), np.nan, dtype=np.float32)
     sq = np.empty(len(X))
     for start in range(0, len(X), _PACK_ROWS):
-        block = centred_block(X, start, mean)
+        block = centered_block(X, start, mean)
         sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         out[start:start + len(block)] = block
         del block  # before the next one is made
@@ -620,7 +620,7 @@ def centred_float32(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nda
 _PACK_ROWS = 4608
 
 
-def centred_block(X: np.ndarray | Rows, start: int, mean: np.ndarray, *, size: int = _PACK_ROWS) -> np.ndarray:
+def centered_block(X: np.ndarray | Rows, start: int, mean: np.ndarray, *, size: int = _PACK_ROWS) -> np.ndarray:
     """Rows [start, start + size) of X less ``mean``, in float64; rows gathered by
     :class:`Rows` are a fresh copy already, centred in place (one block copy, not two)."""
     block = X[start:start + size]
@@ -640,7 +640,7 @@ def pack_rows(X: np.ndarray, width: int, dtype: Any, mean: np.ndarray | None = N
     packed = np.empty((n_tiles, d, width), dtype=dtype)
     sq = np.empty(n) if mean is not None else None
     for start in range(0, n, _PACK_ROWS):
-        block = X[start:start + _PACK_ROWS] if mean is None else centred_block(X, start, mean)
+        block = X[start:start + _PACK_ROWS] if mean is None else centered_block(X, start, mean)
         if mean is not None:
             sq[start:start + len(block)] = np.einsum("ij,ij->i", block, block)
         full, rest = divmod(len(block), width)

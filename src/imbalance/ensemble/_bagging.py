@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.tree import DecisionTreeClassifier
 
+from imbalance._docstrings import compose
 from imbalance._trees import (
     MAX_BINS,
 )
@@ -35,7 +36,7 @@ from imbalance.planner import Strategy
 
 
 class BalancedBaggingClassifier(BaggedEnsemble):
-    __doc__ = f"""Bagging whose every member trains on a class-balanced draw of the rows.
+    __doc__ = compose("""Bagging whose every member trains on a class-balanced draw of the rows.
 
     Each member is a clone of ``estimator`` fitted on its own draw of the plan (by default,
     every class drawn with replacement to the minority class's count), passed as row counts
@@ -65,7 +66,7 @@ class BalancedBaggingClassifier(BaggedEnsemble):
     max_bins : int, default=255
         Bins per feature for ``"hist"``.
     oob_score : bool or callable, default=False
-    {PRIOR_DOC}
+    {{prior}}
     n_jobs, random_state, warm_start, verbose
         As in :class:`BalancedRandomForestClassifier`.
 
@@ -73,7 +74,7 @@ class BalancedBaggingClassifier(BaggedEnsemble):
     ----------
     estimators_, estimators_samples_, plan_, classes_, train_prior_, true_prior_
         As in :class:`BalancedRandomForestClassifier`.
-    """
+    """, prior=PRIOR_DOC)
 
     def __init__(self, estimator: Any = None, n_estimators: int = 10, *, strategy: Strategy = "under",
                  ratio: float = 1.0, replacement: bool = True, sampler: Any = None, tree_method: str = "auto",
@@ -168,7 +169,7 @@ def _fit_on_sampler(member: Any, sampler: Any, X: Any, codes: np.ndarray, n_clas
 
 
 class EasyEnsembleClassifier(BalancedBaggingClassifier):
-    __doc__ = f"""EasyEnsemble (Liu, Wu and Zhou 2009): AdaBoost learners, each on an independent
+    __doc__ = compose("""EasyEnsemble (Liu, Wu and Zhou 2009): AdaBoost learners, each on an independent
     random subset of the majority class beside the whole minority class.
 
     :class:`BalancedBaggingClassifier` with the paper's defaults: members are
@@ -189,8 +190,8 @@ class EasyEnsembleClassifier(BalancedBaggingClassifier):
     strategy, ratio, sampler, oob_score, n_jobs, random_state, warm_start, verbose
         As in :class:`BalancedBaggingClassifier`.
     replacement : bool, default=False
-    {PRIOR_DOC}
-    """
+    {{prior}}
+    """, prior=PRIOR_DOC)
 
     def __init__(self, n_estimators: int = 10, *, estimator: Any = None, strategy: Strategy = "under",
                  ratio: float = 1.0, replacement: bool = False, sampler: Any = None, tree_method: str = "auto",

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
+from imbalance._docstrings import compose
 from imbalance._trees import (
     BoostedTrees,
     samme,
@@ -65,7 +66,7 @@ class RUSBoostClassifier(PlannedEnsemble):
     strategy : str, dict or callable, default="under"
     ratio : float, default=1.0
     replacement : bool, default=False
-    {prior}
+    {{prior}}
     random_state : int, numpy Generator or None, default=None
 
     Attributes
@@ -79,7 +80,7 @@ class RUSBoostClassifier(PlannedEnsemble):
     feature_importances_ : ndarray, the :math:`\alpha`-weighted mean of the learners'.
     """
 
-    __doc__ = __doc__.replace("{prior}", PRIOR_DOC)
+    __doc__ = compose(__doc__, prior=PRIOR_DOC)
     warm_start = False  # boosting rounds depend on every round before; no warm start
 
     def __init__(self, estimator: Any = None, n_estimators: int = 50, *, learning_rate: float = 1.0,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from sklearn.tree import DecisionTreeClassifier
 
+from imbalance._docstrings import compose
 from imbalance._trees import (
     MAX_BINS,
     resolve_max_features,
@@ -31,7 +32,7 @@ from imbalance.planner import Strategy
 
 
 class BalancedRandomForestClassifier(BaggedEnsemble):
-    __doc__ = f"""A random forest whose every tree grows on a class-balanced draw of the rows.
+    __doc__ = compose("""A random forest whose every tree grows on a class-balanced draw of the rows.
 
     Chen, Liaw and Breiman (2004): for each tree, draw with replacement from every class as
     many rows as the plan says (by default, the minority class's count from each class), then
@@ -72,7 +73,7 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
         Score the rows each tree did not draw (``oob_score_``; accuracy, or the callable
         ``metric(y_true, y_pred)`` on the labels); ``oob_decision_function_`` holds their
         probabilities (under ``prior``; NaN for a row every tree drew).
-    {PRIOR_DOC}
+    {{prior}}
     n_jobs : int, default=None
         Trees fitted and evaluated in this many threads (scikit-learn's trees release the GIL).
     random_state : int, numpy Generator or None, default=None
@@ -105,8 +106,8 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
     >>> X, y = make_classification(1000, weights=[0.9], random_state=0)
     >>> forest = BalancedRandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
     >>> forest.plan_.targets
-    {{0: 102, 1: 102}}
-    """
+    {0: 102, 1: 102}
+    """, prior=PRIOR_DOC)
 
     _tree_members = True
 

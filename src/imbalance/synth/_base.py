@@ -36,7 +36,7 @@ class Synthesis:
     """
 
     base: np.ndarray
-    neighbour: np.ndarray
+    neighbor: np.ndarray
     gap: np.ndarray
     around: np.ndarray | None = None
 
@@ -47,13 +47,13 @@ class Synthesis:
         around = [p.around for p in parts]
         return Synthesis(
             np.concatenate([p.base for p in parts]),
-            np.concatenate([p.neighbour for p in parts]),
+            np.concatenate([p.neighbor for p in parts]),
             np.concatenate([p.gap for p in parts]),
             None if any(a is None for a in around) else np.concatenate(around),
         )
 
 
-def class_neighbours(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None, *,
+def class_neighbors(X: np.ndarray, k: int, neighbors: Any, rows: np.ndarray | None = None, *,
                 param: str = "k_neighbors") -> np.ndarray:
     """Indices (into X) of the k nearest neighbours in X of each of ``rows`` (default: every
     row), the row itself left out; searched by ``neighbors`` if given (see :mod:`imbalance._neighbors`).
@@ -118,12 +118,12 @@ class BaseSMOTE(BaseSampler):
     # subclasses: which rows are bases, how many rows each, which neighbours
     def _synthesize_class(self, X: np.ndarray, labels: EncodedLabels, rows: np.ndarray, n_new: int,
                           code: int, rng: np.random.Generator) -> Synthesis:
-        neighbours = self._class_neighbours(X, rows, labels, code)
+        neighbors = self._class_neighbors(X, rows, labels, code)
         base = rng.integers(0, rows.size, size=n_new)
-        picks = neighbours[base, rng.integers(0, neighbours.shape[1], size=n_new)]
+        picks = neighbors[base, rng.integers(0, neighbors.shape[1], size=n_new)]
         return Synthesis(rows[base], rows[picks], rng.random(n_new))
 
-    def _class_neighbours(self, X: np.ndarray, rows: np.ndarray, labels: EncodedLabels, code: int) -> np.ndarray:
+    def _class_neighbors(self, X: np.ndarray, rows: np.ndarray, labels: EncodedLabels, code: int) -> np.ndarray:
         k = self.k_neighbors
         if rows.size <= k:
             fix = (f"lower k_neighbors to at most {rows.size - 1}" if rows.size > 1 else
@@ -133,7 +133,7 @@ class BaseSMOTE(BaseSampler):
                 f"class {fmt_label(labels.classes[code])} has {rows.size} row{'s' * (rows.size != 1)}, fewer than "
                 f"k_neighbors + 1 = {k + 1}, so it has too few neighbours to synthesise from; {fix}."
             )
-        return class_neighbours(X[rows], k, self.neighbors)
+        return class_neighbors(X[rows], k, self.neighbors)
 
     def _features(self, X: Any) -> tuple[Features, list]:
         if hasattr(X, "tocsr"):
@@ -201,7 +201,7 @@ class BaseSMOTE(BaseSampler):
             space = self._space(features, rows, labels)
             parts.append(self._synthesize_class(space, labels, rows, int(targets[code] - counts[code]), int(code), rng))
         synthesis = Synthesis.concatenate(parts)
-        self.parents_ = np.column_stack([synthesis.base, synthesis.neighbour])
+        self.parents_ = np.column_stack([synthesis.base, synthesis.neighbor])
         n = labels.n_samples
         voted = _vote(features, synthesis) if categorical else None
         return Resampled(np.arange(n), SyntheticRows(features, categorical, synthesis, voted))
@@ -242,7 +242,7 @@ def _interpolate(values: np.ndarray, synthesis: Synthesis, out: np.ndarray | Non
     for start in range(0, size, _CHUNK_ROWS):
         part = slice(start, min(start + _CHUNK_ROWS, size))
         base = values.take(synthesis.base[part], axis=0)
-        step = values.take(synthesis.neighbour[part], axis=0)
+        step = values.take(synthesis.neighbor[part], axis=0)
         np.subtract(step, base, out=step)
         np.multiply(step, gap[part], out=step)
         np.add(base, step, out=out[part])
@@ -303,7 +303,7 @@ def _vote(features: Features, synthesis: Synthesis) -> np.ndarray:
 
 
 COMMON_DOC = """
-    k_neighbors : int, default=5
+    k_neighbors : int, default={{k_default}}
         Neighbours of the same class that a synthetic row may be interpolated towards. A class
         to over-sample needs at least ``k_neighbors + 1`` rows (else a clear error).
     neighbors : estimator with the NearestNeighbors interface, optional

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels
 from imbalance._validation import (
     InputError,
@@ -21,12 +22,12 @@ from imbalance.synth._base import (
     COMMON_DOC,
     BaseSMOTE,
     Synthesis,
-    class_neighbours,
+    class_neighbors,
 )
 
 
 class SVMSMOTE(BaseSMOTE):
-    __doc__ = r"""SVM-SMOTE (Nguyen, Cooper and Kamei, 2011): synthesise from the support vectors.
+    __doc__ = compose(r"""SVM-SMOTE (Nguyen, Cooper and Kamei, 2011): synthesise from the support vectors.
 
     An SVM (``svm_estimator``, default scikit-learn's ``SVC()``) is fitted on the whole data;
     the bases of a class are its support vectors. Of those, a vector whose ``m_neighbors``
@@ -43,9 +44,9 @@ class SVMSMOTE(BaseSMOTE):
     ----------
     m_neighbors : int, default=10
     svm_estimator : estimator with ``support_`` after ``fit``, optional
-    out_step : float, default=0.5""" + COMMON_DOC + """    svm_estimator_ : estimator
+    out_step : float, default=0.5{{common}}    svm_estimator_ : estimator
         The fitted SVM.
-"""
+""", common=compose(COMMON_DOC, k_default="5"))
 
     _parameter_constraints: dict = {
         **BaseSMOTE._parameter_constraints,
@@ -81,7 +82,7 @@ class SVMSMOTE(BaseSMOTE):
         if support.size == 0:
             return support, np.zeros(0, bool)
         m = self.m_neighbors
-        others = (codes[class_neighbours(X, m, self.neighbors, support, param="m_neighbors")] != code).sum(axis=1)
+        others = (codes[class_neighbors(X, m, self.neighbors, support, param="m_neighbors")] != code).sum(axis=1)
         return support[others < m], (others >= m / 2)[others < m]
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
@@ -92,7 +93,7 @@ class SVMSMOTE(BaseSMOTE):
                 "(every one is surrounded by other classes); SVM-SMOTE does not suit this data: try SMOTE or "
                 "BorderlineSMOTE."
             )
-        neighbours = self._class_neighbours(X, rows, labels, code)[np.searchsorted(rows, support)]
+        neighbors = self._class_neighbors(X, rows, labels, code)[np.searchsorted(rows, support)]
         if danger.all() or not danger.any():
             n_danger = n_new if danger.all() else 0
         else:
@@ -103,13 +104,13 @@ class SVMSMOTE(BaseSMOTE):
             if count == 0:
                 continue
             base = bases[rng.integers(0, bases.size, size=count)]
-            picks = rows[neighbours[base, rng.integers(0, neighbours.shape[1], size=count)]]
+            picks = rows[neighbors[base, rng.integers(0, neighbors.shape[1], size=count)]]
             parts.append(Synthesis(support[base], picks, scale * rng.random(count)))
         return Synthesis.concatenate(parts)
 
 
 class KMeansSMOTE(BaseSMOTE):
-    __doc__ = r"""k-means SMOTE (Douzas, Bacao and Last, 2018): SMOTE inside the sparse, safe clusters.
+    __doc__ = compose(r"""k-means SMOTE (Douzas, Bacao and Last, 2018): SMOTE inside the sparse, safe clusters.
 
     A k-means (``kmeans_estimator``: a number of clusters, or an estimator; default
     scikit-learn's ``MiniBatchKMeans`` with 8 clusters, seeded from ``random_state``) is fitted
@@ -130,12 +131,11 @@ class KMeansSMOTE(BaseSMOTE):
     ----------
     kmeans_estimator : int or clustering estimator, optional
     cluster_balance_threshold : "auto" or float in [0, 1], default="auto"
-    density_exponent : "auto" or float, default="auto\"""" + COMMON_DOC.replace(
-        "k_neighbors : int, default=5", "k_neighbors : int, default=2") + """    kmeans_estimator_ : estimator
+    density_exponent : "auto" or float, default="auto\"{{common}}    kmeans_estimator_ : estimator
         The fitted clustering.
     cluster_weights_ : dict
         Class -> {cluster: share of the class's new rows}.
-"""
+""", common=compose(COMMON_DOC, k_default="2"))
 
     _parameter_constraints: dict = {
         **BaseSMOTE._parameter_constraints,
@@ -202,9 +202,9 @@ class KMeansSMOTE(BaseSMOTE):
             if count == 0:
                 continue
             k = min(self.k_neighbors, mine.size - 1)
-            neighbours = class_neighbours(X[mine], k, self.neighbors)
+            neighbors = class_neighbors(X[mine], k, self.neighbors)
             base = rng.integers(0, mine.size, size=count)
-            picks = neighbours[base, rng.integers(0, k, size=count)]
+            picks = neighbors[base, rng.integers(0, k, size=count)]
             parts.append(Synthesis(mine[base], mine[picks], rng.random(count)))
         return Synthesis.concatenate(parts)
 

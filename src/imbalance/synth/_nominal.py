@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import StrOptions
 
+from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels
 from imbalance._validation import (
     InputError,
@@ -23,7 +24,7 @@ from imbalance.synth._base import (
 
 
 class SMOTENC(BaseSMOTE):
-    __doc__ = """SMOTE-NC (Chawla et al., 2002) for mixed numeric and categorical features.
+    __doc__ = compose("""SMOTE-NC (Chawla et al., 2002) for mixed numeric and categorical features.
 
     Neighbours are found with the Euclidean distance on the numeric features plus, for every
     categorical feature that differs, the median of the class's numeric standard deviations
@@ -38,7 +39,7 @@ class SMOTENC(BaseSMOTE):
     ----------
     categorical_features : "auto" or list, default="auto"
         Column names (DataFrame) or positions; "auto": every non-numeric or bool column of a
-        DataFrame.""" + COMMON_DOC
+        DataFrame.{{common}}""", common=compose(COMMON_DOC, k_default="5"))
 
     _parameter_constraints: dict = {
         **BaseSMOTE._parameter_constraints,
@@ -71,10 +72,10 @@ class SMOTENC(BaseSMOTE):
         return np.hstack(blocks)
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
-        neighbours = self._class_neighbours(X, rows, labels, code)
+        neighbors = self._class_neighbors(X, rows, labels, code)
         base = rng.integers(0, rows.size, size=n_new)
-        picks = neighbours[base, rng.integers(0, neighbours.shape[1], size=n_new)]
-        return Synthesis(rows[base], rows[picks], rng.random(n_new), around=rows[neighbours[base]])
+        picks = neighbors[base, rng.integers(0, neighbors.shape[1], size=n_new)]
+        return Synthesis(rows[base], rows[picks], rng.random(n_new), around=rows[neighbors[base]])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -151,7 +152,7 @@ def _value_difference_space(features: Features, labels: EncodedLabels) -> np.nda
 
 
 class SMOTEN(SMOTENC):
-    __doc__ = r"""SMOTE-N (Chawla et al., 2002) for data whose every feature is categorical.
+    __doc__ = compose(r"""SMOTE-N (Chawla et al., 2002) for data whose every feature is categorical.
 
     Rows are compared by the value difference metric (Stanfill and Waltz, 1986; Cost and
     Salzberg, 1993): two values of a feature are close when the classes are distributed alike
@@ -165,7 +166,7 @@ class SMOTEN(SMOTENC):
     in the data). ``parents_[:, 1]`` repeats the base: nothing is interpolated.
 
     Parameters
-    ----------""" + COMMON_DOC
+    ----------{{common}}""", common=compose(COMMON_DOC, k_default="5"))
 
     _parameter_constraints: dict = dict(BaseSMOTE._parameter_constraints)
 
@@ -178,7 +179,7 @@ class SMOTEN(SMOTENC):
         return list(X.columns) if isinstance(X, pd.DataFrame) else list(range(np.shape(X)[1]))
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
-        neighbours = self._class_neighbours(X, rows, labels, code)
+        neighbors = self._class_neighbors(X, rows, labels, code)
         base = rng.integers(0, rows.size, size=n_new)
-        around = np.column_stack([rows[base], rows[neighbours[base]]])
+        around = np.column_stack([rows[base], rows[neighbors[base]]])
         return Synthesis(rows[base], rows[base], np.zeros(n_new), around=around)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from imbalance._docstrings import compose
 from imbalance._validation import (
     fmt_label,
 )
@@ -18,18 +19,18 @@ from imbalance.synth._base import (
     COMMON_DOC,
     BaseSMOTE,
     Synthesis,
-    class_neighbours,
+    class_neighbors,
 )
 
 
 class SMOTE(BaseSMOTE):
-    __doc__ = """SMOTE (Chawla et al., JAIR 2002): synthetic rows between same-class neighbours.
+    __doc__ = compose("""SMOTE (Chawla et al., JAIR 2002): synthetic rows between same-class neighbours.
 
     Base rows are drawn uniformly from the class, a neighbour uniformly from the base's
     ``k_neighbors`` nearest, and the gap uniformly from [0, 1).
 
     Parameters
-    ----------""" + COMMON_DOC + """
+    ----------{{common}}
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -39,11 +40,11 @@ class SMOTE(BaseSMOTE):
     >>> X_res, y_res = smote.fit_resample(X, y)
     >>> smote.plan_.targets, int(smote.is_synthetic_.sum()), smote.parents_.shape
     ({0: 180, 1: 180}, 160, (160, 2))
-    """
+    """, common=compose(COMMON_DOC, k_default="5"))
 
 
 class BorderlineSMOTE(BaseSMOTE):
-    __doc__ = """Borderline-SMOTE (Han, Wang and Mao, 2005): synthesise only from rows in danger.
+    __doc__ = compose("""Borderline-SMOTE (Han, Wang and Mao, 2005): synthesise only from rows in danger.
 
     A row of the class is *in danger* when at least half, but not all, of its ``m_neighbors``
     nearest neighbours (in the whole data) belong to other classes; only those rows are bases
@@ -55,7 +56,7 @@ class BorderlineSMOTE(BaseSMOTE):
     Parameters
     ----------
     m_neighbors : int, default=10
-    kind : {"borderline-1", "borderline-2"}, default="borderline-1\"""" + COMMON_DOC
+    kind : {"borderline-1", "borderline-2"}, default="borderline-1\"{{common}}""", common=compose(COMMON_DOC, k_default="5"))
 
     _parameter_constraints: dict = {
         **BaseSMOTE._parameter_constraints,
@@ -74,7 +75,7 @@ class BorderlineSMOTE(BaseSMOTE):
     def danger_rows(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """Which of ``rows`` (positions of one class) are in danger; a boolean mask."""
         m = self.m_neighbors
-        around = class_neighbours(X, m, self.neighbors, rows, param="m_neighbors")
+        around = class_neighbors(X, m, self.neighbors, rows, param="m_neighbors")
         others = (codes[around] != code).sum(axis=1)
         return (others >= m / 2) & (others < m)
 
@@ -90,18 +91,18 @@ class BorderlineSMOTE(BaseSMOTE):
         base = bases[rng.integers(0, bases.size, size=n_new)]
         k = self.k_neighbors
         if self.kind == "borderline-1":
-            neighbours = self._class_neighbours(X, rows, labels, code)
-            picks = rows[neighbours[base, rng.integers(0, k, size=n_new)]]
+            neighbors = self._class_neighbors(X, rows, labels, code)
+            picks = rows[neighbors[base, rng.integers(0, k, size=n_new)]]
             gap = rng.random(n_new)
         else:
-            neighbours = class_neighbours(X, k, self.neighbors, rows)
-            picks = neighbours[base, rng.integers(0, k, size=n_new)]
+            neighbors = class_neighbors(X, k, self.neighbors, rows)
+            picks = neighbors[base, rng.integers(0, k, size=n_new)]
             gap = rng.random(n_new) * np.where(labels.codes[picks] == code, 1.0, 0.5)
         return Synthesis(rows[base], picks, gap)
 
 
 class ADASYN(BaseSMOTE):
-    __doc__ = """ADASYN (He, Bai, Garcia and Li, 2008): more synthetic rows where the class is hard.
+    __doc__ = compose("""ADASYN (He, Bai, Garcia and Li, 2008): more synthetic rows where the class is hard.
 
     Row :math:`i` of the class gets a hardness :math:`r_i`, the share of other classes among
     its ``k_neighbors`` nearest neighbours in the whole data; the class's :math:`G` new rows
@@ -110,11 +111,11 @@ class ADASYN(BaseSMOTE):
     its own class. A class with no hard row falls back to uniform bases, with a warning.
 
     Parameters
-    ----------""" + COMMON_DOC
+    ----------{{common}}""", common=compose(COMMON_DOC, k_default="5"))
 
     def hardness(self, X: np.ndarray, codes: np.ndarray, rows: np.ndarray, code: int) -> np.ndarray:
         """:math:`r_i` for every row of the class."""
-        around = class_neighbours(X, self.k_neighbors, self.neighbors, rows)
+        around = class_neighbors(X, self.k_neighbors, self.neighbors, rows)
         return (codes[around] != code).mean(axis=1)
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:
@@ -125,8 +126,8 @@ class ADASYN(BaseSMOTE):
             r = np.ones_like(r)
         per_row = apportion(r, n_new)
         base = np.repeat(np.arange(rows.size), per_row)
-        neighbours = self._class_neighbours(X, rows, labels, code)
-        picks = neighbours[base, rng.integers(0, neighbours.shape[1], size=n_new)]
+        neighbors = self._class_neighbors(X, rows, labels, code)
+        picks = neighbors[base, rng.integers(0, neighbors.shape[1], size=n_new)]
         return Synthesis(rows[base], rows[picks], rng.random(n_new))
 
 
