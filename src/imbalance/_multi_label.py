@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -131,7 +132,7 @@ def _check_folds(Y: np.ndarray, names: list[str], splits: list, chosen: list[str
     )
 
 
-def _label_frame(Y: Any) -> tuple[np.ndarray, list[str]]:
+def _label_frame(Y: ArrayLike) -> tuple[np.ndarray, list[str]]:
     names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
     matrix = label_matrix(Y, name="Y").astype(np.int64)
     return matrix, names or [f"label_{j}" for j in range(matrix.shape[1])]
@@ -144,7 +145,7 @@ class MultiLabelProblem(Problem):
 
     recipes = MULTILABEL_STRATEGIES
 
-    def __init__(self, X: Any, Y: Any, strategies: Iterable[str] | None = None, models: Iterable[str] | None = None,
+    def __init__(self, X: ArrayLike, Y: ArrayLike, strategies: Iterable[str] | None = None, models: Iterable[str] | None = None,
                  cv: Any = None, metrics: Iterable[str] | None = None, *, random_state: int = 0,
                  k_neighbors: int = 5) -> None:
         self.frame = feature_frame(X)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -244,7 +245,7 @@ class SingleLabelProblem(Problem):
 
     recipes = STRATEGIES
 
-    def __init__(self, X: Any, y: Any, strategies: Iterable[str] | None = None, models: Iterable[str] | None = None,
+    def __init__(self, X: ArrayLike, y: ArrayLike, strategies: Iterable[str] | None = None, models: Iterable[str] | None = None,
                  cv: Any = None, metrics: Iterable[str] | None = None, *, random_state: int = 0,
                  k_neighbors: int = 5, calibration: Iterable[str] | None = None, costs: Any = None,
                  operating_points: Iterable[str] | None = None, threshold_metric: str = "f1") -> None:

@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from imbalance._validation import InputError
 
@@ -230,21 +231,21 @@ class BoostedTrees:
         self.classes_ = np.arange(n_classes)
         self.n_features_in_ = n_features
 
-    def decision_scores(self, X: Any) -> np.ndarray:
+    def decision_scores(self, X: ArrayLike) -> np.ndarray:
         scores = np.zeros((X.shape[0], self.classes_.size))
         rows = np.arange(X.shape[0])
         for learner, alpha in zip(self.estimators_, self.estimator_weights_):
             scores[rows, np.asarray(learner.predict(X), dtype=np.intp)] += alpha
         return scores / self.estimator_weights_.sum()
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         k = self.classes_.size
         scores = self.decision_scores(X) * (k / (k - 1) ** 2)
         scores -= scores.max(axis=1, keepdims=True)
         proba = np.exp(scores)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         return self.decision_scores(X).argmax(axis=1)
 
     @property

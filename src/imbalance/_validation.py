@@ -20,7 +20,11 @@ import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: A seed as the package takes it: an int, a numpy Generator or RandomState, or None (fresh entropy).
+RandomStateLike = int | np.random.Generator | np.random.RandomState | None
+
 __all__ = [
+    "RandomStateLike",
     "CompiledPartWarning",
     "warn_compiled_part_missing",
     "DEPRECATED",

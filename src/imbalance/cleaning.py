@@ -31,13 +31,14 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _enn_counting, _growing_set, _neighbors
 from imbalance._docstrings import compose
 from imbalance._draw import random_subset
 from imbalance._labels import EncodedLabels, class_positions
-from imbalance._validation import InputError, fmt_label, numeric_matrix, to_python
+from imbalance._validation import InputError, RandomStateLike, fmt_label, numeric_matrix, to_python
 from imbalance.samplers import BaseSampler, Resampled
 
 __all__ = ["TomekLinks", "EditedNearestNeighbours", "RepeatedEditedNearestNeighbours", "AllKNN",
@@ -93,7 +94,7 @@ class _CleaningSampler(BaseSampler):
         """Which rows stay (a boolean mask over X's rows); ``lean``: take the leaner way to the
         same rows where there is one (see ``BaseSampler._fit_resample``'s ``owned``)."""
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         values = numeric_matrix(X, type(self).__name__)
         if self.neighbors is None:  # a search object of the user's measures X as given
@@ -556,7 +557,7 @@ class _SeededCleaning(_CleaningSampler):
         "random_state": BaseSampler._parameter_constraints["random_state"],
     }
 
-    def __init__(self, *, n_seeds_S: int = 1, random_state: Any = None, classes: Sequence[Any] | str | None = None,
+    def __init__(self, *, n_seeds_S: int = 1, random_state: RandomStateLike = None, classes: Sequence[Any] | str | None = None,
                  neighbors: Any = None) -> None:
         super().__init__(classes=classes, neighbors=neighbors)
         self.n_seeds_S = n_seeds_S

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods
 
 from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
-from imbalance._validation import ParameterError, check_random_state, to_python
+from imbalance._validation import ParameterError, RandomStateLike, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
 from imbalance.planner import realised_plan
 from imbalance.resample import owns_rows
@@ -81,7 +82,7 @@ class SamplerChain(BaseSampler):
         "random_state": BaseSampler._parameter_constraints["random_state"],
     }
 
-    def __init__(self, steps: Sequence[Any] = (), *, random_state: Any = None) -> None:
+    def __init__(self, steps: Sequence[Any] = (), *, random_state: RandomStateLike = None) -> None:
         self.steps = steps
         self.random_state = random_state
 
@@ -102,18 +103,18 @@ class SamplerChain(BaseSampler):
                     step.set_params(random_state=int(rng.integers(2**31 - 1)))
         return steps
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         # A chain's rows are its steps' (fit_resample runs them one after another, each on the
         # previous one's output); there is no one selection of the input for this hook to make.
         raise TypeError("SamplerChain runs its steps in fit_resample; it has no rows of its own to choose.")
 
-    def fit(self, X: Any, y: Any) -> SamplerChain:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> SamplerChain:
         """Run the chain (its counts are known only by running it), keeping no output."""
         self.fit_resample(X, y)
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
         """Run every step in order; see :meth:`BaseSampler.fit_resample`."""
         labels = self._fit(X, y)
         steps = self._seeded(self._make_steps())
@@ -240,7 +241,7 @@ class SMOTEENN(_SMOTEThenCleaning):
     _parameter_constraints: dict = _chain_constraints("enn")
 
     def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, enn: Any = None,
-                 random_state: Any = None) -> None:
+                 random_state: RandomStateLike = None) -> None:
         self.ratio, self.targets, self.smote, self.enn, self.random_state = ratio, targets, smote, enn, random_state
 
     def _default_cleaning(self) -> Any:
@@ -258,7 +259,7 @@ class SMOTETomek(_SMOTEThenCleaning):
     _parameter_constraints: dict = _chain_constraints("tomek")
 
     def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, tomek: Any = None,
-                 random_state: Any = None) -> None:
+                 random_state: RandomStateLike = None) -> None:
         self.ratio, self.targets, self.smote, self.tomek, self.random_state = ratio, targets, smote, tomek, random_state
 
     def _default_cleaning(self) -> Any:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from imbalance import _single_label
 from imbalance._engine import ComparisonResult, check_n_jobs, run
@@ -34,8 +35,8 @@ MODELS = _single_label.MODELS
 
 
 def compare(
-    X: Any,
-    y: Any,
+    X: ArrayLike,
+    y: ArrayLike,
     recipes: Iterable[str] | None = None,
     models: Iterable[str] | None = None,
     cv: Any = None,

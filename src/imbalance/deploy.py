@@ -25,6 +25,7 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from pandas.api.types import is_numeric_dtype
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
@@ -114,7 +115,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         self.costs = costs
         self.threshold_metric = threshold_metric
 
-    def fit(self, X: Any, y: Any) -> "RecipeClassifier":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "RecipeClassifier":
         if self.threshold is not None and (isinstance(self.threshold, bool) or not isinstance(self.threshold, Real)
                                            or not 0 < self.threshold < 1):
             raise ParameterError(f"threshold must be a probability strictly between 0 and 1, got {self.threshold!r}; "
@@ -203,7 +204,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return self.pipeline_.estimator_ if self._tuned else self.pipeline_
 
-    def _frame(self, X: Any) -> pd.DataFrame:
+    def _frame(self, X: ArrayLike) -> pd.DataFrame:
         frame = feature_frame(X)
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
@@ -222,14 +223,14 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
         """Columns in code order -> in the order of ``classes_``."""
         return proba[:, ::-1] if getattr(self, "_flipped", False) else proba
 
-    def predict_proba_uncorrected(self, X: Any) -> np.ndarray:
+    def predict_proba_uncorrected(self, X: ArrayLike) -> np.ndarray:
         """The model's own probabilities (the ones the decision threshold applies to)."""
         pipeline, frame = self._fitted(), self._frame(X)
         if self.multilabel_:
             return pipeline.predict_proba(frame)
         return self._in_label_order(pipeline[-1].predict_proba_uncorrected(pipeline[:-1].transform(frame)))
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities for the class frequencies of the training data (columns in the
         order of ``classes_``); every label's probability for a label matrix."""
         pipeline, frame = self._fitted(), self._frame(X)
@@ -243,7 +244,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
             return self._in_label_order(self.calibrator_.transform(own))
         return self._in_label_order(pipeline.predict_proba(frame))
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The cell's decisions: the positive class where its uncorrected probability reaches
         ``threshold_``; the most probable class (multi-class); a 0/1 matrix (label matrix).
         With ``costs``: the decision of least expected cost under ``predict_proba``."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn import metrics as skm
 
 from imbalance._validation import InputError, ParameterError
@@ -277,7 +278,7 @@ def correct_prior(proba: Any, train_prior: Any, true_prior: Any) -> np.ndarray:
     return weighted / weighted.sum(axis=1, keepdims=True)
 
 
-def _label_problem(Y: Any, P: Any, threshold: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _label_problem(Y: ArrayLike, P: Any, threshold: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y = np.asarray(Y)
     p = np.asarray(P, dtype=np.float64)
     if y.ndim != 2 or p.shape != y.shape:
@@ -287,7 +288,7 @@ def _label_problem(Y: Any, P: Any, threshold: Any) -> tuple[np.ndarray, np.ndarr
     return y.astype(bool), p, p >= thresholds
 
 
-def per_label_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, np.ndarray]:
+def per_label_scores(Y: ArrayLike, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, np.ndarray]:
     r"""Average precision, ROC AUC and F1 of every label of a multi-label problem.
 
     A label with no positive row in ``Y`` has no precision-recall curve and no F1 (there is
@@ -320,7 +321,7 @@ def per_label_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) -> 
     return {"positives": positives, "average_precision": ap, "roc_auc": auc, "f1": f1}
 
 
-def multilabel_scores(Y: Any, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, float]:
+def multilabel_scores(Y: ArrayLike, P: Any, *, threshold: float | np.ndarray = 0.5) -> dict[str, float]:
     r"""Every metric of :data:`MULTILABEL_METRICS` for per-label probabilities.
 
     With :math:`\hat Y_{il} = [P_{il} \ge t_l]`:

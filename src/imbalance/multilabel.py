@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
 
 # scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
@@ -42,6 +43,7 @@ from imbalance._validation import (
     InputError,
     LabelError,
     ParameterError,
+    RandomStateLike,
     check_random_state,
     check_same_length,
     numeric_matrix,
@@ -97,7 +99,7 @@ class LabelMeasures:
                 "mean_ir": self.mean_ir, "max_ir": self.max_ir, "cvir": self.cvir, "scumble": self.scumble}
 
 
-def measures(Y: Any) -> LabelMeasures:
+def measures(Y: ArrayLike) -> LabelMeasures:
     """Imbalance measures of a multi-label target (Charte et al. 2015, 2019).
 
     Parameters
@@ -151,7 +153,7 @@ def measures(Y: Any) -> LabelMeasures:
     )
 
 
-def label_plan(Y: Any, strategy: Any = "mean_ir", *, ratio: float = 1.0) -> LabelPlan:
+def label_plan(Y: ArrayLike, strategy: Any = "mean_ir", *, ratio: float = 1.0) -> LabelPlan:
     """How many rows every label of ``Y`` should carry after over-sampling
     (:func:`imbalance.planner.plan_label_counts`; :class:`MLROS` with ``strategy=`` carries
     it out).
@@ -189,7 +191,7 @@ class _MultilabelSampler(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: dict = {"random_state": _RANDOM_STATE}
 
-    def fit_resample(self, X: Any, Y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, Y: ArrayLike) -> tuple[Any, Any]:
         """Resample the rows of ``X`` and of the 0/1 label matrix ``Y`` together.
 
         Returns
@@ -212,7 +214,7 @@ class _MultilabelSampler(BaseEstimator, metaclass=ABCMeta):
         return X_res, Y_res
 
     @abstractmethod
-    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+    def _fit_resample(self, X: ArrayLike, Y: ArrayLike, labels: np.ndarray, before: LabelMeasures,
                       rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
         """The hook: ``(X_res, Y_res, label counts after)``."""
 
@@ -225,11 +227,11 @@ class _MultilabelResampler(_MultilabelSampler):
     _parameter_constraints: dict = {**_MultilabelSampler._parameter_constraints,
                                     "percentage": [Interval(Real, 0, 100, closed="right")]}
 
-    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+    def __init__(self, *, percentage: float = 25.0, random_state: RandomStateLike = None) -> None:
         self.percentage = percentage
         self.random_state = random_state
 
-    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+    def _fit_resample(self, X: ArrayLike, Y: ArrayLike, labels: np.ndarray, before: LabelMeasures,
                       rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
         if isinstance(self.percentage, bool):  # scikit-learn's constraints take True for 1
             raise ParameterError(f"percentage must be a number in (0, 100], the share of rows to resample, got "
@@ -300,7 +302,7 @@ class MLROS(_MultilabelResampler):
                                     "ratio": [Interval(Real, 1, None, closed="left")]}
 
     def __init__(self, *, percentage: float = 25.0, strategy: Any = None, ratio: float = 1.0,
-                 random_state: Any = None) -> None:
+                 random_state: RandomStateLike = None) -> None:
         super().__init__(percentage=percentage, random_state=random_state)
         self.strategy = strategy
         self.ratio = ratio
@@ -410,12 +412,12 @@ def _mean_ir(counts: np.ndarray) -> float:
     return float(np.mean(counts.max() / counts))
 
 
-def ml_ros(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
+def ml_ros(X: ArrayLike, Y: ArrayLike, *, percentage: float = 25.0, random_state: RandomStateLike = None) -> tuple[Any, Any]:
     """:class:`MLROS` in one call: ``X_res, Y_res``."""
     return MLROS(percentage=percentage, random_state=random_state).fit_resample(X, Y)
 
 
-def ml_rus(X: Any, Y: Any, *, percentage: float = 25.0, random_state: Any = None) -> tuple[Any, Any]:
+def ml_rus(X: ArrayLike, Y: ArrayLike, *, percentage: float = 25.0, random_state: RandomStateLike = None) -> tuple[Any, Any]:
     """:class:`MLRUS` in one call: ``X_res, Y_res``."""
     return MLRUS(percentage=percentage, random_state=random_state).fit_resample(X, Y)
 
@@ -463,12 +465,12 @@ class MLSMOTE(_MultilabelSampler):
                                     "k_neighbors": [Interval(Integral, 1, None, closed="left")],
                                     "label_rule": [StrOptions(set(_LABEL_RULES))]}
 
-    def __init__(self, *, k_neighbors: int = 5, label_rule: str = "ranking", random_state: Any = None) -> None:
+    def __init__(self, *, k_neighbors: int = 5, label_rule: str = "ranking", random_state: RandomStateLike = None) -> None:
         self.k_neighbors = k_neighbors
         self.label_rule = label_rule
         self.random_state = random_state
 
-    def _fit_resample(self, X: Any, Y: Any, labels: np.ndarray, before: LabelMeasures,
+    def _fit_resample(self, X: ArrayLike, Y: ArrayLike, labels: np.ndarray, before: LabelMeasures,
                       rng: np.random.Generator) -> tuple[Any, Any, np.ndarray]:
         """The input rows, then the synthetic ones, in X's and Y's types."""
         k = self.k_neighbors
@@ -510,7 +512,7 @@ class MLSMOTE(_MultilabelSampler):
         return X_res, Y_res, counts
 
 
-def mlsmote(X: Any, Y: Any, *, k_neighbors: int = 5, label_rule: str = "ranking",
-            random_state: Any = None) -> tuple[Any, Any]:
+def mlsmote(X: ArrayLike, Y: ArrayLike, *, k_neighbors: int = 5, label_rule: str = "ranking",
+            random_state: RandomStateLike = None) -> tuple[Any, Any]:
     """:class:`MLSMOTE` in one call: ``X_res, Y_res``."""
     return MLSMOTE(k_neighbors=k_neighbors, label_rule=label_rule, random_state=random_state).fit_resample(X, Y)

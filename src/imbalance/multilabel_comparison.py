@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from numpy.typing import ArrayLike
+
 from imbalance import _multi_label
 from imbalance._engine import ComparisonResult, check_n_jobs, run
 from imbalance._multi_label import MultiLabelProblem
@@ -29,8 +31,8 @@ BASELINES = _multi_label.BASELINES
 
 
 def compare_multilabel(
-    X: Any,
-    Y: Any,
+    X: ArrayLike,
+    Y: ArrayLike,
     recipes: Iterable[str] | None = None,
     models: Iterable[str] | None = None,
     cv: Any = None,

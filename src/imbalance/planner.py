@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from imbalance._labels import EncodedLabels, encode_labels
 from imbalance._validation import (
@@ -134,7 +135,7 @@ class Plan(_CountsAndTargets):
 
 
 def plan(
-    y: Any,
+    y: ArrayLike,
     strategy: Strategy = "under",
     *,
     ratio: float = 1.0,

@@ -24,19 +24,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.cluster import KMeans
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from imbalance import _kmeans, _mean_distance, _neighbors
 from imbalance._labels import EncodedLabels, class_positions
-from imbalance._validation import InputError, InputTypeError, fmt_label, numeric_matrix
+from imbalance._validation import InputError, InputTypeError, RandomStateLike, fmt_label, numeric_matrix
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, ValueRows
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
 
 
-def _check_forest_input(X: Any) -> None:
+def _check_forest_input(X: ArrayLike) -> None:
     """What the default random forest of InstanceHardnessThreshold reads: 2-D numbers, no
     infinity (NaN is fine: scikit-learn's forests route missing values)."""
     if hasattr(X, "tocsr"):
@@ -148,7 +149,7 @@ class NearMiss(_NumericUnderSampler):
         self.n_neighbors_ver3 = n_neighbors_ver3
         self.neighbors = neighbors
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         values = numeric_matrix(X, "NearMiss")
         if self.neighbors is None:  # squared distances of |X| beyond 1e154 would overflow (1e-154: underflow)
@@ -260,7 +261,7 @@ class ClusterCentroids(_NumericUnderSampler):
     }
 
     def __init__(self, *, estimator: Any = None, voting: str = "soft", ratio: float = 1.0, targets: Any = None,
-                 random_state: Any = None) -> None:
+                 random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.estimator = estimator
         self.voting = voting
@@ -279,7 +280,7 @@ class ClusterCentroids(_NumericUnderSampler):
         model = clone(self.estimator).set_params(n_clusters=n_clusters).fit(X[rows])
         return np.asarray(model.cluster_centers_, dtype=X.dtype)
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         values = numeric_matrix(X, "ClusterCentroids")
         counts, targets = self.plan_.count_array, self.plan_.target_array
@@ -358,13 +359,13 @@ class InstanceHardnessThreshold(BaseSampler):
     }
 
     def __init__(self, *, estimator: Any = None, cv: Any = 5, n_jobs: int | None = None, ratio: float = 1.0,
-                 targets: Any = None, random_state: Any = None) -> None:
+                 targets: Any = None, random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.estimator = estimator
         self.cv = cv
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 

@@ -20,11 +20,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from imbalance._draw import even_draws
 from imbalance._labels import EncodedLabels, class_positions, encode_labels
 from imbalance._validation import (
     InputTypeError,
+    RandomStateLike,
     check_random_state,
     check_same_length,
 )
@@ -106,7 +108,7 @@ def draw_rows(labels: EncodedLabels, plan: Plan, rng: np.random.Generator) -> Dr
     return Draw(n_samples=labels.n_samples, kept=kept, over=tuple(drawn_again))
 
 
-def _labels_and_plan(y: Any, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:
+def _labels_and_plan(y: ArrayLike, strategy: Strategy, ratio: float) -> tuple[EncodedLabels, Plan]:
     labels = encode_labels(y)
     return labels, plan_labels(labels, strategy, ratio=ratio)
 
@@ -194,7 +196,7 @@ def take_rows(data: Any, draw_or_indices: Draw | np.ndarray) -> Any:
 
 
 def resample_indices(
-    y: Any, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: Any = None
+    y: ArrayLike, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: RandomStateLike = None
 ) -> np.ndarray:
     """Positions of the rows that carry out the plan, as an int array.
 
@@ -208,7 +210,7 @@ def resample_indices(
 
 
 def resample_counts(
-    y: Any, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: Any = None
+    y: ArrayLike, strategy: Strategy = "under", *, ratio: float = 1.0, random_state: RandomStateLike = None
 ) -> np.ndarray:
     """How many times each row counts after resampling, without copying any table.
 
@@ -225,12 +227,12 @@ def resample_counts(
 
 
 def resample(
-    X: Any,
-    y: Any,
+    X: ArrayLike,
+    y: ArrayLike,
     strategy: Strategy = "under",
     *,
     ratio: float = 1.0,
-    random_state: Any = None,
+    random_state: RandomStateLike = None,
     aligned: Mapping[str, Any] | Sequence[Any] | None = None,
 ) -> tuple:
     r"""Randomly under- or over-sample rows so every class meets the plan exactly.

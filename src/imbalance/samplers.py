@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils import InputTags, Tags, TargetTags
 
@@ -27,6 +28,7 @@ from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import (
     ParameterError,
+    RandomStateLike,
     check_random_state,
     check_same_length,
     fmt_label,
@@ -66,7 +68,7 @@ class NewRows(Protocol):
 
     base: np.ndarray
 
-    def append_to(self, X: Any, rows: np.ndarray) -> Any: ...
+    def append_to(self, X: ArrayLike, rows: np.ndarray) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class ValueRows:
     values: np.ndarray
     base: np.ndarray
 
-    def append_to(self, X: Any, rows: np.ndarray) -> Any:
+    def append_to(self, X: ArrayLike, rows: np.ndarray) -> Any:
         if isinstance(X, pd.DataFrame):
             # Every input row in order (MLSMOTE, ROSE keep them all): one copy, by the concatenation
             every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
@@ -139,14 +141,14 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         *,
         ratio: float = 1.0,
         targets: Mapping[Any, int] | Callable[[dict], Mapping[Any, int]] | None = None,
-        random_state: Any = None,
+        random_state: RandomStateLike = None,
     ) -> None:
         self.ratio = ratio
         self.targets = targets
         self.random_state = random_state
 
     @abstractmethod
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         """The hook: which input rows (and which new rows) carry out :attr:`plan_`.
 
@@ -161,7 +163,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         except InvalidParameterError as exc:
             raise ParameterError(str(exc)) from None
 
-    def _fit(self, X: Any, y: Any) -> EncodedLabels:
+    def _fit(self, X: ArrayLike, y: ArrayLike) -> EncodedLabels:
         self._check_params()
         labels = encode_labels(one_hot_to_labels(y))
         check_same_length(labels.n_samples, X=X)
@@ -177,7 +179,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         self.plan_ = plan
         self.sampling_strategy_ = dict(plan.targets)
 
-    def _run(self, X: Any, labels: EncodedLabels, *, owned: bool = False) -> Resampled:
+    def _run(self, X: ArrayLike, labels: EncodedLabels, *, owned: bool = False) -> Resampled:
         result = self._fit_resample(X, labels, check_random_state(getattr(self, "random_state", None)), owned=owned)
         n_classes = labels.classes.size
         kept = np.bincount(labels.codes[result.indices], minlength=n_classes)
@@ -189,7 +191,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
             self._set_plan(realised_plan(labels, kept, strategy=type(self).__name__))
         return result
 
-    def fit(self, X: Any, y: Any) -> "BaseSampler":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "BaseSampler":
         """Check the data and compute :attr:`plan_` (for a cleaning method, by running its
         rule), without returning any row."""
         labels = self._fit(X, y)
@@ -197,7 +199,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
             self.sample_indices_ = self._run(X, labels).indices
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
         """Resample ``X`` and ``y`` to the plan.
 
         Parameters
@@ -215,7 +217,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         labels = self._fit(X, y)
         return self._output(X, y, self._run(X, labels))
 
-    def _output(self, X: Any, y: Any, result: Resampled) -> tuple[Any, Any]:
+    def _output(self, X: ArrayLike, y: ArrayLike, result: Resampled) -> tuple[Any, Any]:
         """The resampled X and y of a result, with the provenance attributes."""
         if result.new is None:
             self._record_selection(result)
@@ -233,7 +235,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         self.sample_indices_ = self.origin_ = result.indices
         self.is_synthetic_ = np.zeros(self.origin_.size, bool)
 
-    def _fit_resample_handed_over(self, held: list, y: Any) -> tuple[Any, Any]:
+    def _fit_resample_handed_over(self, held: list, y: ArrayLike) -> tuple[Any, Any]:
         """:meth:`fit_resample` of an array the caller hands over in ``held`` (a one-item
         list, emptied here) and keeps no reference to: a chain's intermediate result. A
         selection of its rows in order is made from the array itself, shrunk in place (see
@@ -313,7 +315,7 @@ class UnderSampler(BaseSampler):
 """, params=_PARAMS_DOC)
     _strategy = "under"
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         return Resampled(draw_rows(labels, self.plan_, rng))
 
@@ -351,12 +353,12 @@ class OverSampler(BaseSampler):
         "shrinkage": [Interval(Real, 0, None, closed="left"), Mapping, None],
     }
 
-    def __init__(self, *, ratio: float = 1.0, targets: Any = None, random_state: Any = None,
+    def __init__(self, *, ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None,
                  shrinkage: float | Mapping[Any, float] | None = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.shrinkage = shrinkage
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         draw = draw_rows(labels, self.plan_, rng)
         if self.shrinkage is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from numpy.typing import ArrayLike
 from pandas.api.types import is_numeric_dtype
 
 from imbalance import _registry
@@ -13,6 +14,7 @@ from imbalance._registry import estimator_class, method_names
 from imbalance._validation import (
     InputTypeError,
     ParameterError,
+    RandomStateLike,
     check_label_column,
     check_random_state,
     renamed_parameter,
@@ -51,7 +53,7 @@ def _over_methods() -> tuple[str, ...]:
     return ("random", *method_names("synthesis"))
 
 
-def make_sampler(method: str, *, ratio: float = 1.0, random_state: Any = None, k_neighbors: int = 5) -> Any:
+def make_sampler(method: str, *, ratio: float = 1.0, random_state: RandomStateLike = None, k_neighbors: int = 5) -> Any:
     """The sampler a method's short name stands for, unfitted: ``"under"`` and ``"over"``
     (random), a cleaning rule, a prototype rule or a synthesis method (every name of the
     method registry but the multi-label ones). ``ratio`` goes to the methods that reach one,
@@ -76,7 +78,7 @@ def make_sampler(method: str, *, ratio: float = 1.0, random_state: Any = None, k
     return cls(**params)
 
 
-def resample_with(X: Any, y: Any, method: str, *, ratio: float = 1.0, random_state: Any = None,
+def resample_with(X: ArrayLike, y: ArrayLike, method: str, *, ratio: float = 1.0, random_state: RandomStateLike = None,
                   k_neighbors: int = 5, **params: Any) -> tuple[Any, Any]:
     """Any sampler by its short name, in one call: ``resample_with(X, y, "enn")`` ->
     ``(X_res, y_res)``.
@@ -110,7 +112,7 @@ def _check_table(df: Any, label_col: str) -> None:
     check_label_column(df, label_col)
 
 
-def _table_resample(df: Any, label_col: str, strategy: Strategy, ratio: float, random_state: Any) -> pd.DataFrame:
+def _table_resample(df: Any, label_col: str, strategy: Strategy, ratio: float, random_state: RandomStateLike) -> pd.DataFrame:
     _check_table(df, label_col)
     labels = encode_labels(df[label_col])
     plan = plan_labels(labels, strategy, ratio=ratio)
@@ -119,7 +121,7 @@ def _table_resample(df: Any, label_col: str, strategy: Strategy, ratio: float, r
 
 @renamed_parameter("target", "label_col")
 def under_sample(
-    df: pd.DataFrame, label_col: str = "LABEL", *, ratio: float = 1.0, random_state: Any = None,
+    df: pd.DataFrame, label_col: str = "LABEL", *, ratio: float = 1.0, random_state: RandomStateLike = None,
     method: str = "random",
 ) -> pd.DataFrame:
     """Under-sample a table: keep the smallest class, cap the others at ``ratio`` times it.
@@ -160,7 +162,7 @@ def under_sample(
 
 @renamed_parameter("target", "label_col")
 def fit_under_rule(df: pd.DataFrame, label_col: str, method: str, *, ratio: float = 1.0,
-                   random_state: Any = None) -> Any:
+                   random_state: RandomStateLike = None) -> Any:
     """The sampler of an under-sampling rule (``method`` as in :func:`under_sample`, not
     ``"random"``) fitted on a table: its ``sample_indices_`` are the rows to keep and its
     ``plan_`` the counts after. ``ratio`` and ``random_state`` apply to the prototype rules.
@@ -189,7 +191,7 @@ def over_sample(
     label_col: str = "LABEL",
     *,
     ratio: float = 1.0,
-    random_state: Any = None,
+    random_state: RandomStateLike = None,
     method: str = "random",
     k_neighbors: int = 5,
 ) -> pd.DataFrame:
@@ -217,7 +219,7 @@ def over_sample(
 
 
 @renamed_parameter("target", "label_col")
-def fit_over_method(df: pd.DataFrame, label_col: str, method: str, *, ratio: float = 1.0, random_state: Any = None,
+def fit_over_method(df: pd.DataFrame, label_col: str, method: str, *, ratio: float = 1.0, random_state: RandomStateLike = None,
                     k_neighbors: int = 5) -> tuple[Any, pd.DataFrame, pd.Series]:
     """The sampler of a method of :data:`SYNTHESIS_METHODS` run on a table's features:
     ``(sampler, X_res, y_res)``; ``sampler.origin_`` says which input row each output row is

@@ -10,6 +10,7 @@ from typing import Any, Literal, Union
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from imbalance._labels import encode_labels, label_matrix
 from imbalance._validation import (
@@ -80,7 +81,7 @@ def weights_from_counts(
 
 
 def class_weights(
-    y: Any,
+    y: ArrayLike,
     scheme: Scheme = "inverse",
     *,
     beta: float = 0.999,
@@ -129,7 +130,7 @@ def class_weights(
 
 
 def sample_weights(
-    y: Any,
+    y: ArrayLike,
     scheme: Scheme = "inverse",
     *,
     beta: float = 0.999,
@@ -151,7 +152,7 @@ def sample_weights(
     return w
 
 
-def pos_weight(Y: Any) -> np.ndarray | pd.Series:
+def pos_weight(Y: ArrayLike) -> np.ndarray | pd.Series:
     r"""Negative-to-positive ratio of every label, for ``BCEWithLogitsLoss(pos_weight=...)``.
 
     :math:`p_l = n^{-}_l / n^{+}_l`, the number of rows where label :math:`l` is 0 divided by
@@ -183,7 +184,7 @@ def pos_weight(Y: Any) -> np.ndarray | pd.Series:
     return result
 
 
-def repeat_factors(Y: Any, threshold: float = 0.001) -> np.ndarray:
+def repeat_factors(Y: ArrayLike, threshold: float = 0.001) -> np.ndarray:
     r"""Repeat factor of every row of a multi-label (or detection) table, as in LVIS.
 
     Gupta, Dollar and Girshick (2019): with :math:`f_c` the share of rows that carry label

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.tree import DecisionTreeClassifier
@@ -21,6 +22,7 @@ from imbalance._trees import (
 from imbalance._validation import (
     InputError,
     ParameterError,
+    RandomStateLike,
 )
 from imbalance.ensemble._base import (
     HIST_INPUT,
@@ -79,7 +81,7 @@ class BalancedBaggingClassifier(BaggedEnsemble):
     def __init__(self, estimator: Any = None, n_estimators: int = 10, *, strategy: Strategy = "under",
                  ratio: float = 1.0, replacement: bool = True, sampler: Any = None, tree_method: str = "auto",
                  max_bins: int = MAX_BINS, oob_score: bool | Callable = False, prior: Any = "train",
-                 n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 n_jobs: int | None = None, random_state: RandomStateLike = None, warm_start: bool = False,
                  verbose: int = 0) -> None:
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -123,7 +125,7 @@ class BalancedBaggingClassifier(BaggedEnsemble):
                   "min_impurity_decrease": 0.0}
         return partial(grow_hist_tree, min_samples_split=2, min_samples_leaf=1, params=params)
 
-    def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
+    def _fit_members(self, X: ArrayLike, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
         hist_possible = self.estimator is None and self.sampler is None and binnable(X)
         if self.tree_method == "hist" and not hist_possible:
             raise InputError(HIST_INPUT)
@@ -161,7 +163,7 @@ class BalancedBaggingClassifier(BaggedEnsemble):
         return super().estimators_samples_
 
 
-def _fit_on_sampler(member: Any, sampler: Any, X: Any, codes: np.ndarray, n_classes: int) -> tuple[Any, np.ndarray]:
+def _fit_on_sampler(member: Any, sampler: Any, X: ArrayLike, codes: np.ndarray, n_classes: int) -> tuple[Any, np.ndarray]:
     """Fit one member on a sampler's output; also return the class shares it saw (for the prior)."""
     X_res, y_res = sampler.fit_resample(X, codes)
     y_res = np.asarray(y_res).astype(np.intp)
@@ -196,7 +198,7 @@ class EasyEnsembleClassifier(BalancedBaggingClassifier):
     def __init__(self, n_estimators: int = 10, *, estimator: Any = None, strategy: Strategy = "under",
                  ratio: float = 1.0, replacement: bool = False, sampler: Any = None, tree_method: str = "auto",
                  max_bins: int = MAX_BINS, oob_score: bool | Callable = False, prior: Any = "train",
-                 n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 n_jobs: int | None = None, random_state: RandomStateLike = None, warm_start: bool = False,
                  verbose: int = 0) -> None:
         super().__init__(estimator=estimator, n_estimators=n_estimators, strategy=strategy, ratio=ratio,
                          replacement=replacement, sampler=sampler, tree_method=tree_method, max_bins=max_bins,

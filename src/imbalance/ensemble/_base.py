@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import accuracy_score
 from sklearn.utils import assert_all_finite, get_tags
@@ -76,7 +77,7 @@ def member_counts(
     return np.bincount(np.concatenate(drawn), minlength=labels.n_samples)
 
 
-def _aligned_proba(member: Any, X: Any, n_classes: int, tree_input: bool) -> np.ndarray:
+def _aligned_proba(member: Any, X: ArrayLike, n_classes: int, tree_input: bool) -> np.ndarray:
     """A member's class probabilities in the ensemble's class order (a member fits on class
     codes; it may have seen fewer classes than the ensemble, in which case it gives 0 to the rest)."""
     seen = member.classes_.astype(np.intp)
@@ -103,7 +104,7 @@ def member_rows(counts: np.ndarray, sample_weight: np.ndarray | None,
     return rows, weight[rows]
 
 
-def fit_member(member: Any, rows: np.ndarray, weight: np.ndarray | None, X: Any, codes: np.ndarray,
+def fit_member(member: Any, rows: np.ndarray, weight: np.ndarray | None, X: ArrayLike, codes: np.ndarray,
                 tree_input: bool) -> Any:
     """Fit one member on ``X[rows]`` (with ``weight``, when given)."""
     if weight is None:
@@ -136,7 +137,7 @@ def boost_hist_trees(binned: np.ndarray, bins: Any, codes: np.ndarray, X: np.nda
 _DENSE_LIMIT = 2**29  # bytes: a sparse X whose float32 copy is at most this is made dense for hist trees
 
 
-def binnable(X: Any) -> bool:
+def binnable(X: ArrayLike) -> bool:
     """Numeric and finite, and dense or small enough to make dense: what hist trees take."""
     if sp.issparse(X):
         return (X.shape[0] * X.shape[1] * 4 <= _DENSE_LIMIT and X.dtype.kind in "biuf"
@@ -145,7 +146,7 @@ def binnable(X: Any) -> bool:
     return values.dtype.kind in "biuf" and bool(np.isfinite(values).all())
 
 
-def _dense32(X: Any) -> np.ndarray:
+def _dense32(X: ArrayLike) -> np.ndarray:
     """X as the float32 C-ordered array hist trees are binned from and predict on."""
     return np.ascontiguousarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
 
@@ -189,7 +190,7 @@ class PlannedEnsemble(ClassifierMixin, BaseEstimator):
                 )
 
     # -- fitting -------------------------------------------------------------------------
-    def _validate_fit_input(self, X: Any, y: Any, sample_weight: Any) -> tuple[Any, EncodedLabels, Any]:
+    def _validate_fit_input(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Any, EncodedLabels, Any]:
         if self._tree_members:
             X = validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr", order="C")
         else:
@@ -258,7 +259,7 @@ class PlannedEnsemble(ClassifierMixin, BaseEstimator):
         member = self._make_member(int(rng.integers(2**31 - 1)))
         return member, self._draw_counts(rng)
 
-    def _prepare_fit(self, X: Any, y: Any, sample_weight: Any) -> tuple[Any, np.ndarray, Any]:
+    def _prepare_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Any, np.ndarray, Any]:
         self._check_params()
         X, labels, sample_weight = self._validate_fit_input(X, y, sample_weight)
         if self.warm_start and hasattr(self, "classes_") and not np.array_equal(self.classes_, labels.classes):
@@ -314,18 +315,18 @@ class PlannedEnsemble(ClassifierMixin, BaseEstimator):
         return correct_prior(proba, self.train_prior_, target)
 
     # -- prediction -----------------------------------------------------------------------
-    def _sklearn_tree_input(self, X: Any) -> bool:
+    def _sklearn_tree_input(self, X: ArrayLike) -> bool:
         """Whether members are scikit-learn trees that take this float32 X without checks."""
         return self._tree_members and not sp.issparse(X) and getattr(self, "tree_method_", "exact") == "exact"
 
-    def _validate_predict_input(self, X: Any) -> Any:
+    def _validate_predict_input(self, X: ArrayLike) -> Any:
         check_is_fitted(self, "estimators_")
         if self._tree_members:
             return validate_data(self, X, dtype=_TREE_DTYPE, accept_sparse="csr", order="C", reset=False)
         return validate_data(self, X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False,
                              reset=False)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities: the members' average, under the prior ``prior`` asks for.
 
         Returns
@@ -335,12 +336,12 @@ class PlannedEnsemble(ClassifierMixin, BaseEstimator):
         X = self._validate_predict_input(X)
         return self._with_prior(self._members_proba(X))
 
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class under the prior ``prior`` asks for (``"train"``: the
         balanced members' vote; ``"true"``: Bayes' rule for the data's class shares)."""
         proba = self.predict_proba(X)
@@ -358,7 +359,7 @@ class BaggedEnsemble(PlannedEnsemble):
     """Members fitted independently (in threads), each on its own draw of the plan; out-of-bag
     rows of a member are those it drew 0 times."""
 
-    def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
+    def _fit_members(self, X: ArrayLike, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
         weighted = self._weighted()
         if sample_weight is not None and not weighted:
             raise ParameterError(
@@ -400,7 +401,7 @@ class BaggedEnsemble(PlannedEnsemble):
         fitted = Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)(member_jobs())
         self.estimators_ = list(getattr(self, "estimators_", [])[:first]) + list(fitted)
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "BaggedEnsemble":
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "BaggedEnsemble":
         """Fit every member on its own draw of the plan.
 
         Parameters
@@ -435,7 +436,7 @@ class BaggedEnsemble(PlannedEnsemble):
         del self._positions  # n row positions: not worth keeping in a pickled model
         return self
 
-    def _members_proba(self, X: Any) -> np.ndarray:
+    def _members_proba(self, X: ArrayLike) -> np.ndarray:
         if getattr(self, "tree_method_", "exact") == "hist":
             assert_all_finite(X, input_name="X")  # hist members learnt on finite values only
             X = _dense32(X)  # the values they were binned from
@@ -445,7 +446,7 @@ class BaggedEnsemble(PlannedEnsemble):
         )
         return np.sum(parts, axis=0) / len(parts)
 
-    def _set_oob(self, X: Any, codes: np.ndarray) -> None:
+    def _set_oob(self, X: ArrayLike, codes: np.ndarray) -> None:
         """Out-of-bag probabilities: each row averaged over the members that drew it 0 times."""
         if getattr(self, "tree_method_", "exact") == "hist":
             X = _dense32(X)  # the values the members were binned from

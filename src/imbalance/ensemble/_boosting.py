@@ -7,6 +7,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
@@ -17,6 +18,7 @@ from imbalance._trees import (
 )
 from imbalance._validation import (
     ParameterError,
+    RandomStateLike,
 )
 from imbalance.ensemble._base import (
     PRIOR_DOC,
@@ -85,7 +87,7 @@ class RUSBoostClassifier(PlannedEnsemble):
 
     def __init__(self, estimator: Any = None, n_estimators: int = 50, *, learning_rate: float = 1.0,
                  strategy: Strategy = "under", ratio: float = 1.0, replacement: bool = False,
-                 prior: Any = "train", random_state: Any = None) -> None:
+                 prior: Any = "train", random_state: RandomStateLike = None) -> None:
         self.estimator = estimator
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -106,7 +108,7 @@ class RUSBoostClassifier(PlannedEnsemble):
             raise ParameterError(f"RUSBoost re-weights rows every round, so its estimator must take sample_weight; "
                                  f"{type(self._base()).__name__} does not.")
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "RUSBoostClassifier":
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "RUSBoostClassifier":
         """Boost for up to ``n_estimators`` rounds, each on a fresh draw of the plan.
 
         Parameters
@@ -150,14 +152,14 @@ class RUSBoostClassifier(PlannedEnsemble):
         return BoostedTrees(self.estimators_, self.estimator_weights_, self.estimator_errors_, self.n_classes_,
                             self.n_features_in_)
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         r"""SAMME's class scores :math:`s_k(x)`; for two classes :math:`s_1 - s_0` (positive
         means ``classes_[1]``)."""
         X = self._validate_predict_input(X)
         scores = self._boosted().decision_scores(X)
         return scores[:, 1] - scores[:, 0] if self.n_classes_ == 2 else scores
 
-    def _members_proba(self, X: Any) -> np.ndarray:
+    def _members_proba(self, X: ArrayLike) -> np.ndarray:
         return self._boosted().predict_proba(X)
 
     @property

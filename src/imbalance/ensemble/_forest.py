@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.tree import DecisionTreeClassifier
 
 from imbalance._docstrings import compose
@@ -18,6 +19,7 @@ from imbalance._trees import (
 from imbalance._validation import (
     InputError,
     ParameterError,
+    RandomStateLike,
 )
 from imbalance.ensemble._base import (
     HIST_INPUT,
@@ -116,7 +118,7 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
                  min_samples_split: int | float = 2, min_samples_leaf: int | float = 1,
                  max_features: Any = "sqrt", max_leaf_nodes: int | None = None, min_impurity_decrease: float = 0.0,
                  tree_method: str = "auto", max_bins: int = MAX_BINS, oob_score: bool | Callable = False,
-                 prior: Any = "train", n_jobs: int | None = None, random_state: Any = None, warm_start: bool = False,
+                 prior: Any = "train", n_jobs: int | None = None, random_state: RandomStateLike = None, warm_start: bool = False,
                  verbose: int = 0) -> None:
         self.n_estimators = n_estimators
         self.strategy = strategy
@@ -144,7 +146,7 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
         if self.tree_method == "hist" and self.max_leaf_nodes is not None:
             raise ParameterError("max_leaf_nodes needs tree_method='exact' (hist trees grow depth-first).")
 
-    def _resolve_tree_method(self, X: Any) -> str:
+    def _resolve_tree_method(self, X: ArrayLike) -> str:
         if self.tree_method == "exact" or (self.tree_method == "auto" and (
                 self.max_leaf_nodes is not None or not binnable(X) or not hist_trees_available())):
             return "exact"
@@ -152,7 +154,7 @@ class BalancedRandomForestClassifier(BaggedEnsemble):
             raise InputError(HIST_INPUT)
         return "hist"
 
-    def _fit_members(self, X: Any, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
+    def _fit_members(self, X: ArrayLike, codes: np.ndarray, sample_weight: np.ndarray | None, first: int) -> None:
         self.tree_method_ = self._resolve_tree_method(X)
         if self.tree_method_ == "exact":
             return super()._fit_members(X, codes, sample_weight, first)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
@@ -53,7 +54,7 @@ class ProbabilityCalibrator:
             raise ParameterError(f"method must be one of {', '.join(CALIBRATION_METHODS)}, got {method!r}.")
         self.method = method
 
-    def fit(self, proba: Any, y: Any) -> "ProbabilityCalibrator":
+    def fit(self, proba: Any, y: ArrayLike) -> "ProbabilityCalibrator":
         """``proba``: (n,) positive-class probabilities with ``y`` 0/1, or (n, K) with ``y`` in 0..K-1."""
         p, y = np.asarray(proba, dtype=np.float64), np.asarray(y)
         self.binary_ = p.ndim == 1
@@ -113,7 +114,7 @@ class ProbabilityCalibrator:
         return np.divide(out, total, out=np.full_like(out, 1.0 / out.shape[1]), where=total > 0)
 
 
-def out_of_fold_proba(estimator: Any, X: Any, y: Any, *, cv: int = 3, random_state: int | None = None,
+def out_of_fold_proba(estimator: Any, X: ArrayLike, y: ArrayLike, *, cv: int = 3, random_state: int | None = None,
                       proba: Callable[[Any, Any], np.ndarray] | None = None) -> np.ndarray:
     """Probabilities of every row of ``X`` from a clone of ``estimator`` fitted on the other
     folds (stratified k-fold): held-out predictions of the training data, for calibration.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
@@ -63,7 +64,7 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.train_prior = train_prior
 
-    def fit(self, X: Any, y: Any) -> "PriorCorrectedClassifier":
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "PriorCorrectedClassifier":
         if self.class_weight not in (None, "balanced"):
             raise ParameterError(f"class_weight must be None or 'balanced', got {self.class_weight!r}.")
         labels = encode_labels(y)
@@ -98,19 +99,19 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
             raise ParameterError(f"train_prior must hold {measured.size} positive numbers, one per class.")
         return prior / prior.sum()
 
-    def predict_proba_uncorrected(self, X: Any) -> np.ndarray:
+    def predict_proba_uncorrected(self, X: ArrayLike) -> np.ndarray:
         """The estimator's own probabilities, under the prior it was trained with."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         return correct_prior(self.predict_proba_uncorrected(X), self.train_prior_, self.true_prior_)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def label_probabilities(estimator: Any, X: Any) -> np.ndarray:
+def label_probabilities(estimator: Any, X: ArrayLike) -> np.ndarray:
     """Every label's probability from a fitted multi-label estimator, as an (n, L) array.
 
     scikit-learn's estimators give them in two shapes: an (n, L) array (one-vs-rest, MLPs)
@@ -166,7 +167,7 @@ class MultilabelResampledClassifier(ClassifierMixin, BaseEstimator):
         self.sampler = sampler
         self.class_weight = class_weight
 
-    def fit(self, X: Any, Y: Any) -> "MultilabelResampledClassifier":
+    def fit(self, X: ArrayLike, Y: ArrayLike) -> "MultilabelResampledClassifier":
         if self.class_weight not in (None, "balanced"):
             raise ParameterError(f"class_weight must be None or 'balanced', got {self.class_weight!r}.")
         matrix = label_matrix(Y, name="Y")
@@ -182,9 +183,9 @@ class MultilabelResampledClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.arange(matrix.shape[1])
         return self
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         check_is_fitted(self, "estimator_")
         return label_probabilities(self.estimator_, X)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(int)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
@@ -43,7 +44,7 @@ class FoldPlan:
         self.n_splits = int(assignments.max()) + 1
 
     @classmethod
-    def stratified(cls, y: Any, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
+    def stratified(cls, y: ArrayLike, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
         """Stratified folds for every repeat, each repeat shuffled with its own seed."""
         labels = encode_labels(y)
         if n_splits < 2 or labels.counts.min() < n_splits:
@@ -59,7 +60,7 @@ class FoldPlan:
         return cls(assignments)
 
     @classmethod
-    def multilabel(cls, Y: Any, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
+    def multilabel(cls, Y: ArrayLike, *, n_splits: int = 5, n_repeats: int = 1, random_state: int = 0) -> "FoldPlan":
         """Folds of a 0/1 label matrix by :class:`MultilabelStratifiedKFold`, every repeat with
         its own seed (``random_state + repeat``)."""
         matrix = label_matrix(Y, name="Y")
@@ -76,10 +77,10 @@ class FoldPlan:
     def n_repeats(self) -> int:
         return self.assignments.shape[0]
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(self, X: ArrayLike = None, y: ArrayLike = None, groups: Any = None) -> int:
         return self.n_repeats * self.n_splits
 
-    def split(self, X: Any = None, y: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(self, X: ArrayLike = None, y: ArrayLike = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(train positions, validation positions) for every repeat and fold."""
         if X is not None and n_rows(X) != self.assignments.shape[1]:
             raise InputError(f"the fold plan covers {self.assignments.shape[1]} rows but X has {n_rows(X)}.")
@@ -114,7 +115,7 @@ class Fold:
     y_test: Any
 
 
-def resampled_folds(X: Any, y: Any, cv: Any, sampler: Any = None) -> Iterator[Fold]:
+def resampled_folds(X: ArrayLike, y: ArrayLike, cv: Any, sampler: Any = None) -> Iterator[Fold]:
     """Split, then resample only the training part of each fold.
 
     Parameters
@@ -161,7 +162,7 @@ class MultilabelStratifiedKFold:
             raise ParameterError(f"n_splits must be >= 2, got {n_splits}.")
         self.n_splits, self.shuffle, self.random_state = n_splits, shuffle, random_state
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(self, X: ArrayLike = None, y: ArrayLike = None, groups: Any = None) -> int:
         return self.n_splits
 
     def _assign(self, Y: np.ndarray) -> np.ndarray:
@@ -195,7 +196,7 @@ class MultilabelStratifiedKFold:
             wanted_rows[fold] -= 1
         return fold_of
 
-    def split(self, X: Any, y: Any, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(self, X: ArrayLike, y: ArrayLike, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         Y = np.asarray(y)
         if Y.ndim != 2:
             raise InputError("y must be a (n_samples, n_labels) 0/1 matrix for MultilabelStratifiedKFold.")

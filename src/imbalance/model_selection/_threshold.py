@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
@@ -126,18 +127,18 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    def _positive_scores(self, estimator: Any, X: Any) -> np.ndarray:
+    def _positive_scores(self, estimator: Any, X: ArrayLike) -> np.ndarray:
         if self.multilabel_:
             return label_probabilities(estimator, X)
         proba = estimator.predict_proba(X)
         return proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba
 
-    def fit(self, X: Any, y: Any, **fit_params: Any) -> "ThresholdTunedClassifier":
+    def fit(self, X: ArrayLike, y: ArrayLike, **fit_params: Any) -> "ThresholdTunedClassifier":
         self.tune(X, y, **fit_params)
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         return self
 
-    def tune(self, X: Any, y: Any, **fit_params: Any) -> float | np.ndarray:
+    def tune(self, X: ArrayLike, y: ArrayLike, **fit_params: Any) -> float | np.ndarray:
         """Choose ``threshold_`` on the inner folds of ``X, y`` and return it, without the
         final refit: for a caller that already holds ``estimator`` fitted on ``X, y`` (the
         refit would be the same model) and wants only the threshold."""
@@ -173,11 +174,11 @@ class ThresholdTunedClassifier(ClassifierMixin, BaseEstimator):
             self.threshold_ = best_threshold(positive, oof, metric=self.metric, cost_ratio=self.cost_ratio)[0]
         return self.threshold_
 
-    def predict_proba(self, X: Any) -> Any:
+    def predict_proba(self, X: ArrayLike) -> Any:
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         check_is_fitted(self, "estimator_")
         scores = self._positive_scores(self.estimator_, X)
         decided = scores >= self.threshold_

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from imbalance import _neighbors
@@ -19,6 +20,7 @@ from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import (
     InputError,
     InputTypeError,
+    RandomStateLike,
     check_finite,
     fmt_label,
     n_rows,
@@ -110,7 +112,7 @@ class BaseSMOTE(BaseSampler):
     }
 
     def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0,
-                 targets: Any = None, random_state: Any = None) -> None:
+                 targets: Any = None, random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.k_neighbors = k_neighbors
         self.neighbors = neighbors
@@ -135,7 +137,7 @@ class BaseSMOTE(BaseSampler):
             )
         return class_neighbors(X[rows], k, self.neighbors)
 
-    def _features(self, X: Any) -> tuple[Features, list]:
+    def _features(self, X: ArrayLike) -> tuple[Features, list]:
         if hasattr(X, "tocsr"):
             raise InputTypeError(f"{type(self).__name__} needs dense X; sparse matrices are not supported.")
         if isinstance(X, pd.DataFrame):
@@ -174,7 +176,7 @@ class BaseSMOTE(BaseSampler):
         check_finite(features.numeric, names)
         return features, list(categorical)
 
-    def _categorical_columns(self, X: Any) -> list:
+    def _categorical_columns(self, X: ArrayLike) -> list:
         return []
 
     def _prepare(self, X: np.ndarray, labels: EncodedLabels, rng: np.random.Generator) -> None:
@@ -185,7 +187,7 @@ class BaseSMOTE(BaseSampler):
         """The space neighbours are searched in (SMOTE-NC adds scaled one-hot columns)."""
         return features.numeric
 
-    def _fit_resample(self, X: Any, labels: EncodedLabels, rng: np.random.Generator, *,
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         """Every input row once, then ``target - count`` synthetic rows for every class that
         grows (see :attr:`parents_`)."""
@@ -222,7 +224,7 @@ class SyntheticRows:
         """A synthetic row's label is its base row's label."""
         return self.synthesis.base
 
-    def append_to(self, X: Any, rows: np.ndarray) -> Any:
+    def append_to(self, X: ArrayLike, rows: np.ndarray) -> Any:
         every_row = rows.size == n_rows(X) and np.array_equal(rows, np.arange(rows.size))
         kept = X if every_row else take_rows(X, rows)
         return _assemble(kept, self.features, self.categorical, self.synthesis, self.voted)
@@ -249,7 +251,7 @@ def _interpolate(values: np.ndarray, synthesis: Synthesis, out: np.ndarray | Non
     return out
 
 
-def _assemble(X: Any, features: Features, categorical: list, synthesis: Synthesis,
+def _assemble(X: ArrayLike, features: Features, categorical: list, synthesis: Synthesis,
               new_categorical: np.ndarray | None) -> Any:
     if isinstance(X, pd.DataFrame):
         new = {}

@@ -8,12 +8,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import StrOptions
 
 from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels
 from imbalance._validation import (
     InputError,
+    RandomStateLike,
 )
 from imbalance.synth._base import (
     COMMON_DOC,
@@ -47,12 +49,12 @@ class SMOTENC(BaseSMOTE):
     }
 
     def __init__(self, *, categorical_features: Any = "auto", k_neighbors: int = 5, neighbors: Any = None,
-                 ratio: float = 1.0, targets: Any = None, random_state: Any = None) -> None:
+                 ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
         self.categorical_features = categorical_features
 
-    def _categorical_columns(self, X: Any) -> list:
+    def _categorical_columns(self, X: ArrayLike) -> list:
         found = _resolve_columns(self.categorical_features, X)
         if not found:
             raise InputError("SMOTENC found no categorical feature; use SMOTE for numeric data.")
@@ -84,7 +86,7 @@ class SMOTENC(BaseSMOTE):
         return tags
 
 
-def _resolve_columns(spec: Any, X: Any) -> list:
+def _resolve_columns(spec: Any, X: ArrayLike) -> list:
     """``categorical_features`` as column labels (DataFrame) or positions (array), as
     scikit-learn reads a column selection: ints are positions (negative ones count from the
     end), strings are DataFrame column names, a boolean array is a mask; "auto" (DataFrame
@@ -171,11 +173,11 @@ class SMOTEN(SMOTENC):
     _parameter_constraints: dict = dict(BaseSMOTE._parameter_constraints)
 
     def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0, targets: Any = None,
-                 random_state: Any = None) -> None:
+                 random_state: RandomStateLike = None) -> None:
         BaseSMOTE.__init__(self, k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                             random_state=random_state)
 
-    def _categorical_columns(self, X: Any) -> list:
+    def _categorical_columns(self, X: ArrayLike) -> list:
         return list(X.columns) if isinstance(X, pd.DataFrame) else list(range(np.shape(X)[1]))
 
     def _synthesize_class(self, X, labels, rows, n_new, code, rng) -> Synthesis:

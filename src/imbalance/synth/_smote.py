@@ -8,10 +8,12 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from imbalance._docstrings import compose
 from imbalance._validation import (
+    RandomStateLike,
     fmt_label,
 )
 from imbalance.planner import apportion
@@ -65,7 +67,7 @@ class BorderlineSMOTE(BaseSMOTE):
     }
 
     def __init__(self, *, k_neighbors: int = 5, m_neighbors: int = 10, kind: str = "borderline-1",
-                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: Any = None) -> None:
+                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
         self.m_neighbors = m_neighbors
@@ -131,8 +133,8 @@ class ADASYN(BaseSMOTE):
         return Synthesis(rows[base], rows[picks], rng.random(n_new))
 
 
-def smote(X: Any, y: Any, *, ratio: float = 1.0, targets: Any = None, k_neighbors: int = 5,
-          random_state: Any = None, return_parents: bool = False) -> tuple:
+def smote(X: ArrayLike, y: ArrayLike, *, ratio: float = 1.0, targets: Any = None, k_neighbors: int = 5,
+          random_state: RandomStateLike = None, return_parents: bool = False) -> tuple:
     """SMOTE in one call: ``imbalance.smote(X, y)`` -> ``(X_res, y_res)``.
 
     With ``return_parents=True`` also returns the (n_synthetic, 2) array of the input
