@@ -66,7 +66,7 @@ MULTILABEL_METRICS = (
 )
 
 
-def g_mean_score(y_true: Any, y_pred: Any) -> float:
+def g_mean_score(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Geometric mean of the per-class recalls, :math:`(\prod_{c=1}^K \mathrm{recall}_c)^{1/K}`.
 
     Binary: :math:`\sqrt{\mathrm{TPR} \cdot \mathrm{TNR}}` (Kubat and Matwin, 1997). It is 0
@@ -82,7 +82,7 @@ def g_mean_score(y_true: Any, y_pred: Any) -> float:
     return float(np.prod(recalls) ** (1.0 / len(recalls)))
 
 
-def recall_at_precision(y_true: Any, scores: Any, min_precision: float = 0.5) -> float:
+def recall_at_precision(y_true: ArrayLike, scores: ArrayLike, min_precision: float = 0.5) -> float:
     """Largest recall reachable at a threshold whose precision is at least ``min_precision``.
 
     Binary: ``y_true`` 0/1, ``scores`` the positive class's score. 0 when no threshold reaches
@@ -100,7 +100,7 @@ def brier_score(y_true_onehot: np.ndarray, proba: np.ndarray) -> float:
     return float(np.mean(np.sum((proba - y_true_onehot) ** 2, axis=1))) if proba.ndim == 2 else float(np.mean((proba - y_true_onehot) ** 2))
 
 
-def expected_calibration_error(y_true: Any, proba: Any, *, n_bins: int = 10) -> float:
+def expected_calibration_error(y_true: ArrayLike, proba: ArrayLike, *, n_bins: int = 10) -> float:
     r"""Expected calibration error over ``n_bins`` equal-width bins of predicted probability.
 
     .. math::
@@ -144,7 +144,7 @@ def _binary(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
 DECISION_SHARES = ("precision", "recall", "flagged")
 
 
-def decision_counts(y_true: Any, decided: Any) -> dict:
+def decision_counts(y_true: ArrayLike, decided: ArrayLike) -> dict:
     r"""Binary decisions as a decision maker reads them: the confusion counts ``tp``, ``fp``,
     ``fn``, ``tn``, and
 
@@ -173,7 +173,7 @@ def decision_counts(y_true: Any, decided: Any) -> dict:
             "flagged": (tp + fp) / y.size if y.size else float("nan")}
 
 
-def evaluate(y_true: Any, proba: Any, *, threshold: float | np.ndarray = 0.5) -> dict:
+def evaluate(y_true: ArrayLike, proba: ArrayLike, *, threshold: float | np.ndarray = 0.5) -> dict:
     """Every metric of :data:`METRICS` for predicted probabilities.
 
     Parameters
@@ -228,7 +228,7 @@ def evaluate(y_true: Any, proba: Any, *, threshold: float | np.ndarray = 0.5) ->
     }
 
 
-def correct_prior(proba: Any, train_prior: Any, true_prior: Any) -> np.ndarray:
+def correct_prior(proba: ArrayLike, train_prior: ArrayLike, true_prior: ArrayLike) -> np.ndarray:
     r"""Map probabilities learnt under one class prior to another (Saerens et al., 2002).
 
     A model trained where class :math:`c` has prior :math:`\pi'_c` (after resampling or class
@@ -454,7 +454,7 @@ def cost_matrices(costs: Any, n_rows: int, n_classes: int) -> np.ndarray:
     return c
 
 
-def bayes_decisions(proba: Any, costs: Any) -> np.ndarray:
+def bayes_decisions(proba: ArrayLike, costs: Any) -> np.ndarray:
     r"""The decision of least expected cost for each row (Bayes' rule).
 
     .. math::
@@ -491,7 +491,7 @@ def bayes_decisions(proba: Any, costs: Any) -> np.ndarray:
     return np.einsum("nt,ntd->nd", p, c).argmin(axis=1)
 
 
-def expected_cost(y_true: Any, decisions: Any, costs: Any) -> float:
+def expected_cost(y_true: ArrayLike, decisions: ArrayLike, costs: Any) -> float:
     """Mean cost per row of ``decisions`` (class indices) for classes ``y_true`` (0..K-1)."""
     y, d = np.asarray(y_true, dtype=np.int64), np.asarray(decisions, dtype=np.int64)
     k = int(max(y.max(), d.max())) + 1 if np.ndim(costs) < 2 else np.shape(costs)[-1]

@@ -411,7 +411,7 @@ def _explicit_targets(explicit: Mapping, counts: dict) -> np.ndarray:
     return np.fromiter(targets.values(), dtype=np.int64, count=len(targets))
 
 
-def apportion(weights: Any, total: int) -> np.ndarray:
+def apportion(weights: ArrayLike, total: int) -> np.ndarray:
     """Split ``total`` rows among classes in proportion to ``weights``, exactly.
 
     Largest-remainder (Hamilton) rounding: every class gets the floor of its exact share,

@@ -54,7 +54,7 @@ class ProbabilityCalibrator:
             raise ParameterError(f"method must be one of {', '.join(CALIBRATION_METHODS)}, got {method!r}.")
         self.method = method
 
-    def fit(self, proba: Any, y: ArrayLike) -> "ProbabilityCalibrator":
+    def fit(self, proba: ArrayLike, y: ArrayLike) -> "ProbabilityCalibrator":
         """``proba``: (n,) positive-class probabilities with ``y`` 0/1, or (n, K) with ``y`` in 0..K-1."""
         p, y = np.asarray(proba, dtype=np.float64), np.asarray(y)
         self.binary_ = p.ndim == 1
@@ -103,7 +103,7 @@ class ProbabilityCalibrator:
 
         return float(np.exp(minimize_scalar(log_loss, bounds=(-5.0, 5.0), method="bounded").x))
 
-    def transform(self, proba: Any) -> np.ndarray:
+    def transform(self, proba: ArrayLike) -> np.ndarray:
         p = np.asarray(proba, dtype=np.float64)
         if self.method == "temperature":
             return self._scaled(p, self.temperature_)

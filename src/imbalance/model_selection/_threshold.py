@@ -66,7 +66,7 @@ THRESHOLD_METRICS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
-def best_threshold(y_true: Any, scores: Any, *, metric: str = "f1", cost_ratio: float | None = None) -> tuple[float, float]:
+def best_threshold(y_true: ArrayLike, scores: ArrayLike, *, metric: str = "f1", cost_ratio: float | None = None) -> tuple[float, float]:
     r"""The threshold on ``scores`` that maximises ``metric`` (or minimises cost), and its value.
 
     Candidates are the distinct scores (a prediction is positive when ``score >= threshold``;
@@ -210,7 +210,7 @@ def parse_operating_point(text: str) -> tuple[str, float]:
     return kind, number
 
 
-def operating_threshold(y_true: Any, scores: Any, kind: str, value: float) -> float:
+def operating_threshold(y_true: ArrayLike, scores: ArrayLike, kind: str, value: float) -> float:
     """The threshold on ``scores`` that meets ``kind >= value`` best: for ``precision``, the
     lowest one whose precision reaches ``value`` (the most recall that precision allows); for
     ``recall``, the highest one whose recall reaches ``value`` (the most precision). Where no
@@ -228,14 +228,14 @@ def operating_threshold(y_true: Any, scores: Any, kind: str, value: float) -> fl
     return float(candidates[meets[-1]] if meets.size else candidates[0])
 
 
-def precision_recall_at(y_true: Any, decided: Any) -> tuple[float, float]:
+def precision_recall_at(y_true: ArrayLike, decided: ArrayLike) -> tuple[float, float]:
     """Precision and recall of 0/1 decisions (0 where undefined)."""
     y, d = np.asarray(y_true).astype(bool), np.asarray(decided).astype(bool)
     tp = np.sum(y & d)
     return (float(tp / d.sum()) if d.any() else 0.0, float(tp / y.sum()) if y.any() else 0.0)
 
 
-def top_k_decisions(scores: Any, capacity: float) -> np.ndarray:
+def top_k_decisions(scores: ArrayLike, capacity: float) -> np.ndarray:
     """0/1: the ``capacity`` highest scores of the batch flagged (a share of it below 1, else a
     number of rows), ties broken by position."""
     s = np.asarray(scores, dtype=np.float64)
