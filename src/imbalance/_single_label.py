@@ -44,6 +44,7 @@ from imbalance.ensemble import (
 from imbalance.metrics import (
     DECISION_SHARES,
     METRICS,
+    Costs,
     bayes_decisions,
     cost_matrices,
     decision_counts,
@@ -190,7 +191,7 @@ def _operating_scores(oof, y_train, test_proba, y_test, points: tuple) -> dict:
     return out
 
 
-def _cost_array(costs: Any, sorted_classes: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
+def _cost_array(costs: Costs, sorted_classes: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
     """``compare``'s ``costs`` as (n, K, K), rows and columns in the order of ``classes``
     (for binary labels the minority, positive class last)."""
     k = classes.size
@@ -247,7 +248,7 @@ class SingleLabelProblem(Problem):
 
     def __init__(self, X: ArrayLike, y: ArrayLike, strategies: Iterable[str] | None = None, models: Iterable[str] | None = None,
                  cv: Any = None, metrics: Iterable[str] | None = None, *, random_state: int = 0,
-                 k_neighbors: int = 5, calibration: Iterable[str] | None = None, costs: Any = None,
+                 k_neighbors: int = 5, calibration: Iterable[str] | None = None, costs: Costs | None = None,
                  operating_points: Iterable[str] | None = None, threshold_metric: str = "f1") -> None:
         self.frame = feature_frame(X)
         labels = encode_labels(y)

@@ -24,7 +24,7 @@ from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
 from imbalance._validation import ParameterError, RandomStateLike, check_random_state, to_python
 from imbalance.cleaning import EditedNearestNeighbours, TomekLinks
-from imbalance.planner import realised_plan
+from imbalance.planner import Targets, realised_plan
 from imbalance.resample import owns_rows
 from imbalance.samplers import BaseSampler, Resampled
 from imbalance.synth import SMOTE
@@ -240,7 +240,7 @@ class SMOTEENN(_SMOTEThenCleaning):
     _cleaning = "enn"
     _parameter_constraints: dict = _chain_constraints("enn")
 
-    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, enn: Any = None,
+    def __init__(self, *, ratio: float = 1.0, targets: Targets | None = None, smote: Any = None, enn: Any = None,
                  random_state: RandomStateLike = None) -> None:
         self.ratio, self.targets, self.smote, self.enn, self.random_state = ratio, targets, smote, enn, random_state
 
@@ -258,7 +258,7 @@ class SMOTETomek(_SMOTEThenCleaning):
     _cleaning = "tomek"
     _parameter_constraints: dict = _chain_constraints("tomek")
 
-    def __init__(self, *, ratio: float = 1.0, targets: Any = None, smote: Any = None, tomek: Any = None,
+    def __init__(self, *, ratio: float = 1.0, targets: Targets | None = None, smote: Any = None, tomek: Any = None,
                  random_state: RandomStateLike = None) -> None:
         self.ratio, self.targets, self.smote, self.tomek, self.random_state = ratio, targets, smote, tomek, random_state
 

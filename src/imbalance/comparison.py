@@ -25,6 +25,7 @@ from imbalance._engine import ComparisonResult, check_n_jobs, run
 from imbalance._multi_label import MultiLabelProblem
 from imbalance._single_label import SingleLabelProblem
 from imbalance._validation import DEPRECATED, ParameterError, renamed
+from imbalance.metrics import Costs
 from imbalance.strategies import STRATEGIES, Recipe, default_strategies
 
 __all__ = ["Recipe", "STRATEGIES", "MODELS", "ComparisonResult", "compare", "default_strategies"]
@@ -46,7 +47,7 @@ def compare(
     random_state: int = 0,
     k_neighbors: int = 5,
     calibration: Iterable[str] | None = None,
-    costs: Any = None,
+    costs: Costs | None = None,
     operating_points: Iterable[str] | None = None,
     threshold_metric: str = "f1",
     progress: Callable[[int, int], None] | None = None,

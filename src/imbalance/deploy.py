@@ -36,7 +36,7 @@ from imbalance._labels import encode_labels, label_matrix
 from imbalance._multi_label import MULTILABEL_MODELS, multilabel_cell_model
 from imbalance._single_label import MODELS, cell_model, inner_probabilities
 from imbalance._validation import InputError, ParameterError, column_as_numbers, feature_frame, renamed
-from imbalance.metrics import bayes_decisions, cost_matrices
+from imbalance.metrics import Costs, bayes_decisions, cost_matrices
 from imbalance.model_selection import THRESHOLD_METRICS, ProbabilityCalibrator
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
@@ -104,7 +104,7 @@ class RecipeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, recipe: str = "none", model: str = "logreg", *, threshold: float | None = None,
                  random_state: int = 0, k_neighbors: int = 5, calibration: str | None = None,
-                 costs: Any = None, threshold_metric: str = "f1", strategy: str = "deprecated") -> None:
+                 costs: Costs | None = None, threshold_metric: str = "f1", strategy: str = "deprecated") -> None:
         self.recipe = recipe
         self.strategy = strategy
         self.model = model

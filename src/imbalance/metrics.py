@@ -7,8 +7,9 @@ multi-label problems score every label and report the macro average.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -16,7 +17,7 @@ from sklearn import metrics as skm
 
 from imbalance._validation import InputError, ParameterError
 
-__all__ = [
+__all__ = ["Costs", 
     "g_mean_score",
     "recall_at_precision",
     "brier_score",
@@ -437,7 +438,12 @@ def paired_difference(a: Any, b: Any, *, n_train: float, n_test: float, confiden
 # ----------------------------------------------------------------------------- costs
 
 
-def cost_matrices(costs: Any, n_rows: int, n_classes: int) -> np.ndarray:
+#: What decisions cost: binary ``{"FN": cost, "FP": cost}`` (FN may be one cost per row), or a
+#: (K, K) matrix, or (n, K, K) one per row, true class by decision.
+Costs = Union[Mapping[str, Union[ArrayLike, float]], ArrayLike]
+
+
+def cost_matrices(costs: Costs, n_rows: int, n_classes: int) -> np.ndarray:
     """``costs`` as an (n_rows, K, K) array: ``C[i, t, d]``, the cost of deciding class ``d``
     for row ``i`` whose class is ``t``. A (K, K) matrix is the same for every row."""
     c = np.asarray(costs, dtype=np.float64)
@@ -454,7 +460,7 @@ def cost_matrices(costs: Any, n_rows: int, n_classes: int) -> np.ndarray:
     return c
 
 
-def bayes_decisions(proba: ArrayLike, costs: Any) -> np.ndarray:
+def bayes_decisions(proba: ArrayLike, costs: Costs) -> np.ndarray:
     r"""The decision of least expected cost for each row (Bayes' rule).
 
     .. math::
@@ -491,7 +497,7 @@ def bayes_decisions(proba: ArrayLike, costs: Any) -> np.ndarray:
     return np.einsum("nt,ntd->nd", p, c).argmin(axis=1)
 
 
-def expected_cost(y_true: ArrayLike, decisions: ArrayLike, costs: Any) -> float:
+def expected_cost(y_true: ArrayLike, decisions: ArrayLike, costs: Costs) -> float:
     """Mean cost per row of ``decisions`` (class indices) for classes ``y_true`` (0..K-1)."""
     y, d = np.asarray(y_true, dtype=np.int64), np.asarray(decisions, dtype=np.int64)
     k = int(max(y.max(), d.max())) + 1 if np.ndim(costs) < 2 else np.shape(costs)[-1]

@@ -27,12 +27,14 @@ from imbalance._validation import (
     to_python,
 )
 
-__all__ = ["Plan", "plan", "plan_labels", "realised_plan", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
+__all__ = ["Targets", "Plan", "plan", "plan_labels", "realised_plan", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
            "plan_label_counts"]
 
 #: What a plan may be asked for: a strategy name (``"under"``, ``"over"``, ``"power"``), explicit
 #: ``{class: count}`` targets, or a callable from class counts to targets.
 Strategy = Union[str, Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
+#: Explicit counts after resampling: class -> rows, or a function of the counts before that gives them.
+Targets = Union[Mapping[Any, int], Callable[[dict], Mapping[Any, int]]]
 
 _NAMED = ("under", "over", "power")
 

@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from imbalance import _kmeans, _mean_distance, _neighbors
 from imbalance._labels import EncodedLabels, class_positions
 from imbalance._validation import InputError, InputTypeError, RandomStateLike, fmt_label, numeric_matrix
+from imbalance.planner import Targets
 from imbalance.samplers import BaseSampler, Resampled, SamplerInputTags, ValueRows
 
 __all__ = ["NearMiss", "ClusterCentroids", "InstanceHardnessThreshold"]
@@ -141,7 +142,7 @@ class NearMiss(_NumericUnderSampler):
     }
 
     def __init__(self, *, version: int = 1, n_neighbors: int = 3, n_neighbors_ver3: int = 3,
-                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None) -> None:
+                 neighbors: Any = None, ratio: float = 1.0, targets: Targets | None = None) -> None:
         self.ratio = ratio
         self.targets = targets
         self.version = version
@@ -260,7 +261,7 @@ class ClusterCentroids(_NumericUnderSampler):
         "voting": [StrOptions({"soft", "hard"})],
     }
 
-    def __init__(self, *, estimator: Any = None, voting: str = "soft", ratio: float = 1.0, targets: Any = None,
+    def __init__(self, *, estimator: Any = None, voting: str = "soft", ratio: float = 1.0, targets: Targets | None = None,
                  random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.estimator = estimator
@@ -359,7 +360,7 @@ class InstanceHardnessThreshold(BaseSampler):
     }
 
     def __init__(self, *, estimator: Any = None, cv: Any = 5, n_jobs: int | None = None, ratio: float = 1.0,
-                 targets: Any = None, random_state: RandomStateLike = None) -> None:
+                 targets: Targets | None = None, random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.estimator = estimator
         self.cv = cv

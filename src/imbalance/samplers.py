@@ -36,7 +36,7 @@ from imbalance._validation import (
     numeric_matrix,
     to_python,
 )
-from imbalance.planner import Plan, plan_labels, realised_plan
+from imbalance.planner import Plan, Targets, plan_labels, realised_plan
 from imbalance.resample import Draw, draw_rows, keep_rows_in_place, new_column, new_row_index, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
@@ -353,7 +353,7 @@ class OverSampler(BaseSampler):
         "shrinkage": [Interval(Real, 0, None, closed="left"), Mapping, None],
     }
 
-    def __init__(self, *, ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None,
+    def __init__(self, *, ratio: float = 1.0, targets: Targets | None = None, random_state: RandomStateLike = None,
                  shrinkage: float | Mapping[Any, float] | None = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.shrinkage = shrinkage

@@ -25,6 +25,7 @@ from imbalance._validation import (
     fmt_label,
     n_rows,
 )
+from imbalance.planner import Targets
 from imbalance.resample import new_column, new_row_index, take_rows
 from imbalance.samplers import BaseSampler, Resampled
 
@@ -112,7 +113,7 @@ class BaseSMOTE(BaseSampler):
     }
 
     def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0,
-                 targets: Any = None, random_state: RandomStateLike = None) -> None:
+                 targets: Targets | None = None, random_state: RandomStateLike = None) -> None:
         super().__init__(ratio=ratio, targets=targets, random_state=random_state)
         self.k_neighbors = k_neighbors
         self.neighbors = neighbors

@@ -18,7 +18,7 @@ from imbalance._validation import (
     fmt_label,
     to_python,
 )
-from imbalance.planner import apportion
+from imbalance.planner import Targets, apportion
 from imbalance.synth._base import (
     COMMON_DOC,
     BaseSMOTE,
@@ -57,7 +57,7 @@ class SVMSMOTE(BaseSMOTE):
     }
 
     def __init__(self, *, k_neighbors: int = 5, m_neighbors: int = 10, svm_estimator: Any = None,
-                 out_step: float = 0.5, neighbors: Any = None, ratio: float = 1.0, targets: Any = None,
+                 out_step: float = 0.5, neighbors: Any = None, ratio: float = 1.0, targets: Targets | None = None,
                  random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
@@ -147,7 +147,7 @@ class KMeansSMOTE(BaseSMOTE):
 
     def __init__(self, *, k_neighbors: int = 2, kmeans_estimator: Any = None,
                  cluster_balance_threshold: float | str = "auto", density_exponent: float | str = "auto",
-                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None) -> None:
+                 neighbors: Any = None, ratio: float = 1.0, targets: Targets | None = None, random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
         self.kmeans_estimator = kmeans_estimator

@@ -17,6 +17,7 @@ from imbalance._validation import (
     InputError,
     RandomStateLike,
 )
+from imbalance.planner import Targets
 from imbalance.synth._base import (
     COMMON_DOC,
     BaseSMOTE,
@@ -49,7 +50,7 @@ class SMOTENC(BaseSMOTE):
     }
 
     def __init__(self, *, categorical_features: Any = "auto", k_neighbors: int = 5, neighbors: Any = None,
-                 ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None) -> None:
+                 ratio: float = 1.0, targets: Targets | None = None, random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
         self.categorical_features = categorical_features
@@ -172,7 +173,7 @@ class SMOTEN(SMOTENC):
 
     _parameter_constraints: dict = dict(BaseSMOTE._parameter_constraints)
 
-    def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0, targets: Any = None,
+    def __init__(self, *, k_neighbors: int = 5, neighbors: Any = None, ratio: float = 1.0, targets: Targets | None = None,
                  random_state: RandomStateLike = None) -> None:
         BaseSMOTE.__init__(self, k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                             random_state=random_state)

@@ -16,7 +16,7 @@ from imbalance._validation import (
     RandomStateLike,
     fmt_label,
 )
-from imbalance.planner import apportion
+from imbalance.planner import Targets, apportion
 from imbalance.synth._base import (
     COMMON_DOC,
     BaseSMOTE,
@@ -67,7 +67,7 @@ class BorderlineSMOTE(BaseSMOTE):
     }
 
     def __init__(self, *, k_neighbors: int = 5, m_neighbors: int = 10, kind: str = "borderline-1",
-                 neighbors: Any = None, ratio: float = 1.0, targets: Any = None, random_state: RandomStateLike = None) -> None:
+                 neighbors: Any = None, ratio: float = 1.0, targets: Targets | None = None, random_state: RandomStateLike = None) -> None:
         super().__init__(k_neighbors=k_neighbors, neighbors=neighbors, ratio=ratio, targets=targets,
                          random_state=random_state)
         self.m_neighbors = m_neighbors
@@ -133,7 +133,7 @@ class ADASYN(BaseSMOTE):
         return Synthesis(rows[base], rows[picks], rng.random(n_new))
 
 
-def smote(X: ArrayLike, y: ArrayLike, *, ratio: float = 1.0, targets: Any = None, k_neighbors: int = 5,
+def smote(X: ArrayLike, y: ArrayLike, *, ratio: float = 1.0, targets: Targets | None = None, k_neighbors: int = 5,
           random_state: RandomStateLike = None, return_parents: bool = False) -> tuple:
     """SMOTE in one call: ``imbalance.smote(X, y)`` -> ``(X_res, y_res)``.
 
