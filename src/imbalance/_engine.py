@@ -31,10 +31,10 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from imbalance._validation import ImbalanceError, InputError, ParameterError
 from imbalance.metrics import METRICS
-from imbalance.strategies import Recipe
+from imbalance.strategies import Recipe, torch_available
 
 __all__ = ["ComparisonResult", "Cell", "CellFailed", "Problem", "run", "preprocessor", "check_n_jobs",
-           "summarise", "pool_folds", "make_cells", "threshold_partners", "longest_first", "drop_failed"]
+           "summarise", "pool_folds", "check_choices", "check_metrics", "make_cells", "threshold_partners", "longest_first", "drop_failed"]
 
 
 @dataclass
@@ -207,6 +207,30 @@ def preprocessor(X: pd.DataFrame, scale: bool) -> ColumnTransformer:
         ],
         sparse_threshold=0.0,
     )
+
+
+def check_choices(recipes: Mapping[str, Recipe], chosen: list[str], models: Mapping[str, Any], model_names: list[str],
+                  *, kind: str = "") -> None:
+    """Refuse, by name, a recipe or model this kind of target does not know (``kind``: how the
+    messages call it, e.g. ``"multi-label "``), an MLP recipe without PyTorch, and an empty
+    choice of recipes or models."""
+    for name in chosen:
+        if name not in recipes:
+            raise ParameterError(f"unknown {kind}recipe {name!r}; choose from {', '.join(recipes)}.")
+        if recipes[name].model == "mlp" and not torch_available():
+            raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
+    for name in model_names:
+        if name not in models:
+            raise ParameterError(f"unknown {kind}model {name!r}; choose from {', '.join(models)}.")
+    if not chosen or not model_names:
+        raise ParameterError("give at least one recipe and one model.")
+
+
+def check_metrics(wanted: list[str], metrics: Iterable[str], *, kind: str = "") -> None:
+    """Refuse, by name, metrics this kind of target does not score."""
+    unknown = [m for m in wanted if m not in metrics]
+    if unknown:
+        raise ParameterError(f"unknown {kind}metric(s) {unknown}; choose from {', '.join(metrics)}.")
 
 
 def check_n_jobs(n_jobs: Any) -> None:

@@ -24,7 +24,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from imbalance._engine import Cell, ComparisonResult, Problem, pool_folds, preprocessor, summarise
+from imbalance._engine import (
+    Cell,
+    ComparisonResult,
+    Problem,
+    check_choices,
+    check_metrics,
+    pool_folds,
+    preprocessor,
+    summarise,
+)
 from imbalance._labels import label_matrix
 from imbalance._registry import METHODS, estimator_class
 from imbalance._validation import LabelError, ParameterError, check_int, check_same_length, feature_frame
@@ -34,10 +43,8 @@ from imbalance.multilabel import measures
 from imbalance.strategies import (
     MULTILABEL_MODEL_NAMES,
     MULTILABEL_STRATEGIES,
-    MULTILABEL_TORCH_STRATEGIES,
     Recipe,
     default_strategies,
-    torch_available,
 )
 
 __all__ = ["MultiLabelProblem", "MULTILABEL_MODELS", "BASELINES", "multilabel_cell_model"]
@@ -154,23 +161,9 @@ class MultiLabelProblem(Problem):
         self.measures = measures(pd.DataFrame(self.matrix, columns=self.names))  # refuses an unused label, by name
         chosen = default_strategies(multilabel=True) if strategies is None else list(strategies)
         model_names = list(MULTILABEL_MODELS) if models is None else list(models)
-        for name in chosen:
-            if name not in MULTILABEL_STRATEGIES:
-                raise ParameterError(f"unknown multi-label recipe {name!r}; choose from "
-                                     f"{', '.join(MULTILABEL_STRATEGIES)}.")
-            if name in MULTILABEL_TORCH_STRATEGIES and not torch_available():
-                raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
-        for name in model_names:
-            if name not in MULTILABEL_MODELS:
-                raise ParameterError(f"unknown multi-label model {name!r}; choose from "
-                                     f"{', '.join(MULTILABEL_MODELS)}.")
-        if not chosen or not model_names:
-            raise ParameterError("give at least one recipe and one model.")
+        check_choices(MULTILABEL_STRATEGIES, chosen, MULTILABEL_MODELS, model_names, kind="multi-label ")
         wanted = list(MULTILABEL_METRICS) if metrics is None else list(metrics)
-        unknown = [m for m in wanted if m not in MULTILABEL_METRICS]
-        if unknown:
-            raise ParameterError(f"unknown multi-label metric(s) {unknown}; choose from "
-                                 f"{', '.join(MULTILABEL_METRICS)}.")
+        check_metrics(wanted, MULTILABEL_METRICS, kind="multi-label ")
         check_int("k_neighbors", k_neighbors)
         if cv is None or isinstance(cv, int):
             cv = FoldPlan.multilabel(self.matrix, n_splits=cv or 5, random_state=random_state)

@@ -24,7 +24,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier
 
-from imbalance._engine import Cell, ComparisonResult, Problem, pool_folds, preprocessor, summarise
+from imbalance._engine import (
+    Cell,
+    ComparisonResult,
+    Problem,
+    check_choices,
+    check_metrics,
+    pool_folds,
+    preprocessor,
+    summarise,
+)
 from imbalance._labels import encode_labels
 from imbalance._registry import METHODS
 from imbalance._validation import (
@@ -67,10 +76,8 @@ from imbalance.model_selection import (
 from imbalance.strategies import (
     MODEL_NAMES,
     STRATEGIES,
-    TORCH_STRATEGIES,
     Recipe,
     default_strategies,
-    torch_available,
 )
 from imbalance.tables import make_sampler
 
@@ -262,16 +269,7 @@ class SingleLabelProblem(Problem):
         self.codes, self.classes, self.k = codes, classes, k
         chosen = default_strategies(k) if strategies is None else list(strategies)
         model_names = list(MODELS) if models is None else list(models)
-        for name in chosen:
-            if name not in STRATEGIES:
-                raise ParameterError(f"unknown recipe {name!r}; choose from {', '.join(STRATEGIES)}.")
-            if name in TORCH_STRATEGIES and not torch_available():
-                raise ParameterError(f"strategy {name!r} needs PyTorch: install torch, then imbalance[torch].")
-        for name in model_names:
-            if name not in MODELS:
-                raise ParameterError(f"unknown model {name!r}; choose from {', '.join(MODELS)}.")
-        if not chosen or not model_names:
-            raise ParameterError("give at least one recipe and one model.")
+        check_choices(STRATEGIES, chosen, MODELS, model_names)
         calibration, operating_points = tuple(calibration or ()), tuple(operating_points or ())
         for what, names in (("strategies", chosen), ("models", model_names), ("metrics", metrics or ()),
                             ("calibration", calibration), ("operating_points", operating_points)):
@@ -283,9 +281,7 @@ class SingleLabelProblem(Problem):
                 "(the default set does so by itself)."
             )
         wanted = list(METRICS) if metrics is None else list(metrics)
-        unknown = [m for m in wanted if m not in METRICS]
-        if unknown:
-            raise ParameterError(f"unknown metric(s) {unknown}; choose from {', '.join(METRICS)}.")
+        check_metrics(wanted, METRICS)
         check_int("k_neighbors", k_neighbors)
         unknown = [m for m in calibration if m not in CALIBRATION_METHODS]
         if unknown:

@@ -31,8 +31,6 @@ __all__ = ["under_sample", "over_sample", "resample_with", "fit_under_rule", "fi
 #: goes to every SMOTE variant (to the SMOTE step of the combined ones).
 SYNTHESIS_METHODS = {name: (_registry.ESTIMATORS[m.estimator].module.rsplit(".", 1)[-1], m.estimator, dict(m.params))
                      for name, m in _registry.METHODS.items() if m.kind == "synthesis"}
-#: Over-sampling methods of :func:`over_sample`.
-METHODS = ("random", *SYNTHESIS_METHODS)
 #: Cleaning rules by short name, and the classes of :mod:`imbalance.cleaning` that carry them out.
 CLEANING_METHODS = {name: m.estimator for name, m in _registry.METHODS.items() if m.kind == "cleaning"}
 #: Rules that reach the plan's targets by choosing rows (:mod:`imbalance.prototypes`): short
@@ -40,9 +38,6 @@ CLEANING_METHODS = {name: m.estimator for name, m in _registry.METHODS.items() i
 #: table's other columns come along.
 PROTOTYPE_METHODS = {name: (m.estimator, dict(m.params))
                      for name, m in _registry.METHODS.items() if m.kind == "prototype"}
-#: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
-#: prototype rule to a ratio.
-UNDER_METHODS = ("random", *CLEANING_METHODS, *PROTOTYPE_METHODS)
 
 
 def _under_methods() -> tuple[str, ...]:
@@ -53,15 +48,25 @@ def _over_methods() -> tuple[str, ...]:
     return ("random", *method_names("synthesis"))
 
 
+def _check_method(method: str, known: tuple[str, ...]) -> None:
+    if method not in known:
+        raise ParameterError(f"method must be one of {', '.join(known)}, got {method!r}.")
+
+
+#: Under-sampling methods of :func:`under_sample`: random to a ratio, a cleaning rule, or a
+#: prototype rule to a ratio.
+UNDER_METHODS = _under_methods()
+#: Over-sampling methods of :func:`over_sample`.
+METHODS = _over_methods()
+
+
 def make_sampler(method: str, *, ratio: float = 1.0, random_state: RandomStateLike = None, k_neighbors: int = 5) -> Any:
     """The sampler a method's short name stands for, unfitted: ``"under"`` and ``"over"``
     (random), a cleaning rule, a prototype rule or a synthesis method (every name of the
     method registry but the multi-label ones). ``ratio`` goes to the methods that reach one,
     ``random_state`` to those that draw, ``k_neighbors`` to the SMOTE family (to the SMOTE step
     of ``smote_enn`` and ``smote_tomek``)."""
-    known = method_names("random", "cleaning", "prototype", "synthesis")
-    if method not in known:
-        raise ParameterError(f"method must be one of {', '.join(known)}, got {method!r}.")
+    _check_method(method, method_names("random", "cleaning", "prototype", "synthesis"))
     entry = _registry.METHODS[method]
     cls = estimator_class(entry.estimator)
     accepted = cls().get_params()
@@ -153,8 +158,7 @@ def under_sample(
     >>> small["LABEL"].value_counts().sort_index().tolist()
     [2121, 707]
     """
-    if method not in _under_methods():
-        raise ParameterError(f"method must be one of {', '.join(_under_methods())}, got {method!r}.")
+    _check_method(method, _under_methods())
     if method == "random":
         return _table_resample(df, label_col, "under", ratio, random_state)
     return df.take(fit_under_rule(df, label_col, method, ratio=ratio, random_state=random_state).sample_indices_)
@@ -170,9 +174,7 @@ def fit_under_rule(df: pd.DataFrame, label_col: str, method: str, *, ratio: floa
     Distances are measured over the numeric columns (bool and non-numeric ones are carried
     along, not measured); a table without any numeric feature is refused.
     """
-    rules = method_names("cleaning", "prototype")
-    if method not in rules:
-        raise ParameterError(f"method must be one of {', '.join(rules)}, got {method!r}.")
+    _check_method(method, method_names("cleaning", "prototype"))
     _check_table(df, label_col)
     features = df.drop(columns=label_col)
     numeric = [c for c in features.columns
@@ -208,8 +210,7 @@ def over_sample(
 
     Parameters are as in :func:`under_sample`, plus ``method`` and ``k_neighbors`` (SMOTE family).
     """
-    if method not in _over_methods():
-        raise ParameterError(f"method must be one of {', '.join(_over_methods())}, got {method!r}.")
+    _check_method(method, _over_methods())
     if method == "random":
         return _table_resample(df, label_col, "over", ratio, random_state)
     X_res, y_res = fit_over_method(df, label_col, method, ratio=ratio, random_state=random_state,
@@ -224,9 +225,7 @@ def fit_over_method(df: pd.DataFrame, label_col: str, method: str, *, ratio: flo
     """The sampler of a method of :data:`SYNTHESIS_METHODS` run on a table's features:
     ``(sampler, X_res, y_res)``; ``sampler.origin_`` says which input row each output row is
     (-1: made up) and ``sampler.plan_`` the counts after."""
-    synthesis = method_names("synthesis")
-    if method not in synthesis:
-        raise ParameterError(f"method must be one of {', '.join(synthesis)}, got {method!r}.")
+    _check_method(method, method_names("synthesis"))
     _check_table(df, label_col)
     if method not in ("smotenc", "smoten"):
         text = [c for c in df.columns if c != label_col and (df[c].dtype == bool or not is_numeric_dtype(df[c]))]

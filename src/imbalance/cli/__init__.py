@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "for random resampling give the ratio to --under or --over")
     prefix = f"imbalance {args.command}"
     for note in renamed_notes:
-        sys.stderr.write(f"{prefix}: note: {note}\n")
+        _show_note(note, FutureWarning, __file__, 0, prefix=prefix)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
