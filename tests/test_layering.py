@@ -17,13 +17,13 @@ SRC = Path(__file__).parents[1] / "src" / "imbalance"
 
 #: Layer of every module, lowest first (the design's picture, bottom to top).
 LAYERS = {
-    "_validation": 0, "_draw": 0, "datasets": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
-    "_labels": 1, "_io": 1, "_neighbors": 1, "_trees": 1,
+    "_validation": 0, "_draw": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
+    "_labels": 1, "_sampling_strategy": 1, "_imblearn_metrics": 1, "_imblearn_names": 0, "_io": 1, "_neighbors": 1, "_trees": 1,
     "_mean_distance": 2, "_enn_counting": 2, "_growing_set": 2,
     "planner": 2, "weights": 2, "_kmeans": 2,
     "resample": 3, "torch": 3, "spark": 3,
     "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
-    "tables": 5,
+    "tables": 5, "pipeline": 5, "datasets": 5,
     "multilabel": 4,
     "metrics": 6,
     "ensemble": 7,

@@ -34,8 +34,8 @@ _LAZY = {
     "load": "imbalance.deploy",
 }
 _SUBMODULES = ("answer", "cleaning", "combine", "comparison", "datasets", "deploy", "ensemble", "metrics", "multilabel",
-               "multilabel_comparison", "model_selection", "prototypes", "report", "samplers", "synth", "spark",
-               "torch")
+               "multilabel_comparison", "model_selection", "pipeline", "prototypes", "report", "samplers", "synth",
+               "spark", "torch")
 
 
 def __getattr__(name: str):

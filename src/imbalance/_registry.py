@@ -204,6 +204,11 @@ register(Estimator("OverSampler", "imbalance.samplers"),
     Recipe("ros_shrinkage", resample="ros_shrinkage", ratio=1.0, default=False,
            description="random over-sampling to 1:1 with Gaussian noise (smoothed bootstrap, ROSE)"),
 ])
+# imbalanced-learn's names and parameters (sampling_strategy) for the two above, and its
+# FunctionSampler: no short names of their own (``under``/``over`` are the classes above).
+register(Estimator("RandomUnderSampler", "imbalance.samplers"))
+register(Estimator("RandomOverSampler", "imbalance.samplers"))
+register(Estimator("FunctionSampler", "imbalance.samplers"))
 register(Estimator("SMOTE", "imbalance.synth"), Method("smote", "synthesis", interpolates=True), recipes=[
     Recipe("smote", resample="smote", ratio=1.0,
            description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),

@@ -15,10 +15,30 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn import metrics as skm
 
+from imbalance._imblearn_metrics import (
+    ValueDifferenceMetric,
+    classification_report_imbalanced,
+    geometric_mean_score,
+    macro_averaged_mean_absolute_error,
+    make_index_balanced_accuracy,
+    sensitivity_score,
+    sensitivity_specificity_support,
+    specificity_score,
+)
 from imbalance._validation import InputError, ParameterError
 
-__all__ = ["Costs", 
+__all__ = [
+    "Costs",
     "g_mean_score",
+    # imbalanced-learn's metrics, by its names
+    "sensitivity_specificity_support",
+    "sensitivity_score",
+    "specificity_score",
+    "geometric_mean_score",
+    "make_index_balanced_accuracy",
+    "classification_report_imbalanced",
+    "macro_averaged_mean_absolute_error",
+    "ValueDifferenceMetric",
     "recall_at_precision",
     "brier_score",
     "expected_calibration_error",

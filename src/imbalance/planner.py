@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from imbalance._labels import EncodedLabels, encode_labels
+from imbalance._sampling_strategy import from_sampling_strategy
 from imbalance._validation import (
     MAX_ROWS,
     InputTypeError,
@@ -28,7 +29,7 @@ from imbalance._validation import (
 )
 
 __all__ = ["Targets", "Plan", "plan", "plan_labels", "realised_plan", "plan_from_counts", "power", "apportion", "Strategy", "LabelPlan",
-           "plan_label_counts"]
+           "plan_label_counts", "from_sampling_strategy"]
 
 #: What a plan may be asked for: a strategy name (``"under"``, ``"over"``, ``"power"``), explicit
 #: ``{class: count}`` targets, or a callable from class counts to targets.

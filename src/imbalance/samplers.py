@@ -2,8 +2,10 @@
 
 One base, :class:`BaseSampler`: its public ``fit_resample`` validates once, plans through the
 planner and types the output; each sampler implements one private hook. They work as steps
-of ``imblearn.pipeline.Pipeline``, which calls ``fit_resample`` on training data only, so
-validation folds are never resampled.
+of :class:`imbalance.pipeline.Pipeline` (and imbalanced-learn's), which calls ``fit_resample``
+on training data only, so validation folds are never resampled. ``RandomUnderSampler`` and
+``RandomOverSampler`` are the first two under imbalanced-learn's names and parameters;
+:class:`FunctionSampler` makes any function a sampler step.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils import InputTags, Tags, TargetTags
 
 # scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
-from sklearn.utils._param_validation import Interval, InvalidParameterError
-from sklearn.utils.validation import validate_data
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_array, validate_data
 
 from imbalance._docstrings import compose
 from imbalance._labels import EncodedLabels, encode_labels, one_hot_to_labels
+from imbalance._sampling_strategy import SAMPLING_STRATEGY_NAMES, from_sampling_strategy
 from imbalance._validation import (
+    LabelError,
     ParameterError,
     RandomStateLike,
     check_random_state,
@@ -39,7 +44,9 @@ from imbalance._validation import (
 from imbalance.planner import Plan, Targets, plan_labels, realised_plan
 from imbalance.resample import Draw, draw_rows, keep_rows_in_place, new_column, new_row_index, take_rows
 
-__all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "SamplerTags"]
+__all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "RandomUnderSampler",
+           "RandomOverSampler", "FunctionSampler",
+           "SamplerTags"]
 
 
 # Tags in the shape imbalanced-learn's estimator checks read (``input_tags.dataframe``,
@@ -400,3 +407,219 @@ class OverSampler(BaseSampler):
     @property
     def _selects_rows(self) -> bool:
         return self.shrinkage is None
+
+
+_SAMPLING_STRATEGY = [Interval(Real, 0, 1, closed="right"), StrOptions(set(SAMPLING_STRATEGY_NAMES)), Mapping, callable]
+_SAMPLING_STRATEGY_DOC = """sampling_strategy : float, str, dict or callable, default="auto"
+        imbalanced-learn's: a float minority/majority ratio after resampling (two classes),
+        which classes to resample (``"auto"``, ``"majority"``, ``"not minority"``, ...), a
+        dict of counts after, or a function of ``y`` giving one; read by
+        :func:`imbalance.planner.from_sampling_strategy`."""
+
+
+class RandomUnderSampler(UnderSampler):
+    __doc__ = compose(
+        """:class:`UnderSampler` under imbalanced-learn's name and parameters.
+
+    For code written for ``imblearn.under_sampling.RandomUnderSampler``: the same parameters,
+    the same counts. The rows drawn are this library's (same seed, same rows here; not
+    imbalanced-learn's draw).
+
+    Parameters
+    ----------
+    {{sampling_strategy}}
+    random_state : int, numpy Generator or None, default=None
+    replacement : bool, default=False
+        Draw each class's kept rows with replacement (a row may come more than once).
+
+    Attributes
+    ----------
+    plan_, sampling_strategy_, sample_indices_, origin_, is_synthetic_
+        As :class:`UnderSampler`'s.
+
+    Examples
+    --------
+    >>> from imbalance import RandomUnderSampler
+    >>> X, y = [[0], [1], [2], [3], [4], [5]], [0, 0, 0, 0, 1, 1]
+    >>> RandomUnderSampler(sampling_strategy=0.5, random_state=0).fit(X, y).plan_.targets
+    {0: 4, 1: 2}
+""", sampling_strategy=_SAMPLING_STRATEGY_DOC)
+    _parameter_constraints: dict = {
+        "sampling_strategy": _SAMPLING_STRATEGY, "random_state": _RANDOM_STATE, "replacement": ["boolean"],
+    }
+
+    def __init__(self, *, sampling_strategy: Any = "auto", random_state: RandomStateLike = None,
+                 replacement: bool = False) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.replacement = replacement
+
+    ratio = 1.0
+
+    @property
+    def targets(self) -> Targets:  # what the base class plans by
+        return from_sampling_strategy(self.sampling_strategy, direction=self._strategy)
+
+    def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
+                      owned: bool = False) -> Resampled:
+        if not self.replacement:
+            return super()._fit_resample(X, labels, rng, owned=owned)
+        rows = [rng.choice(np.flatnonzero(labels.codes == code), size=int(target), replace=True)
+                for code, target in enumerate(self.plan_.target_array)]
+        return Resampled(np.sort(np.concatenate(rows)))
+
+
+class RandomOverSampler(OverSampler):
+    __doc__ = compose(
+        """:class:`OverSampler` under imbalanced-learn's name and parameters.
+
+    For code written for ``imblearn.over_sampling.RandomOverSampler``: the same parameters,
+    the same counts, the same smoothed bootstrap with ``shrinkage``. The rows drawn are this
+    library's (same seed, same rows here; not imbalanced-learn's draw).
+
+    Parameters
+    ----------
+    {{sampling_strategy}}
+    random_state : int, numpy Generator or None, default=None
+    shrinkage : float >= 0, dict {class: float} or None, default=None
+        As :class:`OverSampler`'s.
+
+    Attributes
+    ----------
+    plan_, sampling_strategy_, sample_indices_, origin_, is_synthetic_, parents_
+        As :class:`OverSampler`'s.
+
+    Examples
+    --------
+    >>> from imbalance import RandomOverSampler
+    >>> X, y = [[0], [1], [2], [3], [4], [5]], [0, 0, 0, 0, 1, 1]
+    >>> RandomOverSampler(sampling_strategy=0.75, random_state=0).fit(X, y).plan_.targets
+    {0: 4, 1: 3}
+""", sampling_strategy=_SAMPLING_STRATEGY_DOC)
+    _parameter_constraints: dict = {
+        "sampling_strategy": _SAMPLING_STRATEGY, "random_state": _RANDOM_STATE,
+        "shrinkage": OverSampler._parameter_constraints["shrinkage"],
+    }
+
+    def __init__(self, *, sampling_strategy: Any = "auto", random_state: RandomStateLike = None,
+                 shrinkage: float | Mapping[Any, float] | None = None) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.shrinkage = shrinkage
+
+    ratio = 1.0
+
+    @property
+    def targets(self) -> Targets:
+        return from_sampling_strategy(self.sampling_strategy, direction=self._strategy)
+
+
+class FunctionSampler(BaseEstimator):
+    """Any function ``func(X, y, **kw_args) -> (X_res, y_res)`` as a sampler step.
+
+    For a resampling rule of your own in a :class:`imbalance.pipeline.Pipeline`: an outlier
+    filter, a sampler of another library, a rule that needs data the pipeline does not
+    carry. Without ``func`` it returns X and y unchanged. The function receives X and y as
+    they were given (a DataFrame stays a DataFrame) and must not change them in place.
+
+    Parameters
+    ----------
+    func : callable, default=None
+        ``func(X, y, **kw_args)`` returning ``(X_res, y_res)``, or ``(X_res, y_res, rows)``
+        where ``rows[i]`` is the input position of output row ``i`` (then
+        :attr:`sample_indices_` says so, and a pipeline's metadata such as ``sample_weight``
+        follows the rows). ``None``: the identity.
+    accept_sparse : bool, default=True
+        Whether a sparse X is accepted (checked only when ``validate``).
+    kw_args : dict, default=None
+        Keyword arguments for ``func``.
+    validate : bool, default=True
+        Check that X is a matrix (finite or not) and y holds class labels, aligned with X.
+        ``False`` lets anything through (a numeric target, say).
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray of shape (n_samples_res,)
+        The input position of every returned row, when known: ``func`` is ``None`` or
+        returned ``rows``.
+    n_features_in_ : int
+        Only when ``validate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.samplers import FunctionSampler
+    >>> def keep_first(X, y, n):
+    ...     return X[:n], y[:n], np.arange(n)
+    >>> sampler = FunctionSampler(func=keep_first, kw_args={"n": 2})
+    >>> sampler.fit_resample(np.eye(3), np.array([0, 1, 1]))[1], sampler.sample_indices_
+    (array([0, 1]), array([0, 1]))
+    """
+
+    _parameter_constraints: dict = {
+        "func": [callable, None], "accept_sparse": ["boolean"], "kw_args": [dict, None], "validate": ["boolean"],
+    }
+
+    def __init__(self, *, func: Callable | None = None, accept_sparse: bool = True, kw_args: dict | None = None,
+                 validate: bool = True) -> None:
+        self.func = func
+        self.accept_sparse = accept_sparse
+        self.kw_args = kw_args
+        self.validate = validate
+
+    def _check(self, X: ArrayLike, y: ArrayLike) -> None:
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:
+            raise ParameterError(str(exc)) from None
+        if not self.validate:
+            return
+        check_array(X, accept_sparse=self.accept_sparse, dtype=None, ensure_all_finite=False)
+        kind = type_of_target(y)
+        one_hot = kind == "multilabel-indicator" and bool((np.asarray(y).sum(axis=1) == 1).all())
+        if kind == "multilabel-indicator" and not one_hot:
+            raise LabelError("FunctionSampler checks that y holds one class per row, and y is a label matrix: pass "
+                             "validate=False to resample it (or see imbalance.multilabel's samplers).")
+        if kind not in ("binary", "multiclass", "multilabel-indicator"):
+            raise LabelError(f"FunctionSampler checks that y holds class labels, and y is {kind}: pass "
+                             "validate=False to resample another kind of target.")
+        check_same_length(n_rows(y), X=X)
+        validate_data(self, X, skip_check_array=True, reset=True)
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> FunctionSampler:
+        """Check X and y (when ``validate``); ``func`` runs only in :meth:`fit_resample`."""
+        self._check(X, y)
+        return self
+
+    def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[Any, Any]:
+        """``func(X, y, **kw_args)``, after the checks.
+
+        Returns
+        -------
+        X_res, y_res : what ``func`` returned (its ``rows``, if any, go to :attr:`sample_indices_`)
+        """
+        self._check(X, y)
+        if self.func is None:
+            self.sample_indices_ = np.arange(n_rows(X))
+            return X, y
+        result = self.func(X, y, **(self.kw_args or {}))
+        if not isinstance(result, tuple) or len(result) not in (2, 3):
+            raise ParameterError(f"FunctionSampler's func must return (X_res, y_res) or (X_res, y_res, rows); it "
+                                 f"returned {type(result).__name__}.")
+        if len(result) == 3:
+            self.sample_indices_ = np.asarray(result[2], dtype=np.int64)
+            check_same_length(self.sample_indices_.size, X_res=result[0])
+        elif hasattr(self, "sample_indices_"):
+            del self.sample_indices_  # from an earlier call: no longer true
+        return result[0], result[1]
+
+    def __sklearn_tags__(self) -> SamplerEstimatorTags:
+        base = super().__sklearn_tags__()
+        return SamplerEstimatorTags(
+            estimator_type="sampler",
+            target_tags=TargetTags(required=True),
+            input_tags=SamplerInputTags(two_d_array=True, sparse=self.accept_sparse, string=True, allow_nan=True,
+                                        dataframe=True),
+            sampler_tags=SamplerTags(sample_indices=False),
+            non_deterministic=base.non_deterministic,
+        )

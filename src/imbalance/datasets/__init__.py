@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import pandas as pd
+from numpy.typing import ArrayLike
 
-__all__ = ["load_churn", "CHURN_PATH"]
+from imbalance._validation import RandomStateLike
+
+__all__ = ["load_churn", "CHURN_PATH", "make_imbalance"]
 
 _CATEGORICAL = ("state", "area_code", "international_plan", "voice_mail_plan")
 
@@ -51,3 +55,55 @@ def load_churn(*, return_X_y: bool = False) -> pd.DataFrame | tuple[pd.DataFrame
     if return_X_y:
         return df.drop(columns="LABEL"), df["LABEL"]
     return df
+
+
+def make_imbalance(X: ArrayLike, y: ArrayLike, *, sampling_strategy: Any = None, random_state: RandomStateLike = None,
+                   verbose: bool = False, **kw_args: Any) -> tuple[Any, Any]:
+    """Make a dataset imbalanced by randomly under-sampling classes to the counts asked for.
+
+    imbalanced-learn's ``make_imbalance``, planned by the planner: each class keeps exactly
+    the count ``sampling_strategy`` gives it, rows drawn without replacement (a subset of the
+    input, in its order, in its types: a DataFrame keeps its index and dtypes).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    sampling_strategy : dict or callable
+        ``{class: count}`` for the classes to cut (the others keep their rows), or
+        ``f(y, **kw_args) -> {class: count}``. Required; a count may not exceed the class's.
+    random_state : int, numpy Generator or None, default=None
+        Same seed, same rows.
+    verbose : bool, default=False
+        Print the class counts before and after.
+    **kw_args
+        Passed to a callable ``sampling_strategy``.
+
+    Returns
+    -------
+    X_res, y_res : the kept rows of X and y, same types
+
+    Examples
+    --------
+    >>> from imbalance.datasets import make_imbalance
+    >>> X, y = [[i] for i in range(8)], [0, 0, 0, 0, 1, 1, 1, 1]
+    >>> make_imbalance(X, y, sampling_strategy={1: 1}, random_state=0)[1]
+    [0, 0, 0, 0, 1]
+    """
+    from imbalance._validation import ParameterError
+    from imbalance.samplers import RandomUnderSampler
+
+    if isinstance(sampling_strategy, dict):
+        strategy = sampling_strategy
+    elif callable(sampling_strategy):
+        def strategy(labels: Any) -> dict:
+            return sampling_strategy(labels, **kw_args)
+    else:
+        raise ParameterError(f"make_imbalance needs sampling_strategy as a dict {{class: count}} or a callable "
+                             f"giving one; got {sampling_strategy!r}.")
+    sampler = RandomUnderSampler(sampling_strategy=strategy, random_state=random_state)
+    X_res, y_res = sampler.fit_resample(X, y)
+    if verbose:
+        print(f"The original target distribution in the dataset is: {sampler.plan_.counts}")
+        print(f"Make the dataset imbalanced based on the sampling strategy: {sampler.plan_.targets}")
+    return X_res, y_res

@@ -4,6 +4,7 @@
   so every strategy (and a later run) is scored on the very same rows.
 - :func:`resampled_folds`: training part resampled, validation part exactly the fold's rows.
 - :class:`MultilabelStratifiedKFold`: iterative stratification (Sechidis et al., 2011).
+- :class:`InstanceHardnessCV`: folds that share out the hard rows evenly.
 - :func:`best_threshold` and :class:`ThresholdTunedClassifier`: the decision threshold chosen
   on inner folds of the training part.
 - :class:`PriorCorrectedClassifier` and :class:`MultilabelResampledClassifier`: rebalance the
@@ -24,6 +25,7 @@ from imbalance.model_selection._rebalanced import (
 from imbalance.model_selection._split import (
     Fold,
     FoldPlan,
+    InstanceHardnessCV,
     MultilabelStratifiedKFold,
     resampled_folds,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "Fold",
     "resampled_folds",
     "MultilabelStratifiedKFold",
+    "InstanceHardnessCV",
     "best_threshold",
     "THRESHOLD_METRICS",
     "ThresholdTunedClassifier",

@@ -1,19 +1,22 @@
 """Folds: a fold plan that can be saved and reloaded, training parts resampled inside folds
-only, and iterative stratification for label matrices."""
+only, iterative stratification for label matrices, and folds balanced by instance hardness."""
 
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import BaseCrossValidator, StratifiedKFold, cross_val_predict
+from sklearn.utils.multiclass import type_of_target
 
 from imbalance._io import atomic_path
 from imbalance._labels import encode_labels, label_matrix
@@ -206,3 +209,67 @@ class MultilabelStratifiedKFold:
         fold_of = self._assign(Y)
         for fold in range(self.n_splits):
             yield np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+
+
+class InstanceHardnessCV(BaseCrossValidator):
+    r"""K folds that share out the hard rows evenly (imbalanced-learn's ``InstanceHardnessCV``).
+
+    A row's instance hardness (Smith, Martinez and Giraud-Carrier, 2014) is how badly a model
+    predicts it: :math:`1 - \hat p(y_i \mid x_i)`, from ``estimator``'s out-of-fold
+    probabilities (``n_splits`` stratified folds). Rows are sorted by class, then by the
+    probability of ``pos_label``, and dealt to the folds in turn, so every fold gets its share
+    of each class's hard and easy rows, and a fold's score does not hinge on where the hard
+    minority rows fell. Binary labels only.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Cloned; fitted ``n_splits`` times to measure hardness.
+    n_splits : int, default=5
+        Folds, >= 2.
+    pos_label : label, default=None
+        The class whose probability orders the rows (default: the larger label).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from imbalance.model_selection import InstanceHardnessCV
+    >>> X, y = make_classification(n_samples=60, weights=[0.8], random_state=0)
+    >>> cv = InstanceHardnessCV(LogisticRegression(), n_splits=3)
+    >>> [len(test) for _, test in cv.split(X, y)]
+    [20, 20, 20]
+    """
+
+    def __init__(self, estimator: Any, *, n_splits: int = 5, pos_label: Any = None) -> None:
+        self.estimator = estimator
+        self.n_splits = n_splits
+        self.pos_label = pos_label
+
+    def split(self, X: ArrayLike, y: ArrayLike, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (train, test) positions of each fold."""
+        if groups is not None:
+            warnings.warn(f"The groups parameter is ignored by {type(self).__name__}.", UserWarning, stacklevel=2)
+        if not (isinstance(self.n_splits, Integral) and self.n_splits >= 2):
+            raise ParameterError(f"n_splits must be an integer >= 2, got {self.n_splits!r}.")
+        y = np.asarray(y)
+        classes = np.unique(y)
+        if type_of_target(y) != "binary" or classes.size != 2:
+            raise InputError("InstanceHardnessCV only supports binary classification: y has "
+                             f"{classes.size} classes. Use StratifiedKFold or FoldPlan for more.")
+        if self.pos_label is None:
+            positive = 1
+        elif self.pos_label in classes:
+            positive = int(np.flatnonzero(classes == self.pos_label)[0])
+        else:
+            raise ParameterError(f"pos_label={self.pos_label!r} is not a class of y ({classes.tolist()}).")
+        proba = cross_val_predict(clone(self.estimator), X, y, cv=self.n_splits, method="predict_proba")
+        order = np.lexsort((proba[:, positive], y))
+        folds = np.empty(y.size, dtype=np.int64)
+        folds[order] = np.arange(y.size) % self.n_splits
+        for k in range(self.n_splits):
+            yield np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """``n_splits``."""
+        return self.n_splits
