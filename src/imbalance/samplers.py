@@ -417,7 +417,20 @@ _SAMPLING_STRATEGY_DOC = """sampling_strategy : float, str, dict or callable, de
         :func:`imbalance.planner.from_sampling_strategy`."""
 
 
-class RandomUnderSampler(UnderSampler):
+class _SamplingStrategy:
+    """imbalanced-learn's ``sampling_strategy`` in place of ``ratio`` and ``targets``: the
+    base class plans by the targets it translates to (:func:`from_sampling_strategy`)."""
+
+    ratio = 1.0
+    sampling_strategy: Any
+    _strategy: str
+
+    @property
+    def targets(self) -> Targets:
+        return from_sampling_strategy(self.sampling_strategy, direction=self._strategy)
+
+
+class RandomUnderSampler(_SamplingStrategy, UnderSampler):
     __doc__ = compose(
         """:class:`UnderSampler` under imbalanced-learn's name and parameters.
 
@@ -454,12 +467,6 @@ class RandomUnderSampler(UnderSampler):
         self.random_state = random_state
         self.replacement = replacement
 
-    ratio = 1.0
-
-    @property
-    def targets(self) -> Targets:  # what the base class plans by
-        return from_sampling_strategy(self.sampling_strategy, direction=self._strategy)
-
     def _fit_resample(self, X: ArrayLike, labels: EncodedLabels, rng: np.random.Generator, *,
                       owned: bool = False) -> Resampled:
         if not self.replacement:
@@ -469,7 +476,7 @@ class RandomUnderSampler(UnderSampler):
         return Resampled(np.sort(np.concatenate(rows)))
 
 
-class RandomOverSampler(OverSampler):
+class RandomOverSampler(_SamplingStrategy, OverSampler):
     __doc__ = compose(
         """:class:`OverSampler` under imbalanced-learn's name and parameters.
 
@@ -506,12 +513,6 @@ class RandomOverSampler(OverSampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.shrinkage = shrinkage
-
-    ratio = 1.0
-
-    @property
-    def targets(self) -> Targets:
-        return from_sampling_strategy(self.sampling_strategy, direction=self._strategy)
 
 
 class FunctionSampler(BaseEstimator):
