@@ -10,6 +10,9 @@ from pathlib import Path
 
 import imbalance
 
+# imbalance.keras is documented (and its example run) on Keras's torch backend.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 

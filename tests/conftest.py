@@ -2,6 +2,7 @@
 Chromium for the tests that look at HTML in a real browser."""
 
 import os
+import re
 import shutil
 
 import numpy as np
@@ -10,6 +11,23 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from imbalance.datasets import load_churn
+
+# Keras is tested on the torch backend (installed); its default, TensorFlow, is not.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With ``-m "not slow"``, skip importing the modules that are slow as a whole
+    (``pytestmark = ... pytest.mark.slow``): their imports (Spark, Lightning, Keras, fastai)
+    would cost the inner loop seconds for tests it deselects anyway."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    if "not slow" not in (config.getoption("markexpr") or ""):
+        return None
+    return True if _SLOW_MODULE.search(collection_path.read_text()) else None
+
+
+_SLOW_MODULE = re.compile(r"^pytestmark = .*pytest\.mark\.slow", re.M)
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -209,6 +209,7 @@ def test_points_of_another_set_match_reference_with_ties(dtype, n_threads):
     assert dist.dtype == dtype and dist[-1, 0] == 0 and idx[-1, 0] == 2  # nothing left out
 
 
+@pytest.mark.slow  # ~8 s for the exact reference it needs; the float64 search test keeps the shortlist in the inner loop
 @pytest.mark.parametrize("kind", _SHORTLIST_KINDS)
 def test_points_through_the_float32_shortlist_are_exact(kind):
     X = _shortlist_data(kind)  # points a hair off rows of X: closer than float32 can tell apart
@@ -282,7 +283,8 @@ def portable_scan():
     scan._knn.simd(before)
 
 
-@pytest.mark.parametrize("dtype", [pytest.param(np.float32, marks=pytest.mark.slow), np.float64])
+@pytest.mark.slow  # the portable build against the SIMD one: seconds, and the scan's other tests cover the SIMD one
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_portable_build_matches_reference_and_the_simd_build(dtype, portable_scan):
     # Exact ties on the grid, every path of the scan: symmetric, queries, another set, farthest
     # (float64 through the float32 shortlist as well as float32 directly).
@@ -393,7 +395,7 @@ def test_the_scan_of_other_rows_seeded_from_its_first_tiles_is_exact(simd, farth
 
 @pytest.mark.parametrize("kind", ["integer grid", "gaussian"])
 @pytest.mark.parametrize("farthest, largest", [(False, False), (True, False), (False, True)])
-@pytest.mark.parametrize("n_threads", [1, 3])  # the rows bounded in one part, or in three cut apart
+@pytest.mark.parametrize("n_threads", [pytest.param(1, marks=pytest.mark.slow), 3])  # one part, or three cut apart
 def test_selection_by_mean_distance_equals_scoring_every_row(kind, farthest, largest, n_threads):
     rng = np.random.default_rng(11)
     X = grid_or_gaussian(kind, rng, 21000, values=4)  # on the grid the earlier entry of rows wins ties

@@ -341,6 +341,7 @@ def test_the_guide_table_finds_the_same_row_as_a_binary_search(weights, seed):
     assert (np.asarray(weights)[drawn] > 0).all()  # a row of weight 0 is never drawn
 
 
+@pytest.mark.slow  # 2**24 rows: seconds
 def test_weighted_sampling_past_two_to_the_24_rows():
     n = 2**24 + 1000  # torch.multinomial refuses more than 2**24 categories
     w = np.zeros(n, dtype=np.float32)

@@ -33,9 +33,9 @@ _LAZY = {
     "RecipeClassifier": "imbalance.deploy",
     "load": "imbalance.deploy",
 }
-_SUBMODULES = ("answer", "cleaning", "combine", "comparison", "datasets", "deploy", "ensemble", "metrics", "multilabel",
-               "multilabel_comparison", "model_selection", "pipeline", "prototypes", "report", "samplers", "synth",
-               "spark", "torch")
+_SUBMODULES = ("answer", "cleaning", "combine", "comparison", "datasets", "deploy", "ensemble", "keras", "metrics",
+               "multilabel", "multilabel_comparison", "model_selection", "pipeline", "prototypes", "report", "samplers",
+               "synth", "spark", "torch")
 
 
 def __getattr__(name: str):

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch.utils.data import Sampler
 
+from imbalance._batches import balanced_quotas, fill_batches, stratified_quotas
 from imbalance._draw import even_draws
 from imbalance._labels import class_positions, encode_labels
 from imbalance._labels import label_matrix as as_label_matrix
@@ -307,67 +308,15 @@ class StratifiedBatchSampler(_EpochSampler, Sampler[list[int]]):
         self._n = n
         self._init_epochs(num_replicas, rank, seed, generator, shuffle, drop_last)
 
-    # -- quotas: rows of every class in every batch ---------------------------------------
-
-    def _stratified_quotas(self, rng: np.random.Generator) -> np.ndarray:
-        n, size, counts = self._n, self.batch_size, self._counts
-        full, last = divmod(n, size)
-        last_quota = apportion(counts, last) if last else np.zeros_like(counts)
-        base = (size * counts) // n  # floor(B n_c / N)
-        quotas = np.tile(base, (full, 1))
-        extras = counts - last_quota - full * base  # 0 <= extras_c <= full (see class doc)
-        if extras.sum():
-            # McNaughton's wrap-around: list each class's extras in a row and deal them to
-            # batches 0, 1, ..., full - 1, 0, 1, ...: a class's extras land in distinct batches.
-            classes = rng.permutation(counts.size) if self.shuffle else np.arange(counts.size)
-            owners = np.repeat(classes, extras[classes])
-            start = int(rng.integers(full)) if self.shuffle else 0
-            batches = (np.arange(owners.size) + start) % full
-            np.add.at(quotas, (batches, owners), 1)
-        if last:
-            quotas = np.vstack([quotas, last_quota])
-        return quotas
-
-    def _balanced_quotas(self, rng: np.random.Generator) -> np.ndarray:
-        k = self._counts.size
-        per_batch = np.full(k, self.batch_size // k)
-        quotas = np.tile(per_batch, (self.num_batches, 1))
-        rest = self.batch_size % k
-        if rest:  # rotate the extra rows over the classes, batch after batch
-            start = int(rng.integers(k)) if self.shuffle else 0
-            owners = (start + np.arange(self.num_batches * rest)) % k
-            np.add.at(quotas, (np.repeat(np.arange(self.num_batches), rest), owners), 1)
-        return quotas
-
     def epoch_batches(self) -> list[np.ndarray]:
         """Every batch of the current epoch (all ranks), as arrays of row positions."""
         rng = self._rng()
-        quotas = self._balanced_quotas(rng) if self.balanced else self._stratified_quotas(rng)
-        need = quotas.sum(axis=0)
-        streams = []
-        for rows, total in zip(self._rows, need):
-            # Each class's rows in shuffled order, reshuffled each time they run out.
-            rounds = max(1, math.ceil(total / rows.size))
-            laps = [rng.permutation(rows) if self.shuffle else rows for _ in range(rounds)]
-            streams.append(np.concatenate(laps)[:total] if rounds > 1 else laps[0][:total])
-        # Row j of class c goes to the batch that holds its place in c's quota sequence.
-        batch_of = [np.repeat(np.arange(len(quotas)), quotas[:, c]) for c in range(quotas.shape[1])]
-        flat_rows = np.concatenate(streams)
-        flat_batch = np.concatenate(batch_of)
-        order = np.argsort(flat_batch, kind="stable")
-        grouped = flat_rows[order]
-        sizes = quotas.sum(axis=1)
-        if self.shuffle:  # mix the classes inside every batch
-            keys = flat_batch[order] + rng.random(grouped.size)
-            grouped = grouped[np.argsort(keys, kind="stable")]
-        batches = np.split(grouped, np.cumsum(sizes)[:-1])
-        if self.drop_last and sizes[-1] < self.batch_size:
-            batches = batches[:-1]
-        if self.shuffle:  # shuffle the batch order, keeping a smaller last batch last
-            full = len(batches) - (1 if sizes[-1] < self.batch_size and not self.drop_last else 0)
-            perm = rng.permutation(full)
-            batches = [batches[i] for i in perm] + batches[full:]
-        return batches
+        if self.balanced:
+            quotas = balanced_quotas(self._counts.size, self.batch_size, self.num_batches, rng, shuffle=self.shuffle)
+        else:
+            quotas = stratified_quotas(self._counts, self.batch_size, rng, shuffle=self.shuffle)
+        return fill_batches(self._rows, quotas, rng, shuffle=self.shuffle, drop_last=self.drop_last,
+                            batch_size=self.batch_size)
 
     def __iter__(self) -> Iterator[list[int]]:
         batches = self.epoch_batches()
