@@ -11,8 +11,10 @@ reason, by the caller.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib import util
 from pathlib import Path
 
@@ -99,3 +101,31 @@ def run(files: dict[str, str], tmp_path: Path, *, deselect: dict[str, str] = (),
     for test_id in dict(deselect):
         args += ["--deselect", test_id]
     return subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+
+EXAMPLES = Path(__file__).parent / "imblearn_examples"
+
+
+def run_examples(tmp_path: Path, *, replace: dict = (), workers: int = 2) -> dict[str, subprocess.CompletedProcess]:
+    """Run every example in :data:`EXAMPLES` as a script (rewritten, ``replace`` applied:
+    (file name, old text) -> new text) in a child where imbalanced-learn cannot be imported,
+    plots drawn off screen; the longest first, ``workers`` at a time. Returns each run."""
+    (tmp_path / "sitecustomize.py").write_text(_CONFTEST)  # imported by every child at start-up
+    scripts = []
+    for path in sorted(EXAMPLES.glob("*.py")):
+        source = path.read_text()
+        for (target, old), new in dict(replace).items():
+            if target == path.name:
+                assert old in source, f"{old!r} is not in {path.name} any more"
+                source = source.replace(old, new)
+        (tmp_path / path.name).write_text(rewrite(source))
+        scripts.append(path.name)
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(tmp_path), "OMP_NUM_THREADS": "1"}
+
+    def one(name: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, name], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=600)
+
+    longest_first = sorted(scripts, key=lambda name: name != "plot_bagging_classifier.py")
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip(longest_first, pool.map(one, longest_first)))

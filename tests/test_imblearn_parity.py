@@ -8,8 +8,11 @@ replaced by ours where the test checks the error itself.
 """
 
 import importlib
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import imblearn
@@ -144,3 +147,23 @@ def test_imblearn_metrics_tests_pass(tmp_path):
 @pytest.mark.slow
 def test_imblearn_instance_hardness_cv_tests_pass(tmp_path):
     check(imblearn_suite.run({"model_selection/tests/test_split.py": "test_split.py"}, tmp_path))
+
+
+@pytest.mark.slow
+def test_imblearn_gallery_examples_run(tmp_path):
+    tomek = "tl = TomekLinks(sampling_strategy=sampling_strategy)"
+    results = imblearn_suite.run_examples(tmp_path, replace={
+        # a cleaning sampler's sampling_strategy names the classes it cleans: classes= here
+        ("plot_illustration_tomek_links.py", 'TomekLinks(sampling_strategy="auto")'): "TomekLinks()",
+        ("plot_illustration_tomek_links.py", 'TomekLinks(sampling_strategy="all")'): 'TomekLinks(classes="all")',
+        ("plot_sampling_strategy_usage.py", f'sampling_strategy = "not minority"\n{tomek}'):
+            'sampling_strategy = "not minority"\ntl = TomekLinks()  # every class but the minority',
+        ("plot_sampling_strategy_usage.py", f"sampling_strategy = [0, 1, 2]\n{tomek}"):
+            "sampling_strategy = [0, 1, 2]\ntl = TomekLinks(classes=sampling_strategy)",
+    })
+    assert len(results) == 17
+    blocked = subprocess.run([sys.executable, "-c", "import imblearn"], cwd=tmp_path, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert "ModuleNotFoundError" in blocked.stderr or "ImportError" in blocked.stderr  # they ran without it
+    failed = {name: run.stderr[-2000:] for name, run in results.items() if run.returncode != 0}
+    assert not failed, failed

@@ -13,9 +13,8 @@ from imbalance.datasets import load_churn  # noqa: E402
 from imbalance.keras import BalancedBatchGenerator, balanced_batch_generator  # noqa: E402
 
 # An integration of an optional framework, as Lightning's: the slow tier (and Keras's import stays
-# out of the inner loop). Keras's torch backend converts tensors with a copy= keyword torch's
-# __array__ lacks: its warning, not ours.
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy")]
+# out of the inner loop).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
