@@ -45,8 +45,7 @@ from imbalance.planner import Plan, Targets, plan_labels, realised_plan
 from imbalance.resample import Draw, draw_rows, keep_rows_in_place, new_column, new_row_index, take_rows
 
 __all__ = ["BaseSampler", "Resampled", "NewRows", "ValueRows", "UnderSampler", "OverSampler", "RandomUnderSampler",
-           "RandomOverSampler", "FunctionSampler",
-           "SamplerTags"]
+           "RandomOverSampler", "FunctionSampler", "SamplerTags"]
 
 
 # Tags in the shape imbalanced-learn's estimator checks read (``input_tags.dataframe``,

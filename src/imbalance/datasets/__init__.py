@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from imbalance._validation import RandomStateLike
+from imbalance._validation import ParameterError, RandomStateLike
 
 __all__ = ["load_churn", "CHURN_PATH", "make_imbalance"]
 
@@ -90,8 +90,7 @@ def make_imbalance(X: ArrayLike, y: ArrayLike, *, sampling_strategy: Any = None,
     >>> make_imbalance(X, y, sampling_strategy={1: 1}, random_state=0)[1]
     [0, 0, 0, 0, 1]
     """
-    from imbalance._validation import ParameterError
-    from imbalance.samplers import RandomUnderSampler
+    from imbalance.samplers import RandomUnderSampler  # here: the command line reads the demo data without it
 
     if isinstance(sampling_strategy, dict):
         strategy = sampling_strategy
