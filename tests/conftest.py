@@ -97,9 +97,22 @@ def pytest_collection_finish(session):
         import sphinx  # noqa: F401  (where the docs extra is missing, the site tests say so themselves)
     except ImportError:
         return
+    from threadpoolctl import threadpool_limits
+
     import docs_build
 
     config.imbalance_docs_build = docs_build.start()
+    # Two processes on two cores while the build runs: the tests' OpenMP and BLAS threads (hist_gb's,
+    # say) would spin against it as the build's would against them (a 2 s compare test took 53 s in
+    # CI). One thread each until the build is done (pytest_runtest_setup lifts the limit).
+    config.imbalance_thread_limit = threadpool_limits(1)
+
+
+def pytest_runtest_setup(item):
+    limit = getattr(item.config, "imbalance_thread_limit", None)
+    if limit is not None and item.config.imbalance_docs_build.process.poll() is not None:
+        limit.restore_original_limits()
+        item.config.imbalance_thread_limit = None
 
 
 def pytest_unconfigure(config):
