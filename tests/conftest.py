@@ -86,6 +86,13 @@ def browser():
     driver.quit()
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The site tests last: the documentation build they look at runs beside every other test
+    (started in ``pytest_collection_finish``), so by then it is done, instead of the session
+    waiting for it where the site tests fall in alphabetical order."""
+    items.sort(key=lambda item: item.path.name == "test_docs_site.py")  # stable: the rest keep their order
+
+
 def pytest_collection_finish(session):
     """Start the documentation build as soon as a site test is selected (after ``-m`` and ``-k``
     have deselected what they do): it runs beside the other tests (see ``tests/docs_build.py``)
