@@ -30,6 +30,7 @@ from imbalance._validation import (
     InputTypeError,
     ParameterError,
     RandomStateLike,
+    check_random_state,
     check_same_length,
     n_rows,
 )
@@ -48,20 +49,6 @@ except ModuleNotFoundError as exc:  # keras itself, or the backend it was told (
                       "it, or set KERAS_BACKEND to 'torch' or 'jax' before importing keras.") from exc
 
 __all__ = ["BalancedBatchGenerator", "balanced_batch_generator"]
-
-
-def _seed(random_state: RandomStateLike) -> int:
-    """One integer that, with the epoch, seeds each epoch's draw."""
-    if isinstance(random_state, (Integral, np.integer)) and not isinstance(random_state, bool):
-        return int(random_state)
-    if random_state is None:
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31))
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(2**31))
-    raise ParameterError(f"random_state must be an int, a numpy Generator or RandomState, or None; got "
-                         f"{random_state!r}.")
 
 
 def _array(batch: Any, keep_sparse: bool) -> Any:
@@ -132,7 +119,8 @@ class BalancedBatchGenerator(keras.utils.PyDataset):
         self.X, self.y, self.sampler = X, y, sampler
         self.sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         self.batch_size, self.keep_sparse, self.stratify = int(batch_size), keep_sparse, stratify
-        self._seed = _seed(random_state)
+        # One integer that, with the epoch, seeds each epoch's draw.
+        self._seed = int(check_random_state(random_state).integers(2**63))
         self.epoch = 0
         self._draw()
 

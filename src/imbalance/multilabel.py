@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
 
 # scikit-learn's parameter validation, as imbalanced-learn uses it; private in name only.
-from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from imbalance._labels import label_matrix
 from imbalance._neighbors import kneighbors
@@ -50,7 +50,7 @@ from imbalance._validation import (
 )
 from imbalance.planner import LabelPlan, plan_label_counts
 from imbalance.resample import take_rows
-from imbalance.samplers import ValueRows
+from imbalance.samplers import ValueRows, check_parameters
 
 __all__ = ["LabelMeasures", "measures", "label_plan", "MLROS", "MLRUS", "MLSMOTE", "ml_ros", "ml_rus", "mlsmote"]
 
@@ -198,10 +198,7 @@ class _MultilabelSampler(BaseEstimator, metaclass=ABCMeta):
         -------
         X_res, Y_res : the types of X and Y (a DataFrame keeps its index, so rows trace back)
         """
-        try:
-            self._validate_params()  # scikit-learn's, from _parameter_constraints
-        except InvalidParameterError as exc:
-            raise ParameterError(str(exc)) from None
+        check_parameters(self)
         before = measures(Y)  # refuses a label carried by no row, by its name
         labels = label_matrix(Y).astype(bool)
         check_same_length(labels.shape[0], X=X)

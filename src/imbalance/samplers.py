@@ -118,6 +118,15 @@ class Resampled:
 _RANDOM_STATE = [None, Interval(Integral, 0, None, closed="left"), np.random.RandomState, np.random.Generator]
 
 
+def check_parameters(estimator: BaseEstimator) -> None:
+    """scikit-learn's check of ``estimator``'s ``_parameter_constraints``, raising our
+    :class:`ParameterError` (a ``ValueError``) with scikit-learn's message."""
+    try:
+        estimator._validate_params()
+    except InvalidParameterError as exc:
+        raise ParameterError(str(exc)) from None
+
+
 class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
     """The base of every sampler here, as imbalanced-learn's ``BaseSampler`` is of theirs.
 
@@ -164,10 +173,7 @@ class BaseSampler(OneToOneFeatureMixin, BaseEstimator, metaclass=ABCMeta):
         counts witnesses instead of listing neighbours). The rows must not depend on it."""
 
     def _check_params(self) -> None:
-        try:
-            self._validate_params()  # scikit-learn's, from _parameter_constraints
-        except InvalidParameterError as exc:
-            raise ParameterError(str(exc)) from None
+        check_parameters(self)
 
     def _fit(self, X: ArrayLike, y: ArrayLike) -> EncodedLabels:
         self._check_params()
@@ -568,10 +574,7 @@ class FunctionSampler(BaseEstimator):
         self.validate = validate
 
     def _check(self, X: ArrayLike, y: ArrayLike) -> None:
-        try:
-            self._validate_params()
-        except InvalidParameterError as exc:
-            raise ParameterError(str(exc)) from None
+        check_parameters(self)
         if not self.validate:
             return
         check_array(X, accept_sparse=self.accept_sparse, dtype=None, ensure_all_finite=False)
