@@ -17,11 +17,11 @@ SRC = Path(__file__).parents[1] / "src" / "imbalance"
 
 #: Layer of every module, lowest first (the design's picture, bottom to top).
 LAYERS = {
-    "_validation": 0, "_draw": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
+    "_validation": 0, "_draw": 0, "_keyed": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
     "_labels": 1, "_sampling_strategy": 1, "_imblearn_metrics": 1, "_imblearn_names": 0, "_io": 1, "_neighbors": 1, "_trees": 1,
     "_mean_distance": 2, "_enn_counting": 2, "_growing_set": 2,
     "planner": 2, "weights": 2, "_kmeans": 2, "_batches": 2,
-    "resample": 3, "torch": 3, "spark": 3,
+    "resample": 3, "torch": 3,
     "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
     "tables": 5, "pipeline": 5, "datasets": 5,
     "multilabel": 4,
@@ -30,7 +30,7 @@ LAYERS = {
     "model_selection": 8,
     "_engine": 9, "_single_label": 9, "_multi_label": 9,
     "comparison": 9, "strategies": 9, "multilabel_comparison": 9, "answer": 9,
-    "report": 10, "deploy": 10,
+    "report": 10, "deploy": 10, "spark": 10,
     "cli": 11,
 }
 TOP = {"__init__", "__main__"}  # the package's front door may import anything

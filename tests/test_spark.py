@@ -11,27 +11,15 @@ from pyspark.ml.classification import LogisticRegression  # noqa: E402
 from pyspark.ml.evaluation import Evaluator  # noqa: E402
 from pyspark.ml.feature import VectorAssembler  # noqa: E402
 from pyspark.ml.tuning import CrossValidator, ParamGridBuilder  # noqa: E402
-from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
 import imbalance  # noqa: E402
 import imbalance.spark as isp  # noqa: E402
+import imbalance.spark._sampling as sampling  # noqa: E402
 from imbalance.datasets import load_churn  # noqa: E402
 
 # A real Spark session: the slow tier (`pytest -m "not slow"` skips it).
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = (
-        SparkSession.builder.master("local[2]").appName("imbalance-tests")
-        .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "false").getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -212,19 +200,19 @@ def test_ranking_fallback(churn, monkeypatch, how):
     # with the same exact counts and the same rows.
     expected = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
     if how == "band too large to collect":
-        monkeypatch.setattr(isp, "_COLLECT_LIMIT", 10)
+        monkeypatch.setattr(sampling, "_COLLECT_LIMIT", 10)
     else:
-        monkeypatch.setattr(isp, "_band", lambda t, n: (0.0, 0.0))
+        monkeypatch.setattr(sampling, "_band", lambda t, n: (0.0, 0.0))
     got = sorted(r["id"] for r in isp.under_sample(churn, "LABEL", ratio=2, seed=4, key="id").collect())
     assert got == expected and len(got) == 3 * 707
 
 
 def test_threshold_read_off_the_band_is_the_t_th_smallest_key(churn):
-    keyed = churn.withColumn(isp._KEY, isp._uniform_key(9, "id"))
-    rows = keyed.select("LABEL", isp._KEY).collect()
+    keyed = churn.withColumn(sampling._KEY, sampling._uniform_key(9, "id"))
+    rows = keyed.select("LABEL", sampling._KEY).collect()
     counts = {0: 4293, 1: 707}
     wanted = {0: 1000, 1: 300}
-    got = isp._key_thresholds(keyed, "LABEL", wanted, counts)
+    got = sampling._key_thresholds(keyed, "LABEL", wanted, counts)
     for c, t in wanted.items():
         assert got[c] == sorted(key for label, key in rows if label == c)[t - 1]
 

@@ -1,4 +1,4 @@
-"""The plan on pyspark DataFrames: exact per-class counts without a full shuffle, MLlib weights.
+"""Random under- and over-sampling to the plan's exact per-class counts without a full shuffle; MLlib weights.
 
 One aggregation counts the classes; the foundation's planner turns the counts into targets;
 then every row gets a uniform key :math:`u \\in [0, 1)` (``rand`` from a mixed seed, or a hash of a
@@ -26,22 +26,17 @@ import os
 from typing import Any
 
 import numpy as np
+from pyspark.ml import Estimator
+from pyspark.ml.param import Param, Params, TypeConverters
+from pyspark.ml.param.shared import HasLabelCol, HasSeed
+from pyspark.ml.util import DefaultParamsReader, DefaultParamsWriter, MLReadable, MLReader, MLWritable, MLWriter
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
 
 from imbalance._validation import InputError, InputTypeError, ParameterError, check_int, renamed_parameter
 from imbalance.planner import Plan, Strategy, plan_from_counts
+from imbalance.spark._columns import check_frame, per_class
 from imbalance.weights import Normalize, Scheme, weights_from_counts
-
-try:
-    from pyspark.ml import Estimator
-    from pyspark.ml.param import Param, Params, TypeConverters
-    from pyspark.ml.param.shared import HasLabelCol, HasSeed
-    from pyspark.ml.util import DefaultParamsReader, DefaultParamsWriter, MLReadable, MLReader, MLWritable, MLWriter
-    from pyspark.sql import Column, DataFrame, Window
-    from pyspark.sql import functions as F
-except ImportError as exc:  # pragma: no cover - exercised only without pyspark
-    raise ImportError(
-        "imbalance.spark needs PySpark, which is not installed: `pip install 'imbalance[spark]'`."
-    ) from exc
 
 __all__ = [
     "class_counts",
@@ -58,17 +53,10 @@ _KEY = "__imbalance_u"
 _COPY = "__imbalance_copy"
 
 
-def _check(df: Any, label_col: str) -> None:
-    if not isinstance(df, DataFrame):
-        raise InputTypeError(f"expected a pyspark.sql.DataFrame, got {type(df).__name__}.")
-    if label_col not in df.columns:
-        raise InputError(f"label column {label_col!r} is not in the DataFrame; its columns are: {', '.join(df.columns)}.")
-
-
 @renamed_parameter("target", "label_col")
 def class_counts(df: DataFrame, label_col: str) -> dict:
     """Rows per class, sorted by class (one aggregation). Missing labels are an error."""
-    _check(df, label_col)
+    check_frame(df, label_col)
     rows = df.groupBy(label_col).count().collect()
     counts = {row[label_col]: int(row["count"]) for row in rows}
     if None in counts:
@@ -102,15 +90,6 @@ def _uniform_key(seed: int, key: str | None) -> Column:
     return F.xxhash64(F.col(key), F.lit(seed)).bitwiseAND(F.lit((1 << 53) - 1)).cast("double") / float(1 << 53)
 
 
-def _per_class(label_col: str, values: dict, default: Any) -> Column:
-    """A column taking ``values[class]`` for each row's class."""
-    expr = None
-    for cls, value in values.items():
-        condition = F.col(label_col) == F.lit(cls)
-        expr = F.when(condition, F.lit(value)) if expr is None else expr.when(condition, F.lit(value))
-    return F.lit(default) if expr is None else expr.otherwise(F.lit(default))
-
-
 def _band(t: int, n: int) -> tuple[float, float]:
     """Key rates between which a class's ``t``-th smallest of ``n`` keys lies, but with
     probability below 1e-9: six standard deviations (plus ten rows) either side of ``t / n``."""
@@ -135,8 +114,8 @@ def _key_thresholds(keyed: DataFrame, label_col: str, wanted: dict, counts: dict
     if sum((high - low) * counts[c] for c, (low, high) in bands.items()) > _COLLECT_LIMIT:
         return None
     key, label = F.col(_KEY), F.col(label_col)
-    low = _per_class(label_col, {c: b[0] for c, b in bands.items()}, 2.0)
-    high = _per_class(label_col, {c: b[1] for c, b in bands.items()}, 0.0)
+    low = per_class(label_col, {c: b[0] for c, b in bands.items()}, 2.0)
+    high = per_class(label_col, {c: b[1] for c, b in bands.items()}, 0.0)
     # Rows below the band only count; rows inside it bring their key (the aggregation's nulls).
     in_band = F.when(key >= low, key)
     summary = (keyed.filter(label.isin(list(wanted)) & (key < high)).groupBy(label_col)
@@ -157,7 +136,7 @@ def _smallest_keys(df: DataFrame, label_col: str, wanted: dict) -> DataFrame:
     """For each class in ``wanted``, its ``wanted[c]`` rows with the smallest keys (by ranking
     all of them: the fallback when the thresholds could not be read off candidates)."""
     rank = F.row_number().over(Window.partitionBy(label_col).orderBy(_KEY))
-    limit = _per_class(label_col, wanted, 0)
+    limit = per_class(label_col, wanted, 0)
     return df.withColumn("__imbalance_rank", rank).filter(F.col("__imbalance_rank") <= limit).drop(
         "__imbalance_rank")
 
@@ -226,10 +205,10 @@ def resample(
         # One scan: every row its whole copies, plus one if its key is among its class's t
         # smallest (exact), or below t / n (Bernoulli).
         if exact:
-            in_subset = F.col(_KEY) <= _per_class(label_col, thresholds, -1.0)
+            in_subset = F.col(_KEY) <= per_class(label_col, thresholds, -1.0)
         else:
-            in_subset = F.col(_KEY) < _per_class(label_col, {c: t / counts[c] for c, t in partial.items()}, 0.0)
-        copies = _per_class(label_col, whole, 0) + F.when(in_subset, 1).otherwise(0)
+            in_subset = F.col(_KEY) < per_class(label_col, {c: t / counts[c] for c, t in partial.items()}, 0.0)
+        copies = per_class(label_col, whole, 0) + F.when(in_subset, 1).otherwise(0)
         result = keyed.withColumn(_COPY, copies).filter(F.col(_COPY) > 0)
         if any(the_plan.targets[c] > n for c, n in counts.items()):
             result = result.withColumn(_COPY, F.explode(F.sequence(F.lit(1), F.col(_COPY))))
@@ -239,7 +218,7 @@ def resample(
         if whole:
             repeated = keyed.filter(F.col(label_col).isin(list(whole)))
             if any(k > 1 for k in whole.values()):
-                copies = F.explode(F.sequence(F.lit(1), _per_class(label_col, whole, 1)))
+                copies = F.explode(F.sequence(F.lit(1), per_class(label_col, whole, 1)))
                 repeated = repeated.withColumn(_COPY, copies).drop(_COPY)
             parts.append(repeated)
         if partial:
@@ -277,7 +256,7 @@ def with_weights(df: DataFrame, label_col: str = "LABEL", scheme: Scheme = "bala
     if output_col in df.columns:
         raise InputError(f"column {output_col!r} already exists; pass another output_col.")
     weights = weights_from_counts(np.array(list(counts.values())), scheme, beta=beta, normalize=normalize)
-    return df.withColumn(output_col, _per_class(label_col, dict(zip(counts, weights.tolist())), None).cast("double"))
+    return df.withColumn(output_col, per_class(label_col, dict(zip(counts, weights.tolist())), None).cast("double"))
 
 
 @renamed_parameter("target", "label_col")
@@ -288,7 +267,7 @@ def stratified_folds(df: DataFrame, label_col: str = "LABEL", *, k: int = 5, see
     For ``CrossValidator(foldCol=output_col)``. Rows are ranked by a seeded key within their
     class and dealt out in turn, so this needs one shuffle.
     """
-    _check(df, label_col)
+    check_frame(df, label_col)
     check_int("k", k, low=2)
     order = Window.partitionBy(label_col).orderBy(_uniform_key(seed, key))
     return df.withColumn(output_col, ((F.row_number().over(order) - 1) % k).cast("int"))
