@@ -12,6 +12,11 @@ foundation's planner turns the counts into targets; then:
   partitioning;
 - :func:`near_miss` and :func:`tomek_links` select rows by exact neighbours, the minority (or
   the classes outside the largest) sent to every task (:mod:`imbalance.spark._undersampling`);
+- :func:`average_precision` (exact, rank-based), :class:`ImbalancedEvaluator`,
+  :class:`ThresholdTuner` and :class:`PriorCorrection` make decisions as Spark ML stages
+  (:mod:`imbalance.spark._decisions`);
+- :class:`BalancedBagging` (EasyEnsemble with AdaBoost members) draws every member exactly by
+  keys and fits the members on executors (:mod:`imbalance.spark._ensemble`);
 - :func:`with_weights` and :func:`stratified_folds` serve MLlib's ``weightCol`` and
   ``CrossValidator(foldCol=)``; :class:`ResampledEstimator` resamples only inside ``fit``.
 """
@@ -23,6 +28,14 @@ except ImportError as exc:  # pragma: no cover - exercised only without pyspark
         "imbalance.spark needs PySpark, which is not installed: `pip install 'imbalance[spark]'`."
     ) from exc
 
+from imbalance.spark._decisions import (
+    ImbalancedEvaluator,
+    PriorCorrection,
+    ThresholdModel,
+    ThresholdTuner,
+    average_precision,
+)
+from imbalance.spark._ensemble import BalancedBagging, BalancedBaggingModel
 from imbalance.spark._sampling import (
     ResampledEstimator,
     class_counts,
@@ -50,4 +63,11 @@ __all__ = [
     "adasyn",
     "near_miss",
     "tomek_links",
+    "average_precision",
+    "ImbalancedEvaluator",
+    "ThresholdTuner",
+    "ThresholdModel",
+    "PriorCorrection",
+    "BalancedBagging",
+    "BalancedBaggingModel",
 ]
