@@ -31,7 +31,7 @@ def check_frame(df: object, label_col: str) -> None:
 
 
 def per_class(label_col: str, values: dict, default: object) -> Column:
-    """A column taking ``values[class]`` for each row's class."""
+    """A column taking ``values[v]`` where ``label_col`` holds ``v`` (a row's class, mostly), else ``default``."""
     expr = None
     for cls, value in values.items():
         condition = F.col(label_col) == F.lit(cls)

@@ -33,7 +33,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from imbalance._validation import InputError, ParameterError
-from imbalance.spark._columns import check_frame
+from imbalance.spark._columns import check_frame, per_class
 
 __all__ = ["average_precision", "score_counts", "ImbalancedEvaluator", "ThresholdTuner", "ThresholdModel",
            "PriorCorrection"]
@@ -86,14 +86,8 @@ def score_counts(df: DataFrame, label_col: str, score_col: str, *, pos_label: fl
                          f"(pos_label={pos_label}); a score needs both classes.")
     running = Window.partitionBy("part").orderBy(F.col("s").desc()).rowsBetween(Window.unboundedPreceding, 0)
 
-    def offset(values: dict) -> Column:
-        expr = F.lit(0)
-        for part, value in values.items():
-            expr = F.when(F.col("part") == part, F.lit(value)).otherwise(expr)
-        return expr
-
-    counts = (ranged.withColumn("cum_tp", F.sum("tp").over(running) + offset(before_tp))
-              .withColumn("cum_n", F.sum("n").over(running) + offset(before_n)))
+    counts = (ranged.withColumn("cum_tp", F.sum("tp").over(running) + per_class("part", before_tp, 0))
+              .withColumn("cum_n", F.sum("n").over(running) + per_class("part", before_n, 0)))
     return counts, seen_tp, seen_n
 
 

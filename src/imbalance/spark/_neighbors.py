@@ -185,6 +185,5 @@ def _merge(best: list, part: list, keep: int) -> list:
     joined = [None if a is None else np.concatenate([a, b], axis=1) for a, b in zip(best, part)]
     dist, codes, hashes = joined[:3]
     rows = np.arange(dist.shape[0])[:, None]
-    order = np.lexsort((hashes, codes, dist), axis=1)[:, :keep] if dist.shape[1] > keep else np.lexsort(
-        (hashes, codes, dist), axis=1)
+    order = np.lexsort((hashes, codes, dist), axis=1)[:, :keep]
     return [None if a is None else a[rows, order] for a in joined]

@@ -36,7 +36,14 @@ from pyspark.sql import types as T
 from imbalance._keyed import keyed_integers, keyed_uniforms
 from imbalance._validation import InputError, ParameterError, check_int, fmt_label
 from imbalance.planner import Plan, Targets, apportion, plan_from_counts
-from imbalance.spark._columns import FeatureColumns, check_frame, checked_counts, class_rows, resolve_features
+from imbalance.spark._columns import (
+    FeatureColumns,
+    check_frame,
+    checked_counts,
+    class_rows,
+    per_class,
+    resolve_features,
+)
 from imbalance.spark._neighbors import (
     DEFAULT_BROADCAST_BYTES,
     among_all_rows,
@@ -208,10 +215,7 @@ def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws:
                           + ([T.StructField("__parents", T.ArrayType(key_type))] if key is not None else []))
     rows = spark.range(0, total, numPartitions=tasks_for(spark, total, _ROWS_PER_TASK)).mapInArrow(make, schema)
     label_type = df.schema[label_col].dataType
-    label = None
-    for code, cls in classes.items():
-        value = F.lit(cls).cast(label_type)
-        label = F.when(F.col("__code") == code, value) if label is None else label.when(F.col("__code") == code, value)
+    label = per_class("__code", classes, None).cast(label_type)
     columns: list[Column] = []
     for f in df.schema.fields:
         if f.name == label_col:
