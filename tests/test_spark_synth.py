@@ -5,6 +5,7 @@ rows whatever the partitioning."""
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pyspark = pytest.importorskip("pyspark")
@@ -14,6 +15,7 @@ from pyspark.sql import functions as F  # noqa: E402
 import imbalance  # noqa: E402
 import imbalance.spark as isp  # noqa: E402
 from imbalance._keyed import keyed_integers, keyed_uniforms  # noqa: E402
+from imbalance._validation import InputError  # noqa: E402
 from imbalance.datasets import load_churn  # noqa: E402
 from imbalance.planner import apportion  # noqa: E402
 from imbalance.spark._columns import FeatureColumns, class_rows  # noqa: E402
@@ -267,3 +269,75 @@ def test_tomek_links_remove_what_the_in_memory_sampler_removes(table, classes):
     assert plan.targets == reference.plan_.targets
     without_key = isp.tomek_links(df.drop("id"), "LABEL", classes=classes)
     assert without_key.count() == kept.size
+
+
+# -- SMOTE-NC -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mixed(spark):
+    """Two numeric features, a string and an integer categorical column that go with the class."""
+    rng = np.random.default_rng(5)
+    n = 900
+    y = (rng.random(n) < 0.12).astype(int)
+    X = rng.normal(size=(n, 2)) + y[:, None]
+    colour = np.where(rng.random(n) < 0.6 + 0.3 * y, "red", rng.choice(["blue", "green"], n))
+    size = np.where(rng.random(n) < 0.5, 1, rng.choice([2, 3], n)).astype(np.int64)
+    rows = [(i, int(y[i]), float(X[i, 0]), float(X[i, 1]), str(colour[i]), int(size[i])) for i in range(n)]
+    df = spark.createDataFrame(rows, ["id", "LABEL", "a", "b", "colour", "size"]).repartition(3).cache()
+    return X, y, colour, size, df
+
+
+def nc_space(X, cats, rows):
+    """SMOTE-NC's space for a class: numeric features and one-hot columns of height m / sqrt(2)."""
+    m = np.median(X[rows].std(axis=0))
+    blocks = [X[rows]]
+    for column in cats:
+        values = column[rows]
+        blocks.append((values[:, None] == np.unique(values)[None, :]) * (m / np.sqrt(2)))
+    return np.hstack(blocks)
+
+
+def test_smote_nc_neighbours_segments_and_votes(mixed):
+    X, y, colour, size, df = mixed
+    out, plan = isp.smote_nc(df, "LABEL", categorical=["colour", "size"], key="id", seed=3, k_neighbors=4,
+                             return_plan=True)
+    assert plan == imbalance.plan(y, "over")
+    pdf = collect(out, "id", "LABEL", "a", "b", "colour", "size", "is_synthetic", "parents")
+    synthetic = pdf[pdf.is_synthetic].reset_index(drop=True)
+    assert len(synthetic) == plan.targets[1] - int(y.sum()) and (synthetic["LABEL"] == 1).all()
+    assert synthetic["size"].dtype == np.int64 and set(synthetic["colour"]) <= {"red", "blue", "green"}
+    rows = np.flatnonzero(y == 1)
+    neighbours = rows[brute_kneighbors(*[nc_space(X, [colour, size], rows)] * 2, 4, exclude=np.arange(rows.size))]
+    parents = np.array(synthetic["parents"].tolist())
+    position = np.searchsorted(rows, parents[:, 0])
+    assert all(nb in neighbours[p] for p, nb in zip(position, parents[:, 1]))
+    u = gaps(X, synthetic[["a", "b"]].to_numpy(), parents)
+    assert ((u >= 0) & (u < 1)).all()
+    for column, got in ((colour, synthetic["colour"]), (size, synthetic["size"])):
+        for p, value in zip(position, got):
+            votes = pd.Series(column[neighbours[p]]).value_counts()
+            best = votes[votes == votes.max()].index
+            assert value == sorted(best, key=str)[0]  # the most voted, ties to the smallest as text
+
+
+def test_smote_nc_is_the_same_whatever_the_partitioning_and_refuses_bad_input(mixed, spark):
+    X, y, colour, size, df = mixed
+
+    def rows(parts):
+        out = isp.smote_nc(df.repartition(parts), "LABEL", categorical=["colour", "size"], features=["a", "b"])
+        return collect(out.filter("is_synthetic"), "a", "b", "colour", "size").sort_values(["a", "b"]).to_numpy()
+
+    assert np.array_equal(rows(1), rows(5))
+    with pytest.raises(InputError, match="categorical=\\[...\\]"):
+        isp.smote_nc(df, "LABEL", categorical=[])
+    with pytest.raises(InputError, match="categorical column 'shape' is not in"):
+        isp.smote_nc(df, "LABEL", categorical=["shape"])
+    with pytest.raises(InputError, match="in both features and categorical"):
+        isp.smote_nc(df, "LABEL", categorical=["size"], features=["a", "size"])
+    only = df.select("LABEL", "colour")
+    with pytest.raises(InputError, match="at least one numeric feature"):
+        isp.smote_nc(only, "LABEL", categorical=["colour"])
+    first = int(np.flatnonzero(y == 1)[0])
+    holes = df.withColumn("colour", F.when(F.col("id") == first, None).otherwise(F.col("colour")))
+    with pytest.raises(InputError, match="categorical column 'colour' has missing values in class 1"):
+        isp.smote_nc(holes, "LABEL", categorical=["colour"])

@@ -147,6 +147,10 @@ class Problem(ABC):
         The folds, every repeat after the other.
     n_folds : int
         Folds per repeat.
+    prefer : {None, "threads"}
+        How joblib runs the cells: ``None``, in worker processes; ``"threads"``, in threads
+        of this process, for a problem whose cells drive something that cannot be pickled
+        (a Spark session: each cell submits Spark jobs from the driver).
     """
 
     recipes: Mapping[str, Recipe]
@@ -155,6 +159,7 @@ class Problem(ABC):
     splits: list[tuple[np.ndarray, np.ndarray]]
     n_folds: int
     random_state: int = 0
+    prefer: str | None = None
 
     def seed(self, cell: Cell) -> int:
         """The seed of a cell's resampling and model: one per repeat and fold, the same for
@@ -182,7 +187,7 @@ def run(problem: Problem, n_jobs: int | None = None,
     """
     cells = make_cells(problem.recipes, problem.chosen, problem.model_names, problem.splits, problem.n_folds)
     outputs: list[Any] = [None] * len(cells)
-    for at, output in _run_cells(cells, problem.fit_cell, n_jobs, progress):
+    for at, output in _run_cells(cells, problem.fit_cell, n_jobs, progress, prefer=problem.prefer):
         outputs[at] = output
     keep, left_out = drop_failed(cells, outputs)
     for (strategy, model), why in left_out.items():
@@ -313,7 +318,7 @@ def _guarded(function: Callable[..., Any], *args: Any) -> Any:
 
 
 def _run_cells(cells: list[Cell], fit_cell: Callable[[Cell, Recipe | None], list[Any]], n_jobs: int | None,
-               progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
+               progress: Callable[[int, int], None] | None, *, prefer: str | None = None) -> Iterator[tuple[int, Any]]:
     """Run every cell in parallel, costliest first, and yield (position in ``cells``, output):
     a cell with a threshold partner yields the partner's output too; a failed cell yields a
     :class:`CellFailed` (for its partner as well)."""
@@ -325,7 +330,7 @@ def _run_cells(cells: list[Cell], fit_cell: Callable[[Cell, Recipe | None], list
     done = 0
     if progress is not None:
         progress(0, len(cells))  # the total from the start: a bar reads 0/N, not 0/?
-    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+    for position, outputs in zip(order, Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")(jobs)):
         if isinstance(outputs, CellFailed):
             outputs = [outputs, outputs]
         for at, output in zip((position, tuned_by.get(position)), outputs):

@@ -84,13 +84,16 @@ class Method:
 
     ``kind`` is one of :data:`KINDS`; ``interpolates``: it makes rows between a row and its
     ``k_neighbors`` nearest of its class, so every class it grows needs ``k_neighbors + 1``
-    rows (``compare`` checks this in every training part before fitting).
+    rows (``compare`` checks this in every training part before fitting); ``spark``: the
+    function of :mod:`imbalance.spark` that carries it out on a DataFrame (called with
+    ``params`` and those of its own parameters the caller sets), empty where none does.
     """
 
     name: str
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)
     interpolates: bool = False
+    spark: str = ""
     estimator: str = ""  # set by register()
 
 
@@ -194,12 +197,14 @@ add_recipes([
                        "the same; the multi-output forest multiplies a row's per-label weights"),
 ], multilabel=True)
 
-register(Estimator("UnderSampler", "imbalance.samplers"), Method("under", "random"), recipes=[
+register(Estimator("UnderSampler", "imbalance.samplers"), Method("under", "random", spark="under_sample"),
+         recipes=[
     Recipe("under_1:1", resample="under", ratio=1.0, description="random under-sampling to 1:1"),
     Recipe("under_3:1", resample="under", ratio=3.0, description="random under-sampling to 3:1"),
 ])
 register(Estimator("OverSampler", "imbalance.samplers"),
-         Method("over", "random"), Method("ros_shrinkage", "synthesis", {"shrinkage": 1.0}), recipes=[
+         Method("over", "random", spark="over_sample"), Method("ros_shrinkage", "synthesis", {"shrinkage": 1.0}),
+         recipes=[
     Recipe("over", resample="over", ratio=1.0, description="random over-sampling to 1:1"),
     Recipe("ros_shrinkage", resample="ros_shrinkage", ratio=1.0, default=False,
            description="random over-sampling to 1:1 with Gaussian noise (smoothed bootstrap, ROSE)"),
@@ -209,20 +214,22 @@ register(Estimator("OverSampler", "imbalance.samplers"),
 register(Estimator("RandomUnderSampler", "imbalance.samplers"))
 register(Estimator("RandomOverSampler", "imbalance.samplers"))
 register(Estimator("FunctionSampler", "imbalance.samplers"))
-register(Estimator("SMOTE", "imbalance.synth"), Method("smote", "synthesis", interpolates=True), recipes=[
+register(Estimator("SMOTE", "imbalance.synth"), Method("smote", "synthesis", interpolates=True, spark="smote"),
+         recipes=[
     Recipe("smote", resample="smote", ratio=1.0,
            description="SMOTE to 1:1 on the preprocessed training features (imputed, one-hot encoded)"),
 ])
-register(Estimator("SMOTENC", "imbalance.synth"), Method("smotenc", "synthesis", interpolates=True))
+register(Estimator("SMOTENC", "imbalance.synth"), Method("smotenc", "synthesis", interpolates=True, spark="smote_nc"))
 register(Estimator("SMOTEN", "imbalance.synth"), Method("smoten", "synthesis", interpolates=True))
-register(Estimator("BorderlineSMOTE", "imbalance.synth"), Method("borderline", "synthesis", interpolates=True))
-register(Estimator("ADASYN", "imbalance.synth"), Method("adasyn", "synthesis", interpolates=True))
+register(Estimator("BorderlineSMOTE", "imbalance.synth"),
+         Method("borderline", "synthesis", interpolates=True, spark="borderline_smote"))
+register(Estimator("ADASYN", "imbalance.synth"), Method("adasyn", "synthesis", interpolates=True, spark="adasyn"))
 register(Estimator("SVMSMOTE", "imbalance.synth"), Method("svm_smote", "synthesis", interpolates=True), recipes=[
     Recipe("svm_smote", resample="svm_smote", ratio=1.0, default=False,
            description="SVM-SMOTE to 1:1 (synthesis from the SVM's minority support vectors)"),
 ])
 register(Estimator("KMeansSMOTE", "imbalance.synth"), Method("kmeans_smote", "synthesis"))
-register(Estimator("TomekLinks", "imbalance.cleaning"), Method("tomek", "cleaning"), recipes=[
+register(Estimator("TomekLinks", "imbalance.cleaning"), Method("tomek", "cleaning", spark="tomek_links"), recipes=[
     Recipe("tomek", resample="tomek", default=False,
            description="Tomek links' majority members removed (TomekLinks), on the preprocessed features"),
 ])
@@ -240,8 +247,9 @@ register(Estimator("NeighbourhoodCleaningRule", "imbalance.cleaning"), Method("n
 register(Estimator("OneSidedSelection", "imbalance.cleaning"), Method("oss", "cleaning"))
 register(Estimator("CondensedNearestNeighbour", "imbalance.cleaning"), Method("cnn", "cleaning"))
 register(Estimator("NearMiss", "imbalance.prototypes"),
-         Method("nearmiss1", "prototype", {"version": 1}), Method("nearmiss2", "prototype", {"version": 2}),
-         Method("nearmiss3", "prototype", {"version": 3}), recipes=[
+         Method("nearmiss1", "prototype", {"version": 1}, spark="near_miss"),
+         Method("nearmiss2", "prototype", {"version": 2}, spark="near_miss"),
+         Method("nearmiss3", "prototype", {"version": 3}, spark="near_miss"), recipes=[
     Recipe("nearmiss1", resample="nearmiss1", ratio=1.0, default=False,
            description="NearMiss-1 to 1:1: the majority rows nearest the minority"),
 ])

@@ -81,7 +81,8 @@ from imbalance.strategies import (
 )
 from imbalance.tables import make_sampler
 
-__all__ = ["SingleLabelProblem", "MODELS", "cell_model", "inner_probabilities"]
+__all__ = ["SingleLabelProblem", "MODELS", "SCALED_MODELS", "cell_model", "inner_probabilities", "score_cell",
+           "single_label_result", "check_smote_can_run", "cost_array", "metric_columns"]
 
 
 def _logreg(X: pd.DataFrame, seed: int) -> Pipeline:
@@ -115,6 +116,9 @@ def _balanced_ensemble(make: Callable[[int], Any]) -> Callable[[pd.DataFrame, in
 MODELS: dict[str, Callable[[pd.DataFrame, int], Pipeline]] = dict(
     zip(MODEL_NAMES, (_logreg, _random_forest, _gradient_boosting))
 )
+#: The models whose preprocessing standardises the numeric columns (the others are trees):
+#: a backend that preprocesses outside the model's pipeline (Spark) scales for these only.
+SCALED_MODELS = frozenset({"logreg", "mlp"})
 #: Models a strategy of their own fits (each balances itself, so its strategy does nothing else).
 _PINNED_MODELS = {
     "mlp": _mlp,
@@ -198,9 +202,10 @@ def _operating_scores(oof, y_train, test_proba, y_test, points: tuple) -> dict:
     return out
 
 
-def _cost_array(costs: Costs, sorted_classes: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
+def cost_array(costs: Costs, sorted_classes: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
     """``compare``'s ``costs`` as (n, K, K), rows and columns in the order of ``classes``
-    (for binary labels the minority, positive class last)."""
+    (for binary labels the minority, positive class last); ``sorted_classes``: the labels in
+    sorted order, the order of a (K, K) matrix given."""
     k = classes.size
     if isinstance(costs, dict):
         if k != 2 or set(costs) != {"FN", "FP"}:
@@ -219,16 +224,15 @@ def _cost_array(costs: Costs, sorted_classes: np.ndarray, classes: np.ndarray, n
     return cost_matrices(matrix[np.ix_(order, order)], n, k)
 
 
-def _check_smote_can_run(codes: np.ndarray, classes: np.ndarray, splits: list, ratio: float, k_neighbors: int,
-                         name: str = "smote") -> None:
+def check_smote_can_run(train_counts: list[np.ndarray], classes: np.ndarray, ratio: float, k_neighbors: int,
+                        name: str = "smote") -> None:
     """Before any fitting: every class SMOTE over-samples has more than ``k_neighbors`` rows
-    in every training part (else it would fail in the middle of the run)."""
+    in every training part (``train_counts``: rows per class code of each training part),
+    else it would fail in the middle of the run."""
     from imbalance.planner import plan_from_counts
 
-    n_classes = classes.size
     worst = None  # (rows, class code, fold number)
-    for number, (train, _) in enumerate(splits, start=1):
-        counts = np.bincount(codes[train], minlength=n_classes)
+    for number, counts in enumerate(train_counts, start=1):
         if (counts == 0).any():
             continue  # a class missing from a training part is reported by the folds themselves
         grown = plan_from_counts(dict(enumerate(counts.tolist())), "over", ratio=ratio).target_array > counts
@@ -294,14 +298,15 @@ class SingleLabelProblem(Problem):
                                  f"{threshold_metric!r}.")
         if operating_points and k != 2:
             raise ParameterError(f"operating points are for binary labels; these have {k} classes.")
-        self.costs = None if costs is None else _cost_array(costs, labels.classes, classes, codes.size)
+        self.costs = None if costs is None else cost_array(costs, labels.classes, classes, codes.size)
         if cv is None or isinstance(cv, int):
             cv = FoldPlan.stratified(codes, n_splits=cv or 5, random_state=random_state)
         self.splits = list(cv.split(self.frame, codes))
         for name in chosen:
             method = METHODS.get(STRATEGIES[name].resample)
             if method is not None and method.interpolates:
-                _check_smote_can_run(codes, classes, self.splits, STRATEGIES[name].ratio, k_neighbors, name)
+                check_smote_can_run([np.bincount(codes[train], minlength=k) for train, _ in self.splits], classes,
+                                    STRATEGIES[name].ratio, k_neighbors, name)
         self.n_folds = getattr(cv, "n_splits", len(self.splits))
         self.chosen, self.model_names, self.metrics = chosen, model_names, wanted
         self.random_state, self.k_neighbors, self.threshold_metric = random_state, k_neighbors, threshold_metric
@@ -331,23 +336,9 @@ class SingleLabelProblem(Problem):
         y_test = codes[test]
 
         def scored(name: str, threshold: float, seconds: float) -> dict:
-            row = {"strategy": name, "model": cell.model, "repeat": cell.repeat, "fold": cell.fold,
-                   "n_train": len(train), "n_fit": corrector.n_samples_fit_, "n_test": len(test),
-                   "threshold": threshold}
-            row.update(evaluate(y_test, proba, threshold=threshold))
-            if k == 2:
-                row.update(decision_counts(y_test, proba >= threshold))
-            on_true_prior = evaluate(y_test, corrected, threshold=threshold)
-            row["brier_corrected"] = on_true_prior["brier"]
-            row["log_loss_corrected"] = on_true_prior["log_loss"]
-            row["ece_corrected"] = on_true_prior["ece"]
-            if costs is not None:
-                # the Bayes decision from the true-prior probabilities, and the cell's own decisions
-                row["cost"] = expected_cost(y_test, bayes_decisions(corrected, costs[test]), costs[test])
-                own = (proba >= threshold).astype(np.int64) if k == 2 else proba.argmax(axis=1)
-                row["cost_at_threshold"] = expected_cost(y_test, own, costs[test])
-            row["seconds"] = seconds
-            return row
+            return score_cell(cell, name, y_test, proba, corrected, threshold, n_train=len(train),
+                              n_fit=corrector.n_samples_fit_, seconds=seconds,
+                              costs=None if costs is None else costs[test])
 
         calibrated, mapped = {}, {}
         if self.calibration or self.operating_points:
@@ -355,7 +346,8 @@ class SingleLabelProblem(Problem):
                                       k_neighbors=self.k_neighbors, template=X)
             calibrated, mapped = _calibrated_scores(oof, codes[train], proba, y_test, self.calibration, threshold)
             calibrated.update(_operating_scores(oof, codes[train], proba, y_test, self.operating_points))
-        mapped = {"corrected": corrected, **mapped}  # every probability map of the validation part, for the plots
+        # every probability map of the validation part, for the plots, and its labels
+        mapped = {"y_true": y_test, "corrected": corrected, **mapped}
         fitted = time.perf_counter() - start
         out = [({**scored(recipe.name, threshold, fitted), **calibrated}, test, proba, mapped)]
         if tuned is not None:
@@ -367,34 +359,80 @@ class SingleLabelProblem(Problem):
 
     def metric_columns(self) -> list[str]:
         """The columns of ``summary``: the metrics asked for, then what the options added."""
-        return self.metrics + (list(DECISION_SHARES) if self.k == 2 else []) + [
-            "brier_corrected", "log_loss_corrected", "ece_corrected"] + [
-            f"{metric}_{method}" for method in self.calibration for metric in ("brier", "log_loss", "ece")] + (
-            ["cost", "cost_at_threshold"] if self.costs is not None else []) + [
-            f"{spec}:{metric}" for spec in self.operating_points for metric in ("precision", "recall")]
+        return metric_columns(self.metrics, self.k, calibration=self.calibration, with_costs=self.costs is not None,
+                              operating_points=self.operating_points)
 
     def collect(self, outputs: list, left_out: dict[tuple[str, str], str]) -> ComparisonResult:
-        rows, predictions = [], {}
-        for row, test, proba, mapped in outputs:
-            rows.append(row)
-            if row["repeat"] == 0:
-                predictions.setdefault((row["strategy"], row["model"]), []).append(
-                    (test, {"proba": proba, **mapped}))
-        results = pd.DataFrame(rows)
-        pooled = {}
-        for key, parts in predictions.items():
-            index, arrays = pool_folds(parts)
-            proba, corrected = arrays.pop("proba"), arrays.pop("corrected")
-            frame = pd.DataFrame({"y_true": self.codes[index]})
-            if proba.ndim == 1:
-                frame["proba"], frame["proba_corrected"] = proba, corrected
-                for method, values in arrays.items():  # calibrated
-                    frame[f"proba_{method}"] = values
-            else:
-                for c in range(self.k):
-                    frame[f"proba_{c}"] = proba[:, c]
-                    frame[f"proba_corrected_{c}"] = corrected[:, c]
-            pooled[key] = frame
-        return ComparisonResult(results=results, summary=summarise(results, self.metric_columns()),
-                                predictions=pooled, classes=self.classes, metrics=tuple(self.metrics),
-                                costs=self.costs, left_out=left_out)
+        return single_label_result(outputs, left_out, classes=self.classes, metrics=self.metrics,
+                                   columns=self.metric_columns(), costs=self.costs)
+
+
+def metric_columns(metrics: list[str], n_classes: int, *, calibration: tuple = (), with_costs: bool = False,
+                   operating_points: tuple = ()) -> list[str]:
+    """The columns of a single-label ``summary``: ``metrics``, the decision shares (binary), the
+    prior-corrected scores, then what calibration, costs and operating points add."""
+    return metrics + (list(DECISION_SHARES) if n_classes == 2 else []) + [
+        "brier_corrected", "log_loss_corrected", "ece_corrected"] + [
+        f"{metric}_{method}" for method in calibration for metric in ("brier", "log_loss", "ece")] + (
+        ["cost", "cost_at_threshold"] if with_costs else []) + [
+        f"{spec}:{metric}" for spec in operating_points for metric in ("precision", "recall")]
+
+
+def score_cell(cell: Cell, name: str, y_test: np.ndarray, proba: np.ndarray, corrected: np.ndarray,
+               threshold: float, *, n_train: int, n_fit: int, seconds: float,
+               costs: np.ndarray | None = None) -> dict:
+    """One row of the results table: the cell's validation part scored.
+
+    ``y_test``: class codes (binary: the positive class 1); ``proba``: the model's own
+    probabilities (binary: the positive class's column), ``corrected``: the same mapped to the
+    true prior; ``threshold``: the decision threshold (binary); ``costs``: the validation
+    rows' (n, K, K) cost matrices. Every metric of :data:`imbalance.metrics.METRICS`, the
+    decision shares (binary), the prior-corrected Brier score, log loss and ECE, the costs.
+    """
+    binary = proba.ndim == 1
+    row = {"strategy": name, "model": cell.model, "repeat": cell.repeat, "fold": cell.fold,
+           "n_train": n_train, "n_fit": n_fit, "n_test": len(y_test), "threshold": threshold}
+    row.update(evaluate(y_test, proba, threshold=threshold))
+    if binary:
+        row.update(decision_counts(y_test, proba >= threshold))
+    on_true_prior = evaluate(y_test, corrected, threshold=threshold)
+    row["brier_corrected"] = on_true_prior["brier"]
+    row["log_loss_corrected"] = on_true_prior["log_loss"]
+    row["ece_corrected"] = on_true_prior["ece"]
+    if costs is not None:
+        # the Bayes decision from the true-prior probabilities, and the cell's own decisions
+        row["cost"] = expected_cost(y_test, bayes_decisions(corrected, costs), costs)
+        own = (proba >= threshold).astype(np.int64) if binary else proba.argmax(axis=1)
+        row["cost_at_threshold"] = expected_cost(y_test, own, costs)
+    row["seconds"] = seconds
+    return row
+
+
+def single_label_result(outputs: list, left_out: dict[tuple[str, str], str], *, classes: np.ndarray,
+                        metrics: list[str], columns: list[str], costs: np.ndarray | None) -> ComparisonResult:
+    """The :class:`ComparisonResult` of one label column from its cells' outputs: (row of
+    :func:`score_cell`, validation rows, probabilities, named maps holding ``y_true``,
+    ``corrected`` and any calibrated probabilities). The first repeat's out-of-fold
+    probabilities are pooled in row order for the curves."""
+    rows, predictions = [], {}
+    for row, test, proba, mapped in outputs:
+        rows.append(row)
+        if row["repeat"] == 0:
+            predictions.setdefault((row["strategy"], row["model"]), []).append((test, {"proba": proba, **mapped}))
+    results = pd.DataFrame(rows)
+    pooled = {}
+    for key, parts in predictions.items():
+        _, arrays = pool_folds(parts)
+        proba, corrected = arrays.pop("proba"), arrays.pop("corrected")
+        frame = pd.DataFrame({"y_true": arrays.pop("y_true")})
+        if proba.ndim == 1:
+            frame["proba"], frame["proba_corrected"] = proba, corrected
+            for method, values in arrays.items():  # calibrated
+                frame[f"proba_{method}"] = values
+        else:
+            for c in range(proba.shape[1]):
+                frame[f"proba_{c}"] = proba[:, c]
+                frame[f"proba_corrected_{c}"] = corrected[:, c]
+        pooled[key] = frame
+    return ComparisonResult(results=results, summary=summarise(results, columns), predictions=pooled,
+                            classes=classes, metrics=tuple(metrics), costs=costs, left_out=left_out)

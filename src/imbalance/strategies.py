@@ -9,16 +9,21 @@ command line can list the choices without paying for those imports on every comm
 
 from __future__ import annotations
 
-from imbalance._registry import MULTILABEL_RECIPES, RECIPES, Recipe
+from imbalance._registry import METHODS, MULTILABEL_RECIPES, RECIPES, Recipe
 
 __all__ = ["Recipe", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default",
-           "torch_available", "MULTILABEL_STRATEGIES", "MULTILABEL_TORCH_STRATEGIES", "MULTILABEL_MODEL_NAMES"]
+           "torch_available", "MULTILABEL_STRATEGIES", "MULTILABEL_TORCH_STRATEGIES", "MULTILABEL_MODEL_NAMES",
+           "SPARK_STRATEGIES", "SPARK_MODEL_NAMES"]
 
 #: Models every strategy is crossed with (built in :mod:`imbalance.comparison`).
 MODEL_NAMES = ("logreg", "random_forest", "hist_gb")
 #: Models every multi-label strategy is crossed with: one-vs-rest logistic regression and
 #: scikit-learn's native multi-output random forest.
 MULTILABEL_MODEL_NAMES = ("logreg", "random_forest")
+
+#: Spark ML models a Spark compare also crosses its strategies with (``weightCol`` for class
+#: weights); the scikit-learn ones of :data:`MODEL_NAMES` are fitted on one executor.
+SPARK_MODEL_NAMES = ("spark_logreg", "spark_random_forest", "spark_gbt")
 
 
 def torch_available() -> bool:
@@ -38,6 +43,13 @@ STRATEGIES: dict[str, Recipe] = RECIPES
 #: What ``compare`` tries on a 0/1 label matrix (multi-label); resampling runs on the
 #: preprocessed training features of each fold, as for one label column.
 MULTILABEL_STRATEGIES: dict[str, Recipe] = MULTILABEL_RECIPES
+#: The strategies of :data:`STRATEGIES` a Spark compare runs (:func:`imbalance.spark.compare`):
+#: the model as is, class weights, a tuned threshold, and resampling by a method that has a
+#: Spark function in the registry.
+SPARK_STRATEGIES = tuple(
+    name for name, recipe in STRATEGIES.items()
+    if recipe.model is None and (recipe.resample is None or METHODS[recipe.resample].spark)
+)
 #: The strategies of :data:`STRATEGIES` that train the PyTorch MLP (they need torch).
 TORCH_STRATEGIES = tuple(name for name, recipe in STRATEGIES.items() if recipe.model == "mlp")
 #: The strategies of :data:`MULTILABEL_STRATEGIES` that train the PyTorch MLP.

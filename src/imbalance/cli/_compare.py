@@ -21,6 +21,7 @@ from imbalance._validation import (
     to_python,
 )
 from imbalance.cli._common import (
+    DEMO,
     add_data_args,
     console_for,
     int_at_least,
@@ -37,6 +38,8 @@ from imbalance.strategies import (
     MODEL_NAMES,
     MULTILABEL_MODEL_NAMES,
     MULTILABEL_STRATEGIES,
+    SPARK_MODEL_NAMES,
+    SPARK_STRATEGIES,
     STRATEGIES,
     left_out_by_default,
 )
@@ -120,9 +123,8 @@ def _input_inside(path: Path | None, folder: Path) -> bool:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from imbalance.answer import DEFAULT_QUESTIONS, answer, decision_summary, tie_marks
-    from imbalance.comparison import compare
     from imbalance.metrics import DECISION_SHARES, METRICS, MULTILABEL_METRICS
-    from imbalance.model_selection import THRESHOLD_METRICS, FoldPlan
+    from imbalance.model_selection import THRESHOLD_METRICS
     from imbalance.report import MULTILABEL_HEADLINE_METRICS, best_cells, check_report_folder, write_report
 
     columns = label_columns(args)
@@ -156,6 +158,72 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     check_report_folder(args.out)  # before any fitting: a run must not fail at its very end
     # the threshold strategy tunes for the decision metric where it can (else for F1, which the answer names)
     threshold_metric = questions[1] if questions[1] in THRESHOLD_METRICS else "f1"
+    if args.master is not None and args.engine != "spark":
+        raise InputError("--master is for --engine spark; add --engine spark, or leave --master out.")
+    if args.engine == "spark":
+        result, n_rows, source = _compare_on_spark(args, columns, threshold_metric, with_costs)
+    else:
+        result, n_rows, source = _compare_in_memory(args, columns, threshold_metric)
+    summary = result.summary
+    verdicts = answer(result, questions)
+    width = terminal_width()
+    rich_print(f"The answer ({args.folds} folds x {args.repeats} repeat(s), corrected resampled t-test, 95%):",
+                width=width)
+    for verdict in verdicts:
+        rich_print("- " + verdict.sentence(), width=width)
+    decision = decision_summary(result, verdicts[1].choice) if len(verdicts) > 1 else None
+    if decision:
+        rich_print("- " + decision, width=width)
+    print()
+    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best, = tied with it"
+    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
+                                         tie_marks(verdicts)):
+        rich_print(heading, width=width)
+        rich_print(table, width=width)
+    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "k_neighbors": args.k_neighbors,
+                "rows": n_rows}
+    if args.engine == "spark":
+        settings["engine"] = f"spark ({args.master})"
+    settings["rank by"], settings["decide by"] = questions[0], questions[1]
+    if columns is None:
+        settings["label column"] = args.target
+        settings["threshold tuned for"] = threshold_metric
+        if with_costs:
+            settings["costs"] = args.costs or "FP=1"
+            if args.cost_column is not None:
+                settings["cost column (FN per row)"] = args.cost_column
+        if args.calibrate:
+            settings["calibration"] = list(args.calibrate)
+        if args.operating_points:
+            settings["operating points"] = list(args.operating_points)
+    else:
+        settings["label columns"] = list(map(str, columns))
+    written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
+    print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
+    return 0
+
+
+def _progress_bar(args: argparse.Namespace, stack: contextlib.ExitStack) -> Any:
+    """A rich progress bar's update function (done, total), or None where progress is off."""
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    if not show:
+        return None
+    import rich.progress
+
+    bar = stack.enter_context(rich.progress.Progress(
+        rich.progress.TextColumn("{task.description}"), rich.progress.BarColumn(),
+        rich.progress.MofNCompleteColumn(), rich.progress.TimeElapsedColumn(),
+        console=console_for(args.progress),
+    ))
+    task = bar.add_task("fitting strategy x model x fold", total=None)
+    return lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _compare_in_memory(args: argparse.Namespace, columns: list[str] | None, threshold_metric: str) -> tuple:
+    """The in-memory compare of the file (or the demo): (result, rows, source)."""
+    from imbalance.comparison import compare
+    from imbalance.model_selection import FoldPlan
+
     if columns is None:
         df, source = load_table(args)
         if args.repeats is None:
@@ -175,59 +243,56 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.recipes is None:
         for names, reason in left_out_by_default(n_classes, multilabel=columns is not None):
             sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(names)}: {reason}.\n")
-    show = args.progress if args.progress is not None else sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
-        update = None
-        if show:
-            import rich.progress
-
-            bar = stack.enter_context(rich.progress.Progress(
-                rich.progress.TextColumn("{task.description}"), rich.progress.BarColumn(),
-                rich.progress.MofNCompleteColumn(), rich.progress.TimeElapsedColumn(),
-                console=console_for(args.progress),
-            ))
-            task = bar.add_task("fitting strategy x model x fold", total=None)
-            update = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         extra = {} if columns is not None else {"threshold_metric": threshold_metric}
         n_jobs = args.n_jobs if args.n_jobs is not None else -1 if len(df) > SMALL_TABLE_ROWS else 1
         result = compare(X, y, recipes=args.recipes, models=args.models, cv=folds, n_jobs=n_jobs,
                          random_state=args.seed, k_neighbors=args.k_neighbors, calibration=args.calibrate,
-                         costs=costs, operating_points=args.operating_points, progress=update, **extra)
-    summary = result.summary
-    verdicts = answer(result, questions)
-    width = terminal_width()
-    rich_print(f"The answer ({args.folds} folds x {args.repeats} repeat(s), corrected resampled t-test, 95%):",
-                width=width)
-    for verdict in verdicts:
-        rich_print("- " + verdict.sentence(), width=width)
-    decision = decision_summary(result, verdicts[1].choice) if len(verdicts) > 1 else None
-    if decision:
-        rich_print("- " + decision, width=width)
-    print()
-    title = f"{source}: mean ± sd over {args.folds} folds x {args.repeats} repeat(s); * best, = tied with it"
-    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
-                                         tie_marks(verdicts)):
-        rich_print(heading, width=width)
-        rich_print(table, width=width)
-    settings = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed, "k_neighbors": args.k_neighbors,
-                "rows": len(df)}
-    settings["rank by"], settings["decide by"] = questions[0], questions[1]
-    if columns is None:
-        settings["label column"] = args.target
-        settings["threshold tuned for"] = threshold_metric
-        if with_costs:
-            settings["costs"] = args.costs or "FP=1"
-            if args.cost_column is not None:
-                settings["cost column (FN per row)"] = args.cost_column
-        if args.calibrate:
-            settings["calibration"] = list(args.calibrate)
-        if args.operating_points:
-            settings["operating points"] = list(args.operating_points)
+                         costs=costs, operating_points=args.operating_points, progress=_progress_bar(args, stack),
+                         **extra)
+    return result, len(df), source
+
+
+def _compare_on_spark(args: argparse.Namespace, columns: list[str] | None, threshold_metric: str,
+                      with_costs: bool) -> tuple:
+    """The Spark compare of the file (or the demo): (result, rows, source). The options it
+    does not take are refused before Spark starts."""
+    if columns is not None:
+        raise InputError("--engine spark compares one label column; a label matrix (--labels) runs in memory.")
+    for option, value in (("--calibrate", args.calibrate), ("--operating-points", args.operating_points),
+                          ("--cost-column", args.cost_column)):
+        if value:
+            raise InputError(f"{option} is not available with --engine spark; leave it out, or compare in memory.")
+    try:
+        from imbalance.spark import compare
+        from imbalance.spark._io import from_pandas, read_table, session
+    except ImportError as exc:
+        raise InputError(f"--engine spark: {exc}") from None
+
+    spark = session(args.master)
+    args.master = spark.conf.get("spark.master", "?")  # what the report names: the master it ran on
+    if args.file is None:
+        from imbalance.datasets import load_churn
+
+        df, source = from_pandas(spark, load_churn()), DEMO
     else:
-        settings["label columns"] = list(map(str, columns))
-    written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
-    print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
-    return 0
+        df, source = read_table(spark, args.file), str(args.file)
+    if args.target not in df.columns:
+        raise InputError(f"{source} has no column {args.target!r} (use --label-col); its columns are: "
+                         f"{', '.join(df.columns)}.")
+    n_rows = df.count()
+    if args.repeats is None:
+        args.repeats = 2 if n_rows <= SMALL_TABLE_ROWS else 1
+    costs = None
+    if with_costs:
+        labels = pd.DataFrame({args.target: [r[0] for r in df.select(args.target).distinct().collect()]})
+        costs = compare_costs(args, labels)
+    with contextlib.ExitStack() as stack:
+        result = compare(
+            df, args.target, recipes=args.recipes, models=args.models, n_folds=args.folds, n_repeats=args.repeats,
+            random_state=args.seed, k_neighbors=args.k_neighbors, costs=costs, threshold_metric=threshold_metric,
+            n_jobs=args.n_jobs, progress=_progress_bar(args, stack))
+    return result, n_rows, source
 
 
 def compare_costs(args: argparse.Namespace, df: pd.DataFrame) -> Any:
@@ -340,6 +405,14 @@ def add_parsers(commands: Any) -> None:
     compare.add_argument("--n-jobs", type=n_jobs_arg,
                          help=f"parallel cells (default: all cores above {SMALL_TABLE_ROWS:,} rows; one up to that, "
                               "where starting worker processes takes longer than the fits)")
+    compare.add_argument("--engine", choices=("memory", "spark"), default="memory",
+                         help="memory (default): pandas and scikit-learn in this process; spark: the file is read by "
+                              "Spark, and folds, preprocessing, resampling and fitting run there (imbalance[spark]; "
+                              "recipes from: " + ", ".join(SPARK_STRATEGIES) + "; models also "
+                              + ", ".join(SPARK_MODEL_NAMES) + "; default models logreg, spark_logreg)")
+    compare.add_argument("--master", metavar="URL",
+                         help="with --engine spark: the Spark master (default: the session spark-submit made, else "
+                              "local[*]), e.g. local[4], spark://host:7077, yarn")
     compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
                          help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
                               "whole (default: imbalance-report)")

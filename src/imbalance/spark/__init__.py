@@ -6,7 +6,7 @@ foundation's planner turns the counts into targets; then:
 
 - :func:`resample`, :func:`under_sample`, :func:`over_sample` realise the plan by random keys,
   exactly and without a full shuffle (:mod:`imbalance.spark._sampling`);
-- :func:`smote`, :func:`borderline_smote`, :func:`adasyn` synthesise rows from exact
+- :func:`smote`, :func:`smote_nc`, :func:`borderline_smote`, :func:`adasyn` synthesise rows from exact
   neighbours, the class to grow sent to every task (:mod:`imbalance.spark._synth`), each
   synthetic row drawn by a counter-based generator, so the result does not depend on
   partitioning;
@@ -17,6 +17,9 @@ foundation's planner turns the counts into targets; then:
   (:mod:`imbalance.spark._decisions`);
 - :class:`BalancedBagging` (EasyEnsemble with AdaBoost members) draws every member exactly by
   keys and fits the members on executors (:mod:`imbalance.spark._ensemble`);
+- :func:`compare` runs :func:`imbalance.compare`'s cells on a DataFrame, preprocessing,
+  resampling and fitting on Spark, to the same result, answer and report
+  (:mod:`imbalance.spark._compare`);
 - :func:`with_weights` and :func:`stratified_folds` serve MLlib's ``weightCol`` and
   ``CrossValidator(foldCol=)``; :class:`ResampledEstimator` resamples only inside ``fit``.
 """
@@ -28,6 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without pyspark
         "imbalance.spark needs PySpark, which is not installed: `pip install 'imbalance[spark]'`."
     ) from exc
 
+from imbalance.spark._compare import compare
 from imbalance.spark._decisions import (
     ImbalancedEvaluator,
     PriorCorrection,
@@ -46,7 +50,7 @@ from imbalance.spark._sampling import (
     under_sample,
     with_weights,
 )
-from imbalance.spark._synth import adasyn, borderline_smote, smote
+from imbalance.spark._synth import adasyn, borderline_smote, smote, smote_nc
 from imbalance.spark._undersampling import near_miss, tomek_links
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "stratified_folds",
     "ResampledEstimator",
     "smote",
+    "smote_nc",
     "borderline_smote",
     "adasyn",
     "near_miss",
@@ -70,4 +75,5 @@ __all__ = [
     "PriorCorrection",
     "BalancedBagging",
     "BalancedBaggingModel",
+    "compare",
 ]

@@ -17,7 +17,8 @@ from pyspark.sql import types as T
 
 from imbalance._validation import InputError, InputTypeError
 
-__all__ = ["FeatureColumns", "check_frame", "resolve_features", "checked_counts", "class_rows", "per_class", "row_hash"]
+__all__ = ["FeatureColumns", "check_frame", "resolve_features", "checked_counts", "class_rows",
+           "class_rows_with_categories", "per_class", "row_hash"]
 
 _NUMERIC = (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType, T.DecimalType)
 
@@ -141,8 +142,18 @@ def class_rows(df: DataFrame, label_col: str, cls: object, spec: FeatureColumns,
 
     That order is what makes every later draw independent of how the DataFrame is partitioned.
     """
+    matrix, keys, hashes, _ = class_rows_with_categories(df, label_col, cls, spec, (), key)
+    return matrix, keys, hashes
+
+
+def class_rows_with_categories(df: DataFrame, label_col: str, cls: object, spec: FeatureColumns,
+                               categorical: Sequence[str], key: str | None = None,
+                               ) -> tuple[np.ndarray, pa.Array | None, np.ndarray, np.ndarray]:
+    """:func:`class_rows` with the ``categorical`` columns' values of the same rows, as text in
+    an (n, c) object array (the order without a key: by features, then by these values)."""
     columns = [spec.as_array().alias("__x"), row_hash(spec, key).alias("__h")] + (
-        [F.col(key).alias("__key")] if key is not None else [])
+        [F.col(key).alias("__key")] if key is not None else []) + (
+        [F.array(*[F.col(c).cast("string") for c in categorical]).alias("__c")] if categorical else [])
     table = df.filter(F.col(label_col) == F.lit(cls)).select(*columns).toArrow()
     hashes = table.column("__h").to_numpy()
     lists = table.column("__x").combine_chunks()
@@ -152,9 +163,14 @@ def class_rows(df: DataFrame, label_col: str, cls: object, spec: FeatureColumns,
                          f"{lengths.max()}); every row needs the same number of features.")
     d = int(lengths[0]) if lengths.size else len(spec.columns)
     matrix = lists.flatten().to_numpy(zero_copy_only=False).astype(np.float64, copy=False).reshape(-1, d)
+    values = np.empty((len(matrix), len(categorical)), dtype=object)
+    if categorical:
+        values[:] = np.asarray(table.column("__c").combine_chunks().flatten().to_pylist(),
+                               dtype=object).reshape(-1, len(categorical))
     if key is not None:
         keys = table.column("__key").combine_chunks()
         order = pc.sort_indices(keys).to_numpy()
-        return np.ascontiguousarray(matrix[order]), keys.take(pa.array(order)), hashes[order]
-    order = np.lexsort(matrix.T[::-1]) if d else np.arange(len(matrix))
-    return np.ascontiguousarray(matrix[order]), None, hashes[order]
+        return np.ascontiguousarray(matrix[order]), keys.take(pa.array(order)), hashes[order], values[order]
+    ties = [np.unique(values[:, j].astype(str), return_inverse=True)[1] for j in range(len(categorical))]
+    order = np.lexsort([*ties[::-1], *matrix.T[::-1]]) if d or ties else np.arange(len(matrix))
+    return np.ascontiguousarray(matrix[order]), None, hashes[order], values[order]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 from pyspark.ml.functions import array_to_vector
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -40,7 +40,7 @@ from imbalance.spark._columns import (
     FeatureColumns,
     check_frame,
     checked_counts,
-    class_rows,
+    class_rows_with_categories,
     per_class,
     resolve_features,
 )
@@ -53,7 +53,7 @@ from imbalance.spark._neighbors import (
     within_class,
 )
 
-__all__ = ["smote", "borderline_smote", "adasyn"]
+__all__ = ["smote", "smote_nc", "borderline_smote", "adasyn"]
 
 # Synthetic rows per task: a task's Arrow batches stay small next to the executor's memory.
 _ROWS_PER_TASK = 1 << 18
@@ -77,6 +77,7 @@ class _ClassDraw:
     around_keys: list | None = None
     keys: list | None = None
     hashes: np.ndarray | None = None
+    modes: np.ndarray | None = None  # SMOTE-NC: (n, c) level codes each row's synthetic rows take
 
 
 def _rows_of(draw: _ClassDraw, j: np.ndarray, seed: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,7 +105,7 @@ def _rows_of(draw: _ClassDraw, j: np.ndarray, seed: int, k: int) -> tuple[np.nda
 def _synthesize(df: DataFrame, label_col: str, *, method: str, features: str | Sequence[str] | None,
                 k_neighbors: int, m_neighbors: int, kind: str, ratio: float, targets: Targets | None, seed: int,
                 key: str | None, synthetic_col: str, parents_col: str, max_broadcast_bytes: int,
-                return_plan: bool) -> DataFrame | tuple[DataFrame, Plan]:
+                return_plan: bool, categorical: Sequence[str] = ()) -> DataFrame | tuple[DataFrame, Plan]:
     check_frame(df, label_col)
     k = check_int("k_neighbors", k_neighbors)
     m = check_int("m_neighbors", m_neighbors)
@@ -117,7 +118,20 @@ def _synthesize(df: DataFrame, label_col: str, *, method: str, features: str | S
         if name in df.columns:
             raise InputError(f"column {name!r} already exists; pass another name for it "
                              f"({'synthetic_col' if name == synthetic_col else 'parents_col'}=...).")
+    categorical = _check_categorical(df, label_col, categorical, key) if method == "smote_nc" else ()
+    if method == "smote_nc" and features is None:
+        try:
+            numeric = [c for c in resolve_features(df, label_col, None, key).columns if c not in categorical]
+        except InputError:  # no numeric column at all
+            numeric = []
+        if not numeric:
+            raise InputError("smote_nc needs at least one numeric feature besides the categorical ones; with "
+                             "categorical features only, sample a copy with imbalance.SMOTEN in memory.")
+        features = numeric
     spec = resolve_features(df, label_col, features, key)
+    if set(spec.names) & set(categorical):
+        raise InputError(f"column {sorted(set(spec.names) & set(categorical))[0]!r} is in both features and "
+                         "categorical; name it in one of them.")
     counts = checked_counts(df, label_col, spec)
     the_plan = plan_from_counts(counts, "over" if targets is None else targets, ratio=ratio, direction="over")
     codes = {c: i for i, c in enumerate(counts)}
@@ -128,18 +142,22 @@ def _synthesize(df: DataFrame, label_col: str, *, method: str, features: str | S
                 f"class {fmt_label(c)} has {counts[c]} row(s), fewer than k_neighbors + 1 = {k + 1}, so it has too few "
                 f"neighbours to synthesise from; lower k_neighbors to at most {counts[c] - 1} or over-sample it by "
                 "copies (imbalance.spark.over_sample).")
-    draws, offset = [], 0
+    draws, offset, values = [], 0, []
     for c in grow:
-        matrix, keys, hashes = class_rows(df, label_col, c, spec, key)
-        check_size(f"class {fmt_label(c)}", *matrix.shape, limit)
+        matrix, keys, hashes, cats = class_rows_with_categories(df, label_col, c, spec, categorical, key)
+        check_size(f"class {fmt_label(c)}", matrix.shape[0], matrix.shape[1] + len(categorical), limit)
         count = the_plan.targets[c] - counts[c]
         draw = _ClassDraw(codes[c], offset, count, matrix, keys=None if keys is None else keys.to_pylist(),
                           hashes=hashes)
-        _prepare(draw, df, label_col, spec, codes, c, method, k, m, kind, key)
+        if categorical:
+            values.append(cats)
+        else:
+            _prepare(draw, df, label_col, spec, codes, c, method, k, m, kind, key)
         draws.append(draw)
         offset += count
+    levels = _nominal_neighbors(df.sparkSession, draws, values, categorical, k, grow) if categorical else []
     synthetic = _synthetic_frame(df, label_col, spec, draws, offset, seed, k, key, synthetic_col, parents_col,
-                                 {i: c for c, i in codes.items()})
+                                 {i: c for c, i in codes.items()}, nominal=tuple(zip(categorical, levels)))
     originals = df.withColumn(synthetic_col, F.lit(False))
     if key is not None:
         originals = originals.withColumn(parents_col, F.lit(None).cast(T.ArrayType(df.schema[key].dataType)))
@@ -187,10 +205,57 @@ def _prepare(draw: _ClassDraw, df: DataFrame, label_col: str, spec: FeatureColum
     draw.bases = np.arange(len(draw.bases))
 
 
+def _check_categorical(df: DataFrame, label_col: str, categorical: Sequence[str], key: str | None) -> tuple[str, ...]:
+    """SMOTE-NC's categorical columns, named in a list, none of them the label or the key."""
+    if isinstance(categorical, str) or not categorical:
+        raise InputError("smote_nc needs categorical=[...], a list naming the categorical columns.")
+    for c in categorical:
+        if c not in df.columns:
+            raise InputError(f"categorical column {c!r} is not in the DataFrame; its columns are: "
+                             f"{', '.join(df.columns)}.")
+        if c in (label_col, key):
+            raise InputError(f"column {c!r} is the {'label' if c == label_col else 'key'}; leave it out of categorical.")
+    return tuple(categorical)
+
+
+def _nominal_neighbors(spark: SparkSession, draws: list, values: list, categorical: Sequence[str], k: int,
+                        grow: list) -> list[list[str]]:
+    """SMOTE-NC's rule for every class to grow: neighbours by the Euclidean distance on the
+    numeric features plus, per categorical feature that differs, the median :math:`m` of the
+    class's numeric standard deviations, squared (one-hot columns of height :math:`m/\sqrt 2`
+    give exactly that), and each row's vote: per categorical feature the value most frequent
+    among its ``k`` neighbours (ties: the smallest value). Returns every column's levels, in
+    sorted order, which the votes index."""
+    for cls, cats in zip(grow, values):
+        missing = [categorical[j] for j in range(len(categorical)) if any(v is None for v in cats[:, j])]
+        if missing:
+            raise InputError(f"categorical column {missing[0]!r} has missing values in class {fmt_label(cls)}; fill "
+                             "them (e.g. with a value of their own) first.")
+    levels = [sorted({v for cats in values for v in cats[:, j]}) for j in range(len(categorical))]
+    for draw, cats in zip(draws, values):
+        n = len(draw.matrix)
+        codes = np.column_stack([np.searchsorted(levels[j], cats[:, j].astype(str)) for j in range(len(levels))])
+        scale = float(np.median(draw.matrix.std(axis=0)))
+        blocks = [draw.matrix]
+        for j, names in enumerate(levels):
+            onehot = np.zeros((n, len(names)))
+            onehot[np.arange(n), codes[:, j]] = scale / np.sqrt(2)
+            blocks.append(onehot)
+        draw.neighbors, draw.bases = within_class(spark, np.hstack(blocks), k), np.arange(n)
+        draw.modes = np.empty((n, len(levels)), dtype=np.int32)
+        for j, names in enumerate(levels):
+            votes = np.zeros((n, len(names)), dtype=np.int64)
+            np.add.at(votes, (np.repeat(np.arange(n), k), codes[draw.neighbors.ravel(), j]), 1)
+            draw.modes[:, j] = votes.argmax(axis=1)  # the first of the most voted: the smallest value
+    return levels
+
+
 def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws: list, total: int, seed: int,
-                     k: int, key: str | None, synthetic_col: str, parents_col: str, classes: dict) -> DataFrame:
+                     k: int, key: str | None, synthetic_col: str, parents_col: str, classes: dict,
+                     nominal: tuple = ()) -> DataFrame:
     """The synthetic rows as a DataFrame with ``df``'s columns: the label, the interpolated
-    features in their own types, every other column null."""
+    features in their own types, the voted categorical values (``nominal``: (column, levels)
+    pairs), every other column null."""
     spark = df.sparkSession
     starts = np.array([draw.offset for draw in draws], dtype=np.int64)
     key_type = df.schema[key].dataType if key is not None else None
@@ -204,6 +269,8 @@ def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws:
                 values, base, neighbor = _rows_of(draw, chosen - draw.offset, seed, k)
                 columns = {"__code": pa.array(np.full(chosen.size, draw.code, dtype=np.int32)),
                            "__x": list_column(values)}
+                if nominal:
+                    columns["__cats"] = list_column(draw.modes[base])
                 if key is not None:
                     base_keys = [draw.keys[i] for i in base]
                     neighbor_keys = [draw.around_keys[(-1 - i) // k][(-1 - i) % k] if i < 0 else draw.keys[i]
@@ -212,6 +279,7 @@ def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws:
                 yield pa.RecordBatch.from_pydict(columns)
 
     schema = T.StructType([T.StructField("__code", T.IntegerType()), T.StructField("__x", T.ArrayType(T.DoubleType()))]
+                          + ([T.StructField("__cats", T.ArrayType(T.IntegerType()))] if nominal else [])
                           + ([T.StructField("__parents", T.ArrayType(key_type))] if key is not None else []))
     rows = spark.range(0, total, numPartitions=tasks_for(spark, total, _ROWS_PER_TASK)).mapInArrow(make, schema)
     label_type = df.schema[label_col].dataType
@@ -225,6 +293,10 @@ def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws:
             if isinstance(f.dataType, (T.ByteType, T.ShortType, T.IntegerType, T.LongType)):
                 value = F.bround(value)  # rounded like numpy's rint, as the in-memory samplers do
             columns.append(value.cast(f.dataType).alias(f.name))
+        elif f.name in dict(nominal):
+            position = [name for name, _ in nominal].index(f.name)
+            names = F.array(*[F.lit(v) for v in nominal[position][1]])
+            columns.append(F.element_at(names, F.col("__cats")[position] + 1).cast(f.dataType).alias(f.name))
         elif f.name == spec.vector:
             value = array_to_vector(F.col("__x")) if spec.vector_is_ml else F.col("__x").cast(f.dataType)
             columns.append(value.alias(f.name))
@@ -290,6 +362,35 @@ smote.__doc__ = """SMOTE (Chawla et al., JAIR 2002) on a Spark DataFrame, with e
     Synthetic row :math:`j` of a class takes a base row uniformly from the class, a neighbour
     uniformly from the base's ``k_neighbors`` nearest rows of the class, and a gap
     :math:`u \\in [0, 1)`: :math:`x = x_{base} + u\\,(x_{nb} - x_{base})`.
+""" + _COMMON
+
+
+def smote_nc(df: DataFrame, label_col: str = "LABEL", *, categorical: Sequence[str],
+             features: str | Sequence[str] | None = None, k_neighbors: int = 5, ratio: float = 1.0,
+             targets: Targets | None = None, seed: int = 0, key: str | None = None, synthetic_col: str = "is_synthetic",
+             parents_col: str = "parents", max_broadcast_bytes: int = DEFAULT_BROADCAST_BYTES,
+             return_plan: bool = False) -> DataFrame | tuple[DataFrame, Plan]:
+    return _synthesize(df, label_col, method="smote_nc", features=features, k_neighbors=k_neighbors, m_neighbors=1,
+                       kind="borderline-1", ratio=ratio, targets=targets, seed=seed, key=key,
+                       synthetic_col=synthetic_col, parents_col=parents_col, max_broadcast_bytes=max_broadcast_bytes,
+                       return_plan=return_plan, categorical=categorical)
+
+
+smote_nc.__doc__ = """SMOTE-NC (Chawla et al., JAIR 2002) on a Spark DataFrame: numeric and categorical features.
+
+    Neighbours are exact under SMOTE-NC's distance: the Euclidean distance on the numeric
+    features plus, for every categorical feature that differs, :math:`m^2`, where :math:`m`
+    is the median of the class's numeric standard deviations. Synthetic row :math:`j` takes a
+    base, a neighbour and a gap as :func:`smote` does and interpolates the numeric features;
+    each categorical feature takes the value most frequent among the base's ``k_neighbors``
+    neighbours (ties: the smallest value, compared as text), as :class:`imbalance.SMOTENC`
+    votes.
+
+    ``categorical`` names the categorical columns (strings, numbers or booleans; no missing
+    values in a class to grow); ``features`` the numeric ones (default: every other numeric
+    column but the label and ``key``). The broadcast bound counts one 8-byte value per numeric
+    and categorical feature. A table with categorical features only: use
+    :class:`imbalance.SMOTEN` on a sample in memory.
 """ + _COMMON
 
 
