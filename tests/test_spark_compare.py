@@ -212,6 +212,12 @@ def test_the_command_line_runs_compare_on_spark(spark, tmp_path):
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     assert len(summary) == 2 * 2
     assert "spark (local[2])" in (tmp_path / "out" / "report.html").read_text()  # the tests' session
+    # fit takes the report's recipe in memory; a Spark ML model is refused with the way out
+    fitted = run_cli("fit", path, "--recipe", "under_1:1", "--model", "logreg", "-o", tmp_path / "m.joblib")
+    assert fitted.returncode == 0, fitted.stderr
+    refused = run_cli("fit", path, "--recipe", "none", "--model", "spark_logreg", "-o", tmp_path / "n.joblib")
+    assert refused.returncode == 2 and "spark_logreg is a Spark ML model" in refused.stderr
+    assert not (tmp_path / "n.joblib").exists()
 
 
 def test_the_command_line_refuses_what_spark_does_not_take(tmp_path):

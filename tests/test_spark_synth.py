@@ -225,8 +225,8 @@ def test_bad_input_gets_one_clear_error(table, spark):
         isp.smote(df.withColumn("s", F.lit("x")), "LABEL", features=["a", "s"])
     with pytest.raises(ValueError, match="column 'is_synthetic' already exists"):
         isp.smote(df.withColumn("is_synthetic", F.lit(1)), "LABEL")
-    with pytest.raises(ValueError, match="above the broadcast bound"):
-        isp.smote(df, "LABEL", max_broadcast_bytes=1000)
+    with pytest.raises(ValueError, match="above the broadcast bound"):  # smote takes the block join instead
+        isp.adasyn(df, "LABEL", max_broadcast_bytes=1000)
     with pytest.raises(ValueError, match="kind must be"):
         isp.borderline_smote(df, "LABEL", kind="borderline-3")
     with pytest.raises(TypeError, match="expected a pyspark.sql.DataFrame"):
@@ -341,3 +341,33 @@ def test_smote_nc_is_the_same_whatever_the_partitioning_and_refuses_bad_input(mi
     holes = df.withColumn("colour", F.when(F.col("id") == first, None).otherwise(F.col("colour")))
     with pytest.raises(InputError, match="categorical column 'colour' has missing values in class 1"):
         isp.smote_nc(holes, "LABEL", categorical=["colour"])
+
+
+# -- above the broadcast bound: the block join ---------------------------------------------
+
+@pytest.mark.parametrize("key", [None, "id"])
+def test_a_class_above_the_bound_gets_the_same_rows_by_a_block_join(table, key):
+    """Class 1 (about 180 rows x 4 features = 5.8 kB) above a 4 kB bound goes through the block
+    join (blocks of 1 kB: 31 rows, 6 blocks, 36 block pairs), class 2 stays below it: the same
+    synthetic rows as with everything sent to every task, and the same parents."""
+    X, y, df = table
+    columns = ["LABEL", *FEATURES] + (["parents"] if key else [])
+
+    def synthetic(limit):
+        out = isp.smote(df, "LABEL", key=key, seed=11, k_neighbors=4, max_broadcast_bytes=limit)
+        pdf = collect(out.filter("is_synthetic"), *columns)
+        return pdf.sort_values(["LABEL", *FEATURES]).reset_index(drop=True)
+
+    assert (y == 1).sum() * 4 * 8 > 4000 > (y == 2).sum() * 4 * 8
+    pd.testing.assert_frame_equal(synthetic(4000), synthetic(2**30), check_exact=True)
+
+
+def test_block_neighbours_equal_a_brute_force(table, spark):
+    from imbalance.spark._blocks import block_kneighbors, positioned_class
+
+    X, y, df = table
+    positioned = positioned_class(df, "LABEL", 1, FeatureColumns(columns=tuple(FEATURES)), "id")
+    found = block_kneighbors(positioned, int((y == 1).sum()), 4, 5, 300).toPandas().sort_values("__imbalance_pos")
+    rows = np.flatnonzero(y == 1)  # positions follow the key, and id is the row number
+    expected = brute_kneighbors(X[rows], X[rows], 5, exclude=np.arange(rows.size))
+    assert np.array_equal(np.stack(found["neighbors"].to_numpy()), expected)

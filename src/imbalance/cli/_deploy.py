@@ -34,6 +34,7 @@ from imbalance.cli._common import (
 from imbalance.cli._compare import compare_costs
 from imbalance.strategies import (
     MULTILABEL_STRATEGIES,
+    SPARK_MODEL_NAMES,
     STRATEGIES,
 )
 
@@ -113,6 +114,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             args.target = settings["label column"]
     else:
         strategy, model = args.recipe, args.model or "logreg"
+    if model in SPARK_MODEL_NAMES:
+        raise InputError(f"{model} is a Spark ML model of compare --engine spark, and fit fits in memory: give --recipe "
+                         f"{strategy} --model logreg (or hist_gb, random_forest) to fit the recipe with a scikit-learn "
+                         "model, or fit it on Spark with imbalance.spark (with_weights, ResampledEstimator).")
     seed = args.seed if args.seed is not None else int(settings.get("seed", 0))
     threshold_metric = settings.get("threshold tuned for", "f1")
     k_neighbors = args.k_neighbors or int(settings.get("k_neighbors", 5))

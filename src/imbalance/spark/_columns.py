@@ -18,7 +18,7 @@ from pyspark.sql import types as T
 from imbalance._validation import InputError, InputTypeError
 
 __all__ = ["FeatureColumns", "check_frame", "resolve_features", "checked_counts", "class_rows",
-           "class_rows_with_categories", "per_class", "row_hash"]
+           "class_rows_with_categories", "feature_width", "per_class", "row_hash"]
 
 _NUMERIC = (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType, T.DecimalType)
 
@@ -59,6 +59,14 @@ class FeatureColumns:
             return F.array(*[F.col(c).cast("double") for c in self.columns])
         column = vector_to_array(F.col(self.vector)) if self.vector_is_ml else F.col(self.vector)
         return column.cast("array<double>")
+
+
+def feature_width(df: DataFrame, spec: FeatureColumns) -> int:
+    """How many features a row has: the columns, or the length of the first row's vector."""
+    if spec.vector is None:
+        return len(spec.columns)
+    first = df.select(F.size(spec.as_array())).first()
+    return int(first[0]) if first is not None else 0
 
 
 def row_hash(spec: FeatureColumns, key: str | None) -> Column:
@@ -154,7 +162,11 @@ def class_rows_with_categories(df: DataFrame, label_col: str, cls: object, spec:
     columns = [spec.as_array().alias("__x"), row_hash(spec, key).alias("__h")] + (
         [F.col(key).alias("__key")] if key is not None else []) + (
         [F.array(*[F.col(c).cast("string") for c in categorical]).alias("__c")] if categorical else [])
-    table = df.filter(F.col(label_col) == F.lit(cls)).select(*columns).toArrow()
+    # Sorted by Spark, so the driver holds the class once (the Arrow buffers; the matrix is a
+    # view of them) instead of once more for a reordered copy: by key, else by the features'
+    # values (arrays compare element by element), then by the categorical values.
+    order = ["__key"] if key is not None else ["__x"] + (["__c"] if categorical else [])
+    table = df.filter(F.col(label_col) == F.lit(cls)).select(*columns).orderBy(*order).toArrow()
     hashes = table.column("__h").to_numpy()
     lists = table.column("__x").combine_chunks()
     lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
@@ -167,10 +179,5 @@ def class_rows_with_categories(df: DataFrame, label_col: str, cls: object, spec:
     if categorical:
         values[:] = np.asarray(table.column("__c").combine_chunks().flatten().to_pylist(),
                                dtype=object).reshape(-1, len(categorical))
-    if key is not None:
-        keys = table.column("__key").combine_chunks()
-        order = pc.sort_indices(keys).to_numpy()
-        return np.ascontiguousarray(matrix[order]), keys.take(pa.array(order)), hashes[order], values[order]
-    ties = [np.unique(values[:, j].astype(str), return_inverse=True)[1] for j in range(len(categorical))]
-    order = np.lexsort([*ties[::-1], *matrix.T[::-1]]) if d or ties else np.arange(len(matrix))
-    return np.ascontiguousarray(matrix[order]), None, hashes[order], values[order]
+    keys = table.column("__key").combine_chunks() if key is not None else None
+    return matrix, keys, hashes, values

@@ -4,7 +4,8 @@ For every class the plan raises from :math:`n` to :math:`t` rows:
 
 1. the class's rows come to the driver in an order fixed by their key (or their features), and
    go out to the executors with each job that needs them (the class is the small side: the
-   *broadcast bound* caps its size);
+   *broadcast bound* caps its size; above it SMOTE finds the same neighbours by the block join
+   of :mod:`imbalance.spark._blocks` and collects nothing);
 2. exact neighbours: within the class by tasks that each scan a range of query positions
    against the whole class (SMOTE, Borderline-1, ADASYN), and for Borderline-SMOTE's danger and
    ADASYN's hardness the class's rows against every row of the DataFrame
@@ -36,11 +37,13 @@ from pyspark.sql import types as T
 from imbalance._keyed import keyed_integers, keyed_uniforms
 from imbalance._validation import InputError, ParameterError, check_int, fmt_label
 from imbalance.planner import Plan, Targets, apportion, plan_from_counts
+from imbalance.spark._blocks import block_kneighbors, block_synthetic_rows, positioned_class
 from imbalance.spark._columns import (
     FeatureColumns,
     check_frame,
     checked_counts,
     class_rows_with_categories,
+    feature_width,
     per_class,
     resolve_features,
 )
@@ -142,11 +145,19 @@ def _synthesize(df: DataFrame, label_col: str, *, method: str, features: str | S
                 f"class {fmt_label(c)} has {counts[c]} row(s), fewer than k_neighbors + 1 = {k + 1}, so it has too few "
                 f"neighbours to synthesise from; lower k_neighbors to at most {counts[c] - 1} or over-sample it by "
                 "copies (imbalance.spark.over_sample).")
-    draws, offset, values = [], 0, []
+    width = feature_width(df, spec) + len(categorical)
+    draws, offset, values, blocked = [], 0, [], []
     for c in grow:
-        matrix, keys, hashes, cats = class_rows_with_categories(df, label_col, c, spec, categorical, key)
-        check_size(f"class {fmt_label(c)}", matrix.shape[0], matrix.shape[1] + len(categorical), limit)
         count = the_plan.targets[c] - counts[c]
+        if counts[c] * width * 8 > limit and method == "smote":
+            # too large to send to every task: exact neighbours by a block join, nothing collected
+            positioned = positioned_class(df, label_col, c, spec, key)
+            neighbors = block_kneighbors(positioned, counts[c], width, k, limit // 4)
+            blocked.append(block_synthetic_rows(positioned, neighbors, code=codes[c], n=counts[c], count=count, k=k,
+                                                seed=seed, with_parents=key is not None))
+            continue
+        check_size(f"class {fmt_label(c)}", counts[c], width, limit)
+        matrix, keys, hashes, cats = class_rows_with_categories(df, label_col, c, spec, categorical, key)
         draw = _ClassDraw(codes[c], offset, count, matrix, keys=None if keys is None else keys.to_pylist(),
                           hashes=hashes)
         if categorical:
@@ -156,8 +167,12 @@ def _synthesize(df: DataFrame, label_col: str, *, method: str, features: str | S
         draws.append(draw)
         offset += count
     levels = _nominal_neighbors(df.sparkSession, draws, values, categorical, k, grow) if categorical else []
-    synthetic = _synthetic_frame(df, label_col, spec, draws, offset, seed, k, key, synthetic_col, parents_col,
-                                 {i: c for c, i in codes.items()}, nominal=tuple(zip(categorical, levels)))
+    nominal = tuple(zip(categorical, levels))
+    rows = _broadcast_rows(df, draws, offset, seed, k, key, nominal)
+    for part in blocked:
+        rows = rows.unionByName(part)
+    synthetic = _in_input_columns(rows, df, label_col, spec, key, synthetic_col, parents_col,
+                                  {i: c for c, i in codes.items()}, nominal)
     originals = df.withColumn(synthetic_col, F.lit(False))
     if key is not None:
         originals = originals.withColumn(parents_col, F.lit(None).cast(T.ArrayType(df.schema[key].dataType)))
@@ -250,12 +265,11 @@ def _nominal_neighbors(spark: SparkSession, draws: list, values: list, categoric
     return levels
 
 
-def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws: list, total: int, seed: int,
-                     k: int, key: str | None, synthetic_col: str, parents_col: str, classes: dict,
-                     nominal: tuple = ()) -> DataFrame:
-    """The synthetic rows as a DataFrame with ``df``'s columns: the label, the interpolated
-    features in their own types, the voted categorical values (``nominal``: (column, levels)
-    pairs), every other column null."""
+def _broadcast_rows(df: DataFrame, draws: list, total: int, seed: int, k: int, key: str | None,
+                    nominal: tuple) -> DataFrame:
+    """The synthetic rows of the classes sent to every task, as (``__code``, ``__x``[,
+    ``__cats``][, ``__parents``]): the rows of ``spark.range(total)``, each made by
+    :func:`_rows_of` from its class's draw."""
     spark = df.sparkSession
     starts = np.array([draw.offset for draw in draws], dtype=np.int64)
     key_type = df.schema[key].dataType if key is not None else None
@@ -281,7 +295,14 @@ def _synthetic_frame(df: DataFrame, label_col: str, spec: FeatureColumns, draws:
     schema = T.StructType([T.StructField("__code", T.IntegerType()), T.StructField("__x", T.ArrayType(T.DoubleType()))]
                           + ([T.StructField("__cats", T.ArrayType(T.IntegerType()))] if nominal else [])
                           + ([T.StructField("__parents", T.ArrayType(key_type))] if key is not None else []))
-    rows = spark.range(0, total, numPartitions=tasks_for(spark, total, _ROWS_PER_TASK)).mapInArrow(make, schema)
+    return spark.range(0, total, numPartitions=tasks_for(spark, total, _ROWS_PER_TASK)).mapInArrow(make, schema)
+
+
+def _in_input_columns(rows: DataFrame, df: DataFrame, label_col: str, spec: FeatureColumns, key: str | None,
+                      synthetic_col: str, parents_col: str, classes: dict, nominal: tuple) -> DataFrame:
+    """The synthetic ``rows`` with ``df``'s columns: the label, the interpolated features in
+    their own types, the voted categorical values (``nominal``: (column, levels) pairs), every
+    other column null; then ``synthetic_col`` and, with a key, ``parents_col``."""
     label_type = df.schema[label_col].dataType
     label = per_class("__code", classes, None).cast(label_type)
     columns: list[Column] = []
@@ -334,8 +355,10 @@ _COMMON = """
     parents_col : str, default="parents"
         With ``key``: an array ``[base key, neighbour key]`` per synthetic row (null for input rows).
     max_broadcast_bytes : int, default=2**30
-        The broadcast bound: a class to over-sample may have at most this many bytes of features
-        (rows x features x 8), since the driver collects it and every task holds it.
+        The broadcast bound: the most bytes of features (rows x features x 8) of a class to
+        over-sample that the driver collects and every task holds. :func:`smote` handles a
+        larger class by an exact block join (the same rows, more shuffle); the other methods
+        refuse it.
     return_plan : bool, default=False
         Also return the :class:`~imbalance.Plan`.
 
