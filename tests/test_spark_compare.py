@@ -229,3 +229,10 @@ def test_the_command_line_refuses_what_spark_does_not_take(tmp_path):
     assert done.returncode == 2 and "label matrix" in done.stderr
     done = run_cli("compare", "--master", "local[2]", "--out", tmp_path / "out")
     assert done.returncode == 2 and "--master is for --engine spark" in done.stderr
+
+
+def test_the_command_line_says_which_default_recipes_spark_leaves_out(spark, tmp_path):
+    done = run_cli("compare", "--engine", "spark", "--models", "svm", "--out", tmp_path / "out")
+    assert done.returncode == 2 and "unknown model 'svm'" in done.stderr
+    assert "leaving out balanced_rf, mlp_weighted_ce, mlp_focal, mlp_balanced_sampler: they do not run on Spark" in (
+        done.stderr)

@@ -283,6 +283,9 @@ def _compare_on_spark(args: argparse.Namespace, columns: list[str] | None, thres
     n_rows = df.count()
     if args.repeats is None:
         args.repeats = 2 if n_rows <= SMALL_TABLE_ROWS else 1
+    if args.recipes is None:
+        off = [name for name, recipe in STRATEGIES.items() if recipe.default and name not in SPARK_STRATEGIES]
+        sys.stderr.write(f"imbalance compare: note: leaving out {', '.join(off)}: they do not run on Spark.\n")
     costs = None
     if with_costs:
         labels = pd.DataFrame({args.target: [r[0] for r in df.select(args.target).distinct().collect()]})
