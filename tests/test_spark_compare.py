@@ -176,6 +176,8 @@ def test_every_registry_method_with_a_spark_function_has_one():
     ({"key": "nope"}, InputError, "key column 'nope'"),
     ({"recipes": ["smote"], "k_neighbors": 50}, ParameterError, "at least k_neighbors + 1 = 51"),
     ({"n_folds": 1}, ParameterError, "n_folds"),
+    ({"costs": {"FN": np.ones(200), "FP": 1.0}}, ParameterError, "costs per row are not available on Spark"),
+    ({"costs": [[0, 1, 2], [1, 0, 2], [1, 1, 0]]}, ParameterError, r"costs must be a \(2, 2\) matrix"),
 ])
 def test_bad_arguments_fail_before_any_cell_with_one_clear_error(spark, kwargs, error, words):
     rng = np.random.default_rng(0)
@@ -236,3 +238,20 @@ def test_the_command_line_says_which_default_recipes_spark_leaves_out(spark, tmp
     assert done.returncode == 2 and "unknown model 'svm'" in done.stderr
     assert "leaving out balanced_rf, mlp_weighted_ce, mlp_focal, mlp_balanced_sampler: they do not run on Spark" in (
         done.stderr)
+
+
+def test_costs_score_the_bayes_decision_of_every_validation_row(spark):
+    rng = np.random.default_rng(6)
+    y = (rng.random(300) < 0.2).astype(int)
+    pdf = pd.DataFrame(rng.normal(size=(300, 2)) + y[:, None], columns=["a", "b"]).assign(label=y)
+    result = isp.compare(spark.createDataFrame(pdf), "label", ["none", "under_1:1"], ["logreg"], n_folds=2,
+                         costs={"FN": 5.0, "FP": 1.0})
+    for strategy in ("none", "under_1:1"):
+        pooled = result.predictions[(strategy, "logreg")]
+        y_true, p = pooled["y_true"].to_numpy(), pooled["proba_corrected"].to_numpy()
+        decided = p * 5.0 > (1 - p) * 1.0  # deciding positive costs (1 - p) FP, negative p FN
+        expected = np.where(y_true == 1, np.where(decided, 0.0, 5.0), np.where(decided, 1.0, 0.0)).mean()
+        rows = result.results[result.results["strategy"] == strategy]
+        # the folds' mean costs, weighted by their sizes, are the pooled mean
+        assert np.average(rows["cost"], weights=rows["n_test"]) == pytest.approx(expected, abs=1e-12)
+    assert result.costs.shape == (300, 2, 2) and result.costs[0, 1, 0] == 5.0

@@ -233,6 +233,9 @@ class SparkProblem(Problem):
                                  "choose spark_random_forest or spark_logreg.")
         self.chosen, self.model_names = chosen, model_names
         self.random_state, self.k_neighbors, self.threshold_metric = random_state, k_neighbors, threshold_metric
+        if isinstance(costs, dict) and any(np.ndim(value) for value in costs.values()):
+            raise ParameterError("costs per row are not available on Spark; give one number for FN and one for FP, "
+                                 "or a (K, K) matrix.")
         self.costs = None if costs is None else cost_array(costs, np.asarray(sorted(counts)), self.classes, 1)[0]
         self.n_rows = sum(counts.values())
 
