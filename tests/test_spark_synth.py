@@ -227,6 +227,10 @@ def test_bad_input_gets_one_clear_error(table, spark):
         isp.smote(df.withColumn("is_synthetic", F.lit(1)), "LABEL")
     with pytest.raises(ValueError, match="above the broadcast bound"):  # smote takes the block join instead
         isp.adasyn(df, "LABEL", max_broadcast_bytes=1000)
+    with pytest.raises(ValueError, match="minority class .* above the broadcast bound"):
+        isp.near_miss(df, "LABEL", max_broadcast_bytes=1000)
+    with pytest.raises(ValueError, match="classes outside the largest .* above the broadcast bound"):
+        isp.tomek_links(df, "LABEL", max_broadcast_bytes=1000)
     with pytest.raises(ValueError, match="kind must be"):
         isp.borderline_smote(df, "LABEL", kind="borderline-3")
     with pytest.raises(TypeError, match="expected a pyspark.sql.DataFrame"):

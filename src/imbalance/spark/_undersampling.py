@@ -32,7 +32,7 @@ from pyspark.sql import functions as F
 from imbalance import _neighbors
 from imbalance._validation import InputError, ParameterError, check_int, fmt_label
 from imbalance.planner import Plan, Targets, plan_from_counts
-from imbalance.spark._columns import check_frame, checked_counts, class_rows, resolve_features, row_hash
+from imbalance.spark._columns import check_frame, checked_counts, class_rows, feature_width, resolve_features, row_hash
 from imbalance.spark._neighbors import DEFAULT_BROADCAST_BYTES, among_all_rows, check_size
 
 __all__ = ["near_miss", "tomek_links"]
@@ -101,8 +101,9 @@ def near_miss(df: DataFrame, label_col: str = "LABEL", *, features: str | Sequen
     shrink = {c: t for c, t in the_plan.targets.items() if t < counts[c]}
     if not shrink:
         return (df, the_plan) if return_plan else df
+    # refuse from the counts, before the class comes to the driver
+    check_size(f"the minority class {fmt_label(minority)}", counts[minority], feature_width(df, spec), limit)
     matrix, _, _ = class_rows(df, label_col, minority, spec, key)
-    check_size(f"the minority class {fmt_label(minority)}", *matrix.shape, limit)
     if k > len(matrix):
         raise InputError(f"n_neighbors={k} asks for {k} minority rows per row, but the minority class "
                          f"{fmt_label(minority)} has {len(matrix)}; lower n_neighbors to at most {len(matrix)}.")
@@ -234,9 +235,10 @@ def tomek_links(df: DataFrame, label_col: str = "LABEL", *, features: str | Sequ
     cleaned = _cleaned_classes(classes, counts)
     largest = max(counts, key=lambda c: counts[c])
     small = [c for c in counts if c != largest]
+    check_size(f"the classes outside the largest ({', '.join(map(fmt_label, small))})",
+               sum(counts[c] for c in small), feature_width(df, spec), limit)
     parts = [class_rows(df, label_col, c, spec, key) for c in small]
     queries = np.concatenate([p[0] for p in parts])
-    check_size(f"the classes outside the largest ({', '.join(map(fmt_label, small))})", *queries.shape, limit)
     q_codes = np.concatenate([np.full(len(p[0]), codes[c]) for p, c in zip(parts, small)])
     q_hashes = np.concatenate([p[2] for p in parts])
     near = among_all_rows(df, label_col, spec, codes, queries, 1, query_codes=q_codes, query_hashes=q_hashes, key=key,
