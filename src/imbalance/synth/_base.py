@@ -254,38 +254,50 @@ def _interpolate(values: np.ndarray, synthesis: Synthesis, out: np.ndarray | Non
 
 def _assemble(X: ArrayLike, features: Features, categorical: list, synthesis: Synthesis,
               new_categorical: np.ndarray | None) -> Any:
-    if isinstance(X, pd.DataFrame):
-        new = {}
-        numeric_cols = [c for c in X.columns if c not in categorical]
-        values = _interpolate(features.numeric, synthesis) if numeric_cols else None
-        for j, c in enumerate(numeric_cols):
-            new[c] = new_column(values[:, j], X[c].dtype)
-        for j, c in enumerate(categorical):
-            levels = features.levels[j]
-            codes = new_categorical[:, j]
-            dtype = X[c].dtype
-            if isinstance(dtype, pd.CategoricalDtype):
-                new[c] = pd.Categorical.from_codes(pd.Index(dtype.categories).get_indexer(levels[codes]), dtype=dtype)
-            else:
-                new[c] = pd.array(np.asarray(levels)[codes]).astype(dtype)
-        synthetic = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, synthesis.base.size))
-        return pd.concat([X, synthetic])
-    arr = np.asarray(X)
-    if categorical:
-        synthetic = np.empty((synthesis.base.size, arr.shape[1]), dtype=arr.dtype)
-        numeric_cols = [c for c in range(arr.shape[1]) if c not in categorical]
-        values = _interpolate(features.numeric, synthesis)
-        # an integer array would truncate on assignment (35.88 -> 35): round, as for DataFrames
-        synthetic[:, numeric_cols] = np.rint(values) if arr.dtype.kind in "iu" else values
-        for j, c in enumerate(categorical):
-            synthetic[:, c] = np.asarray(features.levels[j])[new_categorical[:, j]]
-    elif arr.dtype.kind == "f":  # in X's own float dtype, straight into the result
+    if not isinstance(X, pd.DataFrame) and not categorical and np.asarray(X).dtype.kind == "f":
+        arr = np.asarray(X)  # in X's own float dtype, straight into the result
         out = np.empty((len(arr) + synthesis.base.size, arr.shape[1]), dtype=arr.dtype)
         out[:len(arr)] = arr
         _interpolate(arr, synthesis, out=out[len(arr):])
         return out.tolist() if isinstance(X, list) else out
+    has_numeric = features.numeric.shape[1] > 0
+    values = _interpolate(features.numeric, synthesis) if has_numeric else None
+    return append_new_rows(X, categorical, features.levels, values, new_categorical, synthesis.base.size)
+
+
+def append_new_rows(X: ArrayLike, categorical: list, levels: list, numeric: np.ndarray | None,
+                    codes: np.ndarray | None, size: int) -> Any:
+    """``X`` followed by ``size`` new rows, in X's type: ``numeric`` fills X's columns that
+    are not in ``categorical``, in order (integer columns rounded, dtypes kept), ``codes``
+    the categorical ones (codes into ``levels``, one list of values per categorical column).
+    A DataFrame's new rows get index labels after its own (:func:`new_row_index`)."""
+    if isinstance(X, pd.DataFrame):
+        new = {}
+        numeric_cols = [c for c in X.columns if c not in categorical]
+        for j, c in enumerate(numeric_cols):
+            new[c] = new_column(numeric[:, j], X[c].dtype)
+        for j, c in enumerate(categorical):
+            values, dtype = levels[j], X[c].dtype
+            if isinstance(dtype, pd.CategoricalDtype):
+                new[c] = pd.Categorical.from_codes(pd.Index(dtype.categories).get_indexer(values[codes[:, j]]),
+                                                   dtype=dtype)
+            else:
+                new[c] = pd.array(np.asarray(values)[codes[:, j]]).astype(dtype)
+        synthetic = pd.DataFrame(new, columns=X.columns, index=new_row_index(X.index, size))
+        return pd.concat([X, synthetic])
+    arr = np.asarray(X)
+    if categorical:
+        synthetic = np.empty((size, arr.shape[1]), dtype=arr.dtype)
+        numeric_cols = [c for c in range(arr.shape[1]) if c not in categorical]
+        if numeric_cols:
+            # an integer array would truncate on assignment (35.88 -> 35): round, as for DataFrames
+            synthetic[:, numeric_cols] = np.rint(numeric) if arr.dtype.kind in "iu" else numeric
+        for j, c in enumerate(categorical):
+            synthetic[:, c] = np.asarray(levels[j])[codes[:, j]]
+    elif arr.dtype.kind == "f":
+        synthetic = numeric
     else:
-        synthetic = np.rint(_interpolate(arr.astype(np.float64), synthesis)).astype(arr.dtype)
+        synthetic = np.rint(numeric)
     out = np.concatenate([arr, synthetic.astype(arr.dtype, copy=False)])
     return out.tolist() if isinstance(X, list) else out
 
