@@ -25,7 +25,7 @@ LAYERS = {
     "samplers": 4, "synth": 4, "cleaning": 4, "prototypes": 4, "combine": 4,
     "tables": 5, "pipeline": 5, "datasets": 5,
     "multilabel": 4,
-    "metrics": 6, "keras": 6,
+    "metrics": 6, "keras": 6, "regression": 6,
     "ensemble": 7,
     "model_selection": 8,
     "_engine": 9, "_single_label": 9, "_multi_label": 9,
