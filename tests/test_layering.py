@@ -17,7 +17,7 @@ SRC = Path(__file__).parents[1] / "src" / "imbalance"
 
 #: Layer of every module, lowest first (the design's picture, bottom to top).
 LAYERS = {
-    "_validation": 0, "_draw": 0, "_keyed": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
+    "_validation": 0, "_draw": 0, "_smoothing": 1, "_keyed": 0, "_knn": 0, "_hist_tree": 0, "_registry": 0, "_docstrings": 0,
     "_labels": 1, "_sampling_strategy": 1, "_imblearn_metrics": 1, "_imblearn_names": 0, "_io": 1, "_neighbors": 1, "_trees": 1,
     "_mean_distance": 2, "_enn_counting": 2, "_growing_set": 2,
     "planner": 2, "weights": 2, "_kmeans": 2, "_batches": 2,

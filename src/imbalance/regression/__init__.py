@@ -10,6 +10,7 @@ relevance-weighted and rare-case errors, errors per many/medium/few-shot region)
 rare range.
 """
 
+from imbalance._smoothing import lds_kernel
 from imbalance.regression._bins import RelevanceBins, plan_bins, relevance_bins
 from imbalance.regression._metrics import (
     rare_rmse,
@@ -29,7 +30,7 @@ from imbalance.regression._samplers import (
     RegressionUnderSampler,
     safe_distances,
 )
-from imbalance.regression._weights import bin_weights, dense_weights, lds_kernel, lds_weights, target_density
+from imbalance.regression._weights import bin_weights, dense_weights, lds_weights, target_density
 
 __all__ = [
     "Relevance",

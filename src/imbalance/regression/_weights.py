@@ -14,14 +14,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.ndimage import convolve1d
 
+from imbalance._smoothing import lds_kernel
 from imbalance._validation import ParameterError
 from imbalance.regression._bins import relevance_bins
 from imbalance.regression._relevance import Relevance, check_target
 
-__all__ = ["bin_weights", "dense_weights", "lds_weights", "target_density", "lds_kernel"]
-
-_KERNELS = ("gaussian", "triang", "laplace")
-
+__all__ = ["bin_weights", "dense_weights", "lds_weights", "target_density"]
 
 def _mean_one(weights: np.ndarray) -> np.ndarray:
     return weights * (weights.size / weights.sum())
@@ -137,31 +135,6 @@ def dense_weights(y: ArrayLike, *, alpha: float = 1.0, epsilon: float = 1e-6,
     spread = density.max() - density.min()
     scaled = (density - density.min()) / spread if spread > 0 else np.zeros_like(density)
     return _mean_one(np.maximum(1 - alpha * scaled, epsilon))
-
-
-def lds_kernel(kernel: str = "gaussian", size: int = 5, sigma: float = 2.0) -> np.ndarray:
-    r"""The window of label distribution smoothing (Yang et al. 2021), peak 1, ``size`` taps:
-    ``"gaussian"``, a unit impulse smoothed by scipy's ``gaussian_filter1d`` with std
-    ``sigma`` (in bins; its default reflecting edges, as the paper's code); ``"triang"``, the
-    triangle :math:`1 - |i|/(h + 1)` for offsets :math:`|i| \le h = (\text{size}-1)/2`;
-    ``"laplace"``, :math:`e^{-|i|/\sigma}`."""
-    if kernel not in _KERNELS:
-        raise ParameterError(f"kernel must be one of {', '.join(map(repr, _KERNELS))}, got {kernel!r}.")
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
-        raise ParameterError(f"size must be an odd positive int (taps of the window), got {size!r}.")
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)) or not sigma > 0:
-        raise ParameterError(f"sigma must be a positive number, got {sigma!r}.")
-    half = (size - 1) // 2
-    offsets = np.arange(-half, half + 1, dtype=np.float64)
-    if kernel == "gaussian":
-        from scipy.ndimage import gaussian_filter1d
-
-        window = gaussian_filter1d((offsets == 0).astype(np.float64), sigma=sigma)  # scipy's "reflect", as the paper's code
-    elif kernel == "triang":
-        window = 1 - np.abs(offsets) / (half + 1)
-    else:
-        window = np.exp(-np.abs(offsets) / sigma)
-    return window / window.max()
 
 
 def lds_weights(y: ArrayLike, *, bins: int | ArrayLike = 100, kernel: str = "gaussian", size: int = 5,
