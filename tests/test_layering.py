@@ -28,9 +28,9 @@ LAYERS = {
     "metrics": 6, "keras": 6, "regression": 6,
     "ensemble": 7,
     "model_selection": 8,
-    "_engine": 9, "_single_label": 9, "_multi_label": 9,
+    "_engine": 9, "_single_label": 9, "_multi_label": 9, "_regression": 9,
     "comparison": 9, "strategies": 9, "multilabel_comparison": 9, "answer": 9,
-    "report": 10, "deploy": 10, "spark": 10,
+    "report": 10, "deploy": 10, "spark": 10, "_regression_report": 10, "_figures": 9,
     "cli": 11,
 }
 TOP = {"__init__", "__main__"}  # the package's front door may import anything

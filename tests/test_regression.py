@@ -375,6 +375,8 @@ def test_safe_distances_are_half_the_median_distance_to_the_other_rows():
         full = np.sqrt(((space[:, None] - space[None]) ** 2).sum(-1))
         expected = [np.median(np.delete(full[i], i)) / 2 for i in range(n)]
         np.testing.assert_allclose(safe_distances(space, block_bytes=800), expected, rtol=1e-9)
+        assert np.array_equal(safe_distances(space, block_bytes=800, n_threads=1),
+                              safe_distances(space, block_bytes=800, n_threads=3))
 
 
 def test_smogn_interpolates_towards_close_neighbours_and_adds_noise_beyond_the_safe_distance():
@@ -532,3 +534,17 @@ def test_shot_mae_splits_test_rows_by_their_training_bin_count():
     pred = y_true + np.array([1, 3, 2, 4, 6])
     out = shot_mae(y_true, pred, y_train, bins=[0, 2, 6, 10])
     assert out == {"all": 3.2, "many": 2.0, "n_many": 2, "medium": 2.0, "n_medium": 1, "few": 5.0, "n_few": 2}
+
+
+def test_regression_scores_are_the_metrics_in_their_order():
+    from imbalance.regression import REGRESSION_METRICS, regression_scores
+
+    _, y = load("boston")
+    pred = y * 0.95 + 1
+    scores = regression_scores(y, pred)
+    assert tuple(scores) == REGRESSION_METRICS
+    assert scores["sera"] == pytest.approx(sera(y, pred)) and scores["rare_rmse"] == pytest.approx(rare_rmse(y, pred))
+    assert scores["rmse"] == pytest.approx(np.sqrt(((pred - y) ** 2).mean()))
+    assert scores["mae"] == pytest.approx(np.abs(pred - y).mean())
+    assert scores["relevance_weighted_mae"] == pytest.approx(relevance_weighted_mae(y, pred))
+    assert scores["r2"] == pytest.approx(1 - ((pred - y) ** 2).sum() / ((y - y.mean()) ** 2).sum())

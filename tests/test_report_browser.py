@@ -88,3 +88,16 @@ def test_the_report_fits_1280_pixels_with_costs_and_calibration(browser, tmp_pat
         assert all(len(c) > 40 for c in captions), captions  # a sentence, not a file name
     finally:
         browser.set_window_size(1300, 1000)
+
+
+def test_the_report_of_a_numeric_target_renders_its_plots(browser, tmp_path):
+    from imbalance.datasets import load_abalone
+
+    X, y = load_abalone(return_X_y=True)
+    result = imbalance.compare(X, y, recipes=["none", "smogn"], models=["ridge"], cv=3)
+    write_report(result, tmp_path / "r", source="abalone")
+    check_page(browser, tmp_path / "r" / "report.html", tmp_path)
+    alts = {image.get_attribute("alt") for image in browser.find_elements("tag name", "img")}
+    assert alts == {"metrics.png", "error_by_target.png", "target_distribution.png"}
+    body = browser.find_element("tag name", "body").text
+    assert "rare rmse: best" in body and "regresses to the mean" in body

@@ -68,6 +68,13 @@ class ComparisonResult:
         ``(strategy, model) -> why``: the cells that could not be fitted on some fold (the
         data defeated the recipe there), left out of every table on all folds, so that what
         remains is compared on the same folds; empty when every cell ran.
+    task : {"classification", "regression"}
+        What the target was: classes (one column or a label matrix) or numbers. For a
+        numeric target ``predictions`` hold ``y_true`` and ``y_pred``, and ``classes`` is None.
+    fitted_targets : dict
+        A numeric target only: strategy -> the targets its model was fitted on in the first
+        fold (after resampling; the training part's own for the others), for the report's
+        plot of the target's distribution before and after.
     """
 
     results: pd.DataFrame
@@ -79,6 +86,8 @@ class ComparisonResult:
     measures: Any = None
     costs: np.ndarray | None = None
     left_out: dict = field(default_factory=dict)
+    task: str = "classification"
+    fitted_targets: dict = field(default_factory=dict)
 
     @property
     def multilabel(self) -> bool:
@@ -87,14 +96,17 @@ class ComparisonResult:
 
     def __repr__(self) -> str:
         # a few lines, not the three frames of out-of-fold predictions a dataclass repr prints
-        shown = [m for m in (("average_precision_macro", "f1_macro", "brier") if self.multilabel else
-                             ("average_precision", "f1", "brier")) if f"{m}_mean" in self.summary]
+        headline = (("rare_rmse", "sera", "rmse") if self.task == "regression" else
+                    ("average_precision_macro", "f1_macro", "brier") if self.multilabel else
+                    ("average_precision", "f1", "brier"))
+        shown = [m for m in headline if f"{m}_mean" in self.summary]
         table = self.summary[["strategy", "model"]].copy()
         for m in shown:
             table[m] = [f"{mean:.3f} ± {sd:.3f}" for mean, sd in zip(self.summary[f"{m}_mean"],
                                                                   self.summary[f"{m}_sd"].fillna(0.0))]
         folds = self.results.groupby("repeat")["fold"].nunique()
-        kind = "label matrix" if self.multilabel else f"{len(self.classes)} classes" if self.classes is not None else ""
+        kind = ("numeric target" if self.task == "regression" else "label matrix" if self.multilabel else
+                f"{len(self.classes)} classes" if self.classes is not None else "")
         head = (f"ComparisonResult: {len(self.summary)} strategy x model cells, {int(folds.iloc[0]) if len(folds) else 0} "
                 f"folds x {len(folds)} repeat(s), {kind}; mean ± sd over folds (every metric: .summary, per fold: "
                 ".results)")

@@ -24,14 +24,14 @@ from typing import Any
 
 from imbalance._validation import ParameterError
 
-__all__ = ["Recipe", "Method", "Estimator", "ESTIMATORS", "METHODS", "RECIPES", "MULTILABEL_RECIPES", "KINDS",
+__all__ = ["Recipe", "Method", "Estimator", "ESTIMATORS", "METHODS", "RECIPES", "MULTILABEL_RECIPES", "REGRESSION_RECIPES", "KINDS",
            "RegistryError", "register", "add_recipes", "unregister", "method_names", "estimator_class"]
 
 #: What a short name does to a table: ``random`` draws to the plan (``under``, ``over``),
 #: ``cleaning`` removes the rows a rule flags, ``prototype`` chooses rows to reach a ratio,
 #: ``synthesis`` makes rows up (SMOTE and kin, the SMOTE-then-clean chains, smoothed
 #: bootstrap), ``multilabel`` resamples a label matrix.
-KINDS = ("random", "cleaning", "prototype", "synthesis", "multilabel")
+KINDS = ("random", "cleaning", "prototype", "synthesis", "multilabel", "regression")
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Recipe:
     model: str | None = None
     model_params: tuple = ()
     balanced_prior: bool = False
+    row_weights: str = ""  # a numeric target's row weights: "dense", "lds" or "bins" (imbalance.regression)
     binary_only: bool = False
     default: bool = True  # in the default set (opt-in otherwise: name it in strategies)
     description: str = ""
@@ -105,6 +106,8 @@ METHODS: dict[str, Method] = {}
 RECIPES: dict[str, Recipe] = {}
 #: The recipes ``compare`` tries on a label matrix.
 MULTILABEL_RECIPES: dict[str, Recipe] = {}
+#: The recipes ``compare`` tries on a numeric target.
+REGRESSION_RECIPES: dict[str, Recipe] = {}
 _RECIPES_OF: dict[str, list[tuple[dict[str, Recipe], str]]] = {}  # estimator -> (table, recipe name) it added
 
 
@@ -113,13 +116,13 @@ class RegistryError(ParameterError):
 
 
 def register(estimator: Estimator, *methods: Method, recipes: Iterable[Recipe] = (),
-             multilabel_recipes: Iterable[Recipe] = ()) -> None:
+             multilabel_recipes: Iterable[Recipe] = (), regression_recipes: Iterable[Recipe] = ()) -> None:
     """Declare a class, its short names and the compare recipes that use it, all at once.
 
     Raises :class:`RegistryError` (a ``ParameterError``) when a name is taken or a recipe
     resamples with a short name that is not registered, before changing anything.
     """
-    recipes, multilabel_recipes = list(recipes), list(multilabel_recipes)
+    recipes, multilabel_recipes, regression_recipes = list(recipes), list(multilabel_recipes), list(regression_recipes)
     if estimator.name in ESTIMATORS:
         raise RegistryError(f"an estimator named {estimator.name!r} is registered already.")
     for method in methods:
@@ -128,7 +131,8 @@ def register(estimator: Estimator, *methods: Method, recipes: Iterable[Recipe] =
         if method.kind not in KINDS:
             raise RegistryError(f"method {method.name!r}: kind must be one of {', '.join(KINDS)}, got {method.kind!r}.")
     known = {*METHODS, *(m.name for m in methods)}
-    for table, new in ((RECIPES, recipes), (MULTILABEL_RECIPES, multilabel_recipes)):
+    for table, new in ((RECIPES, recipes), (MULTILABEL_RECIPES, multilabel_recipes),
+                       (REGRESSION_RECIPES, regression_recipes)):
         for recipe in new:
             if recipe.name in table:
                 raise RegistryError(f"the recipe name {recipe.name!r} is taken.")
@@ -140,18 +144,20 @@ def register(estimator: Estimator, *methods: Method, recipes: Iterable[Recipe] =
         METHODS[method.name] = replace(method, params=dict(method.params), estimator=estimator.name)
     add_recipes(recipes)
     add_recipes(multilabel_recipes, multilabel=True)
+    add_recipes(regression_recipes, regression=True)
     _RECIPES_OF[estimator.name] = [(RECIPES, r.name) for r in recipes] + [
-        (MULTILABEL_RECIPES, r.name) for r in multilabel_recipes]
+        (MULTILABEL_RECIPES, r.name) for r in multilabel_recipes] + [(REGRESSION_RECIPES, r.name)
+                                                                    for r in regression_recipes]
     front = sys.modules.get("imbalance")
     exported = getattr(front, "__all__", None)
     if estimator.export and isinstance(exported, list) and estimator.name not in exported:
         exported.append(estimator.name)  # the front door's list, read by `from imbalance import *`
 
 
-def add_recipes(recipes: Iterable[Recipe], *, multilabel: bool = False) -> None:
+def add_recipes(recipes: Iterable[Recipe], *, multilabel: bool = False, regression: bool = False) -> None:
     """Recipes of ``compare`` that no estimator of the registry carries (``none``,
-    ``class_weight``, ``threshold``, the MLP's losses and samplers)."""
-    table = MULTILABEL_RECIPES if multilabel else RECIPES
+    ``class_weight``, ``threshold``, the MLP's losses and samplers, row weights)."""
+    table = MULTILABEL_RECIPES if multilabel else REGRESSION_RECIPES if regression else RECIPES
     for recipe in recipes:
         if recipe.name in table:
             raise RegistryError(f"the recipe name {recipe.name!r} is taken.")
@@ -302,6 +308,37 @@ register(Estimator("MLSMOTE", "imbalance.multilabel", export=False), Method("mls
     Recipe("mlsmote", resample="mlsmote",
            description="MLSMOTE: synthetic rows for every minority label, labelsets by the ranking rule"),
 ])
+
+# A numeric target: the relevance bins play the classes (imbalance.regression).
+add_recipes([Recipe("none", description="the regressor as is")], regression=True)
+register(Estimator("RegressionUnderSampler", "imbalance.regression", export=False),
+         Method("random_under", "regression"), regression_recipes=[
+    Recipe("random_under", resample="random_under",
+           description="random under-sampling of the relevance bins, every bin cut to the smallest"),
+])
+register(Estimator("RegressionOverSampler", "imbalance.regression", export=False),
+         Method("random_over", "regression"), regression_recipes=[
+    Recipe("random_over", resample="random_over",
+           description="random over-sampling (copies) of the relevance bins, every bin raised to the largest"),
+])
+register(Estimator("SMOTER", "imbalance.regression", export=False), Method("smoter", "regression", interpolates=True),
+         regression_recipes=[
+    Recipe("smoter", resample="smoter", description="SMOTER: bins balanced, rare bins grown by interpolation"),
+])
+register(Estimator("GaussianNoiseSampler", "imbalance.regression", export=False),
+         Method("gaussian_noise", "regression"), regression_recipes=[
+    Recipe("gaussian_noise", resample="gaussian_noise",
+           description="bins balanced, rare bins grown by Gaussian noise (pert 0.1)"),
+])
+register(Estimator("SMOGN", "imbalance.regression", export=False), Method("smogn", "regression", interpolates=True),
+         regression_recipes=[
+    Recipe("smogn", resample="smogn", description="SMOGN: SMOTER near, Gaussian noise far; bins balanced"),
+])
+add_recipes([
+    Recipe("dense_weights", row_weights="dense", description="DenseWeight row weights (alpha 1) as sample_weight"),
+    Recipe("lds_weights", row_weights="lds", default=False,
+           description="label distribution smoothing row weights (Gaussian window) as sample_weight"),
+], regression=True)
 
 add_recipes([
     Recipe("threshold", tune_threshold=True, binary_only=True,

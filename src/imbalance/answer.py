@@ -17,10 +17,12 @@ from imbalance.comparison import ComparisonResult
 from imbalance.metrics import LOWER_IS_BETTER, Difference, paired_difference
 from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
 
-__all__ = ["Verdict", "answer", "tie_marks", "decision_summary", "DEFAULT_QUESTIONS"]
+__all__ = ["Verdict", "answer", "tie_marks", "decision_summary", "DEFAULT_QUESTIONS", "REGRESSION_QUESTIONS"]
 
 #: (ranking metric, decision metric) asked about by default, single-label and multi-label.
 DEFAULT_QUESTIONS = {False: ("average_precision", "f1"), True: ("average_precision_macro", "f1_macro")}
+#: What the answer asks of a numeric target: the error where it matters, and over the whole range.
+REGRESSION_QUESTIONS = ("rare_rmse", "sera")
 #: The cell every other is measured against, per model: the model as it is.
 _BASELINE_STRATEGY = {"mlp": "mlp_bce"}  # the multi-label MLP's plain loss; single-label has no plain MLP
 
@@ -116,7 +118,9 @@ def answer(result: ComparisonResult, metrics: tuple[str, ...] | None = None, *,
     confidence : float, default=0.95
         Of the intervals; a difference is significant when its interval leaves out 0.
     """
-    metrics = DEFAULT_QUESTIONS[result.multilabel] if metrics is None else tuple(metrics)
+    if metrics is None:
+        metrics = REGRESSION_QUESTIONS if result.task == "regression" else DEFAULT_QUESTIONS[result.multilabel]
+    metrics = tuple(metrics)
     unknown = [m for m in metrics if m not in result.results.columns]
     if unknown:
         raise ParameterError(f"unknown metric(s) {unknown} for this comparison; choose from {', '.join(result.metrics)}.")
@@ -170,7 +174,10 @@ def answer(result: ComparisonResult, metrics: tuple[str, ...] | None = None, *,
 
 
 def _keeps_probabilities(result: ComparisonResult, cell: tuple) -> bool:
-    """Whether a cell's strategy leaves the model's probabilities as they are."""
+    """Whether a cell's strategy leaves the model's probabilities as they are (a regressor
+    has none to keep: the best cell is the choice)."""
+    if result.task == "regression":
+        return False
     recipes = MULTILABEL_STRATEGIES if result.multilabel else STRATEGIES
     recipe = recipes.get(cell[0])
     return recipe is not None and recipe.keeps_probabilities

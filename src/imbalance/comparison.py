@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from imbalance import _single_label
 from imbalance._engine import ComparisonResult, check_n_jobs, run
 from imbalance._multi_label import MultiLabelProblem
+from imbalance._regression import RegressionProblem, is_numeric_target
 from imbalance._single_label import SingleLabelProblem
 from imbalance._validation import DEPRECATED, ParameterError, renamed
 from imbalance.metrics import Costs
@@ -51,6 +52,9 @@ def compare(
     operating_points: Iterable[str] | None = None,
     threshold_metric: str = "f1",
     progress: Callable[[int, int], None] | None = None,
+    task: str = "auto",
+    relevance: Any = None,
+    threshold: float = 0.8,
     strategies: Iterable[str] | None = DEPRECATED,
 ) -> ComparisonResult:
     """Score every recipe with every model on the same leak-free folds.
@@ -116,6 +120,20 @@ def compare(
         tuned threshold is not judged by a metric it was not tuned for.
     progress : callable(done, total), optional
         Called after each finished cell.
+    task : {"auto", "classification", "regression"}, default="auto"
+        ``"regression"``: ``y`` is a numeric target whose rare values matter; the recipes are
+        :data:`imbalance.strategies.REGRESSION_STRATEGIES` (random under/over-sampling, SMOTER,
+        Gaussian noise, SMOGN on the relevance bins of each training part, row weights), the
+        models ridge, random forest and gradient boosting, the metrics those of
+        :data:`imbalance.regression.REGRESSION_METRICS`, and the folds stratified on the
+        relevance bins. ``"auto"`` reads a column of numbers with a value that is not whole,
+        or with more than 20 distinct values, as a numeric target
+        (:func:`imbalance._regression.is_numeric_target`), anything else as classes.
+    relevance : Relevance or control points, optional
+        A numeric target only: what is rare (default: the automatic relevance of each
+        training part, :meth:`imbalance.regression.Relevance.from_target`).
+    threshold : float, default=0.8
+        A numeric target only: the relevance from which a value is rare.
     strategies : iterable of str, optional
         The old name of ``recipes`` (a ``FutureWarning``; it goes in imbalance 0.3): in the
         planner, ``strategy`` means how many rows each class gets.
@@ -126,6 +144,17 @@ def compare(
     """
     recipes = renamed("strategies", strategies, "recipes", recipes, default=None)
     check_n_jobs(n_jobs)
+    if task not in ("auto", "classification", "regression"):
+        raise ParameterError(f"task must be 'auto', 'classification' or 'regression', got {task!r}.")
+    if task == "regression" or (task == "auto" and is_numeric_target(y)):
+        unused = [name for name, value in (("calibration", calibration), ("costs", costs),
+                                           ("operating_points", operating_points)) if value]
+        if unused:
+            raise ParameterError(f"{', '.join(unused)} score class probabilities; a numeric target has none. "
+                                 "Leave them out, or pass task='classification' if y holds classes.")
+        problem = RegressionProblem(X, y, recipes, models, cv, metrics, random_state=random_state,
+                                    k_neighbors=k_neighbors, relevance=relevance, threshold=threshold)
+        return run(problem, n_jobs, progress)
     if np.ndim(y) == 2 and np.shape(y)[1] > 1:
         if calibration:
             raise ParameterError("calibration= is for one label column; a label matrix is scored as it is.")

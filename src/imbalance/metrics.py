@@ -381,6 +381,8 @@ def multilabel_scores(Y: ArrayLike, P: Any, *, threshold: float | np.ndarray = 0
 #: Metrics where a smaller value is the better one (losses, error rates).
 LOWER_IS_BETTER = frozenset({"brier", "brier_corrected", "log_loss", "log_loss_corrected", "hamming_loss", "ece",
                              "cost", "cost_at_threshold",
+                             # a numeric target's errors (imbalance.regression.REGRESSION_METRICS)
+                             "rare_rmse", "sera", "rmse", "mae", "relevance_weighted_rmse", "relevance_weighted_mae",
                              "ece_corrected", *(f"{metric}_{method}" for method in ("sigmoid", "isotonic", "temperature")
                                                 for metric in ("brier", "log_loss", "ece"))})
 

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from imbalance._figures import figure_png
 from imbalance._io import atomic_folder, check_output_folder
+from imbalance._regression_report import (
+    REGRESSION_CAPTIONS,
+    REGRESSION_HEADLINE_METRICS,
+    REGRESSION_NOTE,
+    plot_error_by_target,
+    plot_target_distribution,
+    regression_findings,
+)
 from imbalance._validation import OutputError
 from imbalance.comparison import ComparisonResult
 from imbalance.metrics import LOWER_IS_BETTER
 from imbalance.model_selection import CALIBRATION_METHODS
-from imbalance.strategies import MULTILABEL_STRATEGIES, STRATEGIES
+from imbalance.strategies import MULTILABEL_STRATEGIES, REGRESSION_STRATEGIES, STRATEGIES
 
 __all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRICS", "MULTILABEL_HEADLINE_METRICS",
            "REPORT_FILES", "headline_metrics", "plot_per_label"]
@@ -28,7 +36,8 @@ __all__ = ["best_cells", "write_report", "check_report_folder", "HEADLINE_METRIC
 #: Every file a report may hold. An existing folder with nothing else in it is a report and
 #: may be replaced; any other file in it stops the run before it starts.
 REPORT_FILES = ("results.csv", "summary.csv", "per_label.csv", "metrics.png", "pr_curves.png", "calibration.png",
-                "per_label.png", "cost_curves.png", "report.html", "answer.json")
+                "per_label.png", "cost_curves.png", "error_by_target.png", "target_distribution.png", "report.html",
+                "answer.json")
 
 #: Metrics shown in the terminal table, the bar chart and the report's table.
 HEADLINE_METRICS = ("average_precision", "roc_auc", "balanced_accuracy", "f1", "mcc", "g_mean", "brier", "brier_corrected",
@@ -42,6 +51,8 @@ _LOWER_IS_BETTER = LOWER_IS_BETTER
 def headline_metrics(result: ComparisonResult) -> tuple[str, ...]:
     """The metrics a report shows for this kind of comparison (with the calibrated Brier and
     ECE of every calibration method the comparison ran)."""
+    if result.task == "regression":
+        return tuple(m for m in REGRESSION_HEADLINE_METRICS if f"{m}_mean" in result.summary)
     if result.multilabel:
         return MULTILABEL_HEADLINE_METRICS
     return HEADLINE_METRICS + tuple(f"{metric}_{method}" for method in CALIBRATION_METHODS
@@ -58,15 +69,6 @@ def best_cells(summary: pd.DataFrame, metrics=HEADLINE_METRICS) -> dict[str, int
         if column.notna().any():
             best[m] = int(column.idxmin() if m in _LOWER_IS_BETTER else column.idxmax())
     return best
-
-
-def _figure_png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def _colors(result: ComparisonResult) -> dict:
@@ -107,7 +109,7 @@ def plot_metric_bars(result: ComparisonResult, metrics=HEADLINE_METRICS) -> byte
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(strategies), 6), fontsize=8, frameon=False)
     fig.suptitle("Mean over folds, bars show one standard deviation", fontsize=10)
-    return _figure_png(fig)
+    return figure_png(fig)
 
 
 def _binary_predictions(result: ComparisonResult) -> bool:
@@ -135,7 +137,7 @@ def plot_pr_curves(result: ComparisonResult) -> bytes:
         ax.set(xlabel="recall", ylabel="precision", title=model, xlim=(0, 1), ylim=(0, 1.02))
         _legend_below(ax)
     fig.suptitle("Precision-recall curves, out-of-fold predictions of the first repeat", fontsize=10)
-    return _figure_png(fig)
+    return figure_png(fig)
 
 
 def plot_calibration(result: ComparisonResult) -> bytes:
@@ -171,7 +173,7 @@ def plot_calibration(result: ComparisonResult) -> bytes:
                      for frame in result.predictions.values() for c in frame.columns)
     fig.suptitle("Calibration as trained (dashed), after prior correction (solid)"
                  + (" and after out-of-fold calibration (dotted, dash-dot)" if calibrated else ""), fontsize=10)
-    return _figure_png(fig)
+    return figure_png(fig)
 
 
 def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("average_precision", "f1")) -> bytes:
@@ -208,7 +210,7 @@ def plot_per_label(result: ComparisonResult, metrics: tuple[str, ...] = ("averag
         axes[row, 0].set_ylabel(f"{metric.replace('_', ' ')} (validation)")
     fig.suptitle("Per label, against the label's frequency: mean over folds (F1 at each strategy's thresholds)",
                  fontsize=10)
-    return _figure_png(fig)
+    return figure_png(fig)
 
 
 def plot_cost_curves(result: ComparisonResult) -> bytes:
@@ -241,7 +243,7 @@ def plot_cost_curves(result: ComparisonResult) -> bytes:
         _legend_below(ax)
     axes.flat[0].set_ylabel("mean cost per row")
     fig.suptitle("Cost curves, out-of-fold predictions of the first repeat (dotted: Bayes' threshold)", fontsize=10)
-    return _figure_png(fig)
+    return figure_png(fig)
 
 
 def _summary_table_html(result: ComparisonResult, metrics=HEADLINE_METRICS, ties: dict | None = None) -> str:
@@ -296,6 +298,8 @@ def _multilabel_findings(result: ComparisonResult) -> list[str]:
 
 def _findings(result: ComparisonResult) -> list[str]:
     """Plain sentences on what the table shows, for the report's readers."""
+    if result.task == "regression":
+        return regression_findings(result)
     if result.multilabel:
         return _multilabel_findings(result)
     s = result.summary.set_index(["strategy", "model"])
@@ -344,6 +348,13 @@ _MULTILABEL_NOTE = """Macro averages weigh every label the same, so they follow 
 every (row, label) entry and follow the common ones. Rebalancing mostly moves each label's decision
 threshold: it tends to raise macro F1 at 0.5 and leave average precision about where it was. The
 per-label plot shows which labels a strategy helps."""
+
+
+def _note(result: ComparisonResult) -> str:
+    """The paragraph under the findings: what to expect of rebalancing, for this kind of target."""
+    if result.task == "regression":
+        return REGRESSION_NOTE
+    return _MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE
 
 
 def _labels_html(result: ComparisonResult) -> str:
@@ -462,7 +473,11 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
     put("summary.csv", result.summary.to_csv(index=False).encode())
     headline = headline_metrics(result)
     images = {"metrics.png": plot_metric_bars(result, headline)}
-    if result.multilabel:
+    if result.task == "regression":
+        images["error_by_target.png"] = plot_error_by_target(result, _colors(result))
+        if result.fitted_targets:
+            images["target_distribution.png"] = plot_target_distribution(result, _colors(result))
+    elif result.multilabel:
         put("per_label.csv", result.per_label.to_csv(index=False).encode())
         images["per_label.png"] = plot_per_label(result)
     elif _binary_predictions(result):
@@ -475,10 +490,12 @@ def write_report(result: ComparisonResult, out: Path, *, title: str = "imbalance
 
     figures = "".join(
         f"<figure><img alt='{name}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>"
-        f"<figcaption>{html.escape(_CAPTIONS.get(name, ''))} <span class='file'>({name})</span></figcaption></figure>"
+        f"<figcaption>{html.escape({**_CAPTIONS, **REGRESSION_CAPTIONS}.get(name, ''))} "
+        f"<span class='file'>({name})</span></figcaption></figure>"
         for name, data in images.items()
     )
-    recipes = MULTILABEL_STRATEGIES if result.multilabel else STRATEGIES
+    recipes = (REGRESSION_STRATEGIES if result.task == "regression" else MULTILABEL_STRATEGIES if result.multilabel
+               else STRATEGIES)
     strategies = "".join(
         f"<li><b>{html.escape(s)}</b>: {html.escape(recipes[s].description)}</li>"
         for s in dict.fromkeys(result.summary["strategy"])
@@ -517,7 +534,7 @@ Values are means ± standard deviations over folds; the best per metric is highl
 {left_out}{_labels_html(result)}<h2>Results</h2>
 <div class='scroll'>{_summary_table_html(result, headline, tie_marks(verdicts))}</div>
 <h2>What it shows</h2><ul>{findings}</ul>
-<p>{_MULTILABEL_NOTE if result.multilabel else _SINGLE_LABEL_NOTE}</p>
+<p>{_note(result)}</p>
 <h2>Plots</h2>{figures}
 <script>{_SORT_SCRIPT}</script>
 </body></html>

@@ -9,17 +9,20 @@ command line can list the choices without paying for those imports on every comm
 
 from __future__ import annotations
 
-from imbalance._registry import METHODS, MULTILABEL_RECIPES, RECIPES, Recipe
+from imbalance._registry import METHODS, MULTILABEL_RECIPES, RECIPES, REGRESSION_RECIPES, Recipe
 
 __all__ = ["Recipe", "STRATEGIES", "TORCH_STRATEGIES", "MODEL_NAMES", "default_strategies", "left_out_by_default",
            "torch_available", "MULTILABEL_STRATEGIES", "MULTILABEL_TORCH_STRATEGIES", "MULTILABEL_MODEL_NAMES",
-           "SPARK_STRATEGIES", "SPARK_MODEL_NAMES"]
+           "SPARK_STRATEGIES", "SPARK_MODEL_NAMES", "REGRESSION_STRATEGIES", "REGRESSION_MODEL_NAMES"]
 
 #: Models every strategy is crossed with (built in :mod:`imbalance.comparison`).
 MODEL_NAMES = ("logreg", "random_forest", "hist_gb")
 #: Models every multi-label strategy is crossed with: one-vs-rest logistic regression and
 #: scikit-learn's native multi-output random forest.
 MULTILABEL_MODEL_NAMES = ("logreg", "random_forest")
+
+#: Regressors every strategy for a numeric target is crossed with.
+REGRESSION_MODEL_NAMES = ("ridge", "random_forest", "hist_gb")
 
 #: Spark ML models a Spark compare also crosses its strategies with (``weightCol`` for class
 #: weights); the scikit-learn ones of :data:`MODEL_NAMES` are fitted on one executor.
@@ -43,6 +46,9 @@ STRATEGIES: dict[str, Recipe] = RECIPES
 #: What ``compare`` tries on a 0/1 label matrix (multi-label); resampling runs on the
 #: preprocessed training features of each fold, as for one label column.
 MULTILABEL_STRATEGIES: dict[str, Recipe] = MULTILABEL_RECIPES
+#: What ``compare`` tries on a numeric target: the regression samplers of the registry (on the
+#: relevance bins of each training part) and row weights.
+REGRESSION_STRATEGIES: dict[str, Recipe] = REGRESSION_RECIPES
 #: The strategies of :data:`STRATEGIES` a Spark compare runs (:func:`imbalance.spark.compare`):
 #: the model as is, class weights, a tuned threshold, and resampling by a method that has a
 #: Spark function in the registry.

@@ -34,10 +34,13 @@ from imbalance.cli._common import (
     seed_arg,
     terminal_width,
 )
+from imbalance.regression import REGRESSION_METRICS
 from imbalance.strategies import (
     MODEL_NAMES,
     MULTILABEL_MODEL_NAMES,
     MULTILABEL_STRATEGIES,
+    REGRESSION_MODEL_NAMES,
+    REGRESSION_STRATEGIES,
     SPARK_MODEL_NAMES,
     SPARK_STRATEGIES,
     STRATEGIES,
@@ -62,7 +65,9 @@ _SHORT_NAMES = {"average_precision": "AP", "roc_auc": "ROC AUC", "balanced_accur
                 "hamming_loss": "Hamming", "subset_accuracy": "subset acc.", "ece": "ECE",
                 "ece_corrected": "ECE corr.", "brier_sigmoid": "Brier sigm.", "brier_isotonic": "Brier iso.",
                 "brier_temperature": "Brier temp.", "cost": "cost", "cost_at_threshold": "cost at thr.",
-                "precision": "precision", "recall": "recall", "flagged": "flagged"}
+                "precision": "precision", "recall": "recall", "flagged": "flagged", "rare_rmse": "rare RMSE",
+                "sera": "SERA", "rmse": "RMSE", "mae": "MAE", "relevance_weighted_rmse": "rel. RMSE",
+                "relevance_weighted_mae": "rel. MAE", "r2": "R2"}
 
 
 def _metric_tables(summary: pd.DataFrame, metrics: Sequence[str], best: dict, title: str, width: int,
@@ -129,6 +134,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     columns = label_columns(args)
     with_costs = args.costs is not None or args.cost_column is not None
+    if _numeric_target(args, columns):
+        return _cmd_compare_numeric(args)
     if columns is None:
         shown = list(TERMINAL_METRICS if args.metrics is None else args.metrics)
         if args.metrics is None:  # what the user asked for is shown: the costs, the calibrations
@@ -203,6 +210,82 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _numeric_target(args: argparse.Namespace, columns: list[str] | None) -> bool:
+    """Whether this run compares on a numeric target: ``--task regression``, or ``auto`` and
+    the target column reads as numbers (the table is read once here and kept for the run)."""
+    if args.task == "classification" or columns is not None:
+        if args.task == "regression":
+            raise InputError("--task regression is for one target column, not --labels.")
+        return False
+    if args.engine == "spark":
+        if args.task == "regression":
+            raise InputError("--engine spark compares classes; a numeric target runs in memory (leave --engine out).")
+        return False
+    from imbalance._regression import is_numeric_target
+
+    args.table = load_table(args)
+    return args.task == "regression" or is_numeric_target(args.table[0][args.target])
+
+
+def _cmd_compare_numeric(args: argparse.Namespace) -> int:
+    """``imbalance compare`` on a numeric target: the regression recipes and models on folds
+    stratified by relevance bins, the answer about the rare rows' error, the report."""
+    from imbalance.answer import REGRESSION_QUESTIONS, answer, tie_marks
+    from imbalance.comparison import compare
+    from imbalance.model_selection import FoldPlan
+    from imbalance.regression import relevance_bins
+    from imbalance.report import best_cells, check_report_folder, write_report
+
+    for option, value in (("--calibrate", args.calibrate), ("--costs", args.costs), ("--cost-column", args.cost_column),
+                          ("--operating-points", args.operating_points)):
+        if value is not None:
+            raise InputError(f"{option} is for class probabilities; the target {args.target!r} is numeric (add --task "
+                             "classification if it holds classes).")
+    shown = list(("rare_rmse", "sera", "rmse", "mae", "r2") if args.metrics is None else args.metrics)
+    questions = (args.rank_by or REGRESSION_QUESTIONS[0], args.decide_by or REGRESSION_QUESTIONS[1])
+    for option, names in (("--metrics", shown), ("--rank-by", questions[:1]), ("--decide-by", questions[1:])):
+        unknown = [m for m in names if m not in REGRESSION_METRICS]
+        if unknown:
+            raise ParameterError(f"unknown metric {unknown[0]!r} in {option} for a numeric target; choose from "
+                                 f"{', '.join(REGRESSION_METRICS)}.")
+    if _input_inside(args.file, args.out):
+        raise InputError(f"the input {args.file} is inside --out {args.out}, which the report replaces as a whole; "
+                         "choose another --out.")
+    check_report_folder(args.out)
+    df, source = args.table
+    if args.repeats is None:
+        args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
+    X, y = df.drop(columns=[args.target]), column_as_numbers(df[args.target], named=f"target column {args.target!r}",
+                                                                    why="; a numeric target holds numbers only")
+    bins = relevance_bins(y)
+    folds = FoldPlan.stratified(bins.assign(y), n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+    with contextlib.ExitStack() as stack:
+        n_jobs = args.n_jobs if args.n_jobs is not None else -1 if len(df) > SMALL_TABLE_ROWS else 1
+        result = compare(X, y, recipes=args.recipes, models=args.models, cv=folds, n_jobs=n_jobs,
+                         random_state=args.seed, k_neighbors=args.k_neighbors, progress=_progress_bar(args, stack),
+                         task="regression")
+    verdicts = answer(result, questions)
+    width = terminal_width()
+    rich_print(f"The answer ({args.folds} folds x {args.repeats} repeat(s), corrected resampled t-test, 95%; errors: "
+               "lower is better):", width=width)
+    for verdict in verdicts:
+        rich_print("- " + verdict.sentence(), width=width)
+    print()
+    summary = result.summary
+    title = (f"{source}, numeric target {args.target!r} ({bins!r}): mean ± sd over {args.folds} folds x "
+             f"{args.repeats} repeat(s); * best, = tied with it")
+    for heading, table in _metric_tables(summary, shown, best_cells(summary, shown), title, width,
+                                         tie_marks(verdicts)):
+        rich_print(heading, width=width)
+        rich_print(table, width=width)
+    settings = {"task": "regression", "target column": args.target, "folds": args.folds, "repeats": args.repeats,
+                "seed": args.seed, "k_neighbors": args.k_neighbors, "rows": len(df), "rank by": questions[0],
+                "decide by": questions[1], "rare": f"relevance >= {bins.threshold:g} (automatic, per training part)"}
+    written = write_report(result, args.out, source=source, settings=settings, verdicts=verdicts)
+    print(f"wrote {', '.join(p.name for p in written)} to {args.out}/")
+    return 0
+
+
 def _progress_bar(args: argparse.Namespace, stack: contextlib.ExitStack) -> Any:
     """A rich progress bar's update function (done, total), or None where progress is off."""
     show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -225,7 +308,7 @@ def _compare_in_memory(args: argparse.Namespace, columns: list[str] | None, thre
     from imbalance.model_selection import FoldPlan
 
     if columns is None:
-        df, source = load_table(args)
+        df, source = getattr(args, "table", None) or load_table(args)  # read once where --task auto looked at it
         if args.repeats is None:
             args.repeats = 2 if len(df) <= SMALL_TABLE_ROWS else 1
         costs = compare_costs(args, df)
@@ -416,6 +499,11 @@ def add_parsers(commands: Any) -> None:
     compare.add_argument("--master", metavar="URL",
                          help="with --engine spark: the Spark master (default: the session spark-submit made, else "
                               "local[*]), e.g. local[4], spark://host:7077, yarn")
+    compare.add_argument("--task", choices=("auto", "classification", "regression"), default="auto",
+                         help="auto (default): a target column of numbers with a value that is not whole, or more "
+                              "than 20 distinct values, is a numeric target (imbalanced regression: recipes "
+                              + ", ".join(REGRESSION_STRATEGIES) + "; models " + ", ".join(REGRESSION_MODEL_NAMES)
+                              + "; metrics " + ", ".join(REGRESSION_METRICS) + "); anything else holds classes")
     compare.add_argument("--out", type=Path, default=Path("imbalance-report"), metavar="DIR",
                          help="folder for results.csv, summary.csv, PNG plots and report.html, replaced as a "
                               "whole (default: imbalance-report)")

@@ -65,6 +65,9 @@ def _answer_problem(verdict: Any, settings: Any) -> str | None:
 
     if not isinstance(verdict, dict) or not isinstance(settings, dict):
         return "its verdict and settings must be JSON objects"
+    if settings.get("task") == "regression":
+        return ("it is a comparison on a numeric target, whose model imbalance fit does not build yet (fit the "
+                "cell's pipeline in Python: imbalance._regression.regression_cell_model)")
     best = verdict.get("best")
     if not (isinstance(best, list) and len(best) == 2 and all(isinstance(name, str) for name in best)):
         return f"'best' must be [strategy, model], got {best!r}"

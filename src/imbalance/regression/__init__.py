@@ -14,6 +14,7 @@ from imbalance._smoothing import lds_kernel
 from imbalance.regression._bins import RelevanceBins, plan_bins, relevance_bins
 from imbalance.regression._metrics import (
     rare_rmse,
+    regression_scores,
     relevance_weighted_mae,
     relevance_weighted_rmse,
     sera,
@@ -31,6 +32,10 @@ from imbalance.regression._samplers import (
     safe_distances,
 )
 from imbalance.regression._weights import bin_weights, dense_weights, lds_weights, target_density
+
+#: What :func:`regression_scores` reports (and ``compare`` on a numeric target), in that order;
+#: all but ``r2`` are errors (lower is better).
+REGRESSION_METRICS = ("rare_rmse", "sera", "rmse", "mae", "relevance_weighted_rmse", "relevance_weighted_mae", "r2")
 
 __all__ = [
     "Relevance",
@@ -56,4 +61,6 @@ __all__ = [
     "relevance_weighted_mae",
     "rare_rmse",
     "shot_mae",
+    "regression_scores",
+    "REGRESSION_METRICS",
 ]

@@ -18,7 +18,8 @@ from imbalance._validation import InputError, ParameterError
 from imbalance.regression._bins import check_threshold
 from imbalance.regression._relevance import Relevance, as_relevance, check_target
 
-__all__ = ["sera", "sera_curve", "relevance_weighted_rmse", "relevance_weighted_mae", "rare_rmse", "shot_mae"]
+__all__ = ["sera", "sera_curve", "relevance_weighted_rmse", "relevance_weighted_mae", "rare_rmse", "shot_mae",
+           "regression_scores"]
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -141,3 +142,28 @@ def shot_mae(y_true: ArrayLike, y_pred: ArrayLike, y_train: ArrayLike, *, bins: 
         out[name] = float(errors[mask].mean()) if mask.any() else float("nan")
         out[f"n_{name}"] = int(mask.sum())
     return out
+
+
+def regression_scores(y_true: ArrayLike, y_pred: ArrayLike, *, relevance: Relevance | ArrayLike | None = None,
+                      threshold: float = 0.8) -> dict[str, float]:
+    """Every metric of :data:`imbalance.regression.REGRESSION_METRICS`, in its order, for one
+    set of predictions with one relevance (pass the training target's): the rare rows' RMSE
+    (NaN where there are none),
+    SERA, RMSE, MAE, the relevance-weighted RMSE and MAE, and R^2 (scikit-learn's)."""
+    from sklearn.metrics import r2_score
+
+    truth, pred = _pair(y_true, y_pred)
+    phi = _phi(truth, relevance)
+    errors = pred - truth
+    squared = errors ** 2
+    rare = phi >= check_threshold(threshold)
+    weight = phi.sum()
+    return {
+        "rare_rmse": float(np.sqrt(squared[rare].mean())) if rare.any() else float("nan"),
+        "sera": float(np.dot(phi, squared)),
+        "rmse": float(np.sqrt(squared.mean())),
+        "mae": float(np.abs(errors).mean()),
+        "relevance_weighted_rmse": float(np.sqrt(np.dot(phi, squared) / weight)) if weight > 0 else float("nan"),
+        "relevance_weighted_mae": float(np.dot(phi, np.abs(errors)) / weight) if weight > 0 else float("nan"),
+        "r2": float(r2_score(truth, pred)),
+    }
