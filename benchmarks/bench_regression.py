@@ -139,7 +139,7 @@ def _forest_scores(train: pd.DataFrame, valid: pd.DataFrame, target: str, releva
 
     X, y = train.drop(columns=target), train[target].astype(float)
     nominal = [c for c in X.columns if not pd.api.types.is_numeric_dtype(valid[c])]
-    X = X.astype({c: str for c in nominal})  # smogn writes codes where it made rows up
+    X = X.astype({c: str for c in nominal})  # one type per nominal column for the encoder
     model = make_pipeline(
         make_column_transformer((OneHotEncoder(handle_unknown="ignore"), nominal), remainder="passthrough"),
         RandomForestRegressor(n_estimators=200, random_state=0, n_jobs=2))

@@ -104,6 +104,7 @@ def test_the_answer_reads_errors_as_lower_is_better(result):
     (dict(task="forecast"), "task must be"),
     (dict(recipes=["smogn"], k_neighbors=400), "not more than k_neighbors = 400"),
     (dict(threshold=1.5), "threshold must be"),
+    (dict(cv=200), r"has \d+ rows, fewer than the 200 folds"),
 ])
 def test_bad_arguments_fail_before_any_cell(abalone, kwargs, words):
     X, y = abalone

@@ -132,6 +132,11 @@ class RegressionProblem(Problem):
         check_int("k_neighbors", k_neighbors)
         whole = relevance_bins(self.target, relevance, threshold=threshold)  # refuses a target with nothing rare
         if cv is None or isinstance(cv, int):
+            counts = np.bincount(whole.assign(self.target), minlength=whole.n_bins)
+            if counts.min() < (cv or 5):
+                b = int(np.argmin(counts))
+                raise ParameterError(f"the relevance bin {whole.names()[b]} has {counts[b]} rows, fewer than the "
+                                     f"{cv or 5} folds that each need some; use fewer folds (cv=) or a lower threshold.")
             cv = FoldPlan.stratified(whole.assign(self.target), n_splits=cv or 5, random_state=random_state)
         self.splits = list(cv.split(self.frame, whole.assign(self.target)))
         self.n_folds = getattr(cv, "n_splits", len(self.splits))
