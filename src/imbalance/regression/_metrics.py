@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from imbalance._validation import InputError, ParameterError
 from imbalance.regression._bins import check_threshold
 from imbalance.regression._relevance import Relevance, as_relevance, check_target
+from imbalance.regression._weights import bin_edges, bin_of
 
 __all__ = ["sera", "sera_curve", "relevance_weighted_rmse", "relevance_weighted_mae", "rare_rmse", "shot_mae",
            "regression_scores"]
@@ -122,19 +123,8 @@ def shot_mae(y_true: ArrayLike, y_pred: ArrayLike, y_train: ArrayLike, *, bins: 
     train = check_target(y_train, "y_train")
     if not (isinstance(many, (int, np.integer)) and isinstance(few, (int, np.integer)) and 0 <= few <= many):
         raise ParameterError(f"few and many must be ints with 0 <= few <= many, got few={few!r}, many={many!r}.")
-    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
-        if bins < 1:
-            raise ParameterError(f"bins must be a positive int or bin edges, got {bins!r}.")
-        edges = np.linspace(train.min(), train.max(), int(bins) + 1)
-    else:
-        edges = np.asarray(bins, dtype=np.float64)
-        if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
-            raise ParameterError("bins as edges must be at least two ascending numbers.")
-
-    def bin_of(values: np.ndarray) -> np.ndarray:
-        return np.clip(np.searchsorted(edges, values, side="right") - 1, 0, edges.size - 2)
-
-    shots = np.bincount(bin_of(train), minlength=edges.size - 1)[bin_of(truth)]
+    edges = bin_edges(train, bins)
+    shots = np.bincount(bin_of(edges, train), minlength=edges.size - 1)[bin_of(edges, truth)]
     errors = np.abs(pred - truth)
     regions = {"many": shots > many, "medium": (shots <= many) & (shots >= few), "few": shots < few}
     out: dict[str, Any] = {"all": float(errors.mean())}

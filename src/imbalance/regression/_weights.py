@@ -19,7 +19,25 @@ from imbalance._validation import ParameterError
 from imbalance.regression._bins import relevance_bins
 from imbalance.regression._relevance import Relevance, check_target
 
-__all__ = ["bin_weights", "dense_weights", "lds_weights", "target_density"]
+__all__ = ["bin_weights", "dense_weights", "lds_weights", "target_density", "bin_edges", "bin_of"]
+
+def bin_edges(values: np.ndarray, bins: int | ArrayLike) -> np.ndarray:
+    """Edges of ``bins`` equal-width bins over the range of ``values``, or ``bins`` itself as
+    edges (at least two, ascending)."""
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        if bins < 1:
+            raise ParameterError(f"bins must be a positive int or bin edges, got {bins!r}.")
+        return np.linspace(values.min(), values.max(), int(bins) + 1)
+    edges = np.asarray(bins, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
+        raise ParameterError("bins as edges must be at least two ascending numbers.")
+    return edges
+
+
+def bin_of(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The bin of every value (values outside the edges go to the first or last bin)."""
+    return np.clip(np.searchsorted(edges, values, side="right") - 1, 0, edges.size - 2)
+
 
 def _mean_one(weights: np.ndarray) -> np.ndarray:
     return weights * (weights.size / weights.sum())
@@ -164,15 +182,8 @@ def lds_weights(y: ArrayLike, *, bins: int | ArrayLike = 100, kernel: str = "gau
     values = check_target(y)
     if reweight not in ("inverse", "sqrt_inv"):
         raise ParameterError(f"reweight must be 'inverse' or 'sqrt_inv', got {reweight!r}.")
-    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
-        if bins < 1:
-            raise ParameterError(f"bins must be a positive int or bin edges, got {bins!r}.")
-        edges = np.linspace(values.min(), values.max(), int(bins) + 1)
-    else:
-        edges = np.asarray(bins, dtype=np.float64)
-        if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
-            raise ParameterError("bins as edges must be at least two ascending numbers.")
-    codes = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, edges.size - 2)
+    edges = bin_edges(values, bins)
+    codes = bin_of(edges, values)
     counts = np.bincount(codes, minlength=edges.size - 1).astype(np.float64)
     if reweight == "sqrt_inv":
         counts = np.sqrt(counts)
